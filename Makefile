@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kmemscope.  On a board, or against any kernel tree:
+#   make [KDIR=/path/to/build] [ARCH=...] [CROSS_COMPILE=...]
+# The project's own targets (see README.md):
+#   make demo      boot the emulated arm64 board and show what kmemscope sees
+#   make check     every build, lint and test, on every target
+#   make deps      install packages and fetch the Debian kernels (cached)
+#   make test TARGET=x86_64-6.1    integration tests on one target
+#   make kunit     KUnit suites in the KUnit kernel
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+TARGET ?=
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	rm -rf out
+
+deps:
+	scripts/deps.sh
+
+demo:
+	scripts/demo.sh
+
+check:
+	scripts/check.sh $(TARGET)
+
+test:
+	scripts/test.sh $(or $(TARGET),x86_64-6.1)
+
+kunit:
+	scripts/test.sh kunit
+
+checkpatch:
+	scripts/checkpatch.sh
+
+.PHONY: all modules clean deps demo check test kunit checkpatch

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * store_kunit.c - KUnit suite for kmemscope's record store (module/store.c).
+ *
+ * The store is compiled into this test module (it has no global state),
+ * so every case builds a private store and checks exact figures.
+ */
+#include <kunit/test.h>
+#include <linux/kthread.h>
+#include <linux/completion.h>
+
+#include "../module/store.c"
+
+#define SITE_A	0x1000UL
+#define SITE_B	0x2000UL
+#define SITE_C	0x3000UL
+
+static struct ks_store *new_store(struct kunit *test, unsigned int records,
+				  unsigned int sites)
+{
+	struct ks_store *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_EQ(test, ks_store_init(st, records, sites), 0);
+	return st;
+}
+
+static struct ks_site_snap *find_site(struct kunit *test, struct ks_store *st,
+				      unsigned long key, bool retired)
+{
+	struct ks_site_snap *snap;
+	unsigned int i, n;
+
+	snap = kunit_kcalloc(test, st->max_sites, sizeof(*snap), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	n = ks_store_snapshot_sites(st, snap, st->max_sites);
+	for (i = 0; i < n; i++)
+		if (snap[i].key == key && snap[i].retired == retired)
+			return &snap[i];
+	return NULL;
+}
+
+/* ---- init parameters ---- */
+
+struct init_case {
+	const char *desc;
+	unsigned int records, sites;
+	int ret;
+};
+
+static const struct init_case init_cases[] = {
+	{ "smallest", KS_MIN_RECORDS, KS_MIN_SITES, 0 },
+	{ "not a power of two", 1000, 100, 0 },
+	{ "too few records", KS_MIN_RECORDS - 1, KS_MIN_SITES, -EINVAL },
+	{ "too many records", KS_MAX_RECORDS + 1, KS_MIN_SITES, -EINVAL },
+	{ "zero records", 0, KS_MIN_SITES, -EINVAL },
+	{ "too few sites", KS_MIN_RECORDS, KS_MIN_SITES - 1, -EINVAL },
+	{ "too many sites", KS_MIN_RECORDS, KS_MAX_SITES + 1, -EINVAL },
+};
+
+static void init_case_desc(const struct init_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(init, init_cases, init_case_desc);
+
+static void store_init_params(struct kunit *test)
+{
+	const struct init_case *c = test->param_value;
+	struct ks_store *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_EXPECT_EQ(test, ks_store_init(st, c->records, c->sites), c->ret);
+	if (!c->ret) {
+		KUNIT_EXPECT_EQ(test, st->nr_records, c->records);
+		KUNIT_EXPECT_GE(test, 1U << st->bucket_bits, c->records);
+		KUNIT_EXPECT_GE(test, 1U << st->site_bits, 2 * c->sites);
+		ks_store_destroy(st);
+	}
+}
+
+/* ---- record and free ---- */
+
+static void store_alloc_lookup_free(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 128, 16);
+	struct ks_record_info info;
+	struct ks_site_snap *s;
+
+	KUNIT_EXPECT_EQ(test, ks_store_alloc(st, 0xa000, SITE_A, 100, 128,
+					     KS_KMALLOC), 0);
+	KUNIT_ASSERT_TRUE(test, ks_store_lookup(st, 0xa000, &info));
+	KUNIT_EXPECT_EQ(test, info.call_site, SITE_A);
+	KUNIT_EXPECT_EQ(test, info.bytes_req, 100U);
+	KUNIT_EXPECT_EQ(test, info.bytes_alloc, 128U);
+	KUNIT_EXPECT_EQ(test, info.kind, (u8)KS_KMALLOC);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 1L);
+
+	s = find_site(test, st, SITE_A, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 128L);
+	KUNIT_EXPECT_EQ(test, s->live_req, 100L);
+	KUNIT_EXPECT_EQ(test, s->live_count, 1L);
+	KUNIT_EXPECT_EQ(test, s->allocs, 1L);
+	KUNIT_EXPECT_EQ(test, s->frees, 0L);
+
+	KUNIT_EXPECT_TRUE(test, ks_store_free(st, 0xa000));
+	KUNIT_EXPECT_FALSE(test, ks_store_lookup(st, 0xa000, NULL));
+	s = find_site(test, st, SITE_A, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 0L);
+	KUNIT_EXPECT_EQ(test, s->live_count, 0L);
+	KUNIT_EXPECT_EQ(test, s->allocs, 1L);
+	KUNIT_EXPECT_EQ(test, s->frees, 1L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_peak), 1L);
+	ks_store_destroy(st);
+}
+
+static void store_sites_aggregate(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 128, 16);
+	struct ks_kind_totals t[KS_NR_KINDS];
+	struct ks_site_snap *s;
+
+	ks_store_alloc(st, 0x100, SITE_A, 10, 16, KS_KMALLOC);
+	ks_store_alloc(st, 0x200, SITE_A, 30, 32, KS_KMALLOC);
+	ks_store_alloc(st, 0x300, SITE_A, 60, 64, KS_KMALLOC);
+	ks_store_alloc(st, 0x400, SITE_B, 200, 200, KS_KMEM_CACHE);
+	ks_store_free(st, 0x200);
+
+	s = find_site(test, st, SITE_A, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 80L);
+	KUNIT_EXPECT_EQ(test, s->live_req, 70L);
+	KUNIT_EXPECT_EQ(test, s->live_count, 2L);
+	KUNIT_EXPECT_EQ(test, s->allocs, 3L);
+	KUNIT_EXPECT_EQ(test, s->frees, 1L);
+
+	ks_store_totals(st, t);
+	KUNIT_EXPECT_EQ(test, t[KS_KMALLOC].live_bytes, 80L);
+	KUNIT_EXPECT_EQ(test, t[KS_KMALLOC].allocs, 3L);
+	KUNIT_EXPECT_EQ(test, t[KS_KMEM_CACHE].live_bytes, 200L);
+	KUNIT_EXPECT_EQ(test, t[KS_KMEM_CACHE].live_count, 1L);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), 2);
+	ks_store_destroy(st);
+}
+
+/* Addresses that share a bucket must not be confused. */
+static void store_same_bucket(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	unsigned long p[8], base = 0xffff888000000000UL;
+	unsigned int b0, n = 0, i;
+
+	b0 = hash_long(base, st->bucket_bits);
+	for (i = 1; n < ARRAY_SIZE(p) && i < 100000; i++) {
+		unsigned long q = base + i * 64;
+
+		if (hash_long(q, st->bucket_bits) == b0)
+			p[n++] = q;
+	}
+	KUNIT_ASSERT_EQ(test, n, (unsigned int)ARRAY_SIZE(p));
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, ks_store_alloc(st, p[i], SITE_A, i + 1,
+						     i + 1, KS_KMALLOC), 0);
+	/* Free from the middle, the head and the tail of the chain. */
+	KUNIT_EXPECT_TRUE(test, ks_store_free(st, p[3]));
+	KUNIT_EXPECT_TRUE(test, ks_store_free(st, p[7]));
+	KUNIT_EXPECT_TRUE(test, ks_store_free(st, p[0]));
+	for (i = 0; i < n; i++) {
+		struct ks_record_info info;
+		bool live = i != 0 && i != 3 && i != 7;
+
+		KUNIT_EXPECT_EQ(test, ks_store_lookup(st, p[i], &info), live);
+		if (live)
+			KUNIT_EXPECT_EQ(test, info.bytes_req, i + 1);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 5L);
+	ks_store_destroy(st);
+}
+
+/* ---- what cannot be recorded is counted ---- */
+
+static void store_pool_exhaustion(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, KS_MIN_RECORDS, 16);
+	unsigned int i;
+	int round;
+
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < KS_MIN_RECORDS + 6; i++) {
+			int ret = ks_store_alloc(st, 0x10000 + i * 16, SITE_A,
+						 8, 8, KS_KMALLOC);
+
+			KUNIT_EXPECT_EQ(test, ret,
+					i < KS_MIN_RECORDS ? 0 : -ENOSPC);
+		}
+		KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used),
+				(long)KS_MIN_RECORDS);
+		KUNIT_EXPECT_EQ(test, atomic_long_read(&st->drop_pool_full),
+				6L * (round + 1));
+		/* Frees of the dropped ones are untracked frees. */
+		for (i = 0; i < KS_MIN_RECORDS + 6; i++)
+			KUNIT_EXPECT_EQ(test, ks_store_free(st, 0x10000 + i * 16),
+					i < KS_MIN_RECORDS);
+		KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
+		KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees),
+				6L * (round + 1));
+	}
+	ks_store_destroy(st);
+}
+
+static void store_site_table_full(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 128, KS_MIN_SITES);
+	unsigned int i;
+
+	for (i = 0; i < KS_MIN_SITES + 4; i++)
+		KUNIT_EXPECT_EQ(test, ks_store_alloc(st, 0x100 + i * 8,
+						     0x5000 + i * 4, 8, 8,
+						     KS_KMALLOC),
+				i < KS_MIN_SITES ? 0 : -ENOSPC);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), (int)KS_MIN_SITES);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->drop_sites_full), 4L);
+	/* A known site still records. */
+	KUNIT_EXPECT_EQ(test, ks_store_alloc(st, 0x9000, 0x5000, 8, 8,
+					     KS_KMALLOC), 0);
+	ks_store_destroy(st);
+}
+
+static void store_untracked_free(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 128, 16);
+
+	KUNIT_EXPECT_FALSE(test, ks_store_free(st, 0xdead000));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees), 1L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
+	ks_store_destroy(st);
+}
+
+/* An address allocated again while its record lives: its free was missed. */
+static void store_missed_free(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 128, 16);
+	struct ks_site_snap *s;
+
+	ks_store_alloc(st, 0x700, SITE_A, 40, 64, KS_KMALLOC);
+	ks_store_alloc(st, 0x700, SITE_B, 90, 96, KS_KMALLOC);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->missed_frees), 1L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 1L);
+	s = find_site(test, st, SITE_A, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 0L);
+	KUNIT_EXPECT_EQ(test, s->frees, 1L);
+	s = find_site(test, st, SITE_B, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 96L);
+	KUNIT_EXPECT_EQ(test, s->live_count, 1L);
+	ks_store_destroy(st);
+}
+
+/* ---- retiring the sites of unloaded code ---- */
+
+static bool match_a(unsigned long key, void *arg)
+{
+	return key == SITE_A;
+}
+
+static const char *name_a(unsigned long key, void *arg)
+{
+	return kstrdup("gone_func+0x10 [gone]", GFP_KERNEL);
+}
+
+static void store_retire_sites(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 128, 16);
+	struct ks_site_snap *s;
+
+	ks_store_alloc(st, 0x100, SITE_A, 8, 8, KS_KMALLOC);
+	ks_store_alloc(st, 0x200, SITE_A, 8, 8, KS_KMALLOC);
+	ks_store_alloc(st, 0x300, SITE_C, 8, 8, KS_KMALLOC);
+	KUNIT_EXPECT_EQ(test, ks_store_retire_sites(st, match_a, name_a, NULL),
+			1U);
+	/* Frees of the old code's memory still reach the retired site. */
+	ks_store_free(st, 0x100);
+	/* New code at the same address gets a site of its own. */
+	ks_store_alloc(st, 0x400, SITE_A, 16, 16, KS_KMALLOC);
+
+	s = find_site(test, st, SITE_A, true);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_STREQ(test, s->name, "gone_func+0x10 [gone]");
+	KUNIT_EXPECT_EQ(test, s->live_count, 1L);
+	KUNIT_EXPECT_EQ(test, s->allocs, 2L);
+	KUNIT_EXPECT_EQ(test, s->frees, 1L);
+	s = find_site(test, st, SITE_A, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 16L);
+	KUNIT_EXPECT_EQ(test, s->allocs, 1L);
+	/* Retiring twice does nothing more. */
+	KUNIT_EXPECT_EQ(test, ks_store_retire_sites(st, match_a, name_a, NULL),
+			1U);
+	ks_store_destroy(st);
+}
+
+/* ---- concurrent use ---- */
+
+struct worker {
+	struct ks_store *st;
+	unsigned long base;
+	unsigned int rounds;
+	struct completion done;
+};
+
+static int store_worker(void *arg)
+{
+	struct worker *w = arg;
+	unsigned int r, i;
+
+	for (r = 0; r < w->rounds; r++) {
+		for (i = 0; i < 32; i++)
+			ks_store_alloc(w->st, w->base + i * 64, SITE_A + (i & 3),
+				       i + 1, 64, KS_KMALLOC);
+		for (i = 0; i < 32; i += 2)
+			ks_store_free(w->st, w->base + i * 64);
+		for (i = 1; i < 32; i += 2)
+			ks_store_free(w->st, w->base + i * 64);
+		cond_resched();
+	}
+	complete(&w->done);
+	return 0;
+}
+
+static void store_concurrent(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 1024, 16);
+	struct worker w[4];
+	struct ks_kind_totals t[KS_NR_KINDS];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(w); i++) {
+		w[i].st = st;
+		w[i].base = 0x100000UL * (i + 1);
+		w[i].rounds = 500;
+		init_completion(&w[i].done);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(store_worker, &w[i],
+							    "ks_store_%u", i)));
+	}
+	for (i = 0; i < ARRAY_SIZE(w); i++)
+		wait_for_completion(&w[i].done);
+
+	ks_store_totals(st, t);
+	KUNIT_EXPECT_EQ(test, t[KS_KMALLOC].allocs, 4L * 500 * 32);
+	KUNIT_EXPECT_EQ(test, t[KS_KMALLOC].frees, 4L * 500 * 32);
+	KUNIT_EXPECT_EQ(test, t[KS_KMALLOC].live_bytes, 0L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
+	KUNIT_EXPECT_GE(test, atomic_long_read(&st->records_peak), 32L);
+	KUNIT_EXPECT_LE(test, atomic_long_read(&st->records_peak), 128L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees), 0L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->missed_frees), 0L);
+	ks_store_destroy(st);
+}
+
+static struct kunit_case ks_store_cases[] = {
+	KUNIT_CASE_PARAM(store_init_params, init_gen_params),
+	KUNIT_CASE(store_alloc_lookup_free),
+	KUNIT_CASE(store_sites_aggregate),
+	KUNIT_CASE(store_same_bucket),
+	KUNIT_CASE(store_pool_exhaustion),
+	KUNIT_CASE(store_site_table_full),
+	KUNIT_CASE(store_untracked_free),
+	KUNIT_CASE(store_missed_free),
+	KUNIT_CASE(store_retire_sites),
+	KUNIT_CASE(store_concurrent),
+	{}
+};
+
+static struct kunit_suite ks_store_suite = {
+	.name = "kmemscope_store",
+	.test_cases = ks_store_cases,
+};
+
+kunit_test_suite(ks_store_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for kmemscope's record store");

@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build.sh TARGET - build kmemscope and its test modules for a harness
+# target, with W=1, in out/<target>/ (a copy of the sources, so targets do
+# not clobber each other's objects).  Fails on any compiler warning.
+# The .ko files land in out/<target>/ko/.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+ROOT=$(cd "$HERE/.." && pwd)
+
+t=${1:?usage: build.sh TARGET}
+valid_target "$t" || die "unknown target '$t' (known: $ALL_TARGETS)"
+if [ "$t" = kunit ]; then
+	"$HERE/kunit-kernel.sh"
+else
+	[ -f "$CACHE/targets/$t/env" ] || "$HERE/deps.sh" "$t"
+fi
+. "$CACHE/targets/$t/env"
+
+OUT="$ROOT/out/$t"
+SRC="$OUT/src"
+mkdir -p "$SRC" "$OUT/ko"
+# Copy the sources; keep mtimes so unchanged objects are not rebuilt.
+for d in Kbuild module tests kunit-tests; do
+	[ -e "$ROOT/$d" ] || continue
+	cp -a --no-preserve=ownership "$ROOT/$d" "$SRC/" 2>/dev/null || cp -a "$ROOT/$d" "$SRC/"
+done
+
+mk=(make -C "$KDIR" M="$SRC" W=1 KS_TESTS=1 -j"$(nproc)")
+if [ "$ARCH" = arm64 ]; then
+	mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+	     DEB_BUILD_ARCH=amd64 DEB_HOST_ARCH=arm64
+	     DEB_HOST_GNU_TYPE=aarch64-linux-gnu)
+fi
+log "building for $t ($KREL)"
+if ! "${mk[@]}" modules >"$OUT/build.log" 2>&1; then
+	cat "$OUT/build.log" >&2
+	die "build for $t failed"
+fi
+if grep -E 'warning:' "$OUT/build.log" >&2; then
+	die "build for $t has warnings (W=1); log: $OUT/build.log"
+fi
+rm -f "$OUT"/ko/*.ko
+find "$SRC" -name '*.ko' -exec cp {} "$OUT/ko/" \;
+ls "$OUT/ko"

@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# demo.sh - `make demo`: build kmemscope for Debian's arm64 6.1 kernel,
+# boot QEMU's arm64 virt board with the carve-outs of
+# dts-overlays/demo-board.dtso, load kmemscope and a test driver, and print
+# what kmemscope sees.  Installs what it needs on first use (deps.sh).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+ROOT=$(cd "$HERE/.." && pwd)
+
+T=arm64-6.1
+MEM=512M
+SMP=2
+start=$(date +%s)
+"$HERE/deps.sh" "$T"
+"$HERE/build.sh" "$T" >/dev/null
+mkdir -p "$ROOT/out/$T"
+"$HERE/dtb.sh" demo-board "$MEM" "$SMP" "$ROOT/out/$T/demo-board.dtb"
+log "booting the arm64 board (QEMU, software emulation)"
+rc=0
+"$HERE/run-guest.sh" --quiet --name demo --mem "$MEM" --smp "$SMP" \
+	--dtb "$ROOT/out/$T/demo-board.dtb" "$T" demo.sh >"$ROOT/out/logs/demo.result" || rc=$?
+grep -v '^# harness:' "$ROOT/out/logs/$T-demo.tap" | grep -v '^ok - '
+grep '^not ok' "$ROOT/out/logs/demo.result" || true
+echo
+echo "(console log: out/logs/$T-demo.console; $(( $(date +%s) - start ))s)"
+exit $rc

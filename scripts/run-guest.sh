@@ -1,0 +1,162 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-guest.sh [options] TARGET SCRIPT...
+#
+# Boot TARGET's kernel under QEMU (TCG) with an initramfs holding busybox,
+# kmemscope and the test modules (out/TARGET/ko/), and the guest scripts
+# from tests/guest/; run SCRIPTs in the guest; collect their TAP.
+#
+#   --name NAME      name of this run (logs: out/logs/TARGET-NAME.*)
+#   --dtb FILE       (arm64) boot with this device tree
+#   --mem SIZE       guest RAM (default 512M)
+#   --smp N          vCPUs (default 2)
+#   --timeout SEC    wall-time limit (default 300)
+#   --preload LIST   modules to insmod before the scripts (.ko names)
+#   --append ARGS    extra kernel command line
+#   --quiet          do not echo the TAP lines
+#
+# Writes out/logs/TARGET-NAME.console (the kernel's console) and
+# out/logs/TARGET-NAME.tap (the tests' results).  Adds two results of its
+# own: that the guest ran to the end, and that the console shows no kernel
+# error report (BUG:, WARNING:, Oops, Call Trace, lockdep, KASAN, ...).
+# Prints "RESULT passed=N failed=N" last; exits 1 if anything failed.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+ROOT=$(cd "$HERE/.." && pwd)
+
+name=run dtb= mem=512M smp=2 timeout_s=300 preload= append= quiet=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--name) name=$2; shift ;;
+	--dtb) dtb=$2; shift ;;
+	--mem) mem=$2; shift ;;
+	--smp) smp=$2; shift ;;
+	--timeout) timeout_s=$2; shift ;;
+	--preload) preload=$2; shift ;;
+	--append) append=$2; shift ;;
+	--quiet) quiet=1 ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+	shift
+done
+t=${1:?usage: run-guest.sh [options] TARGET SCRIPT...}
+shift
+valid_target "$t" || die "unknown target '$t'"
+. "$CACHE/targets/$t/env"
+
+OUT="$ROOT/out/$t"
+LOGS="$ROOT/out/logs"
+mkdir -p "$LOGS"
+console="$LOGS/$t-$name.console"
+tap="$LOGS/$t-$name.tap"
+rm -f "$console" "$tap"
+
+# ---- initramfs --------------------------------------------------------
+IR="$OUT/initramfs-$name"
+rm -rf "$IR"
+mkdir -p "$IR"/{bin,sbin,etc,proc,sys,dev,tmp,tests,lib/modules,ko}
+case $ARCH in
+x86_64) bb="$CACHE/busybox/amd64/busybox" ;;
+arm64) bb="$CACHE/busybox/arm64/busybox" ;;
+esac
+cp "$bb" "$IR/bin/busybox"
+ln -s busybox "$IR/bin/sh"
+cp "$ROOT/tests/guest/init" "$IR/init"
+chmod +x "$IR/init"
+cp "$ROOT"/tests/guest/*.sh "$IR/tests/"
+cp "$OUT"/ko/*.ko "$IR/ko/" 2>/dev/null || true
+
+# Kernel modules the harness needs (the results channel), with their
+# dependencies in load order, from the image's modules.dep.
+: >"$IR/etc/preload"
+add_kmod() {	# NAME
+	local n=$1 line path deps d
+	[ -n "$MODDIR" ] || return 0
+	if grep -Eq "/$n\.ko(\.xz)?$" "$MODDIR/modules.builtin" 2>/dev/null; then
+		return 0
+	fi
+	line=$(grep -E "/$n\.ko(\.xz)?:" "$MODDIR/modules.dep" | head -n1) ||
+		die "$n: not in $MODDIR/modules.dep"
+	path=${line%%:*}
+	deps=${line#*:}
+	for d in $deps; do
+		d=$(basename "$d")
+		add_kmod "${d%%.ko*}"
+	done
+	grep -qx "${n}.ko" "$IR/etc/preload" && return 0
+	case $path in
+	*.xz) xz -dc "$MODDIR/$path" >"$IR/lib/modules/$n.ko" ;;
+	*) cp "$MODDIR/$path" "$IR/lib/modules/$n.ko" ;;
+	esac
+	echo "$n.ko" >>"$IR/etc/preload"
+}
+add_kmod virtio_pci
+add_kmod virtio_console
+for m in $preload; do
+	cp "$OUT/ko/$m" "$IR/lib/modules/$m"
+	echo "$m" >>"$IR/etc/preload"
+done
+{
+	echo "TARGET=$t"
+	echo "RUN=\"$*\""
+} >"$IR/etc/harness.conf"
+(cd "$IR" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUT/initramfs-$name.cpio.gz"
+
+# ---- boot -------------------------------------------------------------
+cmdline="panic=-1 ignore_loglevel $append"
+qemu=(-m "$mem" -smp "$smp" -nographic -no-reboot -nic none
+      -kernel "$VMLINUZ" -initrd "$OUT/initramfs-$name.cpio.gz"
+      -device virtio-serial-pci
+      -chardev "file,id=res,path=$tap"
+      -device virtserialport,chardev=res,name=ks.results)
+case $ARCH in
+x86_64)
+	bin=qemu-system-x86_64
+	qemu+=(-M pc -cpu max -append "console=ttyS0 $cmdline")
+	;;
+arm64)
+	bin=qemu-system-aarch64
+	qemu+=(-M virt -cpu cortex-a57 -append "console=ttyAMA0 $cmdline")
+	[ -n "$dtb" ] && qemu+=(-dtb "$dtb")
+	;;
+esac
+start=$(date +%s)
+rc=0
+timeout --foreground -k 5 "$timeout_s" "$bin" "${qemu[@]}" </dev/null >"$console" 2>&1 || rc=$?
+secs=$(( $(date +%s) - start ))
+
+# ---- results ----------------------------------------------------------
+touch "$tap"
+passed=0 failed=0
+while IFS= read -r l; do
+	case $l in
+	"ok "*) passed=$((passed + 1)) ;;
+	"not ok "*) failed=$((failed + 1)) ;;
+	esac
+	[ "$quiet" = 1 ] || printf '%s\n' "$l" | sed "s/^\(not ok\|ok\) - /\1 - $t: /"
+done < <(tr -d '\r' <"$tap")
+
+if grep -q '^# harness: done' "$tap"; then
+	passed=$((passed + 1))
+	[ "$quiet" = 1 ] || echo "ok - $t: guest '$name' ran to the end (${secs}s)"
+else
+	failed=$((failed + 1))
+	echo "not ok - $t: guest '$name' did not finish (qemu exit $rc after ${secs}s; console: $console)"
+	tail -n 25 "$console" | sed 's/^/#   /'
+fi
+
+pat='BUG:|WARNING:|Oops|Call Trace|kernel BUG|Kernel panic|general protection fault|KASAN|UBSAN|possible recursive locking|possible circular locking|inconsistent lock state|lockdep|sleeping function called|scheduling while atomic|INFO: task .* blocked|RCU stall|Unable to handle kernel|refcount_t:'
+if grep -Eq "$pat" "$console"; then
+	failed=$((failed + 1))
+	echo "not ok - $t: console of '$name' has kernel error reports ($console)"
+	grep -En "$pat" "$console" | head -n 10 | sed 's/^/#   /'
+else
+	passed=$((passed + 1))
+	[ "$quiet" = 1 ] || echo "ok - $t: console of '$name' is clean"
+fi
+echo "RESULT passed=$passed failed=$failed"
+[ "$failed" = 0 ]

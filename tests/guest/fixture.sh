@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# fixture.sh - kmemscope sees exactly what ks_fixture allocates, from the
+# functions that allocate it, and sees it go back to zero after its frees
+# and after rmmod.  The expected figures are ks_fixture.c's (see there).
+. /tests/lib.sh
+
+section fixture
+if insmod /ko/kmemscope.ko; then ok "insmod kmemscope"; else not_ok "insmod kmemscope"; fi
+for h in kmalloc kmem_cache_alloc kfree kmem_cache_free; do
+	expect_eq "hook $h self-test" "$(sed -n "s/^hook: $h  *\([a-z]*\) .*/\1/p" $KS/summary)" ok
+done
+
+insmod /ko/ks_fixture.ko && ok "insmod ks_fixture" || not_ok "insmod ks_fixture"
+expect_eq "ks_fixture_kmalloc_held after load" \
+	"$(caller_row ks_fixture_kmalloc_held)" "1024 800 8 8 0 kmalloc [ks_fixture]"
+expect_eq "ks_fixture_kzalloc_held after load" \
+	"$(caller_row ks_fixture_kzalloc_held)" "8192 8000 2 2 0 kmalloc [ks_fixture]"
+expect_eq "ks_fixture_cache_held after load" \
+	"$(caller_row ks_fixture_cache_held)" "1000 1000 5 5 0 kmem_cache [ks_fixture]"
+expect_eq "ks_fixture_large_held after load" \
+	"$(caller_row ks_fixture_large_held)" "32768 20000 1 1 0 kmalloc [ks_fixture]"
+expect_eq "ks_fixture_churn after load" \
+	"$(caller_row ks_fixture_churn)" "0 0 0 16 16 kmalloc [ks_fixture]"
+
+echo kmalloc >/sys/kernel/debug/ks_fixture/release
+expect_eq "ks_fixture_kmalloc_held after its frees" \
+	"$(caller_row ks_fixture_kmalloc_held)" "0 0 0 8 8 kmalloc [ks_fixture]"
+expect_eq "ks_fixture_kzalloc_held unchanged by other frees" \
+	"$(caller_row ks_fixture_kzalloc_held)" "8192 8000 2 2 0 kmalloc [ks_fixture]"
+echo cache >/sys/kernel/debug/ks_fixture/release
+expect_eq "ks_fixture_cache_held after its frees" \
+	"$(caller_row ks_fixture_cache_held)" "0 0 0 5 5 kmem_cache [ks_fixture]"
+
+rmmod ks_fixture && ok "rmmod ks_fixture" || not_ok "rmmod ks_fixture"
+expect_eq "ks_fixture_kmalloc_held after rmmod" \
+	"$(caller_row ks_fixture_kmalloc_held)" "0 0 0 8 8 kmalloc [ks_fixture]"
+expect_eq "ks_fixture_kzalloc_held after rmmod" \
+	"$(caller_row ks_fixture_kzalloc_held)" "0 0 0 2 2 kmalloc [ks_fixture]"
+expect_eq "ks_fixture_cache_held after rmmod" \
+	"$(caller_row ks_fixture_cache_held)" "0 0 0 5 5 kmem_cache [ks_fixture]"
+expect_eq "ks_fixture_large_held after rmmod" \
+	"$(caller_row ks_fixture_large_held)" "0 0 0 1 1 kmalloc [ks_fixture]"
+expect_eq "ks_fixture live bytes after rmmod" \
+	"$(awk '$8 == "[ks_fixture]" { s += $1 } END { print s + 0 }' $KS/callers)" 0
+
+for f in dropped_pool_full dropped_site_table_full dropped_recursion; do
+	expect_eq "summary $f" "$(summary_field $f)" 0
+done
+rmmod kmemscope && ok "rmmod kmemscope" || not_ok "rmmod kmemscope"
+[ ! -e $KS ] && ok "debugfs directory gone after rmmod" || not_ok "debugfs directory gone after rmmod"
