@@ -9,7 +9,6 @@
 #ifndef _KMEMSCOPE_STORE_H
 #define _KMEMSCOPE_STORE_H
 
-#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/atomic.h>
 #include <linux/spinlock.h>
@@ -22,9 +21,9 @@ enum ks_kind {
 
 /* Bounds of the module parameters that size a store. */
 #define KS_MIN_RECORDS		64U
-#define KS_MAX_RECORDS		BIT(24)
+#define KS_MAX_RECORDS		(16U * 1024 * 1024)
 #define KS_MIN_SITES		16U
-#define KS_MAX_SITES		BIT(20)
+#define KS_MAX_SITES		(1024U * 1024)
 
 /* Bucket locks are striped: bucket b is covered by locks[b % KS_NR_LOCKS]. */
 #define KS_NR_LOCKS		256

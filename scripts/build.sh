@@ -22,11 +22,12 @@ fi
 
 OUT="$ROOT/out/$t"
 SRC="$OUT/src"
+# A fresh copy every time: an incremental build would compile nothing and
+# so hide the warnings of objects built before.
+rm -rf "$SRC"
 mkdir -p "$SRC" "$OUT/ko"
-# Copy the sources; keep mtimes so unchanged objects are not rebuilt.
 for d in Kbuild module tests kunit-tests; do
-	[ -e "$ROOT/$d" ] || continue
-	cp -a --no-preserve=ownership "$ROOT/$d" "$SRC/" 2>/dev/null || cp -a "$ROOT/$d" "$SRC/"
+	[ -e "$ROOT/$d" ] && cp -r "$ROOT/$d" "$SRC/"
 done
 
 mk=(make -C "$KDIR" M="$SRC" W=1 KS_TESTS=1 -j"$(nproc)")
