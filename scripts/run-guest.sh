@@ -14,6 +14,10 @@
 #   --timeout SEC    wall-time limit (default 300)
 #   --preload LIST   modules to insmod before the scripts (.ko names)
 #   --append ARGS    extra kernel command line
+#   --kmods LIST     Debian modules (with their dependencies) to install in
+#                    the guest's /lib/modules/$(uname -r), for modprobe
+#   --icount         count time in retired instructions (-icount shift=0,
+#                    sleep=off): repeatable figures for benchmarks
 #   --quiet          do not echo the TAP lines
 #
 # Writes out/logs/TARGET-NAME.console (the kernel's console) and
@@ -27,7 +31,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 
-name=run dtb= mem=512M smp=2 timeout_s=300 preload= append= quiet=0
+name=run dtb= mem=512M smp=2 timeout_s=300 preload= append= quiet=0 kmods= icount=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name) name=$2; shift ;;
@@ -37,6 +41,8 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s=$2; shift ;;
 	--preload) preload=$2; shift ;;
 	--append) append=$2; shift ;;
+	--kmods) kmods=$2; shift ;;
+	--icount) icount=1 ;;
 	--quiet) quiet=1 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -100,6 +106,27 @@ for m in $preload; do
 	cp "$OUT/ko/$m" "$IR/lib/modules/$m"
 	echo "$m" >>"$IR/etc/preload"
 done
+# Debian modules for modprobe, laid out as in the image, with a modules.dep.
+install_kmod() {	# NAME
+	local n=$1 line path d
+	[ -n "$MODDIR" ] || die "target $t has no module tree for --kmods"
+	line=$(grep -E "/$n\.ko(\.xz)?:" "$MODDIR/modules.dep" | head -n1) ||
+		die "$n: not in $MODDIR/modules.dep"
+	for path in ${line%%:*} ${line#*:}; do
+		d="$IR/lib/modules/$KREL/${path%.xz}"
+		[ -f "$d" ] && continue
+		mkdir -p "$(dirname "$d")"
+		case $path in
+		*.xz) xz -dc "$MODDIR/$path" >"$d" ;;
+		*) cp "$MODDIR/$path" "$d" ;;
+		esac
+	done
+}
+if [ -n "$kmods" ]; then
+	for m in $kmods; do install_kmod "$m"; done
+	cp "$MODDIR"/modules.builtin* "$MODDIR"/modules.order "$IR/lib/modules/$KREL/" 2>/dev/null || true
+	depmod -b "$IR" "$KREL"
+fi
 {
 	echo "TARGET=$t"
 	echo "RUN=\"$*\""
@@ -113,6 +140,7 @@ qemu=(-m "$mem" -smp "$smp" -nographic -no-reboot -nic none
       -device virtio-serial-pci
       -chardev "file,id=res,path=$tap"
       -device virtserialport,chardev=res,name=ks.results)
+[ "$icount" = 1 ] && qemu+=(-icount shift=0,sleep=off)
 case $ARCH in
 x86_64)
 	bin=qemu-system-x86_64

@@ -53,7 +53,7 @@ echo "=== ks_fixture frees its kmalloc group, then is unloaded"
 echo kmalloc >/sys/kernel/debug/ks_fixture/release
 rmmod ks_fixture
 { head -n 2 $KS/callers; grep '\[ks_fixture\]' $KS/callers; } | show_callers
-left=$(awk '$8 == "[ks_fixture]" { s += $1 } END { print s + 0 }' $KS/callers)
+left=$(module_live ks_fixture)
 echo "ks_fixture holds $left bytes after rmmod"
 expect_eq "ks_fixture holds nothing after rmmod" "$left" 0
 rmmod kmemscope

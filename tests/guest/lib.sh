@@ -29,15 +29,36 @@ expect_eq() {
 	fi
 }
 
+# The callers file, with its header line of column names ("# a b c ...")
+# turned into awk variables: col["live_bytes"] is that column's number;
+# the last column (call_site, "symbol+0xoff [module]") runs to the end of
+# the line and is in the awk variable `site`, its function in `fn`, its
+# module (without brackets) in `mod`.
+callers_awk() {	# AWK-PROGRAM [FILE]
+	awk '
+		/^# / && !hdr { for (i = 2; i <= NF; i++) col[$i] = i - 1; ncol = NF - 1; hdr = 1; next }
+		/^#/ || /version:/ || !hdr { next }
+		{
+			site = $0
+			for (i = 1; i < ncol; i++) sub(/^[^ ]+ /, "", site)
+			fn = site; sub(/\+.*/, "", fn)
+			mod = site; sub(/.*\[/, "", mod); sub(/\].*/, "", mod)
+		}
+		'"$1" "${2:-$KS/callers}"
+}
+
 # caller_row FUNC: the callers rows of the sites in function FUNC, summed:
 # "live_bytes live_req live_count allocs frees allocator [module]".
 caller_row() {
-	awk -v f="$1" '
-		!/^#/ && NF >= 8 {
-			split($7, a, "+");
-			if (a[1] == f) { b += $1; r += $2; c += $3; al += $4; fr += $5; k = $6; m = $8; n++ }
-		}
-		END { if (n) print b, r, c, al, fr, k, m }' "$KS/callers"
+	f=$1 callers_awk '
+		fn == ENVIRON["f"] { b += $col["live_bytes"]; r += $col["live_req"]; c += $col["live_count"];
+			    al += $col["allocs"]; fr += $col["frees"]; k = $col["allocator"]; m = mod; n++ }
+		END { if (n) print b, r, c, al, fr, k, "[" m "]" }'
+}
+
+# module_live MODULE: live bytes of all call sites in MODULE.
+module_live() {
+	m=$1 callers_awk 'mod == ENVIRON["m"] { s += $col["live_bytes"] } END { print s + 0 }'
 }
 
 # summary_field KEY: the value of "KEY: value" in the summary.
