@@ -8,6 +8,7 @@
 #   make deps      install packages and fetch the Debian kernels (cached)
 #   make test TARGET=x86_64-6.1    integration tests on one target
 #   make kunit     KUnit suites in the KUnit kernel
+#   make bench TARGET=x86_64-6.1   kmemscope's overhead (figures, not a test)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TARGET ?=
@@ -39,4 +40,7 @@ kunit:
 checkpatch:
 	scripts/checkpatch.sh
 
-.PHONY: all modules clean deps demo check test kunit checkpatch
+bench:
+	scripts/bench.sh $(TARGET)
+
+.PHONY: all modules clean deps demo check test kunit checkpatch bench

@@ -15,6 +15,18 @@
 #define SITE_B	0x2000UL
 #define SITE_C	0x3000UL
 
+/* Record one allocation the way a hook does. */
+static int al(struct ks_store *st, unsigned long ptr, unsigned long site,
+	      size_t req, size_t alloc, u8 kind)
+{
+	struct ks_alloc a = {
+		.ptr = ptr, .call_site = site, .bytes_req = req,
+		.bytes_alloc = alloc, .kind = kind,
+	};
+
+	return ks_store_alloc(st, &a);
+}
+
 static struct ks_store *new_store(struct kunit *test, unsigned int records,
 				  unsigned int sites)
 {
@@ -35,7 +47,7 @@ static struct ks_site_snap *find_site(struct kunit *test, struct ks_store *st,
 	KUNIT_ASSERT_NOT_NULL(test, snap);
 	n = ks_store_snapshot_sites(st, snap, st->max_sites);
 	for (i = 0; i < n; i++)
-		if (snap[i].key == key && snap[i].retired == retired)
+		if (snap[i].key == key && !!snap[i].retired == retired)
 			return &snap[i];
 	return NULL;
 }
@@ -88,8 +100,7 @@ static void store_alloc_lookup_free(struct kunit *test)
 	struct ks_record_info info;
 	struct ks_site_snap *s;
 
-	KUNIT_EXPECT_EQ(test, ks_store_alloc(st, 0xa000, SITE_A, 100, 128,
-					     KS_KMALLOC), 0);
+	KUNIT_EXPECT_EQ(test, al(st, 0xa000, SITE_A, 100, 128, KS_KMALLOC), 0);
 	KUNIT_ASSERT_TRUE(test, ks_store_lookup(st, 0xa000, &info));
 	KUNIT_EXPECT_EQ(test, info.call_site, SITE_A);
 	KUNIT_EXPECT_EQ(test, info.bytes_req, 100U);
@@ -105,7 +116,7 @@ static void store_alloc_lookup_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->allocs, 1L);
 	KUNIT_EXPECT_EQ(test, s->frees, 0L);
 
-	KUNIT_EXPECT_TRUE(test, ks_store_free(st, 0xa000));
+	KUNIT_EXPECT_TRUE(test, ks_store_free(st, 0xa000, KS_KMALLOC));
 	KUNIT_EXPECT_FALSE(test, ks_store_lookup(st, 0xa000, NULL));
 	s = find_site(test, st, SITE_A, false);
 	KUNIT_ASSERT_NOT_NULL(test, s);
@@ -124,11 +135,11 @@ static void store_sites_aggregate(struct kunit *test)
 	struct ks_kind_totals t[KS_NR_KINDS];
 	struct ks_site_snap *s;
 
-	ks_store_alloc(st, 0x100, SITE_A, 10, 16, KS_KMALLOC);
-	ks_store_alloc(st, 0x200, SITE_A, 30, 32, KS_KMALLOC);
-	ks_store_alloc(st, 0x300, SITE_A, 60, 64, KS_KMALLOC);
-	ks_store_alloc(st, 0x400, SITE_B, 200, 200, KS_KMEM_CACHE);
-	ks_store_free(st, 0x200);
+	al(st, 0x100, SITE_A, 10, 16, KS_KMALLOC);
+	al(st, 0x200, SITE_A, 30, 32, KS_KMALLOC);
+	al(st, 0x300, SITE_A, 60, 64, KS_KMALLOC);
+	al(st, 0x400, SITE_B, 200, 200, KS_KMEM_CACHE);
+	ks_store_free(st, 0x200, KS_KMALLOC);
 
 	s = find_site(test, st, SITE_A, false);
 	KUNIT_ASSERT_NOT_NULL(test, s);
@@ -163,12 +174,12 @@ static void store_same_bucket(struct kunit *test)
 	}
 	KUNIT_ASSERT_EQ(test, n, (unsigned int)ARRAY_SIZE(p));
 	for (i = 0; i < n; i++)
-		KUNIT_EXPECT_EQ(test, ks_store_alloc(st, p[i], SITE_A, i + 1,
-						     i + 1, KS_KMALLOC), 0);
+		KUNIT_EXPECT_EQ(test, al(st, p[i], SITE_A, i + 1, i + 1,
+					 KS_KMALLOC), 0);
 	/* Free from the middle, the head and the tail of the chain. */
-	KUNIT_EXPECT_TRUE(test, ks_store_free(st, p[3]));
-	KUNIT_EXPECT_TRUE(test, ks_store_free(st, p[7]));
-	KUNIT_EXPECT_TRUE(test, ks_store_free(st, p[0]));
+	KUNIT_EXPECT_TRUE(test, ks_store_free(st, p[3], KS_KMALLOC));
+	KUNIT_EXPECT_TRUE(test, ks_store_free(st, p[7], KS_KMALLOC));
+	KUNIT_EXPECT_TRUE(test, ks_store_free(st, p[0], KS_KMALLOC));
 	for (i = 0; i < n; i++) {
 		struct ks_record_info info;
 		bool live = i != 0 && i != 3 && i != 7;
@@ -191,7 +202,7 @@ static void store_pool_exhaustion(struct kunit *test)
 
 	for (round = 0; round < 3; round++) {
 		for (i = 0; i < KS_MIN_RECORDS + 6; i++) {
-			int ret = ks_store_alloc(st, 0x10000 + i * 16, SITE_A,
+			int ret = al(st, 0x10000 + i * 16, SITE_A,
 						 8, 8, KS_KMALLOC);
 
 			KUNIT_EXPECT_EQ(test, ret,
@@ -203,10 +214,10 @@ static void store_pool_exhaustion(struct kunit *test)
 				6L * (round + 1));
 		/* Frees of the dropped ones are untracked frees. */
 		for (i = 0; i < KS_MIN_RECORDS + 6; i++)
-			KUNIT_EXPECT_EQ(test, ks_store_free(st, 0x10000 + i * 16),
+			KUNIT_EXPECT_EQ(test, ks_store_free(st, 0x10000 + i * 16, KS_KMALLOC),
 					i < KS_MIN_RECORDS);
 		KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
-		KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees),
+		KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees[KS_KMALLOC]),
 				6L * (round + 1));
 	}
 	ks_store_destroy(st);
@@ -218,15 +229,13 @@ static void store_site_table_full(struct kunit *test)
 	unsigned int i;
 
 	for (i = 0; i < KS_MIN_SITES + 4; i++)
-		KUNIT_EXPECT_EQ(test, ks_store_alloc(st, 0x100 + i * 8,
-						     0x5000 + i * 4, 8, 8,
-						     KS_KMALLOC),
+		KUNIT_EXPECT_EQ(test, al(st, 0x100 + i * 8, 0x5000 + i * 4,
+					 8, 8, KS_KMALLOC),
 				i < KS_MIN_SITES ? 0 : -ENOSPC);
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), (int)KS_MIN_SITES);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->drop_sites_full), 4L);
 	/* A known site still records. */
-	KUNIT_EXPECT_EQ(test, ks_store_alloc(st, 0x9000, 0x5000, 8, 8,
-					     KS_KMALLOC), 0);
+	KUNIT_EXPECT_EQ(test, al(st, 0x9000, 0x5000, 8, 8, KS_KMALLOC), 0);
 	ks_store_destroy(st);
 }
 
@@ -234,8 +243,8 @@ static void store_untracked_free(struct kunit *test)
 {
 	struct ks_store *st = new_store(test, 128, 16);
 
-	KUNIT_EXPECT_FALSE(test, ks_store_free(st, 0xdead000));
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees), 1L);
+	KUNIT_EXPECT_FALSE(test, ks_store_free(st, 0xdead000, KS_KMALLOC));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees[KS_KMALLOC]), 1L);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
 	ks_store_destroy(st);
 }
@@ -246,8 +255,8 @@ static void store_missed_free(struct kunit *test)
 	struct ks_store *st = new_store(test, 128, 16);
 	struct ks_site_snap *s;
 
-	ks_store_alloc(st, 0x700, SITE_A, 40, 64, KS_KMALLOC);
-	ks_store_alloc(st, 0x700, SITE_B, 90, 96, KS_KMALLOC);
+	al(st, 0x700, SITE_A, 40, 64, KS_KMALLOC);
+	al(st, 0x700, SITE_B, 90, 96, KS_KMALLOC);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->missed_frees), 1L);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 1L);
 	s = find_site(test, st, SITE_A, false);
@@ -278,15 +287,15 @@ static void store_retire_sites(struct kunit *test)
 	struct ks_store *st = new_store(test, 128, 16);
 	struct ks_site_snap *s;
 
-	ks_store_alloc(st, 0x100, SITE_A, 8, 8, KS_KMALLOC);
-	ks_store_alloc(st, 0x200, SITE_A, 8, 8, KS_KMALLOC);
-	ks_store_alloc(st, 0x300, SITE_C, 8, 8, KS_KMALLOC);
-	KUNIT_EXPECT_EQ(test, ks_store_retire_sites(st, match_a, name_a, NULL),
-			1U);
+	al(st, 0x100, SITE_A, 8, 8, KS_KMALLOC);
+	al(st, 0x200, SITE_A, 8, 8, KS_KMALLOC);
+	al(st, 0x300, SITE_C, 8, 8, KS_KMALLOC);
+	KUNIT_EXPECT_EQ(test, ks_store_retire_sites(st, match_a, name_a, NULL,
+						    KS_RETIRED_UNLOAD), 1U);
 	/* Frees of the old code's memory still reach the retired site. */
-	ks_store_free(st, 0x100);
+	ks_store_free(st, 0x100, KS_KMALLOC);
 	/* New code at the same address gets a site of its own. */
-	ks_store_alloc(st, 0x400, SITE_A, 16, 16, KS_KMALLOC);
+	al(st, 0x400, SITE_A, 16, 16, KS_KMALLOC);
 
 	s = find_site(test, st, SITE_A, true);
 	KUNIT_ASSERT_NOT_NULL(test, s);
@@ -298,9 +307,9 @@ static void store_retire_sites(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_EXPECT_EQ(test, s->live_bytes, 16L);
 	KUNIT_EXPECT_EQ(test, s->allocs, 1L);
-	/* Retiring twice does nothing more. */
-	KUNIT_EXPECT_EQ(test, ks_store_retire_sites(st, match_a, name_a, NULL),
-			1U);
+	/* Retiring again takes only the new, live site. */
+	KUNIT_EXPECT_EQ(test, ks_store_retire_sites(st, match_a, name_a, NULL,
+						    KS_RETIRED_UNLOAD), 1U);
 	ks_store_destroy(st);
 }
 
@@ -320,12 +329,12 @@ static int store_worker(void *arg)
 
 	for (r = 0; r < w->rounds; r++) {
 		for (i = 0; i < 32; i++)
-			ks_store_alloc(w->st, w->base + i * 64, SITE_A + (i & 3),
-				       i + 1, 64, KS_KMALLOC);
+			al(w->st, w->base + i * 64, SITE_A + (i & 3), i + 1,
+			   64, KS_KMALLOC);
 		for (i = 0; i < 32; i += 2)
-			ks_store_free(w->st, w->base + i * 64);
+			ks_store_free(w->st, w->base + i * 64, KS_KMALLOC);
 		for (i = 1; i < 32; i += 2)
-			ks_store_free(w->st, w->base + i * 64);
+			ks_store_free(w->st, w->base + i * 64, KS_KMALLOC);
 		cond_resched();
 	}
 	complete(&w->done);
@@ -357,8 +366,84 @@ static void store_concurrent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
 	KUNIT_EXPECT_GE(test, atomic_long_read(&st->records_peak), 32L);
 	KUNIT_EXPECT_LE(test, atomic_long_read(&st->records_peak), 128L);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees), 0L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees[KS_KMALLOC]), 0L);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->missed_frees), 0L);
+	ks_store_destroy(st);
+}
+
+/* ---- classes, reset and the record cursor ---- */
+
+static u8 class_by_site(unsigned long key, u8 kind)
+{
+	return key == SITE_C ? KS_CLASS_SLAB : KS_CLASS_OBJECT;
+}
+
+static void store_classify(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 128, 16);
+	struct ks_kind_totals t[KS_NR_KINDS];
+
+	st->classify = class_by_site;
+	KUNIT_EXPECT_EQ(test, al(st, 0x100, SITE_C, 4096, 4096, KS_PAGE), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, al(st, 0x200, SITE_A, 4096, 4096, KS_PAGE), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->not_recorded[KS_CLASS_SLAB]), 1L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 1L);
+	ks_store_totals(st, t);
+	KUNIT_EXPECT_EQ(test, t[KS_PAGE].live_bytes, 4096L);
+	/* The same address under another allocator is another site. */
+	KUNIT_EXPECT_EQ(test, al(st, 0x300, SITE_A, 8, 8, KS_KMALLOC), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), 3);
+	/* Reclassifying switches existing sites. */
+	ks_store_reclassify(st, NULL);
+	KUNIT_EXPECT_EQ(test, al(st, 0x400, SITE_C, 4096, 4096, KS_PAGE), 0);
+	ks_store_destroy(st);
+}
+
+static void store_reset(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct ks_kind_totals t[KS_NR_KINDS];
+	unsigned int i;
+
+	for (i = 0; i < 64; i++)
+		al(st, 0x1000 + i * 8, SITE_A + i, 8, 8, KS_KMALLOC);
+	ks_store_free(st, 0x99999, KS_VMALLOC);
+	ks_store_reset(st);
+	ks_store_totals(st, t);
+	KUNIT_EXPECT_EQ(test, t[KS_KMALLOC].allocs, 0L);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees[KS_VMALLOC]), 0L);
+	/* The whole pool is free again. */
+	for (i = 0; i < 64; i++)
+		KUNIT_EXPECT_EQ(test, al(st, 0x9000 + i * 8, SITE_B, 8, 8,
+					 KS_KMALLOC), 0);
+	KUNIT_EXPECT_EQ(test, al(st, 0xa0000, SITE_B, 8, 8, KS_KMALLOC), -ENOSPC);
+	ks_store_destroy(st);
+}
+
+static void store_copy_records(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 1024, 16);
+	struct ks_record_cursor cur = {};
+	struct ks_record_snap *out;
+	unsigned long sum = 0, seen = 0;
+	unsigned int i, n;
+
+	out = kunit_kcalloc(test, 7, sizeof(*out), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	for (i = 1; i <= 500; i++)
+		al(st, 0x100000 + i * 32, SITE_A, i, i, KS_KMALLOC);
+	/* A small buffer: buckets are split across calls. */
+	while ((n = ks_store_copy_records(st, &cur, out, 7))) {
+		for (i = 0; i < n; i++) {
+			sum += out[i].bytes_req;
+			KUNIT_EXPECT_EQ(test, out[i].call_site, SITE_A);
+		}
+		seen += n;
+	}
+	KUNIT_EXPECT_EQ(test, seen, 500UL);
+	KUNIT_EXPECT_EQ(test, sum, 500UL * 501 / 2);
 	ks_store_destroy(st);
 }
 
@@ -373,6 +458,9 @@ static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE(store_missed_free),
 	KUNIT_CASE(store_retire_sites),
 	KUNIT_CASE(store_concurrent),
+	KUNIT_CASE(store_classify),
+	KUNIT_CASE(store_reset),
+	KUNIT_CASE(store_copy_records),
 	{}
 };
 

@@ -11,6 +11,14 @@
 
 #include <linux/version.h>
 #include <linux/slab.h>
+#include <linux/gfp.h>
+#include <linux/percpu.h>
+#include <linux/vmalloc.h>
+#include <linux/device.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/ptrace.h>
+#include <linux/mm.h>
 
 /* True when the kernel is at least a.b (the only version test allowed). */
 #define KS_KERNEL_AT_LEAST(a, b) \
@@ -28,6 +36,111 @@
 static inline size_t ks_compat_cache_obj_size(struct kmem_cache *s)
 {
 	return kmem_cache_size(s);
+}
+
+#define KS_FN(f)	((unsigned long)&(f))
+
+/*
+ * Exported functions that allocate on behalf of their caller.  Memory they
+ * return is charged to the first caller outside this list (attrib.c).  The
+ * _noprof names are 6.10's memory allocation profiling renames.
+ */
+static inline const unsigned long *ks_compat_wrappers(unsigned int *n)
+{
+	static const unsigned long list[] = {
+#if KS_KERNEL_AT_LEAST(6, 10)
+		KS_FN(kmemdup_noprof), KS_FN(__kvmalloc_node_noprof),
+		KS_FN(kvrealloc_noprof), KS_FN(krealloc_noprof),
+		KS_FN(get_free_pages_noprof), KS_FN(get_zeroed_page_noprof),
+		KS_FN(alloc_pages_exact_noprof), KS_FN(vmalloc_noprof),
+		KS_FN(vzalloc_noprof), KS_FN(vmalloc_node_noprof),
+		KS_FN(vzalloc_node_noprof), KS_FN(__vmalloc_noprof),
+		KS_FN(vmalloc_user_noprof), KS_FN(vmalloc_32_noprof),
+#else
+		KS_FN(kmemdup), KS_FN(kvmalloc_node), KS_FN(kvrealloc),
+		KS_FN(krealloc), KS_FN(__get_free_pages), KS_FN(get_zeroed_page),
+		KS_FN(alloc_pages_exact), KS_FN(vmalloc), KS_FN(vzalloc),
+		KS_FN(vmalloc_node), KS_FN(vzalloc_node), KS_FN(__vmalloc),
+		KS_FN(vmalloc_user), KS_FN(vmalloc_32), KS_FN(__alloc_percpu),
+		KS_FN(__alloc_percpu_gfp),
+#endif
+		/* the same name on every supported version */
+		KS_FN(devm_kmalloc), KS_FN(devm_kstrdup), KS_FN(devm_kmemdup),
+		KS_FN(devm_kasprintf), KS_FN(devm_kvasprintf),
+		KS_FN(devm_krealloc), KS_FN(kstrdup), KS_FN(kstrdup_const),
+		KS_FN(kstrndup), KS_FN(kmemdup_nul), KS_FN(kasprintf),
+		KS_FN(kvasprintf), KS_FN(memdup_user), KS_FN(vmemdup_user),
+		KS_FN(strndup_user), KS_FN(devm_get_free_pages),
+		KS_FN(__devm_alloc_percpu),
+	};
+
+	*n = ARRAY_SIZE(list);
+	return list;
+}
+
+/* The page allocator's exported entry points: the tracepoint fires inside. */
+static inline const unsigned long *ks_compat_page_core(unsigned int *n)
+{
+	static const unsigned long list[] = {
+#if KS_KERNEL_AT_LEAST(6, 10)
+		KS_FN(__alloc_pages_noprof), KS_FN(alloc_pages_noprof),
+		KS_FN(__folio_alloc_noprof), KS_FN(folio_alloc_noprof),
+#else
+		KS_FN(__alloc_pages), KS_FN(alloc_pages), KS_FN(__folio_alloc),
+		KS_FN(folio_alloc),
+#endif
+	};
+
+	*n = ARRAY_SIZE(list);
+	return list;
+}
+
+#if KS_KERNEL_AT_LEAST(6, 10)
+#define KS_COMPAT_VMALLOC_SYMBOL	"__vmalloc_node_range_noprof"
+#define KS_COMPAT_CACHE_BULK_SYMBOL	"kmem_cache_alloc_bulk_noprof"
+#define KS_COMPAT_PAGES_BULK_SYMBOL	"alloc_pages_bulk_noprof"
+/* vfree_atomic() defers to vfree(), which is hooked. */
+#define KS_COMPAT_HOOK_VFREE_ATOMIC	0
+#else
+#define KS_COMPAT_VMALLOC_SYMBOL	"__vmalloc_node_range"
+#define KS_COMPAT_CACHE_BULK_SYMBOL	"kmem_cache_alloc_bulk"
+#define KS_COMPAT_PAGES_BULK_SYMBOL	"__alloc_pages_bulk"
+/* vfree_atomic() frees through __vunmap(), not vfree(): hook it too. */
+#define KS_COMPAT_HOOK_VFREE_ATOMIC	1
+#endif
+
+/*
+ * The 9th argument of __vmalloc_node_range(), its caller, read at the
+ * function's entry (a kprobe): on the stack on both architectures.
+ */
+static inline unsigned long ks_compat_vmalloc_caller(struct pt_regs *regs)
+{
+#if defined(CONFIG_X86_64)
+	return regs_get_kernel_argument(regs, 8);
+#elif defined(CONFIG_ARM64)
+	unsigned long v = 0;
+
+	/* At entry, sp points at the first stacked argument. */
+	if (copy_from_kernel_nofault(&v, (void *)regs->sp, sizeof(v)))
+		return 0;
+	return v;
+#else
+#error "kmemscope: add this architecture's stacked-argument access"
+#endif
+}
+
+/* The return address of a function, read at its entry (a kprobe). */
+static inline unsigned long ks_compat_entry_ret_addr(struct pt_regs *regs)
+{
+#if defined(CONFIG_X86_64)
+	unsigned long v = 0;
+
+	if (copy_from_kernel_nofault(&v, (void *)regs->sp, sizeof(v)))
+		return 0;
+	return v;
+#elif defined(CONFIG_ARM64)
+	return regs->regs[30];
+#endif
 }
 
 #endif /* _KMEMSCOPE_COMPAT_H */

@@ -2,30 +2,52 @@
 /*
  * hooks.c - the probes on the kernel's allocation paths.
  *
- * Attached to the exported slab tracepoints (kmalloc, kmem_cache_alloc,
- * kfree, kmem_cache_free).  Each probe records into ks_store.
+ *   kmalloc, kmem_cache_alloc, kfree, kmem_cache_free   exported tracepoints
+ *   mm_page_alloc, mm_page_free                          tracepoints, by name
+ *   percpu_alloc_percpu, percpu_free_percpu              tracepoints, by name
+ *   __vmalloc_node_range                                 kretprobe (caller: 9th arg)
+ *   vfree, vfree_atomic (6.1)                            kprobes
+ *   kmem_cache_alloc_bulk                                kretprobe
+ *   kmem_cache_free_bulk (and kfree_bulk, inline)        kprobe
+ *   __alloc_pages_bulk                                   kprobe: counted only
+ *
+ * Each byte is counted once.  A record is one object handed to a caller:
+ * a kmalloc (large ones too: their pages are not recorded again), a cache
+ * object, a vmalloc area, a percpu object, or pages a caller took straight
+ * from the page allocator.  Pages the page allocator hands to slab,
+ * vmalloc or percpu, page tables, and user and page-cache pages are
+ * counted per class in the summary but not recorded (attrib.c classifies
+ * by caller; movable pages are user pages without looking further).
  *
  * Notes on locking and context
  * ----------------------------
- * Tracepoint probes run with preemption off, in any context but NMI,
- * possibly with interrupts off and under allocator locks.  A probe here:
+ * Tracepoint probes and kprobe handlers run with preemption off, in any
+ * context but NMI, possibly with interrupts off and under allocator locks
+ * (percpu_free_percpu under pcpu_lock).  Every probe here:
  * - disables interrupts for its whole run, so that an allocation in an
  *   interrupt handler cannot nest inside it on the same CPU;
  * - then checks a per-CPU nesting counter: a second entry on the same CPU
- *   can only be recursion (something the probe called allocated); it is
- *   dropped and counted in ks_recursion;
- * - never sleeps, never allocates, takes only the store's raw spinlocks.
- * Per-CPU hit counters tell the summary which hooks fire.
+ *   can only be recursion; it is dropped and counted;
+ * - uses a per-CPU scratch area for backtraces (interrupts are off);
+ * - never sleeps, never allocates, takes only raw spinlocks.
+ * ks_paused is set, then synchronize_rcu() waits out running probes, when
+ * the control file resets the store.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/err.h>
+#include <linux/gfp.h>
+#include <linux/kprobes.h>
+#include <linux/percpu.h>
+#include <linux/stacktrace.h>
 #include <linux/tracepoint.h>
+#include <linux/vmalloc.h>
 #include <trace/events/kmem.h>
 
 #include "kmemscope.h"
+#include "attrib.h"
 #include "compat.h"
 
 struct ks_hook_info ks_hooks[KS_NR_HOOKS] = {
@@ -33,16 +55,51 @@ struct ks_hook_info ks_hooks[KS_NR_HOOKS] = {
 	[KS_HOOK_KMEM_CACHE_ALLOC]	= { .name = "kmem_cache_alloc" },
 	[KS_HOOK_KFREE]			= { .name = "kfree" },
 	[KS_HOOK_KMEM_CACHE_FREE]	= { .name = "kmem_cache_free" },
+	[KS_HOOK_PAGE_ALLOC]		= { .name = "mm_page_alloc" },
+	[KS_HOOK_PAGE_FREE]		= { .name = "mm_page_free" },
+	[KS_HOOK_PERCPU_ALLOC]		= { .name = "percpu_alloc_percpu" },
+	[KS_HOOK_PERCPU_FREE]		= { .name = "percpu_free_percpu" },
+	[KS_HOOK_VMALLOC]		= { .name = "vmalloc" },
+	[KS_HOOK_VFREE]			= { .name = "vfree" },
+	[KS_HOOK_VFREE_ATOMIC]		= { .name = "vfree_atomic" },
+	[KS_HOOK_CACHE_ALLOC_BULK]	= { .name = "kmem_cache_alloc_bulk" },
+	[KS_HOOK_CACHE_FREE_BULK]	= { .name = "kmem_cache_free_bulk" },
+	[KS_HOOK_PAGES_BULK]		= { .name = "alloc_pages_bulk" },
+};
+
+/* Frames a backtrace may need before the caller: probe, glue, allocator. */
+#define KS_WALK_EXTRA	16
+/*
+ * Frames unwound only to find the caller (stacks off): probe, tracepoint
+ * glue, the page allocator's two or three levels, up to three wrappers and
+ * the caller fit; unwinding costs per frame, so stop there.
+ */
+#define KS_WALK_CALLER	12
+
+struct ks_scratch {
+	unsigned long entries[KS_STACK_MAX_DEPTH + KS_WALK_EXTRA];
 };
 
 static DEFINE_PER_CPU(unsigned int, ks_nesting);
 static DEFINE_PER_CPU(unsigned long, ks_recursion);
 static DEFINE_PER_CPU(unsigned long, ks_hits[KS_NR_HOOKS]);
+static DEFINE_PER_CPU(struct ks_scratch, ks_scratch);
+
+/* Calibration (selftest.c): the raw backtrace of one page allocation. */
+struct ks_calib ks_calib;
+
+atomic_long_t ks_filtered_small;
+atomic_long_t ks_unknown_callers;
+atomic_long_t ks_user_pages;
 
 static __always_inline bool ks_enter(unsigned long *flags, enum ks_hook h)
 {
 	local_irq_save(*flags);
 	__this_cpu_inc(ks_hits[h]);
+	if (unlikely(READ_ONCE(ks_paused))) {
+		local_irq_restore(*flags);
+		return false;
+	}
 	if (unlikely(__this_cpu_inc_return(ks_nesting) != 1)) {
 		__this_cpu_dec(ks_nesting);
 		__this_cpu_inc(ks_recursion);
@@ -58,6 +115,52 @@ static __always_inline void ks_exit(unsigned long flags)
 	local_irq_restore(flags);
 }
 
+/*
+ * Record one allocation.  call_site is the allocator's (0 for pages).  A
+ * backtrace is taken when stacks are on, for pages, and when call_site
+ * is inside a wrapper; the site is then the first frame past the
+ * allocator and the wrappers.  Context: inside ks_enter().
+ */
+static void ks_record(unsigned long ptr, unsigned long call_site,
+		      size_t req, size_t alloc, gfp_t gfp, u8 kind)
+{
+	struct ks_alloc a = {
+		.ptr = ptr, .call_site = call_site, .bytes_req = req,
+		.bytes_alloc = alloc, .gfp = (__force u32)gfp, .kind = kind,
+	};
+	unsigned int depth = READ_ONCE(ks_stack_depth);
+	bool stacks = READ_ONCE(ks_stacks_on);
+	bool page = kind == KS_PAGE;
+
+	if (unlikely(alloc < READ_ONCE(ks_min_size))) {
+		atomic_long_inc(&ks_filtered_small);
+		return;
+	}
+	if (stacks || page || ks_attrib_in(call_site, KS_RANGE_WRAPPER)) {
+		unsigned long *e = this_cpu_ptr(&ks_scratch)->entries;
+		unsigned int n, i;
+
+		n = stack_trace_save(e, stacks ? ARRAY_SIZE(ks_scratch.entries) :
+					KS_WALK_CALLER, 0);
+		if (unlikely(page && READ_ONCE(ks_calib.task) == current &&
+			     !ks_calib.n)) {
+			memcpy(ks_calib.entries, e, n * sizeof(*e));
+			ks_calib.n = n;
+		}
+		i = ks_attrib_skip(e, n, call_site, page);
+		if (i < n) {
+			a.call_site = e[i];
+		} else if (page) {
+			a.call_site = KS_UNKNOWN_CALLER;
+			atomic_long_inc(&ks_unknown_callers);
+		}
+		if (stacks && i < n)
+			a.stack = ks_stacks_save(&ks_stacks, e + i,
+						 min(n - i, depth));
+	}
+	ks_store_alloc(&ks_store, &a);
+}
+
 static void ks_probe_kmalloc(void *data, unsigned long call_site,
 			     const void *ptr, size_t bytes_req,
 			     size_t bytes_alloc, gfp_t gfp, int node)
@@ -68,8 +171,8 @@ static void ks_probe_kmalloc(void *data, unsigned long call_site,
 		return;
 	if (!ks_enter(&flags, KS_HOOK_KMALLOC))
 		return;
-	ks_store_alloc(&ks_store, (unsigned long)ptr, call_site, bytes_req,
-		       bytes_alloc, KS_KMALLOC);
+	ks_record((unsigned long)ptr, call_site, bytes_req, bytes_alloc, gfp,
+		  KS_KMALLOC);
 	ks_exit(flags);
 }
 
@@ -85,34 +188,267 @@ static void ks_probe_cache_alloc(void *data, unsigned long call_site,
 	if (!ks_enter(&flags, KS_HOOK_KMEM_CACHE_ALLOC))
 		return;
 	size = ks_compat_cache_obj_size(s);
-	ks_store_alloc(&ks_store, (unsigned long)ptr, call_site, size, size,
-		       KS_KMEM_CACHE);
+	ks_record((unsigned long)ptr, call_site, size, size, gfp,
+		  KS_KMEM_CACHE);
 	ks_exit(flags);
 }
 
-static __always_inline void ks_free(const void *ptr, enum ks_hook h)
+/* Frees are processed even while disabled: records must not go stale. */
+static __always_inline void ks_free(unsigned long ptr, enum ks_hook h,
+				    enum ks_kind kind)
 {
 	unsigned long flags;
 
-	/* Frees are recorded even while disabled: records must not go stale. */
-	if (ZERO_OR_NULL_PTR(ptr))
-		return;
 	if (!ks_enter(&flags, h))
 		return;
-	ks_store_free(&ks_store, (unsigned long)ptr);
+	ks_store_free(&ks_store, ptr, kind);
 	ks_exit(flags);
 }
 
 static void ks_probe_kfree(void *data, unsigned long call_site,
 			   const void *ptr)
 {
-	ks_free(ptr, KS_HOOK_KFREE);
+	if (!ZERO_OR_NULL_PTR(ptr))
+		ks_free((unsigned long)ptr, KS_HOOK_KFREE, KS_KMALLOC);
 }
 
 static void ks_probe_cache_free(void *data, unsigned long call_site,
 				const void *ptr, const struct kmem_cache *s)
 {
-	ks_free(ptr, KS_HOOK_KMEM_CACHE_FREE);
+	if (!ZERO_OR_NULL_PTR(ptr))
+		ks_free((unsigned long)ptr, KS_HOOK_KMEM_CACHE_FREE,
+			KS_KMEM_CACHE);
+}
+
+/* ---- page allocator ---------------------------------------------------- */
+
+static void ks_probe_page_alloc(void *data, struct page *page,
+				unsigned int order, gfp_t gfp, int migratetype)
+{
+	unsigned long flags;
+
+	if (!page || !READ_ONCE(ks_enabled))
+		return;
+	if (!ks_enter(&flags, KS_HOOK_PAGE_ALLOC))
+		return;
+	if (gfp & __GFP_MOVABLE)
+		atomic_long_inc(&ks_user_pages);
+	else
+		ks_record((unsigned long)page, 0, PAGE_SIZE << order,
+			  PAGE_SIZE << order, gfp, KS_PAGE);
+	ks_exit(flags);
+}
+
+static void ks_probe_page_free(void *data, struct page *page,
+			       unsigned int order)
+{
+	if (page)
+		ks_free((unsigned long)page, KS_HOOK_PAGE_FREE, KS_PAGE);
+}
+
+/* ---- percpu ------------------------------------------------------------ */
+
+static void ks_probe_percpu_alloc(void *data, unsigned long call_site,
+				  bool reserved, bool is_atomic, size_t size,
+				  size_t align, void *base_addr, int off,
+				  void __percpu *ptr, size_t bytes_alloc,
+				  gfp_t gfp)
+{
+	unsigned long flags;
+
+	if (!ptr || !READ_ONCE(ks_enabled))
+		return;
+	if (!ks_enter(&flags, KS_HOOK_PERCPU_ALLOC))
+		return;
+	ks_record((unsigned long)ptr, call_site, size * num_possible_cpus(),
+		  bytes_alloc, gfp, KS_PERCPU);
+	ks_exit(flags);
+}
+
+static void ks_probe_percpu_free(void *data, void *base_addr, int off,
+				 void __percpu *ptr)
+{
+	if (ptr)
+		ks_free((unsigned long)ptr, KS_HOOK_PERCPU_FREE, KS_PERCPU);
+}
+
+/* ---- vmalloc ----------------------------------------------------------- */
+
+struct ks_vmalloc_data {
+	unsigned long size;
+	unsigned long caller;
+	gfp_t gfp;
+};
+
+static int ks_vmalloc_entry(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	struct ks_vmalloc_data *d = (void *)ri->data;
+
+	d->size = regs_get_kernel_argument(regs, 0);
+	d->gfp = (__force gfp_t)regs_get_kernel_argument(regs, 4);
+	d->caller = ks_compat_vmalloc_caller(regs);
+	return 0;
+}
+
+static int ks_vmalloc_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ks_vmalloc_data *d = (void *)ri->data;
+	unsigned long addr = regs_return_value(regs);
+	unsigned long flags;
+
+	if (!addr || !READ_ONCE(ks_enabled))
+		return 0;
+	if (!ks_enter(&flags, KS_HOOK_VMALLOC))
+		return 0;
+	ks_record(addr, d->caller, d->size, PAGE_ALIGN(d->size), d->gfp,
+		  KS_VMALLOC);
+	ks_exit(flags);
+	return 0;
+}
+
+static struct kretprobe ks_vmalloc_krp = {
+	.kp.symbol_name	= KS_COMPAT_VMALLOC_SYMBOL,
+	.entry_handler	= ks_vmalloc_entry,
+	.handler	= ks_vmalloc_ret,
+	.data_size	= sizeof(struct ks_vmalloc_data),
+};
+
+static int ks_vfree_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	unsigned long addr = regs_get_kernel_argument(regs, 0);
+
+	if (addr)
+		ks_free(addr, KS_HOOK_VFREE, KS_VMALLOC);
+	return 0;
+}
+
+static int ks_vfree_atomic_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	unsigned long addr = regs_get_kernel_argument(regs, 0);
+
+	if (addr)
+		ks_free(addr, KS_HOOK_VFREE_ATOMIC, KS_VMALLOC);
+	return 0;
+}
+
+static struct kprobe ks_vfree_kp = {
+	.symbol_name	= "vfree",
+	.pre_handler	= ks_vfree_pre,
+};
+
+static struct kprobe ks_vfree_atomic_kp = {
+	.symbol_name	= "vfree_atomic",
+	.pre_handler	= ks_vfree_atomic_pre,
+};
+
+/* ---- bulk slab paths --------------------------------------------------- */
+
+struct ks_bulk_data {
+	struct kmem_cache *s;
+	void **p;
+	unsigned long caller;
+	gfp_t gfp;
+};
+
+static int ks_bulk_alloc_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct ks_bulk_data *d = (void *)ri->data;
+
+	d->s = (void *)regs_get_kernel_argument(regs, 0);
+	d->gfp = (__force gfp_t)regs_get_kernel_argument(regs, 1);
+	d->p = (void **)regs_get_kernel_argument(regs, 3);
+	d->caller = ks_compat_entry_ret_addr(regs);
+	return 0;
+}
+
+static int ks_bulk_alloc_ret(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct ks_bulk_data *d = (void *)ri->data;
+	long i, n = (long)regs_return_value(regs);
+	unsigned long flags;
+	size_t size;
+
+	if (n <= 0 || !d->s || !READ_ONCE(ks_enabled))
+		return 0;
+	if (!ks_enter(&flags, KS_HOOK_CACHE_ALLOC_BULK))
+		return 0;
+	size = ks_compat_cache_obj_size(d->s);
+	for (i = 0; i < n; i++)
+		if (d->p[i])
+			ks_record((unsigned long)d->p[i], d->caller, size, size,
+				  d->gfp, KS_KMEM_CACHE);
+	ks_exit(flags);
+	return 0;
+}
+
+static struct kretprobe ks_bulk_alloc_krp = {
+	.kp.symbol_name	= KS_COMPAT_CACHE_BULK_SYMBOL,
+	.entry_handler	= ks_bulk_alloc_entry,
+	.handler	= ks_bulk_alloc_ret,
+	.data_size	= sizeof(struct ks_bulk_data),
+};
+
+static int ks_bulk_free_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	size_t i, n = regs_get_kernel_argument(regs, 1);
+	void **p = (void **)regs_get_kernel_argument(regs, 2);
+	unsigned long flags;
+
+	if (!p || !n)
+		return 0;
+	if (!ks_enter(&flags, KS_HOOK_CACHE_FREE_BULK))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!ZERO_OR_NULL_PTR(p[i]))
+			ks_store_free(&ks_store, (unsigned long)p[i],
+				      KS_KMEM_CACHE);
+	ks_exit(flags);
+	return 0;
+}
+
+static struct kprobe ks_bulk_free_kp = {
+	.symbol_name	= "kmem_cache_free_bulk",
+	.pre_handler	= ks_bulk_free_pre,
+};
+
+/* Pages from the bulk allocator are not traced: count the calls. */
+static int ks_pages_bulk_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	this_cpu_inc(ks_hits[KS_HOOK_PAGES_BULK]);
+	return 0;
+}
+
+static struct kprobe ks_pages_bulk_kp = {
+	.symbol_name	= KS_COMPAT_PAGES_BULK_SYMBOL,
+	.pre_handler	= ks_pages_bulk_pre,
+};
+
+/* ---- registration ------------------------------------------------------ */
+
+struct ks_tp {
+	const char *name;
+	void *probe;
+	enum ks_hook hook;
+	struct tracepoint *tp;
+};
+
+static struct ks_tp ks_tps[] = {
+	{ "mm_page_alloc", ks_probe_page_alloc, KS_HOOK_PAGE_ALLOC },
+	{ "mm_page_free", ks_probe_page_free, KS_HOOK_PAGE_FREE },
+	{ "percpu_alloc_percpu", ks_probe_percpu_alloc, KS_HOOK_PERCPU_ALLOC },
+	{ "percpu_free_percpu", ks_probe_percpu_free, KS_HOOK_PERCPU_FREE },
+};
+
+static void ks_find_tp(struct tracepoint *tp, void *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ks_tps); i++)
+		if (!strcmp(tp->name, ks_tps[i].name))
+			ks_tps[i].tp = tp;
 }
 
 static void ks_set(enum ks_hook h, int err)
@@ -120,22 +456,46 @@ static void ks_set(enum ks_hook h, int err)
 	ks_hooks[h].error = err;
 	ks_hooks[h].state = err ? KS_HOOK_FAILED : KS_HOOK_ATTACHED;
 	if (err)
-		pr_err("cannot attach to tracepoint %s: %d\n", ks_hooks[h].name,
-		       err);
+		pr_err("cannot attach to %s: %d\n", ks_hooks[h].name, err);
+}
+
+static bool ks_attached(enum ks_hook h)
+{
+	return ks_hooks[h].state != KS_HOOK_OFF &&
+	       ks_hooks[h].state != KS_HOOK_FAILED;
 }
 
 int ks_hooks_register(void)
 {
-	ks_set(KS_HOOK_KMALLOC, register_trace_kmalloc(ks_probe_kmalloc, NULL));
-	ks_set(KS_HOOK_KMEM_CACHE_ALLOC,
-	       register_trace_kmem_cache_alloc(ks_probe_cache_alloc, NULL));
+	unsigned int i;
+
 	ks_set(KS_HOOK_KFREE, register_trace_kfree(ks_probe_kfree, NULL));
 	ks_set(KS_HOOK_KMEM_CACHE_FREE,
 	       register_trace_kmem_cache_free(ks_probe_cache_free, NULL));
+	ks_set(KS_HOOK_KMALLOC, register_trace_kmalloc(ks_probe_kmalloc, NULL));
+	ks_set(KS_HOOK_KMEM_CACHE_ALLOC,
+	       register_trace_kmem_cache_alloc(ks_probe_cache_alloc, NULL));
+
+	/* The page and percpu tracepoints are not exported: find them. */
+	for_each_kernel_tracepoint(ks_find_tp, NULL);
+	for (i = 0; i < ARRAY_SIZE(ks_tps); i++)
+		ks_set(ks_tps[i].hook, ks_tps[i].tp ?
+		       tracepoint_probe_register(ks_tps[i].tp, ks_tps[i].probe,
+						 NULL) : -ENOENT);
+
+	ks_set(KS_HOOK_VFREE, register_kprobe(&ks_vfree_kp));
+	if (KS_COMPAT_HOOK_VFREE_ATOMIC)
+		ks_set(KS_HOOK_VFREE_ATOMIC, register_kprobe(&ks_vfree_atomic_kp));
+	ks_vmalloc_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
+	ks_set(KS_HOOK_VMALLOC, register_kretprobe(&ks_vmalloc_krp));
+	ks_set(KS_HOOK_CACHE_FREE_BULK, register_kprobe(&ks_bulk_free_kp));
+	ks_bulk_alloc_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
+	ks_set(KS_HOOK_CACHE_ALLOC_BULK, register_kretprobe(&ks_bulk_alloc_krp));
+	ks_set(KS_HOOK_PAGES_BULK, register_kprobe(&ks_pages_bulk_kp));
 
 	/* Allocations without their frees would be worse than nothing. */
-	if (ks_hooks[KS_HOOK_KFREE].error ||
-	    ks_hooks[KS_HOOK_KMEM_CACHE_FREE].error) {
+	if (!ks_attached(KS_HOOK_KFREE) ||
+	    !ks_attached(KS_HOOK_KMEM_CACHE_FREE)) {
 		ks_hooks_unregister();
 		return -ENODEV;
 	}
@@ -144,77 +504,43 @@ int ks_hooks_register(void)
 
 void ks_hooks_unregister(void)
 {
-	if (ks_hooks[KS_HOOK_KMALLOC].state != KS_HOOK_FAILED)
+	unsigned int i;
+	int h;
+
+	if (ks_attached(KS_HOOK_KMALLOC))
 		unregister_trace_kmalloc(ks_probe_kmalloc, NULL);
-	if (ks_hooks[KS_HOOK_KMEM_CACHE_ALLOC].state != KS_HOOK_FAILED)
+	if (ks_attached(KS_HOOK_KMEM_CACHE_ALLOC))
 		unregister_trace_kmem_cache_alloc(ks_probe_cache_alloc, NULL);
-	if (ks_hooks[KS_HOOK_KFREE].state != KS_HOOK_FAILED)
+	if (ks_attached(KS_HOOK_KFREE))
 		unregister_trace_kfree(ks_probe_kfree, NULL);
-	if (ks_hooks[KS_HOOK_KMEM_CACHE_FREE].state != KS_HOOK_FAILED)
+	if (ks_attached(KS_HOOK_KMEM_CACHE_FREE))
 		unregister_trace_kmem_cache_free(ks_probe_cache_free, NULL);
+	for (i = 0; i < ARRAY_SIZE(ks_tps); i++)
+		if (ks_attached(ks_tps[i].hook))
+			tracepoint_probe_unregister(ks_tps[i].tp,
+						    ks_tps[i].probe, NULL);
+	if (ks_attached(KS_HOOK_VMALLOC))
+		unregister_kretprobe(&ks_vmalloc_krp);
+	if (ks_attached(KS_HOOK_VFREE))
+		unregister_kprobe(&ks_vfree_kp);
+	if (ks_attached(KS_HOOK_VFREE_ATOMIC))
+		unregister_kprobe(&ks_vfree_atomic_kp);
+	if (ks_attached(KS_HOOK_CACHE_ALLOC_BULK))
+		unregister_kretprobe(&ks_bulk_alloc_krp);
+	if (ks_attached(KS_HOOK_CACHE_FREE_BULK))
+		unregister_kprobe(&ks_bulk_free_kp);
+	if (ks_attached(KS_HOOK_PAGES_BULK))
+		unregister_kprobe(&ks_pages_bulk_kp);
 	/* No probe may still be running once the store is torn down. */
 	tracepoint_synchronize_unregister();
-	for (int h = 0; h < KS_NR_HOOKS; h++)
+	for (h = 0; h < KS_NR_HOOKS; h++)
 		if (ks_hooks[h].state != KS_HOOK_FAILED)
 			ks_hooks[h].state = KS_HOOK_OFF;
 }
 
-static void ks_verdict(enum ks_hook h, bool fired)
+unsigned long ks_hooks_missed(void)
 {
-	if (ks_hooks[h].state != KS_HOOK_ATTACHED)
-		return;
-	ks_hooks[h].state = fired ? KS_HOOK_VERIFIED : KS_HOOK_SILENT;
-	if (!fired)
-		pr_warn("hook %s attached but did not fire in the self-test\n",
-			ks_hooks[h].name);
-}
-
-/*
- * Allocate and free through each hooked path once and check that the store
- * saw it.  A hook that stays silent is reported in the summary.
- * Context: process (module init), tracking enabled.
- * Return: the number of hooks that did not pass.
- */
-noinline int ks_hooks_selftest(void)
-{
-	struct ks_record_info info;
-	struct kmem_cache *cache;
-	bool seen_alloc, seen_free;
-	void *p;
-	int h, bad = 0;
-
-	p = kmalloc(24, GFP_KERNEL);
-	if (p) {
-		seen_alloc = ks_store_lookup(&ks_store, (unsigned long)p, &info) &&
-			     info.kind == KS_KMALLOC && info.bytes_req == 24;
-		kfree(p);
-		seen_free = !ks_store_lookup(&ks_store, (unsigned long)p, NULL);
-		ks_verdict(KS_HOOK_KMALLOC, seen_alloc);
-		ks_verdict(KS_HOOK_KFREE, seen_alloc && seen_free);
-	}
-
-	cache = kmem_cache_create("kmemscope_selftest", 40, 0, 0, NULL);
-	if (cache) {
-		p = kmem_cache_alloc(cache, GFP_KERNEL);
-		if (p) {
-			seen_alloc = ks_store_lookup(&ks_store, (unsigned long)p,
-						     &info) &&
-				     info.kind == KS_KMEM_CACHE &&
-				     info.bytes_req == 40;
-			kmem_cache_free(cache, p);
-			seen_free = !ks_store_lookup(&ks_store,
-						     (unsigned long)p, NULL);
-			ks_verdict(KS_HOOK_KMEM_CACHE_ALLOC, seen_alloc);
-			ks_verdict(KS_HOOK_KMEM_CACHE_FREE,
-				   seen_alloc && seen_free);
-		}
-		kmem_cache_destroy(cache);
-	}
-
-	for (h = 0; h < KS_NR_HOOKS; h++)
-		if (ks_hooks[h].state != KS_HOOK_VERIFIED)
-			bad++;
-	return bad;
+	return ks_vmalloc_krp.nmissed + ks_bulk_alloc_krp.nmissed;
 }
 
 unsigned long ks_hooks_recursion_drops(void)

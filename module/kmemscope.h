@@ -7,20 +7,31 @@
 
 #include <linux/percpu.h>
 #include "store.h"
+#include "stacks.h"
 
-#define KS_VERSION	"0.1"
+#define KS_VERSION	"0.2"
 
 enum ks_hook {
 	KS_HOOK_KMALLOC,
 	KS_HOOK_KMEM_CACHE_ALLOC,
 	KS_HOOK_KFREE,
 	KS_HOOK_KMEM_CACHE_FREE,
+	KS_HOOK_PAGE_ALLOC,
+	KS_HOOK_PAGE_FREE,
+	KS_HOOK_PERCPU_ALLOC,
+	KS_HOOK_PERCPU_FREE,
+	KS_HOOK_VMALLOC,
+	KS_HOOK_VFREE,
+	KS_HOOK_VFREE_ATOMIC,
+	KS_HOOK_CACHE_ALLOC_BULK,
+	KS_HOOK_CACHE_FREE_BULK,
+	KS_HOOK_PAGES_BULK,
 	KS_NR_HOOKS,
 };
 
 /* State of one hook, as the summary reports it. */
 enum ks_hook_state {
-	KS_HOOK_OFF,		/* not registered */
+	KS_HOOK_OFF,		/* not registered (or not needed here) */
 	KS_HOOK_ATTACHED,	/* registered, self-test not run */
 	KS_HOOK_VERIFIED,	/* registered and seen firing at load */
 	KS_HOOK_SILENT,		/* registered but did not fire at load */
@@ -35,17 +46,40 @@ struct ks_hook_info {
 
 /* main.c */
 extern struct ks_store ks_store;
+extern struct ks_stacks ks_stacks;
 extern bool ks_enabled;
+extern bool ks_paused;
+extern bool ks_stacks_on;
+extern unsigned int ks_stack_depth;
+extern unsigned long ks_min_size;
 extern u64 ks_loaded_ns;
 extern const char * const ks_kind_names[KS_NR_KINDS];
+extern const char * const ks_class_names[KS_NR_CLASSES];
 
 /* hooks.c */
+struct ks_calib {
+	struct task_struct *task;	/* whose page allocation to keep */
+	unsigned int n;
+	unsigned long entries[KS_STACK_MAX_DEPTH + 16];
+};
+
+extern struct ks_calib ks_calib;
 extern struct ks_hook_info ks_hooks[KS_NR_HOOKS];
+extern atomic_long_t ks_filtered_small;
+extern atomic_long_t ks_unknown_callers;
+extern atomic_long_t ks_user_pages;
 int ks_hooks_register(void);
 void ks_hooks_unregister(void);
-int ks_hooks_selftest(void);
 unsigned long ks_hooks_recursion_drops(void);
 unsigned long ks_hooks_hits(enum ks_hook h);
+unsigned long ks_hooks_missed(void);
+
+/* selftest.c */
+int ks_selftest(void);
+
+/* control.c */
+int ks_control_create(struct dentry *dir);
+void ks_reset(void);
 
 /* views.c */
 int ks_views_create(void);

@@ -6,9 +6,9 @@
  * Module parameters, load and unload, and the module notifier that keeps
  * the names of call sites whose code goes away.
  *
- * Load order: store, views, notifier, hooks, self-test.  Unload runs it
- * backwards; the hooks are gone (tracepoint_synchronize_unregister())
- * before the store is freed.
+ * Load order: store, stack table, attribution ranges, views, notifier,
+ * hooks, self-test.  Unload runs it backwards; the hooks are gone
+ * (tracepoint_synchronize_unregister()) before the store is freed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,27 +20,54 @@
 #include <linux/slab.h>
 
 #include "kmemscope.h"
+#include "attrib.h"
 
-static unsigned int max_records = 65536;
+static unsigned int max_records = 32768;
 module_param(max_records, uint, 0444);
 MODULE_PARM_DESC(max_records,
-		 "live allocations that can be tracked at once (64..16777216; 48 bytes each)");
+		 "live allocations that can be tracked at once (64..16777216)");
 
 static unsigned int max_sites = 4096;
 module_param(max_sites, uint, 0444);
 MODULE_PARM_DESC(max_sites, "distinct call sites (16..1048576)");
 
+static unsigned int max_stacks = 4096;
+module_param(max_stacks, uint, 0444);
+MODULE_PARM_DESC(max_stacks, "distinct backtraces kept when stacks are on (16..1048576)");
+
 static bool enable = true;
 module_param(enable, bool, 0444);
 MODULE_PARM_DESC(enable, "start tracking at load (default: yes)");
 
+static bool stacks;
+module_param(stacks, bool, 0444);
+MODULE_PARM_DESC(stacks, "record a backtrace with each allocation from load (default: no)");
+
 struct ks_store ks_store;
+struct ks_stacks ks_stacks;
 bool ks_enabled;
+bool ks_paused;
+bool ks_stacks_on;
+unsigned int ks_stack_depth = 16;
+unsigned long ks_min_size;
 u64 ks_loaded_ns;
 
 const char * const ks_kind_names[KS_NR_KINDS] = {
 	[KS_KMALLOC]	= "kmalloc",
 	[KS_KMEM_CACHE]	= "kmem_cache",
+	[KS_VMALLOC]	= "vmalloc",
+	[KS_PAGE]	= "page",
+	[KS_PERCPU]	= "percpu",
+};
+
+const char * const ks_class_names[KS_NR_CLASSES] = {
+	[KS_CLASS_OBJECT]	= "object",
+	[KS_CLASS_SLAB]		= "slab_backing",
+	[KS_CLASS_VMALLOC]	= "vmalloc_backing",
+	[KS_CLASS_PERCPU]	= "percpu_backing",
+	[KS_CLASS_PAGETABLE]	= "page_tables",
+	[KS_CLASS_USER]		= "user_and_file",
+	[KS_CLASS_EXCLUDED]	= "filtered_out",
 };
 
 /* ---- sites of code that goes away ------------------------------------- */
@@ -82,7 +109,14 @@ static int ks_module_notify(struct notifier_block *nb, unsigned long action,
 		g.init_only = true;
 	else if (action != MODULE_STATE_GOING)
 		return NOTIFY_DONE;
-	ks_store_retire_sites(&ks_store, ks_site_in_module, ks_site_name, &g);
+	ks_store_retire_sites(&ks_store, ks_site_in_module, ks_site_name, &g,
+			      g.init_only ? KS_RETIRED_INIT : KS_RETIRED_UNLOAD);
+	if (!g.init_only) {
+		char tag[MODULE_NAME_LEN + 2];
+
+		snprintf(tag, sizeof(tag), "[%s]", g.mod->name);
+		ks_store_mark_unloaded(&ks_store, tag);
+	}
 	return NOTIFY_DONE;
 }
 
@@ -106,6 +140,11 @@ static int __init kmemscope_init(void)
 		       KS_MIN_SITES, KS_MAX_SITES);
 		return -EINVAL;
 	}
+	if (max_stacks < KS_MIN_STACKS || max_stacks > KS_MAX_STACKS) {
+		pr_err("max_stacks=%u is out of range (%u..%u)\n", max_stacks,
+		       KS_MIN_STACKS, KS_MAX_STACKS);
+		return -EINVAL;
+	}
 
 	ret = ks_store_init(&ks_store, max_records, max_sites);
 	if (ret) {
@@ -113,11 +152,19 @@ static int __init kmemscope_init(void)
 		       max_records, ret);
 		return ret;
 	}
+	ret = ks_stacks_init(&ks_stacks, max_stacks);
+	if (ret) {
+		pr_err("cannot allocate the stack table (%u stacks): %d\n",
+		       max_stacks, ret);
+		goto err_store;
+	}
+	ks_attrib_init();
+	ks_store.classify = ks_attrib_classify;
 	ks_loaded_ns = local_clock();
 
 	ret = ks_views_create();
 	if (ret)
-		goto err_store;
+		goto err_stacks;
 	ret = register_module_notifier(&ks_module_nb);
 	if (ret)
 		goto err_views;
@@ -128,12 +175,13 @@ static int __init kmemscope_init(void)
 		pr_err("cannot attach to the slab tracepoints: %d\n", ret);
 		goto err_notifier;
 	}
-	bad = ks_hooks_selftest();
+	bad = ks_selftest();
+	WRITE_ONCE(ks_stacks_on, stacks);
 	WRITE_ONCE(ks_enabled, enable);
 
-	pr_info("version %s loaded: %u records, %u sites, %d of %d hooks verified, tracking %s\n",
-		KS_VERSION, max_records, max_sites, KS_NR_HOOKS - bad,
-		KS_NR_HOOKS, enable ? "on" : "off");
+	pr_info("version %s loaded: %u records, %u sites, %u stacks; %d hooks failed their self-test; tracking %s\n",
+		KS_VERSION, max_records, max_sites, max_stacks, bad,
+		enable ? "on" : "off");
 	return 0;
 
 err_notifier:
@@ -141,6 +189,8 @@ err_notifier:
 	unregister_module_notifier(&ks_module_nb);
 err_views:
 	ks_views_remove();
+err_stacks:
+	ks_stacks_destroy(&ks_stacks);
 err_store:
 	ks_store_destroy(&ks_store);
 	return ret;
@@ -152,6 +202,7 @@ static void __exit kmemscope_exit(void)
 	ks_hooks_unregister();
 	unregister_module_notifier(&ks_module_nb);
 	ks_views_remove();
+	ks_stacks_destroy(&ks_stacks);
 	ks_store_destroy(&ks_store);
 	pr_info("unloaded\n");
 }

@@ -12,10 +12,13 @@
  * - buckets[1 << bucket_bits]: singly linked chains of live records,
  *   keyed by the allocation's address (hash_long(ptr)).  There are at
  *   least as many buckets as records.
- * - sites[1 << site_bits]: call sites, open addressing with linear
- *   probing, at most half full (max_sites of 2 * max_sites slots).  A slot
- *   is claimed with cmpxchg() on its key and never released while the
- *   store lives; its counters are atomic_long_t.  Records name their site
+ * - sites[1 << site_bits]: call sites keyed by (return address, kind),
+ *   open addressing with linear probing, at most half full (max_sites of
+ *   2 * max_sites slots).  A slot is claimed with cmpxchg() on its key and
+ *   never released until ks_store_reset(); its counters are atomic_long_t.
+ *   When a slot is claimed, st->classify() decides its class: only
+ *   KS_CLASS_OBJECT sites get records; allocations from the others are
+ *   counted on the site and in not_recorded[class].  Records name their site
  *   by index, so a free updates the site of the allocation.  When the code
  *   of a site goes away (module unload), the slot is retired: it keeps its
  *   counters and a copy of its name, and lookups skip it, so that new code
@@ -39,6 +42,9 @@
  *   counters).  site->name and site->retired are written only by
  *   ks_store_retire_sites(), from process context, with the name published
  *   before the retired flag (release/acquire).
+ *
+ * - ks_store_reset() and ks_store_destroy() need the store quiescent: no
+ *   record/free path running (the caller pauses the hooks first).
  *
  * Chain lengths are bounded in practice by the hash (as many buckets as
  * records); the pool bounds the total.
@@ -91,21 +97,57 @@ int ks_store_init(struct ks_store *st, unsigned int nr_records,
 	for (i = 0; i < KS_NR_LOCKS; i++)
 		raw_spin_lock_init(&st->locks[i]);
 	raw_spin_lock_init(&st->free_lock);
-	for (i = 0; i < nr_records; i++)
-		st->records[i].next = i + 1 < nr_records ?
+	ks_store_reset(st);
+	return 0;
+}
+
+static void ks_free_names(struct ks_store *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < (1U << st->site_bits); i++) {
+		kfree(st->sites[i].name);
+		st->sites[i].name = NULL;
+	}
+}
+
+/**
+ * ks_store_reset - forget every record, site and counter
+ * @st: the store
+ *
+ * Context: process; the store must be quiescent (no hook running).
+ */
+void ks_store_reset(struct ks_store *st)
+{
+	unsigned int i, k;
+
+	ks_free_names(st);
+	memset(st->sites, 0, sizeof(*st->sites) << st->site_bits);
+	memset(st->buckets, 0, sizeof(*st->buckets) << st->bucket_bits);
+	memset(st->records, 0, sizeof(*st->records) * st->nr_records);
+	for (i = 0; i < st->nr_records; i++)
+		st->records[i].next = i + 1 < st->nr_records ?
 				      &st->records[i + 1] : NULL;
 	st->free_list = &st->records[0];
-	return 0;
+	atomic_set(&st->sites_used, 0);
+	atomic_long_set(&st->records_used, 0);
+	atomic_long_set(&st->records_peak, 0);
+	atomic_long_set(&st->drop_pool_full, 0);
+	atomic_long_set(&st->drop_sites_full, 0);
+	atomic_long_set(&st->missed_frees, 0);
+	for (k = 0; k < KS_NR_KINDS; k++) {
+		atomic_long_set(&st->untracked_frees[k], 0);
+		atomic_long_set(&st->kind_live[k], 0);
+		atomic_long_set(&st->kind_peak[k], 0);
+	}
+	for (k = 0; k < KS_NR_CLASSES; k++)
+		atomic_long_set(&st->not_recorded[k], 0);
 }
 
 void ks_store_destroy(struct ks_store *st)
 {
-	unsigned int i;
-
-	if (st->sites) {
-		for (i = 0; i < (1U << st->site_bits); i++)
-			kfree(st->sites[i].name);
-	}
+	if (st->sites)
+		ks_free_names(st);
 	vfree(st->sites);
 	vfree(st->buckets);
 	vfree(st->records);
@@ -114,12 +156,23 @@ void ks_store_destroy(struct ks_store *st)
 	st->records = NULL;
 }
 
-/* Find or claim the site slot for key.  Lock-free; may fail when full. */
+static inline unsigned int ks_site_hash(struct ks_store *st,
+					unsigned long key, u8 kind)
+{
+	return hash_long(key ^ kind, st->site_bits);
+}
+
+/*
+ * Find or claim the site slot for (key, kind).  Lock-free; may fail when
+ * full.  A slot is published in two steps: the key (cmpxchg), then the
+ * kind (release); lookups wait for neither: a slot whose kind is not yet
+ * set does not match, and the probe goes on (at worst a duplicate slot).
+ */
 static struct ks_site *ks_site_get(struct ks_store *st, unsigned long key,
-				   enum ks_kind kind, u32 *idx)
+				   u8 kind, u32 *idx)
 {
 	unsigned int mask = (1U << st->site_bits) - 1;
-	unsigned int i = hash_long(key, st->site_bits);
+	unsigned int i = ks_site_hash(st, key, kind);
 	unsigned int n;
 
 	for (n = 0; n < KS_SITE_PROBES; n++, i = (i + 1) & mask) {
@@ -133,29 +186,49 @@ static struct ks_site *ks_site_get(struct ks_store *st, unsigned long key,
 			}
 			k = cmpxchg(&s->key, 0UL, key);
 			if (k == 0) {
-				WRITE_ONCE(s->kind, kind);
+				s->class = st->classify ?
+					   st->classify(key, kind) :
+					   KS_CLASS_OBJECT;
+				/* Pairs with the acquire below. */
+				smp_store_release(&s->kind, kind + 1);
 				*idx = i;
 				return s;
 			}
 			atomic_dec(&st->sites_used);
 		}
-		/* Pairs with the release in ks_store_retire_sites(). */
-		if (k == key && !smp_load_acquire(&s->retired)) {
-			*idx = i;
-			return s;
-		}
+		if (k != key)
+			continue;
+		/*
+		 * kind is stored plus one, so that 0 means "being claimed".
+		 * Acquire: the class is set before the kind.
+		 */
+		if (smp_load_acquire(&s->kind) != kind + 1)
+			continue;
+		/* Acquire: pairs with the release in ks_store_retire_sites(). */
+		if (smp_load_acquire(&s->retired))
+			continue;
+		*idx = i;
+		return s;
 	}
 	return NULL;
 }
+
+static inline u8 ks_site_kind(const struct ks_site *s);
 
 static void ks_site_account_free(struct ks_store *st, struct ks_record *r)
 {
 	struct ks_site *s = &st->sites[r->site];
 
+	atomic_long_sub(r->bytes_alloc, &st->kind_live[ks_site_kind(s)]);
 	atomic_long_sub(r->bytes_alloc, &s->live_bytes);
 	atomic_long_sub(r->bytes_req, &s->live_req);
 	atomic_long_dec(&s->live_count);
 	atomic_long_inc(&s->frees);
+}
+
+static inline u8 ks_site_kind(const struct ks_site *s)
+{
+	return READ_ONCE(s->kind) - 1;
 }
 
 static void ks_update_peak(atomic_long_t *peak, long v)
@@ -174,41 +247,42 @@ static void ks_update_peak(atomic_long_t *peak, long v)
 /**
  * ks_store_alloc - record a live allocation
  * @st: the store
- * @ptr: address handed to the caller (not 0)
- * @call_site: return address of the allocation call
- * @bytes_req: bytes the caller asked for
- * @bytes_alloc: bytes the allocator set aside
- * @kind: which allocator
+ * @a: the allocation: address (not 0), call site, bytes requested and
+ *     allocated, gfp flags, stack id and allocator
  *
  * Context: any but NMI; does not sleep or allocate.
- * Return: 0, or -ENOSPC when the pool or the site table is full (counted).
+ * Return: 0 when recorded; -ENOSPC when the pool or the site table is full
+ * (counted); -EAGAIN when the site's class is not recorded (counted).
  */
-int ks_store_alloc(struct ks_store *st, unsigned long ptr,
-		   unsigned long call_site, size_t bytes_req,
-		   size_t bytes_alloc, enum ks_kind kind)
+int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a)
 {
-	unsigned int b = ks_bucket(st, ptr);
+	unsigned int b = ks_bucket(st, a->ptr);
 	raw_spinlock_t *lock = ks_bucket_lock(st, b);
 	struct ks_record *r;
 	struct ks_site *s;
 	unsigned long flags;
 	u32 idx;
 
-	s = ks_site_get(st, call_site, kind, &idx);
+	s = ks_site_get(st, a->call_site, a->kind, &idx);
 	if (!s) {
 		atomic_long_inc(&st->drop_sites_full);
 		return -ENOSPC;
 	}
+	if (READ_ONCE(s->class) != KS_CLASS_OBJECT) {
+		atomic_long_inc(&s->allocs);
+		atomic_long_inc(&st->not_recorded[READ_ONCE(s->class)]);
+		return -EAGAIN;
+	}
 
 	raw_spin_lock_irqsave(lock, flags);
 	for (r = st->buckets[b]; r; r = r->next)
-		if (r->ptr == ptr)
+		if (r->ptr == a->ptr)
 			break;
 	if (r) {
 		/*
 		 * The address is live again, so its free was not seen (an
-		 * untraced path, or a free while tracking was off): retire
-		 * the old record into its site and reuse it.
+		 * untraced path, or a free while paused): retire the old
+		 * record into its site and reuse it.
 		 */
 		ks_site_account_free(st, r);
 		atomic_long_inc(&st->missed_frees);
@@ -223,21 +297,36 @@ int ks_store_alloc(struct ks_store *st, unsigned long ptr,
 			atomic_long_inc(&st->drop_pool_full);
 			return -ENOSPC;
 		}
-		r->ptr = ptr;
+		r->ptr = a->ptr;
 		r->next = st->buckets[b];
 		st->buckets[b] = r;
 		ks_update_peak(&st->records_peak,
 			       atomic_long_inc_return(&st->records_used));
 	}
 	r->site = idx;
-	r->bytes_alloc = min_t(size_t, bytes_alloc, U32_MAX);
-	r->bytes_req = min_t(size_t, bytes_req, U32_MAX);
+	r->bytes_alloc = min_t(size_t, a->bytes_alloc, U32_MAX);
+	r->bytes_req = min_t(size_t, a->bytes_req, U32_MAX);
+	r->gfp = a->gfp;
+	r->stack = a->stack;
 	r->ts_ns = local_clock();
-	r->pid = in_task() ? current->pid : 0;
+	if (in_task()) {
+		r->pid = current->pid;
+		memcpy(r->comm, current->comm, sizeof(r->comm));
+		r->comm[sizeof(r->comm) - 1] = '\0';
+	} else {
+		r->pid = 0;
+		strscpy(r->comm, in_hardirq() ? "[hardirq]" :
+				 in_serving_softirq() ? "[softirq]" : "[atomic]",
+			sizeof(r->comm));
+	}
 	atomic_long_add(r->bytes_alloc, &s->live_bytes);
 	atomic_long_add(r->bytes_req, &s->live_req);
 	atomic_long_inc(&s->live_count);
 	atomic_long_inc(&s->allocs);
+	ks_update_peak(&s->peak_bytes, atomic_long_read(&s->live_bytes));
+	ks_update_peak(&st->kind_peak[a->kind],
+		       atomic_long_add_return(r->bytes_alloc,
+					      &st->kind_live[a->kind]));
 	raw_spin_unlock_irqrestore(lock, flags);
 	return 0;
 }
@@ -246,12 +335,13 @@ int ks_store_alloc(struct ks_store *st, unsigned long ptr,
  * ks_store_free - forget a live allocation
  * @st: the store
  * @ptr: address being freed
+ * @kind: the allocator it is freed to (for the untracked count)
  *
  * Context: any but NMI; does not sleep or allocate.
  * Return: true if @ptr had a record; false (and counted as an untracked
  * free) if not, e.g. memory allocated before the store existed.
  */
-bool ks_store_free(struct ks_store *st, unsigned long ptr)
+bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind)
 {
 	unsigned int b = ks_bucket(st, ptr);
 	raw_spinlock_t *lock = ks_bucket_lock(st, b);
@@ -264,7 +354,7 @@ bool ks_store_free(struct ks_store *st, unsigned long ptr)
 			break;
 	if (!r) {
 		raw_spin_unlock_irqrestore(lock, flags);
-		atomic_long_inc(&st->untracked_frees);
+		atomic_long_inc(&st->untracked_frees[kind]);
 		return false;
 	}
 	*pp = r->next;
@@ -294,7 +384,8 @@ bool ks_store_lookup(struct ks_store *st, unsigned long ptr,
 			break;
 	if (r && info) {
 		info->call_site = st->sites[r->site].key;
-		info->kind = st->sites[r->site].kind;
+		info->kind = ks_site_kind(&st->sites[r->site]);
+		info->class = st->sites[r->site].class;
 		info->bytes_alloc = r->bytes_alloc;
 		info->bytes_req = r->bytes_req;
 	}
@@ -302,9 +393,16 @@ bool ks_store_lookup(struct ks_store *st, unsigned long ptr,
 	return r;
 }
 
-static void ks_site_copy(struct ks_site_snap *d, struct ks_site *s)
+/* False for a slot being claimed right now: skip it. */
+static bool ks_site_copy(struct ks_site_snap *d, struct ks_site *s)
 {
 	d->key = READ_ONCE(s->key);
+	/* Acquire: pairs with the release in ks_site_get(). */
+	d->kind = smp_load_acquire(&s->kind);
+	if (!d->key || !d->kind)
+		return false;
+	d->kind--;
+	d->class = READ_ONCE(s->class);
 	/* Acquire: a retired site's name is published before the flag. */
 	d->retired = smp_load_acquire(&s->retired);
 	d->name = d->retired ? s->name : NULL;
@@ -313,7 +411,8 @@ static void ks_site_copy(struct ks_site_snap *d, struct ks_site *s)
 	d->live_count = atomic_long_read(&s->live_count);
 	d->allocs = atomic_long_read(&s->allocs);
 	d->frees = atomic_long_read(&s->frees);
-	d->kind = READ_ONCE(s->kind);
+	d->peak_bytes = atomic_long_read(&s->peak_bytes);
+	return true;
 }
 
 /**
@@ -331,15 +430,13 @@ unsigned int ks_store_snapshot_sites(struct ks_store *st,
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < (1U << st->site_bits) && n < max; i++) {
-		if (!READ_ONCE(st->sites[i].key))
-			continue;
-		ks_site_copy(&out[n++], &st->sites[i]);
-	}
+	for (i = 0; i < (1U << st->site_bits) && n < max; i++)
+		if (ks_site_copy(&out[n], &st->sites[i]))
+			n++;
 	return n;
 }
 
-/* Sum the sites per allocator.  Context: any; lock-free. */
+/* Sum the recorded sites per allocator.  Context: any; lock-free. */
 void ks_store_totals(struct ks_store *st,
 		     struct ks_kind_totals totals[KS_NR_KINDS])
 {
@@ -350,10 +447,8 @@ void ks_store_totals(struct ks_store *st,
 		struct ks_site_snap s;
 		struct ks_kind_totals *t;
 
-		if (!READ_ONCE(st->sites[i].key))
-			continue;
-		ks_site_copy(&s, &st->sites[i]);
-		if (s.kind >= KS_NR_KINDS)
+		if (!ks_site_copy(&s, &st->sites[i]) || s.kind >= KS_NR_KINDS ||
+		    s.class != KS_CLASS_OBJECT)
 			continue;
 		t = &totals[s.kind];
 		t->live_bytes += s.live_bytes;
@@ -370,14 +465,16 @@ void ks_store_totals(struct ks_store *st,
  * @match: true for the keys to retire
  * @namer: returns a kmalloc'ed name for a key (may return NULL)
  * @arg: passed to both
+ * @why: KS_RETIRED_INIT or KS_RETIRED_UNLOAD
  *
  * Context: process; may sleep.  Serialised by the caller (the module
- * notifier chain).
+ * notifier chain, or with the hooks paused).
  * Return: the number of sites retired.
  */
 unsigned int ks_store_retire_sites(struct ks_store *st,
 				   bool (*match)(unsigned long key, void *arg),
-				   ks_site_namer namer, void *arg)
+				   ks_site_namer namer, void *arg,
+				   enum ks_retire why)
 {
 	unsigned int i, n = 0;
 
@@ -389,8 +486,123 @@ unsigned int ks_store_retire_sites(struct ks_store *st,
 			continue;
 		s->name = namer(key, arg);
 		/* Publish the name before lookups and snapshots skip the site. */
-		smp_store_release(&s->retired, true);
+		smp_store_release(&s->retired, why);
 		n++;
+	}
+	return n;
+}
+
+/**
+ * ks_store_mark_unloaded - mark retired __init sites of a module unloaded
+ * @st: the store
+ * @tag: "[module]", as the end of the sites' names
+ *
+ * A module's __init sites were retired (and named) when its init memory
+ * was freed; when the module itself goes, they go with it.
+ * Context: process, serialised like ks_store_retire_sites().
+ */
+void ks_store_mark_unloaded(struct ks_store *st, const char *tag)
+{
+	size_t tl = strlen(tag);
+	unsigned int i;
+
+	for (i = 0; i < (1U << st->site_bits); i++) {
+		struct ks_site *s = &st->sites[i];
+		size_t nl;
+
+		if (s->retired != KS_RETIRED_INIT || !s->name)
+			continue;
+		nl = strlen(s->name);
+		if (nl >= tl && !strcmp(s->name + nl - tl, tag))
+			WRITE_ONCE(s->retired, KS_RETIRED_UNLOAD);
+	}
+}
+
+/**
+ * ks_store_reclassify - decide every site's class again
+ * @st: the store
+ * @fn: the classifier (also used for new sites from now on)
+ *
+ * Context: process.  Sites switch class one by one; an allocation racing
+ * with the switch is classed by either the old or the new rule.
+ */
+void ks_store_reclassify(struct ks_store *st, ks_classify_fn fn)
+{
+	unsigned int i;
+
+	WRITE_ONCE(st->classify, fn);
+	for (i = 0; i < (1U << st->site_bits); i++) {
+		struct ks_site *s = &st->sites[i];
+		/* Acquire: a claimed site's key and class are set before it. */
+		u8 kind = smp_load_acquire(&s->kind);
+
+		if (!READ_ONCE(s->key) || !kind || s->retired)
+			continue;
+		WRITE_ONCE(s->class, fn ? fn(s->key, kind - 1) : KS_CLASS_OBJECT);
+	}
+}
+
+/**
+ * ks_store_copy_records - copy live records out, a few buckets at a time
+ * @st: the store
+ * @cur: where to continue; zeroed to start from the beginning
+ * @out: array of @max entries
+ * @max: its size (at least 1)
+ *
+ * Copies whole buckets while they fit, and a part of a bucket longer than
+ * @max, remembering in @cur where to go on.  Records that come and go
+ * meanwhile may be missed or seen once more, as with any live view.
+ * Context: process or atomic; takes one bucket lock at a time.
+ * Return: entries written; 0 when the table has been walked.
+ */
+unsigned int ks_store_copy_records(struct ks_store *st,
+				   struct ks_record_cursor *cur,
+				   struct ks_record_snap *out, unsigned int max)
+{
+	unsigned int nb = 1U << st->bucket_bits, n = 0;
+
+	while (cur->bucket < nb && n < max) {
+		raw_spinlock_t *lock = ks_bucket_lock(st, cur->bucket);
+		unsigned int pos = 0, room = max - n, len = 0;
+		struct ks_record *r;
+		unsigned long flags;
+
+		raw_spin_lock_irqsave(lock, flags);
+		for (r = st->buckets[cur->bucket]; r; r = r->next)
+			len++;
+		/* Only start a bucket that fits, unless nothing is copied yet. */
+		if (n && len - cur->skip > room) {
+			raw_spin_unlock_irqrestore(lock, flags);
+			break;
+		}
+		for (r = st->buckets[cur->bucket]; r && n < max; r = r->next) {
+			struct ks_record_snap *d;
+			struct ks_site *s;
+
+			if (pos++ < cur->skip)
+				continue;
+			d = &out[n++];
+			s = &st->sites[r->site];
+			d->ptr = r->ptr;
+			d->call_site = s->key;
+			d->retired = READ_ONCE(s->retired);
+			d->site_name = d->retired ? s->name : NULL;
+			d->kind = ks_site_kind(s);
+			d->ts_ns = r->ts_ns;
+			d->bytes_alloc = r->bytes_alloc;
+			d->bytes_req = r->bytes_req;
+			d->stack = r->stack;
+			d->gfp = r->gfp;
+			d->pid = r->pid;
+			memcpy(d->comm, r->comm, sizeof(d->comm));
+		}
+		raw_spin_unlock_irqrestore(lock, flags);
+		if (r) {
+			cur->skip = pos;
+		} else {
+			cur->bucket++;
+			cur->skip = 0;
+		}
 	}
 	return n;
 }

@@ -12,11 +12,39 @@
 #include <linux/types.h>
 #include <linux/atomic.h>
 #include <linux/spinlock.h>
+#include <linux/sched.h>
 
 enum ks_kind {
 	KS_KMALLOC,
 	KS_KMEM_CACHE,
+	KS_VMALLOC,
+	KS_PAGE,
+	KS_PERCPU,
 	KS_NR_KINDS,
+};
+
+/*
+ * What a call site's allocations are.  Only KS_CLASS_OBJECT allocations
+ * get records; the other classes are pages the page allocator hands to
+ * another allocator or to user space, counted per site but not recorded,
+ * so that each byte is counted once (see hooks.c).
+ */
+enum ks_class {
+	KS_CLASS_OBJECT,	/* memory handed to a caller: recorded */
+	KS_CLASS_SLAB,		/* pages backing slab caches and large kmallocs */
+	KS_CLASS_VMALLOC,	/* pages backing vmalloc areas */
+	KS_CLASS_PERCPU,	/* pages backing percpu chunks */
+	KS_CLASS_PAGETABLE,	/* page tables */
+	KS_CLASS_USER,		/* anonymous, file cache and shmem pages */
+	KS_CLASS_EXCLUDED,	/* filtered out by the control file */
+	KS_NR_CLASSES,
+};
+
+/* Why a site was retired. */
+enum ks_retire {
+	KS_LIVE,
+	KS_RETIRED_INIT,	/* its module's __init code was freed */
+	KS_RETIRED_UNLOAD,	/* its module was unloaded */
 };
 
 /* Bounds of the module parameters that size a store. */
@@ -30,29 +58,54 @@ enum ks_kind {
 /* Linear probes tried in the site table before it counts as full. */
 #define KS_SITE_PROBES		64
 
-/* One call site: key is the return address of the allocation call. */
+/*
+ * One call site: the return address of the allocation call (after
+ * skipping allocator wrappers, see attrib.c) and the allocator.
+ */
 struct ks_site {
 	unsigned long key;		/* 0: free slot */
-	const char *name;		/* set when the code is gone (unload) */
+	const char *name;		/* set when the code is gone */
 	atomic_long_t live_bytes;	/* bytes allocated, still live */
 	atomic_long_t live_req;		/* bytes requested, still live */
 	atomic_long_t live_count;
 	atomic_long_t allocs;		/* lifetime */
 	atomic_long_t frees;		/* lifetime */
-	u8 kind;			/* enum ks_kind of the first allocation */
-	bool retired;			/* code unloaded: never matched again */
+	atomic_long_t peak_bytes;	/* highest live_bytes */
+	u8 kind;			/* enum ks_kind */
+	u8 class;			/* enum ks_class */
+	u8 retired;			/* enum ks_retire; set: never matched */
 };
 
 /* One live allocation. */
 struct ks_record {
 	struct ks_record *next;		/* hash chain, or the free list */
-	unsigned long ptr;
+	unsigned long ptr;		/* address; struct page * for pages */
 	u64 ts_ns;			/* local_clock() at allocation */
 	u32 bytes_alloc;
 	u32 bytes_req;
 	u32 site;			/* index into ks_store.sites */
-	pid_t pid;
+	u32 stack;			/* stack table id, 0: none */
+	u32 gfp;			/* gfp_t flags */
+	pid_t pid;			/* 0 outside task context */
+	char comm[TASK_COMM_LEN];
 };
+
+/* What a hook passes to ks_store_alloc(). */
+struct ks_alloc {
+	unsigned long ptr;
+	unsigned long call_site;
+	size_t bytes_req;
+	size_t bytes_alloc;
+	u32 gfp;
+	u32 stack;
+	u8 kind;
+};
+
+/*
+ * Called once when a site is created, in the allocating context (any but
+ * NMI; must not sleep or allocate): returns its enum ks_class.
+ */
+typedef u8 (*ks_classify_fn)(unsigned long key, u8 kind);
 
 struct ks_store {
 	/* live records: hash of ks_record chains keyed by ptr */
@@ -66,8 +119,9 @@ struct ks_store {
 	struct ks_record *free_list;
 	raw_spinlock_t free_lock;
 
-	/* call sites: open addressing, never removed until destroy */
+	/* call sites: open addressing, never removed until reset */
 	struct ks_site *sites;
+	ks_classify_fn classify;		/* may be NULL: all objects */
 	unsigned int site_bits;		/* slots = 1 << site_bits */
 	unsigned int max_sites;
 	atomic_t sites_used;
@@ -77,8 +131,13 @@ struct ks_store {
 	atomic_long_t records_peak;
 	atomic_long_t drop_pool_full;
 	atomic_long_t drop_sites_full;
-	atomic_long_t untracked_frees;
+	atomic_long_t untracked_frees[KS_NR_KINDS];
 	atomic_long_t missed_frees;
+	atomic_long_t not_recorded[KS_NR_CLASSES];	/* allocs of other classes */
+
+	/* live bytes per allocator, and their highest value */
+	atomic_long_t kind_live[KS_NR_KINDS];
+	atomic_long_t kind_peak[KS_NR_KINDS];
 };
 
 /* A copy of a site, taken for formatting outside any lock. */
@@ -90,8 +149,32 @@ struct ks_site_snap {
 	long live_count;
 	long allocs;
 	long frees;
+	long peak_bytes;
 	u8 kind;
-	bool retired;
+	u8 class;
+	u8 retired;
+};
+
+/* A copy of a live record, for the allocations view. */
+struct ks_record_snap {
+	unsigned long ptr;
+	unsigned long call_site;
+	const char *site_name;		/* for retired sites */
+	u64 ts_ns;
+	u32 bytes_alloc;
+	u32 bytes_req;
+	u32 stack;
+	u32 gfp;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	u8 kind;
+	u8 retired;
+};
+
+/* Where ks_store_copy_records() continues. */
+struct ks_record_cursor {
+	unsigned int bucket;
+	unsigned int skip;		/* records of that bucket already copied */
 };
 
 struct ks_kind_totals {
@@ -108,16 +191,22 @@ struct ks_record_info {
 	u32 bytes_alloc;
 	u32 bytes_req;
 	u8 kind;
+	u8 class;
 };
 
 int ks_store_init(struct ks_store *st, unsigned int nr_records,
 		  unsigned int max_sites);
 void ks_store_destroy(struct ks_store *st);
 
-int ks_store_alloc(struct ks_store *st, unsigned long ptr,
-		   unsigned long call_site, size_t bytes_req,
-		   size_t bytes_alloc, enum ks_kind kind);
-bool ks_store_free(struct ks_store *st, unsigned long ptr);
+void ks_store_reset(struct ks_store *st);
+
+int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a);
+bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind);
+unsigned int ks_store_copy_records(struct ks_store *st,
+				   struct ks_record_cursor *cur,
+				   struct ks_record_snap *out, unsigned int max);
+void ks_store_reclassify(struct ks_store *st, ks_classify_fn fn);
+void ks_store_mark_unloaded(struct ks_store *st, const char *tag);
 bool ks_store_lookup(struct ks_store *st, unsigned long ptr,
 		     struct ks_record_info *info);
 
@@ -130,7 +219,8 @@ void ks_store_totals(struct ks_store *st,
 typedef const char *(*ks_site_namer)(unsigned long key, void *arg);
 unsigned int ks_store_retire_sites(struct ks_store *st,
 				   bool (*match)(unsigned long key, void *arg),
-				   ks_site_namer namer, void *arg);
+				   ks_site_namer namer, void *arg,
+				   enum ks_retire why);
 
 static inline size_t ks_store_record_bytes(void)
 {

@@ -2,21 +2,30 @@
 /*
  * views.c - the debugfs files under /sys/kernel/debug/kmemscope/.
  *
- *   summary   totals per allocator, hook states, what was not recorded
- *   callers   one row per call site, sorted by live bytes
+ *   summary      totals per allocator, hooks, what was not recorded, and
+ *                a cross-check against /proc/meminfo
+ *   callers      one row per call site, sorted by live bytes
+ *   modules      one row per module (and the kernel), sorted by live bytes
+ *   allocations  one row per live allocation
+ *   control      commands (control.c)
  *
- * Every file starts with a "<name> - version: X.Y" line.  Views copy what
- * they print out of the store first (lock-free snapshots of the atomic
- * counters) and format afterwards, so no store lock is ever held while
- * formatting.  Files are 0400: root only.
+ * Every file starts with a "kmemscope <name> - version: X.Y" line.  Views
+ * copy what they print out of the store first (lock-free snapshots of the
+ * atomic counters, or records copied a few buckets at a time under one
+ * bucket lock) and format afterwards: no store lock is held while
+ * formatting.  Files are root-only; addresses print with %pK and so
+ * follow kptr_restrict.
  *
- * Notes on locking: the callers snapshot is taken at open() into memory
- * owned by that open file and freed at release(); the seq_file iterator
- * indexes into it, so each read continues where the last one stopped.
+ * Notes on locking: the callers and modules snapshots are taken at open()
+ * into memory owned by that open file and freed at release(); their
+ * seq_file iterators index into it, so a read continues where the last
+ * one stopped.  The allocations iterator keeps a cursor into the store's
+ * buckets and a buffer of copied records in its open file.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/fs.h>
 #include <linux/kallsyms.h>
 #include <linux/sched/clock.h>
 #include <linux/seq_file.h>
@@ -26,15 +35,18 @@
 #include <linux/vmalloc.h>
 
 #include "kmemscope.h"
+#include "attrib.h"
 
-#define KS_SUMMARY_VERSION	"1.0"
-#define KS_CALLERS_VERSION	"1.0"
+#define KS_SUMMARY_VERSION	"2.0"
+#define KS_CALLERS_VERSION	"2.0"
+#define KS_MODULES_VERSION	"1.0"
+#define KS_ALLOCS_VERSION	"1.0"
 
 static struct dentry *ks_dir;
 
 static const char * const ks_hook_state_names[] = {
 	[KS_HOOK_OFF]		= "off",
-	[KS_HOOK_ATTACHED]	= "attached",
+	[KS_HOOK_ATTACHED]	= "untested",
 	[KS_HOOK_VERIFIED]	= "ok",
 	[KS_HOOK_SILENT]	= "silent",
 	[KS_HOOK_FAILED]	= "failed",
@@ -43,7 +55,7 @@ static const char * const ks_hook_state_names[] = {
 /**
  * ks_format_site - name a call site as "symbol+0xoff [module]"
  * @buf: output
- * @len: its size (at least KSYM_SYMBOL_LEN is best)
+ * @len: its size (KSYM_SYMBOL_LEN is best)
  * @key: the call site address
  *
  * Context: process.  Return: the length written.
@@ -53,6 +65,8 @@ int ks_format_site(char *buf, size_t len, unsigned long key)
 	char sym[KSYM_SYMBOL_LEN];
 	char *slash, *end;
 
+	if (key == KS_UNKNOWN_CALLER)
+		return strscpy(buf, "(caller not found) [unknown]", len);
 	sprint_symbol(sym, key);
 	/* "func+0x1c/0x50 [mod]": drop the "/0x50" function size. */
 	slash = strchr(sym, '/');
@@ -70,12 +84,107 @@ int ks_format_site(char *buf, size_t len, unsigned long key)
 	return strscpy(buf, sym, len);
 }
 
+/* Name, module and state of a site, for printing. */
+struct ks_site_label {
+	char name[KSYM_SYMBOL_LEN];
+	char module[MODULE_NAME_LEN];
+	const char *state;
+};
+
+static void ks_label(struct ks_site_label *l, unsigned long key,
+		     const char *retired_name, u8 retired)
+{
+	if (retired)
+		strscpy(l->name, retired_name ? retired_name : "(unloaded code) [unknown]",
+			sizeof(l->name));
+	else
+		ks_format_site(l->name, sizeof(l->name), key);
+	ks_site_module(l->name, l->module, sizeof(l->module));
+	if (retired == KS_RETIRED_UNLOAD)
+		l->state = "unloaded";
+	else if (!strcmp(l->module, "kernel"))
+		l->state = "builtin";
+	else if (!strcmp(l->module, "unknown"))
+		l->state = "unknown";
+	else
+		l->state = "loaded";
+}
+
+/* ---- /proc/meminfo ---------------------------------------------------- */
+
+struct ks_meminfo {
+	long slab, sunreclaim, vmalloc_used, percpu, kernel_stack, page_tables;
+	long mem_total, mem_free;
+	bool ok;
+};
+
+static long ks_meminfo_field(const char *buf, const char *key)
+{
+	const char *p = strstr(buf, key);
+	long v;
+
+	if (!p || sscanf(p + strlen(key), " %ld", &v) != 1)
+		return -1;
+	return v;
+}
+
+/* Read /proc/meminfo as a user would.  Context: process. */
+static void ks_read_meminfo(struct ks_meminfo *mi)
+{
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+	char *buf;
+
+	memset(mi, 0, sizeof(*mi));
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return;
+	f = filp_open("/proc/meminfo", O_RDONLY, 0);
+	if (IS_ERR(f)) {
+		kfree(buf);
+		return;
+	}
+	n = kernel_read(f, buf, PAGE_SIZE - 1, &pos);
+	filp_close(f, NULL);
+	if (n > 0) {
+		buf[n] = '\0';
+		mi->mem_total = ks_meminfo_field(buf, "\nMemTotal:") < 0 ?
+				ks_meminfo_field(buf, "MemTotal:") :
+				ks_meminfo_field(buf, "\nMemTotal:");
+		mi->mem_free = ks_meminfo_field(buf, "\nMemFree:");
+		mi->slab = ks_meminfo_field(buf, "\nSlab:");
+		mi->sunreclaim = ks_meminfo_field(buf, "\nSUnreclaim:");
+		mi->vmalloc_used = ks_meminfo_field(buf, "\nVmallocUsed:");
+		mi->percpu = ks_meminfo_field(buf, "\nPercpu:");
+		mi->kernel_stack = ks_meminfo_field(buf, "\nKernelStack:");
+		mi->page_tables = ks_meminfo_field(buf, "\nPageTables:");
+		mi->ok = true;
+	}
+	kfree(buf);
+}
+
 /* ---- summary ---------------------------------------------------------- */
+
+static void ks_cross_check(struct seq_file *m, const char *field, long kb,
+			   long tracked_bytes, const char *what)
+{
+	long tracked_kb = DIV_ROUND_UP(tracked_bytes, 1024);
+
+	if (kb < 0) {
+		seq_printf(m, "meminfo: %-12s unavailable\n", field);
+		return;
+	}
+	seq_printf(m, "meminfo: %-12s %ld kB, tracked %ld kB (%s), not tracked %ld kB\n",
+		   field, kb, tracked_kb, what, kb - tracked_kb);
+}
 
 static int ks_summary_show(struct seq_file *m, void *v)
 {
 	struct ks_kind_totals t[KS_NR_KINDS], all = {};
 	struct ks_store *st = &ks_store;
+	struct ks_meminfo mi;
+	long untracked = 0;
 	int k, h;
 
 	ks_store_totals(st, t);
@@ -85,37 +194,46 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		all.live_count += t[k].live_count;
 		all.allocs += t[k].allocs;
 		all.frees += t[k].frees;
+		untracked += atomic_long_read(&st->untracked_frees[k]);
 	}
+	ks_read_meminfo(&mi);
 
 	seq_printf(m, "kmemscope summary - version: %s\n", KS_SUMMARY_VERSION);
 	seq_printf(m, "module_version: %s\n", KS_VERSION);
 	seq_printf(m, "tracking: %s\n", READ_ONCE(ks_enabled) ? "enabled" : "disabled");
-	seq_printf(m, "uptime_s: %llu\n",
+	seq_printf(m, "stacks: %s, depth %u\n", READ_ONCE(ks_stacks_on) ? "on" : "off",
+		   READ_ONCE(ks_stack_depth));
+	seq_printf(m, "since_reset_s: %llu\n",
 		   div_u64(local_clock() - ks_loaded_ns, NSEC_PER_SEC));
 	seq_printf(m, "records: %ld used, %ld peak, %u capacity, %zu bytes each\n",
 		   atomic_long_read(&st->records_used),
 		   atomic_long_read(&st->records_peak), st->nr_records,
-		   ks_store_record_bytes());
+		   sizeof(struct ks_record) + sizeof(struct ks_record *));
 	seq_printf(m, "sites: %d used, %u capacity, %zu bytes each\n",
 		   atomic_read(&st->sites_used), st->max_sites,
 		   2 * sizeof(struct ks_site));
+	seq_printf(m, "stacks_table: %u used, %u capacity, %zu bytes each\n",
+		   READ_ONCE(ks_stacks.used), ks_stacks.max,
+		   ks_stacks_bytes_each());
 	seq_printf(m, "store_bytes: %zu\n",
 		   (size_t)st->nr_records * sizeof(struct ks_record) +
 		   (sizeof(struct ks_record *) << st->bucket_bits) +
-		   (sizeof(struct ks_site) << st->site_bits));
+		   (sizeof(struct ks_site) << st->site_bits) +
+		   (size_t)ks_stacks.max * ks_stacks_bytes_each());
 
-	seq_puts(m, "\n# allocator   live_bytes  live_req  live_count  allocs  frees\n");
+	seq_puts(m, "\n# allocator: name live_bytes live_req live_count allocs frees peak_bytes\n");
 	for (k = 0; k < KS_NR_KINDS; k++)
-		seq_printf(m, "allocator: %-10s %ld %ld %ld %ld %ld\n",
+		seq_printf(m, "allocator: %-10s %ld %ld %ld %ld %ld %ld\n",
 			   ks_kind_names[k], t[k].live_bytes, t[k].live_req,
-			   t[k].live_count, t[k].allocs, t[k].frees);
-	seq_printf(m, "allocator: %-10s %ld %ld %ld %ld %ld\n", "total",
+			   t[k].live_count, t[k].allocs, t[k].frees,
+			   atomic_long_read(&st->kind_peak[k]));
+	seq_printf(m, "allocator: %-10s %ld %ld %ld %ld %ld -\n", "total",
 		   all.live_bytes, all.live_req, all.live_count, all.allocs,
 		   all.frees);
 
-	seq_puts(m, "\n# hook  state  hits\n");
+	seq_puts(m, "\n# hook: name state hits\n");
 	for (h = 0; h < KS_NR_HOOKS; h++)
-		seq_printf(m, "hook: %-16s %s %lu\n", ks_hooks[h].name,
+		seq_printf(m, "hook: %-21s %s %lu\n", ks_hooks[h].name,
 			   ks_hook_state_names[ks_hooks[h].state],
 			   ks_hooks_hits(h));
 
@@ -125,17 +243,121 @@ static int ks_summary_show(struct seq_file *m, void *v)
 	seq_printf(m, "dropped_site_table_full: %ld\n",
 		   atomic_long_read(&st->drop_sites_full));
 	seq_printf(m, "dropped_recursion: %lu\n", ks_hooks_recursion_drops());
-	seq_printf(m, "untracked_frees: %ld\n",
-		   atomic_long_read(&st->untracked_frees));
+	seq_printf(m, "dropped_kretprobe_missed: %lu\n", ks_hooks_missed());
+	seq_printf(m, "stacks_not_saved_table_full: %ld\n",
+		   atomic_long_read(&ks_stacks.full));
+	seq_printf(m, "filtered_min_size: %ld\n",
+		   atomic_long_read(&ks_filtered_small));
+	seq_printf(m, "filtered_module: %ld\n",
+		   atomic_long_read(&st->not_recorded[KS_CLASS_EXCLUDED]));
+	seq_printf(m, "untracked_frees: %ld\n", untracked);
+	for (k = 0; k < KS_NR_KINDS; k++)
+		seq_printf(m, "untracked_frees_%s: %ld\n", ks_kind_names[k],
+			   atomic_long_read(&st->untracked_frees[k]));
 	seq_printf(m, "missed_frees: %ld\n", atomic_long_read(&st->missed_frees));
-	seq_puts(m, "untraced_paths: kmem_cache_alloc_bulk kmem_cache_free_bulk kfree_bulk vmalloc page percpu\n");
+	seq_printf(m, "page_caller_not_found: %ld\n",
+		   atomic_long_read(&ks_unknown_callers));
+	seq_puts(m, "\n# page allocations counted, not recorded (their bytes are counted elsewhere)\n");
+	for (k = KS_CLASS_SLAB; k <= KS_CLASS_USER; k++)
+		seq_printf(m, "pages_%s: %ld\n", ks_class_names[k],
+			   atomic_long_read(&st->not_recorded[k]) +
+			   (k == KS_CLASS_USER ? atomic_long_read(&ks_user_pages) : 0));
+	seq_printf(m, "untraced: alloc_pages_bulk calls %lu (pages not seen; their frees count as untracked)\n",
+		   ks_hooks_hits(KS_HOOK_PAGES_BULK));
+
+	seq_puts(m, "\n# cross-check: /proc/meminfo totals vs what kmemscope tracks (live, allocated since load)\n");
+	if (!mi.ok) {
+		seq_puts(m, "meminfo: unavailable (procfs not mounted?)\n");
+		return 0;
+	}
+	ks_cross_check(m, "Slab", mi.slab,
+		       t[KS_KMALLOC].live_bytes + t[KS_KMEM_CACHE].live_bytes,
+		       "kmalloc + kmem_cache objects");
+	ks_cross_check(m, "VmallocUsed", mi.vmalloc_used, t[KS_VMALLOC].live_bytes,
+		       "vmalloc areas");
+	ks_cross_check(m, "Percpu", mi.percpu, t[KS_PERCPU].live_bytes,
+		       "percpu objects");
+	seq_printf(m, "meminfo: %-12s no line in meminfo, tracked %ld kB (pages taken straight from the page allocator)\n",
+		   "DirectPages", DIV_ROUND_UP(t[KS_PAGE].live_bytes, 1024));
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(ks_summary);
+
+static int ks_summary_open(struct inode *inode, struct file *file)
+{
+	return single_open_size(file, ks_summary_show, NULL, 8192);
+}
+
+static const struct file_operations ks_summary_fops = {
+	.owner		= THIS_MODULE,
+	.open		= ks_summary_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+/* ---- snapshot tables (callers, modules) -------------------------------- */
+
+/*
+ * A table copied out at open(): its rows are what the seq_file walks.
+ * Position 0 is the header; position i is row i - 1.
+ */
+struct ks_table {
+	unsigned int n;
+	size_t size;		/* of one row */
+	void *rows;
+};
+
+static void *ks_table_row(struct ks_table *t, loff_t pos)
+{
+	if (pos == 0)
+		return SEQ_START_TOKEN;
+	return pos <= t->n ? t->rows + (pos - 1) * t->size : NULL;
+}
+
+static void *ks_table_start(struct seq_file *m, loff_t *pos)
+{
+	return ks_table_row(m->private, *pos);
+}
+
+static void *ks_table_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	return ks_table_row(m->private, ++*pos);
+}
+
+static void ks_seq_stop(struct seq_file *m, void *v)
+{
+}
+
+/* Hand a table built by the caller to a new seq_file; frees it on error. */
+static int ks_table_open(struct file *file, const struct seq_operations *ops,
+			 struct ks_table *t)
+{
+	int ret;
+
+	if (!t)
+		return -ENOMEM;
+	ret = seq_open(file, ops);
+	if (ret) {
+		kvfree(t);
+		return ret;
+	}
+	((struct seq_file *)file->private_data)->private = t;
+	return 0;
+}
+
+static int ks_table_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+
+	kvfree(m->private);
+	return seq_release(inode, file);
+}
 
 /* ---- callers ---------------------------------------------------------- */
 
+/* t first: ks_table_release() frees the whole from its address. */
 struct ks_callers {
+	struct ks_table t;
 	unsigned int n;
 	struct ks_site_snap sites[];
 };
@@ -151,85 +373,66 @@ static int ks_site_cmp(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
-static void *ks_callers_start(struct seq_file *m, loff_t *pos)
+/* Snapshot the recorded sites.  Context: process. */
+static struct ks_callers *ks_snapshot(void)
 {
-	struct ks_callers *c = m->private;
+	unsigned int max, i, j;
+	struct ks_callers *c;
 
-	if (*pos == 0)
-		return SEQ_START_TOKEN;
-	return *pos <= c->n ? &c->sites[*pos - 1] : NULL;
-}
-
-static void *ks_callers_next(struct seq_file *m, void *v, loff_t *pos)
-{
-	struct ks_callers *c = m->private;
-
-	++*pos;
-	return *pos <= c->n ? &c->sites[*pos - 1] : NULL;
-}
-
-static void ks_callers_stop(struct seq_file *m, void *v)
-{
+	/* Room for the sites in use now and some that may appear meanwhile. */
+	max = min_t(unsigned int, atomic_read(&ks_store.sites_used) + 64,
+		    ks_store.max_sites);
+	c = kvmalloc(struct_size(c, sites, max), GFP_KERNEL);
+	if (!c)
+		return NULL;
+	c->n = ks_store_snapshot_sites(&ks_store, c->sites, max);
+	for (i = 0, j = 0; i < c->n; i++)
+		if (c->sites[i].class == KS_CLASS_OBJECT)
+			c->sites[j++] = c->sites[i];
+	c->n = j;
+	sort(c->sites, c->n, sizeof(c->sites[0]), ks_site_cmp, NULL);
+	c->t.n = c->n;
+	c->t.size = sizeof(c->sites[0]);
+	c->t.rows = c->sites;
+	return c;
 }
 
 static int ks_callers_show(struct seq_file *m, void *v)
 {
 	const struct ks_site_snap *s = v;
-	char name[KSYM_SYMBOL_LEN];
+	struct ks_site_label *l;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_printf(m, "kmemscope callers - version: %s\n",
 			   KS_CALLERS_VERSION);
-		seq_puts(m, "# live_bytes live_req live_count allocs frees allocator call_site\n");
+		seq_puts(m, "# live_bytes live_req live_count allocs frees peak_bytes allocator module state call_site\n");
 		return 0;
 	}
-	if (s->retired)
-		strscpy(name, s->name ? s->name : "(unloaded code)", sizeof(name));
-	else
-		ks_format_site(name, sizeof(name), s->key);
-	seq_printf(m, "%ld %ld %ld %ld %ld %s %s\n", s->live_bytes, s->live_req,
-		   s->live_count, s->allocs, s->frees,
-		   s->kind < KS_NR_KINDS ? ks_kind_names[s->kind] : "?", name);
+	l = kmalloc(sizeof(*l), GFP_KERNEL);
+	if (!l)
+		return -ENOMEM;
+	ks_label(l, s->key, s->name, s->retired);
+	seq_printf(m, "%ld %ld %ld %ld %ld %ld %s %s %s %s\n", s->live_bytes,
+		   s->live_req, s->live_count, s->allocs, s->frees,
+		   s->peak_bytes,
+		   s->kind < KS_NR_KINDS ? ks_kind_names[s->kind] : "?",
+		   l->module, l->state, l->name);
+	kfree(l);
 	return 0;
 }
 
 static const struct seq_operations ks_callers_sops = {
-	.start	= ks_callers_start,
-	.next	= ks_callers_next,
-	.stop	= ks_callers_stop,
+	.start	= ks_table_start,
+	.next	= ks_table_next,
+	.stop	= ks_seq_stop,
 	.show	= ks_callers_show,
 };
 
 static int ks_callers_open(struct inode *inode, struct file *file)
 {
-	unsigned int max;
-	struct ks_callers *c;
-	int ret;
+	struct ks_callers *c = ks_snapshot();
 
-	/* Room for the sites in use now and some that may appear meanwhile. */
-	max = min_t(unsigned int, atomic_read(&ks_store.sites_used) + 64,
-		    ks_store.max_sites);
-
-	c = kvmalloc(struct_size(c, sites, max), GFP_KERNEL);
-	if (!c)
-		return -ENOMEM;
-	c->n = ks_store_snapshot_sites(&ks_store, c->sites, max);
-	sort(c->sites, c->n, sizeof(c->sites[0]), ks_site_cmp, NULL);
-	ret = seq_open(file, &ks_callers_sops);
-	if (ret) {
-		kvfree(c);
-		return ret;
-	}
-	((struct seq_file *)file->private_data)->private = c;
-	return 0;
-}
-
-static int ks_callers_release(struct inode *inode, struct file *file)
-{
-	struct seq_file *m = file->private_data;
-
-	kvfree(m->private);
-	return seq_release(inode, file);
+	return ks_table_open(file, &ks_callers_sops, c ? &c->t : NULL);
 }
 
 static const struct file_operations ks_callers_fops = {
@@ -237,7 +440,303 @@ static const struct file_operations ks_callers_fops = {
 	.open		= ks_callers_open,
 	.read		= seq_read,
 	.llseek		= seq_lseek,
-	.release	= ks_callers_release,
+	.release	= ks_table_release,
+};
+
+/* ---- modules ---------------------------------------------------------- */
+
+struct ks_module_row {
+	char name[MODULE_NAME_LEN];
+	const char *state;
+	long live_bytes[KS_NR_KINDS];
+	long live_count;
+	long allocs;
+	long frees;
+	long total;
+};
+
+/* t first, as in struct ks_callers. */
+struct ks_modules {
+	struct ks_table t;
+	unsigned int n;
+	struct ks_module_row rows[];
+};
+
+static int ks_module_cmp(const void *a, const void *b)
+{
+	const struct ks_module_row *x = a, *y = b;
+
+	if (x->total != y->total)
+		return x->total < y->total ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+static struct ks_modules *ks_modules_build(void)
+{
+	struct ks_callers *c = ks_snapshot();
+	struct ks_site_label *l;
+	struct ks_modules *mods;
+	unsigned int i, j;
+
+	if (!c)
+		return NULL;
+	l = kmalloc(sizeof(*l), GFP_KERNEL);
+	mods = kvzalloc(struct_size(mods, rows, c->n + 1), GFP_KERNEL);
+	if (!l || !mods) {
+		kfree(l);
+		kvfree(mods);
+		kvfree(c);
+		return NULL;
+	}
+	/* The kernel always has a row. */
+	strscpy(mods->rows[0].name, "kernel", MODULE_NAME_LEN);
+	mods->rows[0].state = "builtin";
+	mods->n = 1;
+	for (i = 0; i < c->n; i++) {
+		const struct ks_site_snap *s = &c->sites[i];
+		struct ks_module_row *r = NULL;
+
+		ks_label(l, s->key, s->name, s->retired);
+		for (j = 0; j < mods->n; j++)
+			if (!strcmp(mods->rows[j].name, l->module) &&
+			    mods->rows[j].state == l->state) {
+				r = &mods->rows[j];
+				break;
+			}
+		if (!r) {
+			r = &mods->rows[mods->n++];
+			strscpy(r->name, l->module, sizeof(r->name));
+			r->state = l->state;
+		}
+		if (s->kind < KS_NR_KINDS)
+			r->live_bytes[s->kind] += s->live_bytes;
+		r->total += s->live_bytes;
+		r->live_count += s->live_count;
+		r->allocs += s->allocs;
+		r->frees += s->frees;
+	}
+	kfree(l);
+	kvfree(c);
+	sort(mods->rows, mods->n, sizeof(mods->rows[0]), ks_module_cmp, NULL);
+	mods->t.n = mods->n;
+	mods->t.size = sizeof(mods->rows[0]);
+	mods->t.rows = mods->rows;
+	return mods;
+}
+
+static int ks_modules_show(struct seq_file *m, void *v)
+{
+	const struct ks_module_row *r = v;
+	int k;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_printf(m, "kmemscope modules - version: %s\n",
+			   KS_MODULES_VERSION);
+		seq_puts(m, "# module state total_bytes");
+		for (k = 0; k < KS_NR_KINDS; k++)
+			seq_printf(m, " %s_bytes", ks_kind_names[k]);
+		seq_puts(m, " live_count allocs frees\n");
+		return 0;
+	}
+	seq_printf(m, "%s %s %ld", r->name, r->state, r->total);
+	for (k = 0; k < KS_NR_KINDS; k++)
+		seq_printf(m, " %ld", r->live_bytes[k]);
+	seq_printf(m, " %ld %ld %ld\n", r->live_count, r->allocs, r->frees);
+	return 0;
+}
+
+static const struct seq_operations ks_modules_sops = {
+	.start	= ks_table_start,
+	.next	= ks_table_next,
+	.stop	= ks_seq_stop,
+	.show	= ks_modules_show,
+};
+
+static int ks_modules_open(struct inode *inode, struct file *file)
+{
+	struct ks_modules *mods = ks_modules_build();
+
+	return ks_table_open(file, &ks_modules_sops, mods ? &mods->t : NULL);
+}
+
+static const struct file_operations ks_modules_fops = {
+	.owner		= THIS_MODULE,
+	.open		= ks_modules_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= ks_table_release,
+};
+
+/* ---- allocations ------------------------------------------------------ */
+
+#define KS_ALLOCS_BATCH	64
+
+struct ks_allocs_iter {
+	struct ks_record_cursor cur;
+	loff_t base;			/* position of buf[0] */
+	unsigned int n;			/* entries in buf */
+	bool done;
+	u64 now;
+	struct ks_site_label label;
+	unsigned long stack[KS_STACK_MAX_DEPTH];
+	struct ks_record_snap buf[KS_ALLOCS_BATCH];
+};
+
+/* Make buf hold position pos (1-based record index), walking on. */
+static struct ks_record_snap *ks_allocs_at(struct ks_allocs_iter *it,
+					   loff_t pos)
+{
+	if (pos < it->base) {
+		/* A seek back: walk again from the start. */
+		memset(&it->cur, 0, sizeof(it->cur));
+		it->base = 1;
+		it->n = 0;
+		it->done = false;
+	}
+	while (pos >= it->base + it->n) {
+		if (it->done)
+			return NULL;
+		it->base += it->n;
+		it->n = ks_store_copy_records(&ks_store, &it->cur, it->buf,
+					      KS_ALLOCS_BATCH);
+		if (!it->n) {
+			it->done = true;
+			return NULL;
+		}
+	}
+	return &it->buf[pos - it->base];
+}
+
+static void *ks_allocs_start(struct seq_file *m, loff_t *pos)
+{
+	if (*pos == 0)
+		return SEQ_START_TOKEN;
+	return ks_allocs_at(m->private, *pos);
+}
+
+static void *ks_allocs_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return ks_allocs_at(m->private, *pos);
+}
+
+/* Names of the common gfp flags, in the order the kernel prints them. */
+static const struct {
+	u32 mask;
+	const char *name;
+} ks_gfp_names[] = {
+	{ (__force u32)GFP_ATOMIC, "GFP_ATOMIC" },
+	{ (__force u32)GFP_KERNEL, "GFP_KERNEL" },
+	{ (__force u32)GFP_NOIO, "GFP_NOIO" },
+	{ (__force u32)GFP_NOFS, "GFP_NOFS" },
+	{ (__force u32)GFP_NOWAIT, "GFP_NOWAIT" },
+};
+
+static const struct {
+	u32 bit;
+	const char *name;
+} ks_gfp_bits[] = {
+	{ (__force u32)__GFP_ZERO, "__GFP_ZERO" },
+	{ (__force u32)__GFP_COMP, "__GFP_COMP" },
+	{ (__force u32)__GFP_NOWARN, "__GFP_NOWARN" },
+	{ (__force u32)__GFP_RETRY_MAYFAIL, "__GFP_RETRY_MAYFAIL" },
+	{ (__force u32)__GFP_NOFAIL, "__GFP_NOFAIL" },
+	{ (__force u32)__GFP_NORETRY, "__GFP_NORETRY" },
+	{ (__force u32)__GFP_ACCOUNT, "__GFP_ACCOUNT" },
+	{ (__force u32)__GFP_DMA, "__GFP_DMA" },
+	{ (__force u32)__GFP_DMA32, "__GFP_DMA32" },
+	{ (__force u32)__GFP_HIGHMEM, "__GFP_HIGHMEM" },
+	{ (__force u32)__GFP_MOVABLE, "__GFP_MOVABLE" },
+	{ (__force u32)__GFP_RECLAIMABLE, "__GFP_RECLAIMABLE" },
+	{ (__force u32)__GFP_HARDWALL, "__GFP_HARDWALL" },
+	{ (__force u32)__GFP_THISNODE, "__GFP_THISNODE" },
+	{ (__force u32)__GFP_MEMALLOC, "__GFP_MEMALLOC" },
+	{ (__force u32)__GFP_NOMEMALLOC, "__GFP_NOMEMALLOC" },
+	{ (__force u32)__GFP_HIGH, "__GFP_HIGH" },
+	{ (__force u32)__GFP_IO, "__GFP_IO" },
+	{ (__force u32)__GFP_FS, "__GFP_FS" },
+	{ (__force u32)__GFP_DIRECT_RECLAIM, "__GFP_DIRECT_RECLAIM" },
+	{ (__force u32)__GFP_KSWAPD_RECLAIM, "__GFP_KSWAPD_RECLAIM" },
+};
+
+/* Decode gfp flags as "GFP_KERNEL|__GFP_ZERO" (a named set, then bits). */
+static void ks_print_gfp(struct seq_file *m, u32 gfp)
+{
+	bool first = true;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ks_gfp_names); i++)
+		if ((gfp & ks_gfp_names[i].mask) == ks_gfp_names[i].mask) {
+			seq_puts(m, ks_gfp_names[i].name);
+			gfp &= ~ks_gfp_names[i].mask;
+			first = false;
+			break;
+		}
+	for (i = 0; i < ARRAY_SIZE(ks_gfp_bits); i++)
+		if (gfp & ks_gfp_bits[i].bit) {
+			seq_printf(m, "%s%s", first ? "" : "|", ks_gfp_bits[i].name);
+			gfp &= ~ks_gfp_bits[i].bit;
+			first = false;
+		}
+	if (gfp)
+		seq_printf(m, "%s%#x", first ? "" : "|", gfp);
+	else if (first)
+		seq_puts(m, "0");
+}
+
+static int ks_allocs_show(struct seq_file *m, void *v)
+{
+	struct ks_allocs_iter *it = m->private;
+	const struct ks_record_snap *r = v;
+	unsigned int i, n;
+	u64 age;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_printf(m, "kmemscope allocations - version: %s\n",
+			   KS_ALLOCS_VERSION);
+		seq_puts(m, "# address bytes_alloc bytes_req allocator gfp age_ms pid comm module call_site\n");
+		seq_puts(m, "#   (backtrace lines, when stacks were on, start with two spaces)\n");
+		return 0;
+	}
+	ks_label(&it->label, r->call_site, r->site_name, r->retired);
+	age = it->now > r->ts_ns ? it->now - r->ts_ns : 0;
+	seq_printf(m, "%pK %u %u %s ", (void *)r->ptr, r->bytes_alloc,
+		   r->bytes_req, r->kind < KS_NR_KINDS ? ks_kind_names[r->kind] : "?");
+	ks_print_gfp(m, r->gfp);
+	seq_printf(m, " %llu %d %s %s %s\n", div_u64(age, NSEC_PER_MSEC),
+		   r->pid, r->comm[0] ? r->comm : "-", it->label.module,
+		   it->label.name);
+	n = ks_stacks_get(&ks_stacks, r->stack, it->stack, KS_STACK_MAX_DEPTH);
+	for (i = 0; i < n; i++)
+		seq_printf(m, "  %pS\n", (void *)it->stack[i]);
+	return 0;
+}
+
+static const struct seq_operations ks_allocs_sops = {
+	.start	= ks_allocs_start,
+	.next	= ks_allocs_next,
+	.stop	= ks_seq_stop,
+	.show	= ks_allocs_show,
+};
+
+static int ks_allocs_open(struct inode *inode, struct file *file)
+{
+	struct ks_allocs_iter *it;
+
+	it = __seq_open_private(file, &ks_allocs_sops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->base = 1;
+	it->now = local_clock();
+	return 0;
+}
+
+static const struct file_operations ks_allocs_fops = {
+	.owner		= THIS_MODULE,
+	.open		= ks_allocs_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= seq_release_private,
 };
 
 int ks_views_create(void)
@@ -247,6 +746,9 @@ int ks_views_create(void)
 		return PTR_ERR(ks_dir);
 	debugfs_create_file("summary", 0400, ks_dir, NULL, &ks_summary_fops);
 	debugfs_create_file("callers", 0400, ks_dir, NULL, &ks_callers_fops);
+	debugfs_create_file("modules", 0400, ks_dir, NULL, &ks_modules_fops);
+	debugfs_create_file("allocations", 0400, ks_dir, NULL, &ks_allocs_fops);
+	ks_control_create(ks_dir);
 	return 0;
 }
 

@@ -30,6 +30,17 @@ for d in Kbuild module tests kunit-tests; do
 	[ -e "$ROOT/$d" ] && cp -r "$ROOT/$d" "$SRC/"
 done
 
+# Sample modules from the kernel's own tree (tests/samples/): their sources
+# come from Debian's unpacked linux-source, not from the repository.
+LSRC="$CACHE/src/linux-source-6.1"
+[ -f "$CACHE/src/linux-source-6.1.stamp" ] || "$HERE/deps.sh" kunit
+copy_sample() {	# PATH-IN-KERNEL-TREE DIR-UNDER-tests/samples
+	[ -f "$LSRC/$1" ] || die "$LSRC/$1 is missing (scripts/deps.sh kunit unpacks it)"
+	mkdir -p "$SRC/tests/samples/$2"
+	cp "$LSRC/$1" "$SRC/tests/samples/$2/"
+}
+copy_sample samples/kmemleak/kmemleak-test.c kmemleak
+
 mk=(make -C "$KDIR" M="$SRC" W=1 KS_TESTS=1 -j"$(nproc)")
 if [ "$ARCH" = arm64 ]; then
 	mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-

@@ -15,7 +15,7 @@ SRC="$CACHE/src/linux-source-6.1"
 
 cd "$ROOT" || exit 1
 if [ $# = 0 ]; then
-	set -- $(git ls-files -co --exclude-standard 'module/*.[ch]' 'kunit-tests/*.[ch]' 'tests/fixtures/*.[ch]' | sort -u)
+	set -- $(git ls-files -co --exclude-standard 'module/*.[ch]' 'kunit-tests/*.[ch]' 'tests/fixtures/*.[ch]' 'tests/bench/*.[ch]' | sort -u)
 fi
 passed=0 failed=0
 for f in "$@"; do

@@ -12,11 +12,17 @@ dt_reg() {
 		sed 's/^\(.\{16\}\)\(.\{16\}\).*/0x\1 0x\2/'
 }
 
-# Show the callers table with aligned columns and readable sizes.
+# Show callers rows with aligned columns: live, requested, count, allocs,
+# frees, allocator, module/state, call site.
 show_callers() {
-	awk 'NR == 1 { print; next }
-	     /^#/ { printf "%10s %10s %6s %7s %7s  %-10s %s\n", "live", "requested", "count", "allocs", "frees", "allocator", "call site"; next }
-	     { printf "%10s %10s %6s %7s %7s  %-10s %s %s\n", $1, $2, $3, $4, $5, $6, $7, $8 }'
+	callers_awk '
+		BEGIN { printf "%10s %10s %6s %7s %7s  %-10s %-22s %s\n", "live", "requested", "count", "allocs", "frees", "allocator", "module", "call site" }
+		{ printf "%10s %10s %6s %7s %7s  %-10s %-22s %s\n", $col["live_bytes"], $col["live_req"], $col["live_count"], $col["allocs"], $col["frees"], $col["allocator"], $col["module"] "(" $col["state"] ")", site }' "$1"
+}
+
+show_modules() {
+	awk 'NR == 1 { next } /^# / { sub(/^# /, ""); }
+	     { printf "%-16s %-9s %12s %10s %10s %10s %10s %10s\n", $1, $2, $3, $4, $5, $6, $7, $8 }' $KS/modules | head -n "$1"
 }
 
 echo "=== The board: QEMU arm64 virt, $(nproc) CPUs, Linux $(uname -r)"
@@ -37,23 +43,36 @@ echo "=== insmod kmemscope.ko"
 insmod /ko/kmemscope.ko
 dmesg | grep 'kmemscope:' | sed 's/^\[[^]]*\] /  /'
 echo
-echo "=== insmod ks_fixture.ko: a driver that allocates known sizes from known functions"
+echo "=== insmod ks_fixture.ko ks_wrappers.ko: test drivers with known allocations"
+echo "    (ks_wrappers allocates through devm_*, kstrdup, kvmalloc, krealloc, vzalloc, __get_free_pages, percpu, ...)"
 insmod /ko/ks_fixture.ko
-echo "--- /sys/kernel/debug/kmemscope/callers, ks_fixture's rows"
-{ head -n 2 $KS/callers; grep '\[ks_fixture\]' $KS/callers; } | show_callers
+insmod /ko/ks_wrappers.ko
+echo "--- /sys/kernel/debug/kmemscope/modules: who holds what (bytes)"
+show_modules 8
 echo
-echo "--- /sys/kernel/debug/kmemscope/callers, the top 12 of all"
-head -n 14 $KS/callers | show_callers
+cat $KS/callers >/tmp/callers
+echo "--- /sys/kernel/debug/kmemscope/callers: the test drivers' call sites"
+{ head -n 2 /tmp/callers; grep -E ' \[(ks_fixture|ks_wrappers)\]$' /tmp/callers; } >/tmp/drv
+show_callers /tmp/drv
+echo
+echo "--- /sys/kernel/debug/kmemscope/callers: the top 10 of all"
+head -n 12 /tmp/callers >/tmp/top
+show_callers /tmp/top
 echo
 echo "--- /sys/kernel/debug/kmemscope/summary"
 cat $KS/summary
 
 echo
-echo "=== ks_fixture frees its kmalloc group, then is unloaded"
+echo "=== ks_fixture frees its kmalloc group, both drivers are unloaded"
 echo kmalloc >/sys/kernel/debug/ks_fixture/release
 rmmod ks_fixture
-{ head -n 2 $KS/callers; grep '\[ks_fixture\]' $KS/callers; } | show_callers
-left=$(module_live ks_fixture)
-echo "ks_fixture holds $left bytes after rmmod"
-expect_eq "ks_fixture holds nothing after rmmod" "$left" 0
+rmmod ks_wrappers
+cat $KS/callers >/tmp/callers
+{ head -n 2 /tmp/callers; grep -E ' \[ks_fixture\]$' /tmp/callers; } >/tmp/drv
+show_callers /tmp/drv
+for m in ks_fixture ks_wrappers; do
+	left=$(module_live $m)
+	echo "$m holds $left bytes after rmmod"
+	expect_eq "$m holds nothing after rmmod" "$left" 0
+done
 rmmod kmemscope

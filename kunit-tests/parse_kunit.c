@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * parse_kunit.c - KUnit suites for the control file's parser
+ * (module/parse.c), the stack table (module/stacks.c) and the pure parts
+ * of attribution (module/attrib.c).
+ */
+/* attrib.c first: it sets pr_fmt, which must precede any printk.h. */
+#include "../module/attrib.c"
+#include "../module/parse.c"
+#include "../module/stacks.c"
+
+#include <kunit/test.h>
+
+/* ---- parser ---- */
+
+struct parse_case {
+	const char *in;
+	int ret;
+	enum ks_cmd_op op;
+	unsigned long value;
+	const char *module;
+};
+
+static const struct parse_case parse_cases[] = {
+	{ "enable", 0, KS_CMD_ENABLE },
+	{ "enable\n", 0, KS_CMD_ENABLE },
+	{ "disable\n", 0, KS_CMD_DISABLE },
+	{ "reset", 0, KS_CMD_RESET },
+	{ "  reset\t\n", 0, KS_CMD_RESET },
+	{ "stacks on", 0, KS_CMD_STACKS_ON },
+	{ "stacks\toff\n", 0, KS_CMD_STACKS_OFF },
+	{ "stacks depth 1", 0, KS_CMD_STACKS_DEPTH, 1 },
+	{ "stacks depth 32\n", 0, KS_CMD_STACKS_DEPTH, 32 },
+	{ "filter module null_blk", 0, KS_CMD_FILTER_MODULE, 0, "null_blk" },
+	{ "filter module scsi-debug", 0, KS_CMD_FILTER_MODULE, 0, "scsi_debug" },
+	{ "filter module kernel", 0, KS_CMD_FILTER_MODULE, 0, "kernel" },
+	{ "filter min_size 0", 0, KS_CMD_FILTER_MIN_SIZE, 0 },
+	{ "filter min_size 4096\n", 0, KS_CMD_FILTER_MIN_SIZE, 4096 },
+	{ "filter min_size 2147483647", 0, KS_CMD_FILTER_MIN_SIZE, 2147483647 },
+	{ "filter off", 0, KS_CMD_FILTER_OFF },
+	/* malformed */
+	{ "", -EINVAL },
+	{ "\n", -EINVAL },
+	{ "   ", -EINVAL },
+	{ "enable extra", -EINVAL },
+	{ "Enable", -EINVAL },
+	{ "enabled", -EINVAL },
+	{ "en\001able", -EINVAL },
+	{ "reset\n\n", -EINVAL },
+	{ "stacks", -EINVAL },
+	{ "stacks maybe", -EINVAL },
+	{ "stacks depth", -EINVAL },
+	{ "stacks depth 0", -EINVAL },
+	{ "stacks depth 33", -EINVAL },
+	{ "stacks depth -1", -EINVAL },
+	{ "stacks depth +4", -EINVAL },
+	{ "stacks depth 4x", -EINVAL },
+	{ "stacks depth 0x10", -EINVAL },
+	{ "stacks depth 99999999999999999999999", -EINVAL },
+	{ "stacks on now", -EINVAL },
+	{ "filter", -EINVAL },
+	{ "filter module", -EINVAL },
+	{ "filter module a b", -EINVAL },
+	{ "filter module bad/name", -EINVAL },
+	{ "filter min_size", -EINVAL },
+	{ "filter min_size 2147483648", -EINVAL },
+	{ "filter min_size -5", -EINVAL },
+	{ "filter off now", -EINVAL },
+	{ "a b c d e", -EINVAL },
+};
+
+static void parse_case_desc(const struct parse_case *c, char *desc)
+{
+	size_t i;
+
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "'%s'", c->in);
+	for (i = 0; desc[i]; i++)
+		if (!isprint(desc[i]))
+			desc[i] = '?';
+}
+
+KUNIT_ARRAY_PARAM(parse, parse_cases, parse_case_desc);
+
+static void parse_commands(struct kunit *test)
+{
+	const struct parse_case *c = test->param_value;
+	struct ks_cmd cmd = { .op = KS_CMD_FILTER_OFF, .value = 12345 };
+
+	KUNIT_ASSERT_EQ(test, ks_parse_cmd(c->in, strlen(c->in), &cmd, 32),
+			c->ret);
+	if (c->ret) {
+		/* A rejected command leaves the output untouched. */
+		KUNIT_EXPECT_EQ(test, cmd.value, 12345UL);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, cmd.op, c->op);
+	KUNIT_EXPECT_EQ(test, cmd.value, c->value);
+	if (c->module)
+		KUNIT_EXPECT_STREQ(test, cmd.module, c->module);
+}
+
+static void parse_lengths(struct kunit *test)
+{
+	char buf[KS_CMD_MAX + 2];
+	struct ks_cmd cmd;
+
+	/* Not NUL-terminated input is fine: the length is what counts. */
+	memcpy(buf, "resetXYZ", 8);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd(buf, 5, &cmd, 32), 0);
+	KUNIT_EXPECT_EQ(test, cmd.op, KS_CMD_RESET);
+	/* Longest accepted: KS_CMD_MAX bytes, spaces then a command. */
+	memset(buf, ' ', sizeof(buf));
+	memcpy(buf + KS_CMD_MAX - 6, "reset\n", 6);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd(buf, KS_CMD_MAX, &cmd, 32), 0);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd(buf, KS_CMD_MAX + 1, &cmd, 32),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd(buf, 0, &cmd, 32), -EINVAL);
+	/* An embedded NUL is rejected, not truncated at. */
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd("reset\0xx", 8, &cmd, 32), -EINVAL);
+}
+
+/* Module names: MODULE_NAME_LEN - 1 characters fit, MODULE_NAME_LEN do not. */
+static void parse_module_name_length(struct kunit *test)
+{
+	char buf[64 + MODULE_NAME_LEN];
+	size_t pre = strlen("filter module ");
+	struct ks_cmd cmd;
+
+	memcpy(buf, "filter module ", pre);
+	memset(buf + pre, 'a', MODULE_NAME_LEN);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd(buf, pre + MODULE_NAME_LEN - 1, &cmd,
+					   32), 0);
+	KUNIT_EXPECT_EQ(test, strlen(cmd.module), (size_t)MODULE_NAME_LEN - 1);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd(buf, pre + MODULE_NAME_LEN, &cmd, 32),
+			-EINVAL);
+}
+
+static struct kunit_case ks_parse_cases[] = {
+	KUNIT_CASE_PARAM(parse_commands, parse_gen_params),
+	KUNIT_CASE(parse_lengths),
+	KUNIT_CASE(parse_module_name_length),
+	{}
+};
+
+static struct kunit_suite ks_parse_suite = {
+	.name = "kmemscope_control_parser",
+	.test_cases = ks_parse_cases,
+};
+
+/* ---- stack table ---- */
+
+static void stacks_dedup_and_full(struct kunit *test)
+{
+	struct ks_stacks *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	unsigned long a[3] = { 1, 2, 3 }, b[3] = { 1, 2, 4 }, out[8];
+	unsigned long big[KS_STACK_MAX_DEPTH + 5];
+	u32 ia, ib, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_ASSERT_EQ(test, ks_stacks_init(t, KS_MIN_STACKS - 1), -EINVAL);
+	KUNIT_ASSERT_EQ(test, ks_stacks_init(t, KS_MIN_STACKS), 0);
+	ia = ks_stacks_save(t, a, 3);
+	ib = ks_stacks_save(t, b, 3);
+	KUNIT_EXPECT_NE(test, ia, 0U);
+	KUNIT_EXPECT_NE(test, ia, ib);
+	KUNIT_EXPECT_EQ(test, ks_stacks_save(t, a, 3), ia);
+	/* A prefix is another stack. */
+	KUNIT_EXPECT_NE(test, ks_stacks_save(t, a, 2), ia);
+	KUNIT_EXPECT_EQ(test, ks_stacks_save(t, a, 0), 0U);
+	KUNIT_EXPECT_EQ(test, ks_stacks_get(t, ib, out, 8), 3U);
+	KUNIT_EXPECT_EQ(test, out[2], 4UL);
+	KUNIT_EXPECT_EQ(test, ks_stacks_get(t, 0, out, 8), 0U);
+	KUNIT_EXPECT_EQ(test, ks_stacks_get(t, 9999, out, 8), 0U);
+	/* Deeper than the maximum: truncated. */
+	for (i = 0; i < ARRAY_SIZE(big); i++)
+		big[i] = 100 + i;
+	i = ks_stacks_save(t, big, ARRAY_SIZE(big));
+	KUNIT_EXPECT_EQ(test, ks_stacks_get(t, i, big, ARRAY_SIZE(big)),
+			(unsigned int)KS_STACK_MAX_DEPTH);
+	/* Fill the table: then saves fail, and are counted. */
+	for (i = 0; i < 2 * KS_MIN_STACKS; i++) {
+		unsigned long e = 1000 + i;
+
+		ks_stacks_save(t, &e, 1);
+	}
+	KUNIT_EXPECT_EQ(test, t->used, KS_MIN_STACKS);
+	KUNIT_EXPECT_GT(test, atomic_long_read(&t->full), 0L);
+	/* Known stacks are still found. */
+	KUNIT_EXPECT_EQ(test, ks_stacks_save(t, a, 3), ia);
+	ks_stacks_reset(t);
+	KUNIT_EXPECT_EQ(test, t->used, 0U);
+	KUNIT_EXPECT_EQ(test, ks_stacks_get(t, ia, out, 8), 0U);
+	ks_stacks_destroy(t);
+}
+
+static struct kunit_case ks_stacks_cases[] = {
+	KUNIT_CASE(stacks_dedup_and_full),
+	{}
+};
+
+static struct kunit_suite ks_stacks_suite = {
+	.name = "kmemscope_stacks",
+	.test_cases = ks_stacks_cases,
+};
+
+/* ---- attribution ---- */
+
+static const struct ks_range test_ranges[] = {
+	{ 0x1000, 0x1100, KS_RANGE_PAGE_CORE },
+	{ 0x1100, 0x1180, KS_RANGE_PAGE_CORE },	/* adjacent */
+	{ 0x2000, 0x2040, KS_RANGE_WRAPPER },
+	{ 0x9000, 0x9001, KS_RANGE_WRAPPER },
+};
+
+static void attrib_range_find(struct kunit *test)
+{
+	const struct ks_range *r = test_ranges;
+	unsigned int n = ARRAY_SIZE(test_ranges);
+
+	KUNIT_EXPECT_PTR_EQ(test, ks_range_find(r, n, 0x1000), &r[0]);
+	KUNIT_EXPECT_PTR_EQ(test, ks_range_find(r, n, 0x10ff), &r[0]);
+	KUNIT_EXPECT_PTR_EQ(test, ks_range_find(r, n, 0x1100), &r[1]);
+	KUNIT_EXPECT_NULL(test, ks_range_find(r, n, 0x1180));
+	KUNIT_EXPECT_NULL(test, ks_range_find(r, n, 0xfff));
+	KUNIT_EXPECT_NULL(test, ks_range_find(r, n, 0x3000));
+	KUNIT_EXPECT_PTR_EQ(test, ks_range_find(r, n, 0x9000), &r[3]);
+	KUNIT_EXPECT_NULL(test, ks_range_find(r, n, 0x9001));
+	KUNIT_EXPECT_NULL(test, ks_range_find(r, 0, 0x1000));
+}
+
+struct class_case {
+	const char *func;
+	u8 class;
+};
+
+static const struct class_case class_cases[] = {
+	{ "allocate_slab", KS_CLASS_SLAB },
+	{ "kmalloc_large", KS_CLASS_SLAB },
+	{ "__kmalloc_large_node_noprof", KS_CLASS_SLAB },
+	{ "__vmalloc_area_node", KS_CLASS_VMALLOC },
+	{ "pcpu_populate_chunk", KS_CLASS_PERCPU },
+	{ "__pte_alloc", KS_CLASS_PAGETABLE },
+	{ "vma_alloc_folio", KS_CLASS_USER },
+	{ "filemap_alloc_folio", KS_CLASS_USER },
+	{ "my_driver_probe", KS_CLASS_OBJECT },
+	{ "allocate_slab_extra", KS_CLASS_OBJECT },
+	{ "", KS_CLASS_OBJECT },
+};
+
+static void class_case_desc(const struct class_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "'%s'", c->func);
+}
+
+KUNIT_ARRAY_PARAM(class, class_cases, class_case_desc);
+
+static void attrib_class_of_name(struct kunit *test)
+{
+	const struct class_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ks_attrib_class_of_name(c->func), c->class);
+}
+
+static void attrib_site_module(struct kunit *test)
+{
+	char mod[MODULE_NAME_LEN];
+
+	ks_site_module("null_add_dev+0x143 [null_blk]", mod, sizeof(mod));
+	KUNIT_EXPECT_STREQ(test, mod, "null_blk");
+	ks_site_module("copy_process+0x20e [kernel]", mod, sizeof(mod));
+	KUNIT_EXPECT_STREQ(test, mod, "kernel");
+	ks_site_module("copy_process+0x20e", mod, sizeof(mod));
+	KUNIT_EXPECT_STREQ(test, mod, "kernel");
+	ks_site_module("weird [unterminated", mod, sizeof(mod));
+	KUNIT_EXPECT_STREQ(test, mod, "kernel");
+	ks_site_module("f+0x1 [averyveryverylongmodulename]", mod, 8);
+	KUNIT_EXPECT_STREQ(test, mod, "averyve");
+}
+
+/* The wrapper skipping, against the ranges of the running kernel. */
+static void attrib_skip(struct kunit *test)
+{
+	unsigned long wrapper, core, e[6];
+
+	ks_attrib_init();
+	wrapper = (unsigned long)&kstrdup + 4;
+	core = (unsigned long)&__get_free_pages + 4;
+	/* kmalloc-type: start at the call site, skip wrappers. */
+	e[0] = 0x10; e[1] = 0x20; e[2] = wrapper; e[3] = 0x1234; e[4] = 0x40;
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 5, wrapper, false), 3U);
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 5, 0x20, false), 1U);
+	/* Call site not in the stack: from the first wrapper on. */
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 5, 0x77, false), 3U);
+	/* Nothing past the wrappers: n. */
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 3, wrapper, false), 3U);
+	/* Pages: start at the page allocator, then skip the wrappers. */
+	e[0] = 0x10; e[1] = 0x20; e[2] = (unsigned long)&alloc_pages + 8;
+	e[3] = core; e[4] = 0x5555; e[5] = 0x6666;
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 6, 0, true), 4U);
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 2, 0, true), 2U);
+}
+
+static struct kunit_case ks_attrib_cases[] = {
+	KUNIT_CASE(attrib_range_find),
+	KUNIT_CASE_PARAM(attrib_class_of_name, class_gen_params),
+	KUNIT_CASE(attrib_site_module),
+	KUNIT_CASE(attrib_skip),
+	{}
+};
+
+static struct kunit_suite ks_attrib_suite = {
+	.name = "kmemscope_attribution",
+	.test_cases = ks_attrib_cases,
+};
+
+kunit_test_suites(&ks_parse_suite, &ks_stacks_suite, &ks_attrib_suite);

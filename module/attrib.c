@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * attrib.c - attribution: which call site, and so which module, an
+ * allocation belongs to.
+ *
+ * A call site is the return address of the call into the allocator.  When
+ * that address is inside an allocator wrapper (kvmalloc_node, kmemdup,
+ * __get_free_pages, ... see KS_COMPAT_WRAPPERS in compat.h), the site is
+ * the first return address on the stack outside the wrappers: a driver's
+ * kvmalloc() is charged to the driver, not to mm/util.c.  Wrappers that
+ * already pass their caller on (devm_kmalloc, kstrdup, krealloc and most
+ * others use kmalloc_track_caller) cost nothing extra.  The page allocator
+ * tracepoint has no call site at all: its caller is the first frame above
+ * the page allocator's entry points and the wrappers.
+ *
+ * The module is the one whose code holds the site; it is named when the
+ * views are read (sprint_symbol), so modules loaded before kmemscope are
+ * attributed like the others.
+ *
+ * Pages are also classified once per site by the name of the function
+ * that asked for them (ks_attrib_class_of_name): pages that back slab,
+ * vmalloc or percpu, page tables and user pages are not recorded as
+ * objects, so each byte is counted once.
+ *
+ * Notes on locking
+ * ----------------
+ * The range set is built at load before any hook is attached; calibration
+ * (ks_attrib_learn_page_path()) publishes a second, larger set once with
+ * rcu_assign_pointer(); probes read it with rcu_dereference_sched() (they
+ * run with preemption off).  The module filter is a string swapped under
+ * ks_filter_lock (a raw spinlock: classification runs in probes), copied
+ * out before use.  ks_attrib_classify() uses a per-CPU buffer: it runs
+ * with interrupts off (in a probe, or under local_irq_save()).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kallsyms.h>
+#include <linux/kernel.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+
+#include "attrib.h"
+#include "compat.h"
+#include "store.h"
+
+#define KS_MAX_RANGES	64
+
+struct ks_range_set {
+	unsigned int n;
+	struct ks_range r[KS_MAX_RANGES];
+};
+
+/*
+ * Two sets: the one in use, and the one calibration builds.  The second
+ * is published once (RCU), at load, and the first is never reused.
+ */
+static struct ks_range_set ks_sets[2];
+static struct ks_range_set __rcu *ks_ranges;
+
+static DEFINE_RAW_SPINLOCK(ks_filter_lock);
+static char ks_filter[MODULE_NAME_LEN];		/* "" when off */
+
+static DEFINE_PER_CPU(char [KSYM_SYMBOL_LEN], ks_symbuf);
+
+/*
+ * Allocating functions, by the name of the function that called the page
+ * allocator, whose pages another figure already counts.
+ */
+static const struct {
+	const char *name;
+	u8 class;
+} ks_page_classes[] = {
+	/* slab caches and large kmallocs (meminfo: Slab) */
+	{ "allocate_slab", KS_CLASS_SLAB },
+	{ "new_slab", KS_CLASS_SLAB },
+	{ "___slab_alloc", KS_CLASS_SLAB },
+	{ "__slab_alloc", KS_CLASS_SLAB },
+	{ "alloc_slab_page", KS_CLASS_SLAB },
+	{ "kmalloc_large", KS_CLASS_SLAB },
+	{ "kmalloc_large_node", KS_CLASS_SLAB },
+	{ "__kmalloc_large_node", KS_CLASS_SLAB },
+	{ "kmalloc_order", KS_CLASS_SLAB },
+	{ "kmalloc_order_trace", KS_CLASS_SLAB },
+	{ "___kmalloc_large_node", KS_CLASS_SLAB },
+	{ "__kmalloc_large_node_noprof", KS_CLASS_SLAB },
+	{ "kmalloc_large_noprof", KS_CLASS_SLAB },
+	{ "kmalloc_large_node_noprof", KS_CLASS_SLAB },
+	/* vmalloc areas and kernel stacks (meminfo: VmallocUsed) */
+	{ "__vmalloc_area_node", KS_CLASS_VMALLOC },
+	{ "vm_area_alloc_pages", KS_CLASS_VMALLOC },
+	{ "__vmalloc_node_range", KS_CLASS_VMALLOC },
+	{ "__vmalloc_node_range_noprof", KS_CLASS_VMALLOC },
+	/* percpu chunks (meminfo: Percpu) */
+	{ "pcpu_alloc_pages", KS_CLASS_PERCPU },
+	{ "pcpu_populate_chunk", KS_CLASS_PERCPU },
+	{ "pcpu_create_chunk", KS_CLASS_PERCPU },
+	{ "pcpu_alloc_chunk", KS_CLASS_PERCPU },
+	/* page tables (meminfo: PageTables, SecPageTables) */
+	{ "__pte_alloc_one", KS_CLASS_PAGETABLE },
+	{ "pte_alloc_one", KS_CLASS_PAGETABLE },
+	{ "__pte_alloc_one_kernel", KS_CLASS_PAGETABLE },
+	{ "pte_alloc_one_kernel", KS_CLASS_PAGETABLE },
+	{ "__pte_alloc", KS_CLASS_PAGETABLE },
+	{ "__pte_alloc_kernel", KS_CLASS_PAGETABLE },
+	{ "__pmd_alloc", KS_CLASS_PAGETABLE },
+	{ "__pud_alloc", KS_CLASS_PAGETABLE },
+	{ "__p4d_alloc", KS_CLASS_PAGETABLE },
+	{ "pmd_alloc_one", KS_CLASS_PAGETABLE },
+	{ "pud_alloc_one", KS_CLASS_PAGETABLE },
+	{ "pgd_alloc", KS_CLASS_PAGETABLE },
+	{ "_pgd_alloc", KS_CLASS_PAGETABLE },
+	{ "pagetable_alloc", KS_CLASS_PAGETABLE },
+	{ "pagetable_alloc_noprof", KS_CLASS_PAGETABLE },
+	{ "__pgd_pgtable_alloc", KS_CLASS_PAGETABLE },
+	{ "pgd_pgtable_alloc", KS_CLASS_PAGETABLE },
+	/* user, file cache and shmem pages (meminfo: AnonPages, Cached) */
+	{ "vma_alloc_folio", KS_CLASS_USER },
+	{ "vma_alloc_folio_noprof", KS_CLASS_USER },
+	{ "alloc_pages_vma", KS_CLASS_USER },
+	{ "filemap_alloc_folio", KS_CLASS_USER },
+	{ "filemap_alloc_folio_noprof", KS_CLASS_USER },
+	{ "__filemap_get_folio", KS_CLASS_USER },
+	{ "page_cache_ra_unbounded", KS_CLASS_USER },
+	{ "page_cache_ra_order", KS_CLASS_USER },
+	{ "do_anonymous_page", KS_CLASS_USER },
+	{ "alloc_anon_folio", KS_CLASS_USER },
+	{ "shmem_alloc_folio", KS_CLASS_USER },
+	{ "shmem_alloc_and_add_folio", KS_CLASS_USER },
+	{ "shmem_alloc_and_acct_folio", KS_CLASS_USER },
+	{ "__read_swap_cache_async", KS_CLASS_USER },
+	{ "wp_page_copy", KS_CLASS_USER },
+	{ "do_cow_fault", KS_CLASS_USER },
+};
+
+static int ks_range_cmp(const void *a, const void *b)
+{
+	const struct ks_range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The size of the function at addr, from "name+0x0/0x1a0 [mod]". */
+static unsigned long ks_func_size(unsigned long addr)
+{
+	char buf[KSYM_SYMBOL_LEN];
+	unsigned long size;
+	char *slash, *end;
+
+	sprint_symbol(buf, addr);
+	slash = strchr(buf, '/');
+	if (!slash)
+		return 0;
+	end = strchr(slash, ' ');
+	if (end)
+		*end = '\0';
+	if (kstrtoul(slash + 1, 16, &size))
+		return 0;
+	return size;
+}
+
+/* addr: any address inside the function; the range is the whole function. */
+static void ks_add_range(struct ks_range_set *set, unsigned long addr, u8 type)
+{
+	unsigned long size, off;
+	char buf[KSYM_SYMBOL_LEN];
+	char *plus;
+
+	sprint_symbol(buf, addr);
+	plus = strchr(buf, '+');
+	size = ks_func_size(addr);
+	if (!plus || !size || set->n >= KS_MAX_RANGES ||
+	    sscanf(plus + 1, "0x%lx", &off) != 1) {
+		pr_warn("cannot size function %ps: not skipped in attribution\n",
+			(void *)addr);
+		return;
+	}
+	if (ks_range_find(set->r, set->n, addr))
+		return;
+	set->r[set->n].start = addr - off;
+	set->r[set->n].end = addr - off + size;
+	set->r[set->n].type = type;
+	set->n++;
+	sort(set->r, set->n, sizeof(set->r[0]), ks_range_cmp, NULL);
+}
+
+/* Context: process, before any hook is attached. */
+int ks_attrib_init(void)
+{
+	struct ks_range_set *set = &ks_sets[0];
+	const unsigned long *fn;
+	unsigned int i, n;
+
+	set->n = 0;
+	fn = ks_compat_wrappers(&n);
+	for (i = 0; i < n; i++)
+		ks_add_range(set, fn[i], KS_RANGE_WRAPPER);
+	fn = ks_compat_page_core(&n);
+	for (i = 0; i < n; i++)
+		ks_add_range(set, fn[i], KS_RANGE_PAGE_CORE);
+	rcu_assign_pointer(ks_ranges, set);
+	return 0;
+}
+
+/**
+ * ks_attrib_learn_page_path - learn the page allocator's inner functions
+ * @entries: a backtrace taken in the mm_page_alloc probe for a page that
+ *	     code of @caller asked for through an exported entry point
+ * @n: its length
+ * @caller: the module that asked (kmemscope itself)
+ *
+ * Every frame between the first known entry point and the caller belongs
+ * to the page allocator, whatever the version calls it (6.12 adds
+ * alloc_pages_mpol_noprof(), which is not exported): those functions are
+ * added to the page allocator's ranges.
+ * Context: process, once, at load.  Return: functions learnt.
+ */
+int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,
+			      struct module *caller)
+{
+	struct ks_range_set *old = rcu_dereference_protected(ks_ranges, 1);
+	struct ks_range_set *set = &ks_sets[1];
+	unsigned int i, learnt = 0;
+
+	if (old == set)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (ks_range_find(old->r, old->n, entries[i]))
+			break;
+	if (i == n)
+		return 0;
+	*set = *old;
+	for (; i < n; i++) {
+		if (within_module(entries[i], caller))
+			break;
+		if (!ks_range_find(set->r, set->n, entries[i])) {
+			ks_add_range(set, entries[i], KS_RANGE_PAGE_CORE);
+			learnt++;
+		}
+	}
+	if (i == n)	/* the caller was not found: learn nothing */
+		return 0;
+	rcu_assign_pointer(ks_ranges, set);
+	return learnt;
+}
+
+/**
+ * ks_range_find - the range holding addr
+ * @r: ranges sorted by start, not overlapping
+ * @n: how many
+ * @addr: the address
+ *
+ * Context: any.  Return: the range, or NULL.
+ */
+const struct ks_range *ks_range_find(const struct ks_range *r,
+				     unsigned int n, unsigned long addr)
+{
+	unsigned int lo = 0, hi = n;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (addr < r[mid].start)
+			hi = mid;
+		else if (addr >= r[mid].end)
+			lo = mid + 1;
+		else
+			return &r[mid];
+	}
+	return NULL;
+}
+
+/* Context: any, preemption off (a probe) or process. */
+bool ks_attrib_in(unsigned long addr, enum ks_range_type type)
+{
+	const struct ks_range_set *set;
+	const struct ks_range *r;
+
+	rcu_read_lock_sched();
+	set = rcu_dereference_sched(ks_ranges);
+	r = set ? ks_range_find(set->r, set->n, addr) : NULL;
+	rcu_read_unlock_sched();
+	return r && r->type == type;
+}
+
+static bool ks_in_any(unsigned long addr)
+{
+	const struct ks_range_set *set;
+	bool found;
+
+	rcu_read_lock_sched();
+	set = rcu_dereference_sched(ks_ranges);
+	found = set && ks_range_find(set->r, set->n, addr);
+	rcu_read_unlock_sched();
+	return found;
+}
+
+/**
+ * ks_attrib_skip - index of the first caller frame
+ * @entries: a backtrace taken in the probe, innermost first
+ * @n: its length
+ * @call_site: the allocator's call site (ignored for pages)
+ * @page: a page allocation: start above the page allocator's entry points
+ *
+ * Context: any.
+ * Return: the index of the first frame that is neither allocator nor
+ * wrapper, or @n when there is none.
+ */
+unsigned int ks_attrib_skip(const unsigned long *entries, unsigned int n,
+			    unsigned long call_site, bool page)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (page ? ks_attrib_in(entries[i], KS_RANGE_PAGE_CORE) :
+			   entries[i] == call_site || ks_in_any(entries[i]))
+			break;
+	}
+	while (i < n && ks_in_any(entries[i]))
+		i++;
+	return i;
+}
+
+/* Function name of "func.isra.0+0x1c/0x50 [mod]" into func. */
+static void ks_func_name(char *sym)
+{
+	char *p = strpbrk(sym, "+. ");
+
+	if (p)
+		*p = '\0';
+}
+
+u8 ks_attrib_class_of_name(const char *func)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ks_page_classes); i++)
+		if (!strcmp(func, ks_page_classes[i].name))
+			return ks_page_classes[i].class;
+	return KS_CLASS_OBJECT;
+}
+
+/**
+ * ks_site_module - the module named in a formatted call site
+ * @site: "func+0x1c [mod]" (or without the module: the kernel)
+ * @mod: output, "kernel" for core kernel code
+ * @len: its size
+ *
+ * Context: any.  Return: 0.
+ */
+int ks_site_module(const char *site, char *mod, size_t len)
+{
+	const char *b = strrchr(site, '['), *e = b ? strchr(b, ']') : NULL;
+
+	if (!e) {
+		strscpy(mod, "kernel", len);
+		return 0;
+	}
+	strscpy(mod, b + 1, min_t(size_t, len, e - b));
+	return 0;
+}
+
+/**
+ * ks_attrib_classify - class of a new site (the store's classify callback)
+ * @key: the site's address
+ * @kind: its allocator
+ *
+ * Context: any but NMI, interrupts off; does not sleep or allocate.
+ */
+u8 ks_attrib_classify(unsigned long key, u8 kind)
+{
+	char *sym = this_cpu_ptr(ks_symbuf);
+	char filter[MODULE_NAME_LEN], mod[MODULE_NAME_LEN];
+	u8 class = KS_CLASS_OBJECT;
+
+	raw_spin_lock(&ks_filter_lock);
+	strscpy(filter, ks_filter, sizeof(filter));
+	raw_spin_unlock(&ks_filter_lock);
+
+	if (kind != KS_PAGE && !filter[0])
+		return KS_CLASS_OBJECT;
+	if (key == KS_UNKNOWN_CALLER)
+		return filter[0] ? KS_CLASS_EXCLUDED : KS_CLASS_OBJECT;
+
+	sprint_symbol(sym, key);
+	if (filter[0]) {
+		ks_site_module(sym, mod, sizeof(mod));
+		if (strcmp(mod, filter))
+			return KS_CLASS_EXCLUDED;
+	}
+	if (kind == KS_PAGE) {
+		ks_func_name(sym);
+		class = ks_attrib_class_of_name(sym);
+	}
+	return class;
+}
+
+/**
+ * ks_attrib_set_module_filter - record only what this module allocates
+ * @name: a module name, "kernel" for the core kernel, or "" for all
+ *
+ * Context: process.  The caller reclassifies the existing sites.
+ */
+int ks_attrib_set_module_filter(const char *name)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&ks_filter_lock, flags);
+	strscpy(ks_filter, name, sizeof(ks_filter));
+	raw_spin_unlock_irqrestore(&ks_filter_lock, flags);
+	return 0;
+}
+
+/* Context: process.  Valid until the next set; for display only. */
+const char *ks_attrib_module_filter(void)
+{
+	return ks_filter;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * attrib.h - who an allocation belongs to.  See attrib.c.
+ */
+#ifndef _KMEMSCOPE_ATTRIB_H
+#define _KMEMSCOPE_ATTRIB_H
+
+#include <linux/types.h>
+#include <linux/module.h>
+
+/* Site key of page allocations whose caller was not found in the stack. */
+#define KS_UNKNOWN_CALLER	1UL
+
+enum ks_range_type {
+	KS_RANGE_WRAPPER,	/* allocates on behalf of its caller */
+	KS_RANGE_PAGE_CORE,	/* the page allocator's entry points */
+};
+
+struct ks_range {
+	unsigned long start, end;	/* [start, end) */
+	u8 type;
+};
+
+int ks_attrib_init(void);
+int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,
+			      struct module *caller);
+const struct ks_range *ks_range_find(const struct ks_range *r,
+				     unsigned int n, unsigned long addr);
+bool ks_attrib_in(unsigned long addr, enum ks_range_type type);
+unsigned int ks_attrib_skip(const unsigned long *entries, unsigned int n,
+			    unsigned long call_site, bool page);
+u8 ks_attrib_class_of_name(const char *func);
+u8 ks_attrib_classify(unsigned long key, u8 kind);
+int ks_attrib_set_module_filter(const char *name);
+const char *ks_attrib_module_filter(void);
+int ks_site_module(const char *site, char *mod, size_t len);
+
+#endif /* _KMEMSCOPE_ATTRIB_H */

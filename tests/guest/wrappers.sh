@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# wrappers.sh - every allocator, and every helper a driver allocates
+# through, is charged to the driver's own function and module
+# (tests/fixtures/ks_wrappers.c), with exact bytes; it all returns to
+# zero after the driver frees it and after rmmod.
+. /tests/lib.sh
+
+section wrappers
+ncpu=$(awk -F- '{ print ($2 == "" ? 1 : $2 + 1) }' /sys/devices/system/cpu/possible)
+
+# devm_* allocations carry a devres header whose size depends on the
+# architecture (ARCH_DMA_MINALIGN on arm64 6.1), on CONFIG_DEBUG_DEVRES
+# and, from 6.9, on kmalloc_size_roundup() of the total.  Figures read
+# from each kernel; "alloc req" for devm_kmalloc(100), devm_kzalloc(200),
+# devm_kstrdup("kmemscope").
+# arm64 6.1's smallest kmalloc class is 128 bytes (ARCH_KMALLOC_MINALIGN).
+# Percpu objects carry a memcg pointer per 4 bytes where CONFIG_MEMCG_KMEM
+# is on (Debian's kernels; not the KUnit kernel).
+kstr="32 23" kasp="16 9" pcpu_extra=2
+case $TARGET in
+x86_64-6.1) devm_a="192 140" devm_z="256 240" devm_s="64 50" ;;
+x86_64-6.12) devm_a="192 192" devm_z="256 256" devm_s="64 64" ;;
+arm64-6.1) devm_a="256 228" devm_z="512 328" devm_s="256 138"
+	   kstr="128 23" kasp="128 9" ;;
+arm64-6.12) devm_a="256 256" devm_z="512 512" devm_s="192 192" ;;
+kunit) devm_a="192 140" devm_z="256 240" devm_s="64 50" pcpu_extra=1 ;;
+esac
+
+insmod /ko/kmemscope.ko || not_ok "insmod kmemscope"
+for h in kmalloc kmem_cache_alloc kfree kmem_cache_free mm_page_alloc \
+	 mm_page_free percpu_alloc_percpu percpu_free_percpu vmalloc vfree \
+	 kmem_cache_alloc_bulk kmem_cache_free_bulk alloc_pages_bulk; do
+	expect_eq "hook $h self-test" \
+		"$(sed -n "s/^hook: $h  *\([a-z]*\) .*/\1/p" $KS/summary)" ok
+done
+insmod /ko/ks_wrappers.ko && ok "insmod ks_wrappers" || not_ok "insmod ks_wrappers"
+
+W="kmalloc [ks_wrappers]"
+expect_eq "devm_kmalloc(100)" "$(caller_row ks_wrap_devm_kmalloc)" "$devm_a 1 1 0 $W"
+expect_eq "devm_kzalloc(200)" "$(caller_row ks_wrap_devm_kzalloc)" "$devm_z 1 1 0 $W"
+expect_eq "devm_kstrdup" "$(caller_row ks_wrap_devm_kstrdup)" "$devm_s 1 1 0 $W"
+expect_eq "kstrdup (23 bytes)" "$(caller_row ks_wrap_kstrdup)" "$kstr 1 1 0 $W"
+expect_eq "kasprintf (9 bytes)" "$(caller_row ks_wrap_kasprintf)" "$kasp 1 1 0 $W"
+expect_eq "kmemdup(300)" "$(caller_row ks_wrap_kmemdup)" "512 300 1 1 0 $W"
+expect_eq "kvmalloc(100): kmalloc" "$(caller_row ks_wrap_kvmalloc_small)" "128 100 1 1 0 $W"
+# 8 MiB is more than kmalloc serves: vmalloc, whose 16 KiB page array
+# (2048 pointers) is vmalloc'ed for the same caller.
+expect_eq "kvmalloc(8 MiB): vmalloc + its page array" \
+	"$(caller_row ks_wrap_kvmalloc_large)" "8404992 8404992 2 2 0 vmalloc [ks_wrappers]"
+expect_eq "kmalloc(100) before krealloc: freed by it" \
+	"$(caller_row ks_wrap_krealloc_first)" "0 0 0 1 1 $W"
+expect_eq "krealloc(1000)" "$(caller_row ks_wrap_krealloc_grow)" "1024 1000 1 1 0 $W"
+expect_eq "kcalloc(10, 30)" "$(caller_row ks_wrap_kcalloc)" "512 300 1 1 0 $W"
+expect_eq "vzalloc(20000)" "$(caller_row ks_wrap_vzalloc)" "20480 20000 1 1 0 vmalloc [ks_wrappers]"
+expect_eq "vmalloc(5000)" "$(caller_row ks_wrap_vmalloc)" "8192 5000 1 1 0 vmalloc [ks_wrappers]"
+expect_eq "__get_free_pages(order 2)" "$(caller_row ks_wrap_get_free_pages)" "16384 16384 1 1 0 page [ks_wrappers]"
+expect_eq "alloc_pages(order 0)" "$(caller_row ks_wrap_alloc_pages)" "4096 4096 1 1 0 page [ks_wrappers]"
+# alloc_percpu of 64 bytes: 64 per possible CPU requested; the kernel's
+# figure adds a memcg pointer per 4 bytes (pcpu_obj_full_size()).
+expect_eq "alloc_percpu(64 bytes)" "$(caller_row ks_wrap_percpu)" \
+	"$((64 * ncpu * pcpu_extra)) $((64 * ncpu)) 1 1 0 percpu [ks_wrappers]"
+expect_eq "kmem_cache_alloc_bulk(4 x 256)" "$(caller_row ks_wrap_cache_bulk)" \
+	"1024 1024 4 4 0 kmem_cache [ks_wrappers]"
+expect_eq "kmalloc(64) + kfree_sensitive" "$(caller_row ks_wrap_kfree_sensitive)" "0 0 0 1 1 $W"
+expect_eq "kvmalloc(100) + kvfree" "$(caller_row ks_wrap_kvfree)" "0 0 0 1 1 $W"
+
+total=$(callers_awk 'mod == "ks_wrappers" { s += $col["live_bytes"] } END { print s + 0 }')
+expect_eq "modules: ks_wrappers total equals its callers" \
+	"$(awk '$1 == "ks_wrappers" && $2 == "loaded" { print $3 }' $KS/modules)" "$total"
+expect_eq "callers: no ks_wrappers memory charged to the kernel's wrappers" \
+	"$(grep -cE '^[1-9][0-9]* .* (kvmalloc_node|__kvmalloc_node_noprof|kmemdup|devm_kmalloc|kstrdup|kasprintf|kvasprintf|__get_free_pages|get_free_pages_noprof|alloc_pages|alloc_pages_noprof|alloc_pages_mpol_noprof)\+' $KS/callers)" 0
+
+echo release >/sys/kernel/debug/ks_wrappers/release
+expect_eq "ks_wrappers live bytes after it frees" "$(module_live ks_wrappers)" 0
+rmmod ks_wrappers && ok "rmmod ks_wrappers" || not_ok "rmmod ks_wrappers"
+expect_eq "ks_wrappers live bytes after rmmod" "$(module_live ks_wrappers)" 0
+expect_eq "modules: ks_wrappers marked unloaded" \
+	"$(awk '$1 == "ks_wrappers" { print $2 }' $KS/modules)" unloaded
+rmmod kmemscope && ok "rmmod kmemscope" || not_ok "rmmod kmemscope"
