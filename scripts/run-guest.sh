@@ -144,7 +144,14 @@ qemu=(-m "$mem" -smp "$smp" -nographic -no-reboot -nic none
 case $ARCH in
 x86_64)
 	bin=qemu-system-x86_64
-	qemu+=(-M pc -cpu max -append "console=ttyS0 $cmdline")
+	# One host thread for all vCPUs: with multi-threaded TCG, x86 guests
+	# that patch kernel text while other vCPUs run it (static keys and
+	# kprobes, via int3: text_poke_bp) were seen to take "Oops: int3" at
+	# patched sites and to spin forever on a half-patched jump, on both
+	# Debian kernels, while kmemscope attached and detached its hooks under
+	# load.  Round-robin TCG runs the same tests clean every time.
+	qemu+=(-M pc -cpu max -accel tcg,thread=single ${KS_QEMU_EXTRA:-}
+	       -append "console=ttyS0 $cmdline")
 	;;
 arm64)
 	bin=qemu-system-aarch64

@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# lifecycle.sh - modules loaded before kmemscope are attributed like the
+# others; a module unloaded while holding memory keeps its name, marked
+# unloaded, with what it holds; kmemscope loads and unloads cleanly while
+# the system allocates.
+. /tests/lib.sh
+
+section lifecycle
+# ks_fixture first, kmemscope second.
+insmod /ko/ks_fixture.ko
+insmod /ko/kmemscope.ko || not_ok "insmod kmemscope"
+echo 5 >/sys/kernel/debug/ks_fixture/grow
+expect_eq "module loaded before kmemscope: its new allocations attributed" \
+	"$(caller_row ks_fixture_grow)" "2560 1500 5 5 0 kmalloc [ks_fixture]"
+expect_eq "its allocations from before load are not invented" \
+	"$(caller_row ks_fixture_kmalloc_held)" ""
+before=$(summary_field untracked_frees_kmalloc)
+echo kmalloc >/sys/kernel/debug/ks_fixture/release
+after=$(summary_field untracked_frees_kmalloc)
+[ $((after - before)) -ge 8 ] && ok "frees of memory allocated before load counted as untracked ($((after - before)))" ||
+	not_ok "frees of memory allocated before load counted as untracked" "before $before after $after"
+rmmod ks_fixture
+
+# A module unloaded while still holding memory.
+insmod /ko/ks_fixture.ko leak=1
+rmmod ks_fixture
+expect_eq "leaked kzalloc group stays charged to ks_fixture" \
+	"$(caller_row ks_fixture_kzalloc_held)" "8192 8000 2 2 0 kmalloc [ks_fixture]"
+expect_eq "modules: ks_fixture unloaded, holding 8192 bytes" \
+	"$(awk '$1 == "ks_fixture" && $2 == "unloaded" { print $2, $3 }' $KS/modules)" "unloaded 8192"
+# Loaded again: a new instance, rows of its own; the old leak stays.
+insmod /ko/ks_fixture.ko
+expect_eq "reloaded module has its own row" \
+	"$(awk '$1 == "ks_fixture" && $2 == "loaded" { print $3 }' $KS/modules)" 42984
+rmmod ks_fixture
+expect_eq "after the second unload only the leak remains" \
+	"$(module_live ks_fixture)" 8192
+rmmod kmemscope
+
+# kmemscope in and out while the system allocates and frees.
+( while :; do ls -R /sys >/dev/null 2>&1; cat /proc/meminfo >/dev/null; done ) &
+l1=$!
+( while :; do find /proc -maxdepth 2 >/dev/null 2>&1; done ) &
+l2=$!
+fails=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	insmod /ko/kmemscope.ko || fails=$((fails + 1))
+	cat $KS/summary $KS/callers $KS/modules $KS/allocations >/dev/null
+	rmmod kmemscope || fails=$((fails + 1))
+done
+kill $l1 $l2
+wait 2>/dev/null
+expect_eq "10 loads and unloads under allocation load" "$fails" 0
+lsmod | grep -q "^kmemscope " && not_ok "kmemscope still loaded" || ok "kmemscope gone"
