@@ -15,7 +15,7 @@
 #define SITE_B	0x2000UL
 #define SITE_C	0x3000UL
 
-/* Record one allocation the way a hook does. */
+/* Record one allocation the way a hook does: with interrupts off. */
 static int al(struct ks_store *st, unsigned long ptr, unsigned long site,
 	      size_t req, size_t alloc, u8 kind)
 {
@@ -23,8 +23,25 @@ static int al(struct ks_store *st, unsigned long ptr, unsigned long site,
 		.ptr = ptr, .call_site = site, .bytes_req = req,
 		.bytes_alloc = alloc, .kind = kind,
 	};
+	unsigned long flags;
+	int ret;
 
-	return ks_store_alloc(st, &a);
+	local_irq_save(flags);
+	ret = ks_store_alloc(st, &a);
+	local_irq_restore(flags);
+	return ret;
+}
+
+/* Forget one allocation the way a hook does. */
+static bool fr(struct ks_store *st, unsigned long ptr, u8 kind)
+{
+	unsigned long flags;
+	bool ret;
+
+	local_irq_save(flags);
+	ret = ks_store_free(st, ptr, kind);
+	local_irq_restore(flags);
+	return ret;
 }
 
 static struct ks_store *new_store(struct kunit *test, unsigned int records,
@@ -116,7 +133,7 @@ static void store_alloc_lookup_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->allocs, 1L);
 	KUNIT_EXPECT_EQ(test, s->frees, 0L);
 
-	KUNIT_EXPECT_TRUE(test, ks_store_free(st, 0xa000, KS_KMALLOC));
+	KUNIT_EXPECT_TRUE(test, fr(st, 0xa000, KS_KMALLOC));
 	KUNIT_EXPECT_FALSE(test, ks_store_lookup(st, 0xa000, NULL));
 	s = find_site(test, st, SITE_A, false);
 	KUNIT_ASSERT_NOT_NULL(test, s);
@@ -139,7 +156,7 @@ static void store_sites_aggregate(struct kunit *test)
 	al(st, 0x200, SITE_A, 30, 32, KS_KMALLOC);
 	al(st, 0x300, SITE_A, 60, 64, KS_KMALLOC);
 	al(st, 0x400, SITE_B, 200, 200, KS_KMEM_CACHE);
-	ks_store_free(st, 0x200, KS_KMALLOC);
+	fr(st, 0x200, KS_KMALLOC);
 
 	s = find_site(test, st, SITE_A, false);
 	KUNIT_ASSERT_NOT_NULL(test, s);
@@ -177,9 +194,9 @@ static void store_same_bucket(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, al(st, p[i], SITE_A, i + 1, i + 1,
 					 KS_KMALLOC), 0);
 	/* Free from the middle, the head and the tail of the chain. */
-	KUNIT_EXPECT_TRUE(test, ks_store_free(st, p[3], KS_KMALLOC));
-	KUNIT_EXPECT_TRUE(test, ks_store_free(st, p[7], KS_KMALLOC));
-	KUNIT_EXPECT_TRUE(test, ks_store_free(st, p[0], KS_KMALLOC));
+	KUNIT_EXPECT_TRUE(test, fr(st, p[3], KS_KMALLOC));
+	KUNIT_EXPECT_TRUE(test, fr(st, p[7], KS_KMALLOC));
+	KUNIT_EXPECT_TRUE(test, fr(st, p[0], KS_KMALLOC));
 	for (i = 0; i < n; i++) {
 		struct ks_record_info info;
 		bool live = i != 0 && i != 3 && i != 7;
@@ -214,7 +231,7 @@ static void store_pool_exhaustion(struct kunit *test)
 				6L * (round + 1));
 		/* Frees of the dropped ones are untracked frees. */
 		for (i = 0; i < KS_MIN_RECORDS + 6; i++)
-			KUNIT_EXPECT_EQ(test, ks_store_free(st, 0x10000 + i * 16, KS_KMALLOC),
+			KUNIT_EXPECT_EQ(test, fr(st, 0x10000 + i * 16, KS_KMALLOC),
 					i < KS_MIN_RECORDS);
 		KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
 		KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees[KS_KMALLOC]),
@@ -243,7 +260,7 @@ static void store_untracked_free(struct kunit *test)
 {
 	struct ks_store *st = new_store(test, 128, 16);
 
-	KUNIT_EXPECT_FALSE(test, ks_store_free(st, 0xdead000, KS_KMALLOC));
+	KUNIT_EXPECT_FALSE(test, fr(st, 0xdead000, KS_KMALLOC));
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees[KS_KMALLOC]), 1L);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
 	ks_store_destroy(st);
@@ -293,7 +310,7 @@ static void store_retire_sites(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ks_store_retire_sites(st, match_a, name_a, NULL,
 						    KS_RETIRED_UNLOAD), 1U);
 	/* Frees of the old code's memory still reach the retired site. */
-	ks_store_free(st, 0x100, KS_KMALLOC);
+	fr(st, 0x100, KS_KMALLOC);
 	/* New code at the same address gets a site of its own. */
 	al(st, 0x400, SITE_A, 16, 16, KS_KMALLOC);
 
@@ -332,9 +349,9 @@ static int store_worker(void *arg)
 			al(w->st, w->base + i * 64, SITE_A + (i & 3), i + 1,
 			   64, KS_KMALLOC);
 		for (i = 0; i < 32; i += 2)
-			ks_store_free(w->st, w->base + i * 64, KS_KMALLOC);
+			fr(w->st, w->base + i * 64, KS_KMALLOC);
 		for (i = 1; i < 32; i += 2)
-			ks_store_free(w->st, w->base + i * 64, KS_KMALLOC);
+			fr(w->st, w->base + i * 64, KS_KMALLOC);
 		cond_resched();
 	}
 	complete(&w->done);
@@ -407,7 +424,7 @@ static void store_reset(struct kunit *test)
 
 	for (i = 0; i < 64; i++)
 		al(st, 0x1000 + i * 8, SITE_A + i, 8, 8, KS_KMALLOC);
-	ks_store_free(st, 0x99999, KS_VMALLOC);
+	fr(st, 0x99999, KS_VMALLOC);
 	ks_store_reset(st);
 	ks_store_totals(st, t);
 	KUNIT_EXPECT_EQ(test, t[KS_KMALLOC].allocs, 0L);

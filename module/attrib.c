@@ -49,6 +49,7 @@
 
 struct ks_range_set {
 	unsigned int n;
+	unsigned long lo, hi;		/* all ranges lie in [lo, hi) */
 	struct ks_range r[KS_MAX_RANGES];
 };
 
@@ -183,6 +184,8 @@ static void ks_add_range(struct ks_range_set *set, unsigned long addr, u8 type)
 	set->r[set->n].type = type;
 	set->n++;
 	sort(set->r, set->n, sizeof(set->r[0]), ks_range_cmp, NULL);
+	set->lo = set->r[0].start;
+	set->hi = set->r[set->n - 1].end;
 }
 
 /* Context: process, before any hook is attached. */
@@ -279,7 +282,9 @@ bool ks_attrib_in(unsigned long addr, enum ks_range_type type)
 
 	rcu_read_lock_sched();
 	set = rcu_dereference_sched(ks_ranges);
-	r = set ? ks_range_find(set->r, set->n, addr) : NULL;
+	/* Most call sites (all of a module's) are outside: no search. */
+	r = set && addr >= set->lo && addr < set->hi ?
+	    ks_range_find(set->r, set->n, addr) : NULL;
 	rcu_read_unlock_sched();
 	return r && r->type == type;
 }
@@ -291,7 +296,8 @@ static bool ks_in_any(unsigned long addr)
 
 	rcu_read_lock_sched();
 	set = rcu_dereference_sched(ks_ranges);
-	found = set && ks_range_find(set->r, set->n, addr);
+	found = set && addr >= set->lo && addr < set->hi &&
+		ks_range_find(set->r, set->n, addr);
 	rcu_read_unlock_sched();
 	return found;
 }

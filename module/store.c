@@ -27,10 +27,11 @@
  * Notes on locking
  * ----------------
  * The record and free paths may be called in any context but NMI,
- * including with interrupts off and under allocator locks.  They take
- * raw spinlocks only (never spinlock_t, which sleeps on PREEMPT_RT), with
- * interrupts disabled, and do bounded work: one chain walk and at most
- * KS_SITE_PROBES site probes.
+ * including under allocator locks, and must be called with interrupts
+ * disabled (the hooks run with them off; lockdep checks).  They take raw
+ * spinlocks only (never spinlock_t, which sleeps on PREEMPT_RT) and do
+ * bounded work: one chain walk and at most KS_SITE_PROBES site probes.
+ * The other entry points take the bucket locks with irqsave themselves.
  *
  * - locks[b % KS_NR_LOCKS] protects bucket b's chain and the fields of the
  *   records on it.
@@ -222,7 +223,6 @@ static void ks_site_account_free(struct ks_store *st, struct ks_record *r)
 	atomic_long_sub(r->bytes_alloc, &st->kind_live[ks_site_kind(s)]);
 	atomic_long_sub(r->bytes_alloc, &s->live_bytes);
 	atomic_long_sub(r->bytes_req, &s->live_req);
-	atomic_long_dec(&s->live_count);
 	atomic_long_inc(&s->frees);
 }
 
@@ -250,7 +250,7 @@ static void ks_update_peak(atomic_long_t *peak, long v)
  * @a: the allocation: address (not 0), call site, bytes requested and
  *     allocated, gfp flags, stack id and allocator
  *
- * Context: any but NMI; does not sleep or allocate.
+ * Context: any but NMI, interrupts disabled; does not sleep or allocate.
  * Return: 0 when recorded; -ENOSPC when the pool or the site table is full
  * (counted); -EAGAIN when the site's class is not recorded (counted).
  */
@@ -260,8 +260,9 @@ int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a)
 	raw_spinlock_t *lock = ks_bucket_lock(st, b);
 	struct ks_record *r;
 	struct ks_site *s;
-	unsigned long flags;
 	u32 idx;
+
+	lockdep_assert_irqs_disabled();
 
 	s = ks_site_get(st, a->call_site, a->kind, &idx);
 	if (!s) {
@@ -269,12 +270,11 @@ int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a)
 		return -ENOSPC;
 	}
 	if (READ_ONCE(s->class) != KS_CLASS_OBJECT) {
-		atomic_long_inc(&s->allocs);
 		atomic_long_inc(&st->not_recorded[READ_ONCE(s->class)]);
 		return -EAGAIN;
 	}
 
-	raw_spin_lock_irqsave(lock, flags);
+	raw_spin_lock(lock);
 	for (r = st->buckets[b]; r; r = r->next)
 		if (r->ptr == a->ptr)
 			break;
@@ -293,7 +293,7 @@ int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a)
 			st->free_list = r->next;
 		raw_spin_unlock(&st->free_lock);
 		if (!r) {
-			raw_spin_unlock_irqrestore(lock, flags);
+			raw_spin_unlock(lock);
 			atomic_long_inc(&st->drop_pool_full);
 			return -ENOSPC;
 		}
@@ -321,13 +321,12 @@ int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a)
 	}
 	atomic_long_add(r->bytes_alloc, &s->live_bytes);
 	atomic_long_add(r->bytes_req, &s->live_req);
-	atomic_long_inc(&s->live_count);
 	atomic_long_inc(&s->allocs);
 	ks_update_peak(&s->peak_bytes, atomic_long_read(&s->live_bytes));
 	ks_update_peak(&st->kind_peak[a->kind],
 		       atomic_long_add_return(r->bytes_alloc,
 					      &st->kind_live[a->kind]));
-	raw_spin_unlock_irqrestore(lock, flags);
+	raw_spin_unlock(lock);
 	return 0;
 }
 
@@ -337,7 +336,7 @@ int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a)
  * @ptr: address being freed
  * @kind: the allocator it is freed to (for the untracked count)
  *
- * Context: any but NMI; does not sleep or allocate.
+ * Context: any but NMI, interrupts disabled; does not sleep or allocate.
  * Return: true if @ptr had a record; false (and counted as an untracked
  * free) if not, e.g. memory allocated before the store existed.
  */
@@ -346,14 +345,14 @@ bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind)
 	unsigned int b = ks_bucket(st, ptr);
 	raw_spinlock_t *lock = ks_bucket_lock(st, b);
 	struct ks_record *r, **pp;
-	unsigned long flags;
 
-	raw_spin_lock_irqsave(lock, flags);
+	lockdep_assert_irqs_disabled();
+	raw_spin_lock(lock);
 	for (pp = &st->buckets[b]; (r = *pp); pp = &r->next)
 		if (r->ptr == ptr)
 			break;
 	if (!r) {
-		raw_spin_unlock_irqrestore(lock, flags);
+		raw_spin_unlock(lock);
 		atomic_long_inc(&st->untracked_frees[kind]);
 		return false;
 	}
@@ -364,7 +363,7 @@ bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind)
 	r->next = st->free_list;
 	st->free_list = r;
 	raw_spin_unlock(&st->free_lock);
-	raw_spin_unlock_irqrestore(lock, flags);
+	raw_spin_unlock(lock);
 	atomic_long_dec(&st->records_used);
 	return true;
 }
@@ -408,9 +407,10 @@ static bool ks_site_copy(struct ks_site_snap *d, struct ks_site *s)
 	d->name = d->retired ? s->name : NULL;
 	d->live_bytes = atomic_long_read(&s->live_bytes);
 	d->live_req = atomic_long_read(&s->live_req);
-	d->live_count = atomic_long_read(&s->live_count);
 	d->allocs = atomic_long_read(&s->allocs);
 	d->frees = atomic_long_read(&s->frees);
+	/* Read apart: a free may land between the two reads. */
+	d->live_count = max(d->allocs - d->frees, 0L);
 	d->peak_bytes = atomic_long_read(&s->peak_bytes);
 	return true;
 }

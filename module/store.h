@@ -67,8 +67,7 @@ struct ks_site {
 	const char *name;		/* set when the code is gone */
 	atomic_long_t live_bytes;	/* bytes allocated, still live */
 	atomic_long_t live_req;		/* bytes requested, still live */
-	atomic_long_t live_count;
-	atomic_long_t allocs;		/* lifetime */
+	atomic_long_t allocs;		/* lifetime; live count = allocs - frees */
 	atomic_long_t frees;		/* lifetime */
 	atomic_long_t peak_bytes;	/* highest live_bytes */
 	u8 kind;			/* enum ks_kind */

@@ -64,6 +64,7 @@ expect_eq "kmem_cache_alloc_bulk(4 x 256)" "$(caller_row ks_wrap_cache_bulk)" \
 	"1024 1024 4 4 0 kmem_cache [ks_wrappers]"
 expect_eq "kmalloc(64) + kfree_sensitive" "$(caller_row ks_wrap_kfree_sensitive)" "0 0 0 1 1 $W"
 expect_eq "kvmalloc(100) + kvfree" "$(caller_row ks_wrap_kvfree)" "0 0 0 1 1 $W"
+expect_eq "failed kmalloc and NULL frees: nothing recorded" "$(caller_row ks_wrap_failed)" ""
 
 total=$(callers_awk 'mod == "ks_wrappers" { s += $col["live_bytes"] } END { print s + 0 }')
 expect_eq "modules: ks_wrappers total equals its callers" \
