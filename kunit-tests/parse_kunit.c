@@ -38,6 +38,10 @@ static const struct parse_case parse_cases[] = {
 	{ "filter min_size 4096\n", 0, KS_CMD_FILTER_MIN_SIZE, 4096 },
 	{ "filter min_size 2147483647", 0, KS_CMD_FILTER_MIN_SIZE, 2147483647 },
 	{ "filter off", 0, KS_CMD_FILTER_OFF },
+	{ "mark", 0, KS_CMD_MARK },
+	{ "mark\n", 0, KS_CMD_MARK },
+	{ "min_age 0", 0, KS_CMD_MIN_AGE, 0 },
+	{ "min_age 3600\n", 0, KS_CMD_MIN_AGE, 3600 },
 	/* malformed */
 	{ "", -EINVAL },
 	{ "\n", -EINVAL },
@@ -66,6 +70,11 @@ static const struct parse_case parse_cases[] = {
 	{ "filter min_size 2147483648", -EINVAL },
 	{ "filter min_size -5", -EINVAL },
 	{ "filter off now", -EINVAL },
+	{ "mark now", -EINVAL },
+	{ "min_age", -EINVAL },
+	{ "min_age -1", -EINVAL },
+	{ "min_age 2147483648", -EINVAL },
+	{ "min_age 10s", -EINVAL },
 	{ "a b c d e", -EINVAL },
 };
 

@@ -25,7 +25,7 @@
 #include "attrib.h"
 #include "parse.h"
 
-#define KS_CONTROL_VERSION	"1.0"
+#define KS_CONTROL_VERSION	"1.1"
 
 static DEFINE_MUTEX(ks_control_lock);
 
@@ -58,6 +58,7 @@ void ks_reset(void)
 	atomic_long_set(&ks_unknown_callers, 0);
 	atomic_long_set(&ks_user_pages, 0);
 	ks_loaded_ns = local_clock();
+	ks_mark_ns = ks_loaded_ns;
 	WRITE_ONCE(ks_paused, false);
 }
 
@@ -93,6 +94,12 @@ static void ks_apply(const struct ks_cmd *c)
 		ks_attrib_set_module_filter("");
 		ks_reclassify();
 		WRITE_ONCE(ks_min_size, 0);
+		break;
+	case KS_CMD_MARK:
+		ks_mark();
+		break;
+	case KS_CMD_MIN_AGE:
+		WRITE_ONCE(ks_min_age_s, c->value);
 		break;
 	}
 }
@@ -132,6 +139,8 @@ static int ks_control_show(struct seq_file *m, void *v)
 	seq_printf(m, "stack_depth: %u\n", READ_ONCE(ks_stack_depth));
 	seq_printf(m, "filter_module: %s\n", filter[0] ? filter : "off");
 	seq_printf(m, "filter_min_size: %lu\n", READ_ONCE(ks_min_size));
+	seq_printf(m, "min_age: %lu\n", READ_ONCE(ks_min_age_s));
+	seq_printf(m, "marks: %lu\n", READ_ONCE(ks_marks));
 	mutex_unlock(&ks_control_lock);
 	return 0;
 }

@@ -5,6 +5,10 @@
 #ifndef _KMEMSCOPE_H
 #define _KMEMSCOPE_H
 
+#include <linux/fs.h>
+#include <linux/kallsyms.h>
+#include <linux/seq_file.h>
+#include <linux/module.h>
 #include <linux/percpu.h>
 #include "store.h"
 #include "stacks.h"
@@ -82,8 +86,43 @@ int ks_control_create(struct dentry *dir);
 void ks_reset(void);
 
 /* views.c */
+/* Name, module and state of a site, for printing. */
+struct ks_site_label {
+	char name[KSYM_SYMBOL_LEN];
+	char module[MODULE_NAME_LEN];
+	const char *state;
+};
+
+/*
+ * A table copied out at open(): its rows are what a seq_file walks.
+ * Position 0 is the header; position i is row i - 1.  Embed it first in
+ * the allocation that holds the rows: release kvfree()s its address.
+ */
+struct ks_table {
+	unsigned int n;
+	size_t size;		/* of one row */
+	void *rows;
+};
+
 int ks_views_create(void);
 void ks_views_remove(void);
 int ks_format_site(char *buf, size_t len, unsigned long key);
+void ks_label(struct ks_site_label *l, unsigned long key,
+	      const char *retired_name, u8 retired);
+void *ks_table_start(struct seq_file *m, loff_t *pos);
+void *ks_table_next(struct seq_file *m, void *v, loff_t *pos);
+void ks_seq_stop(struct seq_file *m, void *v);
+int ks_table_open(struct file *file, const struct seq_operations *ops,
+		  struct ks_table *t);
+int ks_table_release(struct inode *inode, struct file *file);
+
+/* leaks.c */
+extern unsigned long ks_min_age_s;
+extern u64 ks_mark_ns;
+extern unsigned long ks_marks;
+int ks_leaks_create(struct dentry *dir);
+void ks_leaks_module_going(const char *name);
+void ks_leaks_exit(void);
+void ks_mark(void);
 
 #endif /* _KMEMSCOPE_H */

@@ -116,6 +116,7 @@ static int ks_module_notify(struct notifier_block *nb, unsigned long action,
 
 		snprintf(tag, sizeof(tag), "[%s]", g.mod->name);
 		ks_store_mark_unloaded(&ks_store, tag);
+		ks_leaks_module_going(g.mod->name);
 	}
 	return NOTIFY_DONE;
 }
@@ -165,6 +166,7 @@ static int __init kmemscope_init(void)
 	ret = ks_views_create();
 	if (ret)
 		goto err_stacks;
+	/* Nothing can be pending yet; the slots' works are initialised. */
 	ret = register_module_notifier(&ks_module_nb);
 	if (ret)
 		goto err_views;
@@ -198,9 +200,10 @@ err_store:
 
 static void __exit kmemscope_exit(void)
 {
+	unregister_module_notifier(&ks_module_nb);
+	ks_leaks_exit();
 	WRITE_ONCE(ks_enabled, false);
 	ks_hooks_unregister();
-	unregister_module_notifier(&ks_module_nb);
 	ks_views_remove();
 	ks_stacks_destroy(&ks_stacks);
 	ks_store_destroy(&ks_store);

@@ -9,6 +9,8 @@
  *   filter module NAME        NAME: [A-Za-z0-9_-], or "kernel"; '-' reads as '_'
  *   filter min_size N         bytes, 0 <= N <= 2^31 - 1
  *   filter off
+ *   mark                      start a new generation (since_mark)
+ *   min_age N                 seconds, 0 <= N <= 2^31 - 1 (leaks)
  * Anything else, a NUL or other control byte, more than KS_CMD_MAX bytes,
  * extra words or a number with a sign, spaces or trailing garbage is
  * -EINVAL.
@@ -103,6 +105,11 @@ int ks_parse_cmd(const char *buf, size_t len, struct ks_cmd *cmd,
 		c.op = KS_CMD_DISABLE;
 	} else if (n == 1 && !strcmp(w[0], "reset")) {
 		c.op = KS_CMD_RESET;
+	} else if (n == 1 && !strcmp(w[0], "mark")) {
+		c.op = KS_CMD_MARK;
+	} else if (n == 2 && !strcmp(w[0], "min_age") &&
+		   !ks_number(w[1], 0, INT_MAX, &c.value)) {
+		c.op = KS_CMD_MIN_AGE;
 	} else if (!strcmp(w[0], "stacks")) {
 		if (n == 2 && !strcmp(w[1], "on"))
 			c.op = KS_CMD_STACKS_ON;

@@ -21,11 +21,13 @@ enum ks_cmd_op {
 	KS_CMD_FILTER_MODULE,
 	KS_CMD_FILTER_MIN_SIZE,
 	KS_CMD_FILTER_OFF,
+	KS_CMD_MARK,
+	KS_CMD_MIN_AGE,
 };
 
 struct ks_cmd {
 	enum ks_cmd_op op;
-	unsigned long value;		/* depth, min_size */
+	unsigned long value;		/* depth, min_size, min_age */
 	char module[MODULE_NAME_LEN];	/* filter module */
 };
 

@@ -584,6 +584,7 @@ unsigned int ks_store_copy_records(struct ks_store *st,
 			d = &out[n++];
 			s = &st->sites[r->site];
 			d->ptr = r->ptr;
+			d->site = r->site;
 			d->call_site = s->key;
 			d->retired = READ_ONCE(s->retired);
 			d->site_name = d->retired ? s->name : NULL;

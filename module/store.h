@@ -157,6 +157,7 @@ struct ks_site_snap {
 /* A copy of a live record, for the allocations view. */
 struct ks_record_snap {
 	unsigned long ptr;
+	u32 site;			/* index of its site */
 	unsigned long call_site;
 	const char *site_name;		/* for retired sites */
 	u64 ts_ns;

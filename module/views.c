@@ -84,15 +84,8 @@ int ks_format_site(char *buf, size_t len, unsigned long key)
 	return strscpy(buf, sym, len);
 }
 
-/* Name, module and state of a site, for printing. */
-struct ks_site_label {
-	char name[KSYM_SYMBOL_LEN];
-	char module[MODULE_NAME_LEN];
-	const char *state;
-};
-
-static void ks_label(struct ks_site_label *l, unsigned long key,
-		     const char *retired_name, u8 retired)
+void ks_label(struct ks_site_label *l, unsigned long key,
+	      const char *retired_name, u8 retired)
 {
 	if (retired)
 		strscpy(l->name, retired_name ? retired_name : "(unloaded code) [unknown]",
@@ -301,12 +294,6 @@ static const struct file_operations ks_summary_fops = {
  * A table copied out at open(): its rows are what the seq_file walks.
  * Position 0 is the header; position i is row i - 1.
  */
-struct ks_table {
-	unsigned int n;
-	size_t size;		/* of one row */
-	void *rows;
-};
-
 static void *ks_table_row(struct ks_table *t, loff_t pos)
 {
 	if (pos == 0)
@@ -314,23 +301,23 @@ static void *ks_table_row(struct ks_table *t, loff_t pos)
 	return pos <= t->n ? t->rows + (pos - 1) * t->size : NULL;
 }
 
-static void *ks_table_start(struct seq_file *m, loff_t *pos)
+void *ks_table_start(struct seq_file *m, loff_t *pos)
 {
 	return ks_table_row(m->private, *pos);
 }
 
-static void *ks_table_next(struct seq_file *m, void *v, loff_t *pos)
+void *ks_table_next(struct seq_file *m, void *v, loff_t *pos)
 {
 	return ks_table_row(m->private, ++*pos);
 }
 
-static void ks_seq_stop(struct seq_file *m, void *v)
+void ks_seq_stop(struct seq_file *m, void *v)
 {
 }
 
 /* Hand a table built by the caller to a new seq_file; frees it on error. */
-static int ks_table_open(struct file *file, const struct seq_operations *ops,
-			 struct ks_table *t)
+int ks_table_open(struct file *file, const struct seq_operations *ops,
+		  struct ks_table *t)
 {
 	int ret;
 
@@ -345,7 +332,7 @@ static int ks_table_open(struct file *file, const struct seq_operations *ops,
 	return 0;
 }
 
-static int ks_table_release(struct inode *inode, struct file *file)
+int ks_table_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
 
@@ -741,6 +728,8 @@ static const struct file_operations ks_allocs_fops = {
 
 int ks_views_create(void)
 {
+	int ret;
+
 	ks_dir = debugfs_create_dir("kmemscope", NULL);
 	if (IS_ERR(ks_dir))
 		return PTR_ERR(ks_dir);
@@ -749,7 +738,10 @@ int ks_views_create(void)
 	debugfs_create_file("modules", 0400, ks_dir, NULL, &ks_modules_fops);
 	debugfs_create_file("allocations", 0400, ks_dir, NULL, &ks_allocs_fops);
 	ks_control_create(ks_dir);
-	return 0;
+	ret = ks_leaks_create(ks_dir);
+	if (ret)
+		ks_views_remove();
+	return ret;
 }
 
 void ks_views_remove(void)

@@ -7,6 +7,8 @@
 . /tests/lib.sh
 
 section kunit
+# The mark API example (kmemscope_example_kunit) needs kmemscope loaded.
+insmod /ko/kmemscope.ko && ok "insmod kmemscope" || not_ok "insmod kmemscope"
 for m in /ko/*_kunit.ko; do
 	[ -e "$m" ] || continue
 	if insmod "$m"; then ok "insmod $(basename $m)"; else not_ok "insmod $(basename $m)"; fi
@@ -36,3 +38,8 @@ for d in /sys/kernel/debug/kunit/*/; do
 		}' "$d/results"
 done
 [ "$n" -gt 0 ] && ok "kunit suites found: $n" || not_ok "no KUnit suite ran"
+for m in /ko/*_kunit.ko; do
+	m=$(basename "$m" .ko)
+	rmmod "$m" || not_ok "rmmod $m"
+done
+rmmod kmemscope || not_ok "rmmod kmemscope"

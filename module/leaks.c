@@ -1,0 +1,646 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leaks.c - leak candidates, marks and unload reports.
+ *
+ *   leaks        memory still held by unloaded modules (certain leaks),
+ *                then live allocations older than min_age, grouped by
+ *                call site and backtrace; and the unload reports kept
+ *   since_mark   live allocations made since the last "mark", per module
+ *                and call site
+ *   kmemscope_mark(), kmemscope_live_since()   the same for other modules'
+ *                tests (kmemscope_api.h), exported GPL
+ *
+ * When a module is unloaded still holding memory, one compact report goes
+ * to the kernel log and is kept (the last KS_REPORTS of them).  It is
+ * written unload_delay_ms after the unload, because memory freed through
+ * RCU (kfree_rcu) comes back a moment after the module is gone.
+ *
+ * Notes on locking: views copy records out of the store a few buckets at
+ * a time (ks_store_copy_records(): one bucket lock at a time) into memory
+ * owned by the open file, then group and sort them there.  ks_reports_lock
+ * (a mutex) protects the report ring and the list of pending reports; the
+ * delayed work runs in process context.  ks_mark_ns and ks_min_age_s are
+ * plain words read with READ_ONCE().
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/sched/clock.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+
+#include "kmemscope.h"
+#include "kmemscope_api.h"
+
+#define KS_LEAKS_VERSION	"1.0"
+#define KS_SINCE_VERSION	"1.0"
+#define KS_REPORTS		16
+#define KS_REPORT_LEN		320
+#define KS_REPORT_TOP		3
+#define KS_COPY_BATCH		64
+
+static unsigned int unload_delay_ms = 2000;
+module_param(unload_delay_ms, uint, 0444);
+MODULE_PARM_DESC(unload_delay_ms,
+		 "wait this long after a module unloads before reporting what it still holds (0..60000)");
+
+unsigned long ks_min_age_s = 10;
+u64 ks_mark_ns;
+unsigned long ks_marks;
+
+/* ---- grouping live records --------------------------------------------- */
+
+enum ks_leak_cat {
+	KS_CAT_UNLOADED,	/* held by a module that is gone */
+	KS_CAT_OLD,		/* older than min_age */
+	KS_CAT_SINCE,		/* made since the mark */
+};
+
+static const char * const ks_cat_names[] = {
+	[KS_CAT_UNLOADED]	= "unloaded",
+	[KS_CAT_OLD]		= "old",
+	[KS_CAT_SINCE]		= "since_mark",
+};
+
+struct ks_item {
+	u32 site;
+	u32 stack;
+	u64 ts;
+	u32 bytes;
+	u8 cat;
+	u8 kind;
+	u8 retired;
+	unsigned long call_site;
+	const char *site_name;
+};
+
+/* Decides the category of a record, or returns -1 to leave it out. */
+typedef int (*ks_pick_fn)(const struct ks_record_snap *r, u64 now, void *arg);
+
+/*
+ * Copy the live records that pick() keeps into a new array.
+ * Context: process.  Return: the array (kvfree) or NULL; *n entries,
+ * *dropped that did not fit (records made meanwhile).
+ */
+static struct ks_item *ks_collect(ks_pick_fn pick, void *arg,
+				  unsigned int *n, unsigned long *dropped)
+{
+	struct ks_record_cursor cur = {};
+	struct ks_record_snap *batch;
+	unsigned int cap, got, i;
+	struct ks_item *items;
+	u64 now = local_clock();
+
+	*n = 0;
+	*dropped = 0;
+	cap = atomic_long_read(&ks_store.records_used) + 256;
+	items = kvmalloc_array(cap, sizeof(*items), GFP_KERNEL);
+	batch = kmalloc_array(KS_COPY_BATCH, sizeof(*batch), GFP_KERNEL);
+	if (!items || !batch) {
+		kvfree(items);
+		kfree(batch);
+		return NULL;
+	}
+	while ((got = ks_store_copy_records(&ks_store, &cur, batch,
+					    KS_COPY_BATCH))) {
+		for (i = 0; i < got; i++) {
+			const struct ks_record_snap *r = &batch[i];
+			struct ks_item *it;
+			int cat = pick(r, now, arg);
+
+			if (cat < 0)
+				continue;
+			if (*n == cap) {
+				(*dropped)++;
+				continue;
+			}
+			it = &items[(*n)++];
+			it->site = r->site;
+			it->stack = r->stack;
+			it->ts = r->ts_ns;
+			it->bytes = r->bytes_alloc;
+			it->cat = cat;
+			it->kind = r->kind;
+			it->retired = r->retired;
+			it->call_site = r->call_site;
+			it->site_name = r->site_name;
+		}
+		cond_resched();
+	}
+	kfree(batch);
+	return items;
+}
+
+struct ks_group {
+	u8 cat;
+	u8 kind;
+	u8 retired;
+	u32 site;
+	u32 stack;
+	unsigned long call_site;
+	const char *site_name;
+	long count;
+	long bytes;
+	u64 oldest;
+};
+
+static int ks_item_cmp(const void *a, const void *b)
+{
+	const struct ks_item *x = a, *y = b;
+
+	if (x->cat != y->cat)
+		return x->cat < y->cat ? -1 : 1;
+	if (x->site != y->site)
+		return x->site < y->site ? -1 : 1;
+	if (x->stack != y->stack)
+		return x->stack < y->stack ? -1 : 1;
+	return 0;
+}
+
+static int ks_group_cmp(const void *a, const void *b)
+{
+	const struct ks_group *x = a, *y = b;
+
+	if (x->cat != y->cat)
+		return x->cat < y->cat ? -1 : 1;
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? 1 : -1;
+	return x->oldest < y->oldest ? -1 : x->oldest > y->oldest;
+}
+
+/*
+ * Group items by (category, site, backtrace if by_stack) into out[],
+ * sorted by category then bytes.  Return: the number of groups.
+ */
+static unsigned int ks_group(struct ks_item *items, unsigned int n,
+			     bool by_stack, struct ks_group *out)
+{
+	unsigned int i, g = 0;
+
+	if (!by_stack)
+		for (i = 0; i < n; i++)
+			items[i].stack = 0;
+	sort(items, n, sizeof(*items), ks_item_cmp, NULL);
+	for (i = 0; i < n; i++) {
+		struct ks_item *it = &items[i];
+		struct ks_group *gr = g ? &out[g - 1] : NULL;
+
+		if (!gr || gr->cat != it->cat || gr->site != it->site ||
+		    gr->stack != it->stack) {
+			gr = &out[g++];
+			memset(gr, 0, sizeof(*gr));
+			gr->cat = it->cat;
+			gr->kind = it->kind;
+			gr->retired = it->retired;
+			gr->site = it->site;
+			gr->stack = it->stack;
+			gr->call_site = it->call_site;
+			gr->site_name = it->site_name;
+			gr->oldest = it->ts;
+		}
+		gr->count++;
+		gr->bytes += it->bytes;
+		gr->oldest = min(gr->oldest, it->ts);
+	}
+	sort(out, g, sizeof(*out), ks_group_cmp, NULL);
+	return g;
+}
+
+/* ---- the views: rows of modules, reports and groups ------------------- */
+
+enum ks_row_type {
+	KS_ROW_MODULE,		/* a module's total in the first category */
+	KS_ROW_REPORT,		/* an unload report */
+	KS_ROW_GROUP,		/* a call site (and backtrace) */
+};
+
+struct ks_row {
+	u8 type;
+	struct ks_group g;		/* KS_ROW_GROUP and KS_ROW_MODULE */
+	char text[KS_REPORT_LEN];	/* module name or report */
+};
+
+struct ks_rows {
+	struct ks_table t;		/* first: see struct ks_table */
+	u64 now;
+	unsigned long dropped;
+	bool since;
+	struct ks_site_label label;
+	unsigned long stack[KS_STACK_MAX_DEPTH];
+	unsigned int n;
+	struct ks_row rows[];
+};
+
+/* Reports kept, oldest first; and modules whose report is pending. */
+static DEFINE_MUTEX(ks_reports_lock);
+static char ks_reports[KS_REPORTS][KS_REPORT_LEN];
+static unsigned int ks_nr_reports;	/* total ever written */
+
+static int ks_pick_leaks(const struct ks_record_snap *r, u64 now, void *arg)
+{
+	u64 min_age = (u64)READ_ONCE(ks_min_age_s) * NSEC_PER_SEC;
+
+	if (r->retired == KS_RETIRED_UNLOAD)
+		return KS_CAT_UNLOADED;
+	if (now > r->ts_ns && now - r->ts_ns >= min_age)
+		return KS_CAT_OLD;
+	return -1;
+}
+
+static int ks_pick_since(const struct ks_record_snap *r, u64 now, void *arg)
+{
+	return r->ts_ns >= *(u64 *)arg ? KS_CAT_SINCE : -1;
+}
+
+/*
+ * Build the rows of a view: per-module totals of the first category
+ * (unloaded modules for leaks, every module for since_mark), the kept
+ * reports (leaks only), then the groups.  Context: process.
+ */
+static struct ks_rows *ks_rows_build(bool since)
+{
+	unsigned int n, g, i, j, nmod = 0, nrep = 0, total;
+	u64 mark = READ_ONCE(ks_mark_ns);
+	struct ks_group *groups;
+	struct ks_item *items;
+	unsigned long dropped;
+	struct ks_rows *rows;
+	struct ks_site_label *l;
+
+	items = ks_collect(since ? ks_pick_since : ks_pick_leaks, &mark, &n,
+			   &dropped);
+	if (!items)
+		return NULL;
+	groups = kvmalloc_array(n + 1, sizeof(*groups), GFP_KERNEL);
+	l = kmalloc(sizeof(*l), GFP_KERNEL);
+	if (!groups || !l)
+		goto err;
+	g = ks_group(items, n, !since, groups);
+	kvfree(items);
+	items = NULL;
+
+	mutex_lock(&ks_reports_lock);
+	if (!since)
+		nrep = min_t(unsigned int, ks_nr_reports, KS_REPORTS);
+	/* At most one module row per group. */
+	total = g + nrep + g;
+	rows = kvzalloc(struct_size(rows, rows, total), GFP_KERNEL);
+	if (!rows) {
+		mutex_unlock(&ks_reports_lock);
+		goto err;
+	}
+	for (i = 0; i < nrep; i++) {
+		struct ks_row *r = &rows->rows[rows->n++];
+		unsigned int k = ks_nr_reports - nrep + i;
+
+		r->type = KS_ROW_REPORT;
+		strscpy(r->text, ks_reports[k % KS_REPORTS], sizeof(r->text));
+	}
+	mutex_unlock(&ks_reports_lock);
+
+	/* Module totals of the first category, in order of first appearance. */
+	for (i = 0; i < g; i++) {
+		struct ks_row *m = NULL;
+
+		if (groups[i].cat != (since ? KS_CAT_SINCE : KS_CAT_UNLOADED))
+			continue;
+		ks_label(l, groups[i].call_site, groups[i].site_name,
+			 groups[i].retired);
+		for (j = 0; j < nmod; j++)
+			if (!strcmp(rows->rows[nrep + j].text, l->module)) {
+				m = &rows->rows[nrep + j];
+				break;
+			}
+		if (!m) {
+			m = &rows->rows[rows->n++];
+			m->type = KS_ROW_MODULE;
+			strscpy(m->text, l->module, sizeof(m->text));
+			nmod++;
+		}
+		m->g.count += groups[i].count;
+		m->g.bytes += groups[i].bytes;
+	}
+	for (i = 0; i < g; i++) {
+		struct ks_row *r = &rows->rows[rows->n++];
+
+		r->type = KS_ROW_GROUP;
+		r->g = groups[i];
+	}
+	kvfree(groups);
+	kfree(l);
+	rows->since = since;
+	rows->dropped = dropped;
+	rows->now = local_clock();
+	rows->t.n = rows->n;
+	rows->t.size = sizeof(rows->rows[0]);
+	rows->t.rows = rows->rows;
+	return rows;
+err:
+	kvfree(items);
+	kvfree(groups);
+	kfree(l);
+	return NULL;
+}
+
+static int ks_rows_show(struct seq_file *m, void *v)
+{
+	struct ks_rows *rows = m->private;
+	const struct ks_row *r = v;
+	unsigned int i, n;
+
+	if (v == SEQ_START_TOKEN) {
+		if (rows->since) {
+			seq_printf(m, "kmemscope since_mark - version: %s\n",
+				   KS_SINCE_VERSION);
+			seq_printf(m, "marks: %lu\n", READ_ONCE(ks_marks));
+			seq_printf(m, "mark_age_ms: %llu\n",
+				   div_u64(rows->now - min(rows->now, READ_ONCE(ks_mark_ns)),
+					   NSEC_PER_MSEC));
+			seq_puts(m, "# module: name count bytes\n");
+		} else {
+			seq_printf(m, "kmemscope leaks - version: %s\n",
+				   KS_LEAKS_VERSION);
+			seq_printf(m, "min_age_s: %lu\n", READ_ONCE(ks_min_age_s));
+			seq_puts(m, "# report: an unload report, as logged\n");
+			seq_puts(m, "# unloaded_module: name count bytes\n");
+		}
+		seq_printf(m, "not_listed_records_made_while_reading: %lu\n",
+			   rows->dropped);
+		seq_puts(m, "# kind count bytes oldest_age_ms allocator module state call_site\n");
+		seq_puts(m, "#   (backtrace lines, when stacks were on, start with two spaces)\n");
+		return 0;
+	}
+	switch (r->type) {
+	case KS_ROW_REPORT:
+		seq_printf(m, "report: %s\n", r->text);
+		break;
+	case KS_ROW_MODULE:
+		seq_printf(m, "%s: %s %ld %ld\n",
+			   rows->since ? "module" : "unloaded_module", r->text,
+			   r->g.count, r->g.bytes);
+		break;
+	case KS_ROW_GROUP:
+		ks_label(&rows->label, r->g.call_site, r->g.site_name,
+			 r->g.retired);
+		seq_printf(m, "%s %ld %ld %llu %s %s %s %s\n",
+			   ks_cat_names[r->g.cat], r->g.count, r->g.bytes,
+			   div_u64(rows->now - min(rows->now, r->g.oldest),
+				   NSEC_PER_MSEC),
+			   r->g.kind < KS_NR_KINDS ? ks_kind_names[r->g.kind] : "?",
+			   rows->label.module, rows->label.state,
+			   rows->label.name);
+		n = ks_stacks_get(&ks_stacks, r->g.stack, rows->stack,
+				  KS_STACK_MAX_DEPTH);
+		for (i = 0; i < n; i++)
+			seq_printf(m, "  %pS\n", (void *)rows->stack[i]);
+		break;
+	}
+	return 0;
+}
+
+static const struct seq_operations ks_rows_sops = {
+	.start	= ks_table_start,
+	.next	= ks_table_next,
+	.stop	= ks_seq_stop,
+	.show	= ks_rows_show,
+};
+
+static int ks_leaks_open(struct inode *inode, struct file *file)
+{
+	struct ks_rows *rows = ks_rows_build(false);
+
+	return ks_table_open(file, &ks_rows_sops, rows ? &rows->t : NULL);
+}
+
+static int ks_since_open(struct inode *inode, struct file *file)
+{
+	struct ks_rows *rows = ks_rows_build(true);
+
+	return ks_table_open(file, &ks_rows_sops, rows ? &rows->t : NULL);
+}
+
+static const struct file_operations ks_leaks_fops = {
+	.owner		= THIS_MODULE,
+	.open		= ks_leaks_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= ks_table_release,
+};
+
+static const struct file_operations ks_since_fops = {
+	.owner		= THIS_MODULE,
+	.open		= ks_since_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= ks_table_release,
+};
+
+/* ---- marks ------------------------------------------------------------- */
+
+/* The control file's "mark".  Context: process (control lock held). */
+void ks_mark(void)
+{
+	WRITE_ONCE(ks_mark_ns, local_clock());
+	WRITE_ONCE(ks_marks, ks_marks + 1);
+}
+
+void kmemscope_mark(struct kmemscope_mark *mark)
+{
+	mark->ns = local_clock();
+}
+EXPORT_SYMBOL_GPL(kmemscope_mark);
+
+int kmemscope_live_since(const struct kmemscope_mark *mark,
+			 const char *module, unsigned long *bytes,
+			 unsigned long *count)
+{
+	struct ks_site_label *l;
+	struct ks_item *items;
+	unsigned long dropped;
+	unsigned int n, i;
+	u64 ns = mark->ns;
+	u32 last_site = U32_MAX;
+	bool match = false;
+
+	*bytes = 0;
+	*count = 0;
+	items = ks_collect(ks_pick_since, &ns, &n, &dropped);
+	l = kmalloc(sizeof(*l), GFP_KERNEL);
+	if (!items || !l) {
+		kvfree(items);
+		kfree(l);
+		return -ENOMEM;
+	}
+	sort(items, n, sizeof(*items), ks_item_cmp, NULL);
+	for (i = 0; i < n; i++) {
+		if (items[i].site != last_site) {
+			last_site = items[i].site;
+			ks_label(l, items[i].call_site, items[i].site_name,
+				 items[i].retired);
+			match = !module || !strcmp(l->module, module);
+		}
+		if (match) {
+			*bytes += items[i].bytes;
+			(*count)++;
+		}
+	}
+	kvfree(items);
+	kfree(l);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kmemscope_live_since);
+
+/* ---- unload reports ---------------------------------------------------- */
+
+/*
+ * Reports waiting for unload_delay_ms.  Fixed slots, so that unloading
+ * kmemscope can flush them without racing with their freeing; when all
+ * are busy the report is written at once.
+ */
+#define KS_PENDING	8
+
+struct ks_pending {
+	struct delayed_work work;
+	bool busy;			/* under ks_reports_lock */
+	char name[MODULE_NAME_LEN];
+};
+
+static struct ks_pending ks_pending[KS_PENDING];
+
+/* What an unloaded module still holds, as one line.  Context: process. */
+static bool ks_unload_report(const char *name, char *buf, size_t len)
+{
+	struct { long bytes; long count; u32 idx; } top[KS_REPORT_TOP] = {};
+	unsigned int max = ks_store.max_sites, n, i, j;
+	struct ks_site_snap *s;
+	long bytes = 0, count = 0;
+	char tag[MODULE_NAME_LEN + 2];
+	size_t tl, used;
+
+	snprintf(tag, sizeof(tag), "[%s]", name);
+	tl = strlen(tag);
+	s = kvmalloc_array(max, sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return false;
+	n = ks_store_snapshot_sites(&ks_store, s, max);
+	for (i = 0; i < n; i++) {
+		size_t nl;
+
+		if (s[i].retired != KS_RETIRED_UNLOAD || !s[i].name ||
+		    s[i].live_count <= 0)
+			continue;
+		nl = strlen(s[i].name);
+		if (nl < tl || strcmp(s[i].name + nl - tl, tag))
+			continue;
+		bytes += s[i].live_bytes;
+		count += s[i].live_count;
+		for (j = 0; j < KS_REPORT_TOP; j++)
+			if (s[i].live_bytes > top[j].bytes) {
+				memmove(&top[j + 1], &top[j],
+					(KS_REPORT_TOP - j - 1) * sizeof(top[0]));
+				top[j].bytes = s[i].live_bytes;
+				top[j].count = s[i].live_count;
+				top[j].idx = i;
+				break;
+			}
+	}
+	if (!count) {
+		kvfree(s);
+		return false;
+	}
+	used = scnprintf(buf, len, "%s unloaded holding %ld bytes in %ld allocations; top:",
+			 name, bytes, count);
+	for (j = 0; j < KS_REPORT_TOP && top[j].bytes; j++) {
+		char site[KSYM_SYMBOL_LEN];
+		char *sp;
+
+		strscpy(site, s[top[j].idx].name, sizeof(site));
+		sp = strchr(site, ' ');
+		if (sp)
+			*sp = '\0';	/* the module is named already */
+		used += scnprintf(buf + used, len - used, "%s %s %ld/%ld",
+				  j ? "," : "", site, top[j].bytes,
+				  top[j].count);
+	}
+	kvfree(s);
+	return true;
+}
+
+static void ks_report(const char *name)
+{
+	char *buf = kmalloc(KS_REPORT_LEN, GFP_KERNEL);
+
+	if (buf && ks_unload_report(name, buf, KS_REPORT_LEN)) {
+		pr_warn("%s\n", buf);
+		mutex_lock(&ks_reports_lock);
+		strscpy(ks_reports[ks_nr_reports % KS_REPORTS], buf,
+			KS_REPORT_LEN);
+		ks_nr_reports++;
+		mutex_unlock(&ks_reports_lock);
+	}
+	kfree(buf);
+}
+
+static void ks_report_work(struct work_struct *w)
+{
+	struct ks_pending *p = container_of(to_delayed_work(w),
+					    struct ks_pending, work);
+
+	ks_report(p->name);
+	mutex_lock(&ks_reports_lock);
+	p->busy = false;
+	mutex_unlock(&ks_reports_lock);
+}
+
+/* A module is going (module notifier).  Context: process. */
+void ks_leaks_module_going(const char *name)
+{
+	struct ks_pending *p = NULL;
+	unsigned int i;
+
+	mutex_lock(&ks_reports_lock);
+	for (i = 0; i < KS_PENDING && !p; i++)
+		if (!ks_pending[i].busy)
+			p = &ks_pending[i];
+	if (p) {
+		p->busy = true;
+		strscpy(p->name, name, sizeof(p->name));
+		schedule_delayed_work(&p->work,
+				      msecs_to_jiffies(unload_delay_ms));
+	}
+	mutex_unlock(&ks_reports_lock);
+	if (!p)
+		ks_report(name);
+}
+
+/* Write the pending reports now.  Context: process, hooks still on. */
+void ks_leaks_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < KS_PENDING; i++)
+		flush_delayed_work(&ks_pending[i].work);
+}
+
+int ks_leaks_create(struct dentry *dir)
+{
+	unsigned int i;
+
+	if (unload_delay_ms > 60000) {
+		pr_err("unload_delay_ms=%u is out of range (0..60000)\n",
+		       unload_delay_ms);
+		return -EINVAL;
+	}
+	for (i = 0; i < KS_PENDING; i++)
+		INIT_DELAYED_WORK(&ks_pending[i].work, ks_report_work);
+	ks_mark_ns = local_clock();
+	debugfs_create_file("leaks", 0400, dir, NULL, &ks_leaks_fops);
+	debugfs_create_file("since_mark", 0400, dir, NULL, &ks_since_fops);
+	return 0;
+}

@@ -1,0 +1,263 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# test-snap.sh - host-side checks of scripts/kmemscope-snap against the
+# hand-made snapshot directories of tests/snap-fixtures/ (in the documented
+# formats; diff-a-b.expected is their diff, worked out by hand):
+#   a, b   two snapshots: call sites that grow, shrink, churn, appear and
+#          disappear; the same call_site text under two allocators; a module
+#          unloaded and loaded again (two rows of one key); a module whose
+#          only change is its state; "(caller not found) [unknown]"
+#   c      b's data in callers 2.1 / modules 1.1 with the columns in another
+#          order and columns added (one after call_site)
+#   samples  a samples.tsv of 30 samples with a gap, for plot
+# Every check runs once per flavour of shell and awk: "sh" (this system's
+# /bin/sh and awk), "busybox" (busybox sh, whose applets come first: what a
+# board has) when busybox is installed, and "gawk-posix" when gawk is.
+# Prints TAP lines "ok - snap: ..." / "not ok - snap: ...", then
+# "RESULT passed=N failed=N"; exits 1 if anything failed.  POSIX sh: runs
+# under busybox sh too.
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+TOOL=$HERE/kmemscope-snap
+FIX=$ROOT/tests/snap-fixtures
+TMP=$(mktemp -d) || exit 1
+trap 'rm -rf "$TMP"' EXIT
+TAB=$(printf '\t')
+passed=0 failed=0 fl=
+
+ok() {
+	echo "ok - snap: $fl: $1"
+	passed=$((passed + 1))
+}
+not_ok() {
+	echo "not ok - snap: $fl: $1"
+	shift
+	for l in "$@"; do echo "#   $l"; done
+	failed=$((failed + 1))
+}
+expect_eq() {	# DESC GOT WANT
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  '$2'" "want: '$3'"; fi
+}
+expect_same() {	# DESC GOT-FILE WANT-FILE
+	if cmp -s "$2" "$3"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diff -u "$3" "$2" | head -n 40 | sed 's/^/#   /'
+	fi
+}
+expect_fail() {	# DESC WANT-IN-STDERR CMD...: fails, says so, prints nothing
+	d=$1 w=$2
+	shift 2
+	if "$@" >"$TMP/out" 2>"$TMP/err"; then
+		not_ok "$d: refused" "exit status 0"
+	elif ! grep -q -- "$w" "$TMP/err"; then
+		not_ok "$d: refused with a message" "stderr: $(cat "$TMP/err")" "want: ...$w..."
+	elif [ -s "$TMP/out" ] && [ "$w" != usage: ]; then
+		not_ok "$d: refused, nothing on stdout" "stdout: $(head -n3 "$TMP/out")"
+	else
+		ok "$d: refused ($(head -n1 "$TMP/err" | cut -c1-70)...)"
+	fi
+}
+# the value of "KEY: value" in FILE
+field() { sed -n "s/^$2: //p" "$1" | head -n1; }
+
+# ---- the checks, run once per flavour ------------------------------------
+checks() {
+	cd "$FIX" || exit 1
+	W=$TMP/$fl
+	mkdir -p "$W"
+
+	# diff: exact output
+	snap diff a b >"$W/ab" 2>"$W/err"
+	expect_eq "diff a b: exit status, stderr" "$? $(cat "$W/err")" "0 "
+	expect_same "diff a b = diff-a-b.expected" "$W/ab" diff-a-b.expected
+	snap diff a c >"$W/ac" 2>&1
+	sed 's/^new: b$/new: c/' diff-a-b.expected >"$W/ac.want"
+	expect_same "diff a c (columns reordered and added, minor versions 2.1, 1.1) = diff a b" "$W/ac" "$W/ac.want"
+	snap diff a a >"$W/aa" 2>&1
+	expect_eq "diff a a: no rows, a zero total" "$(sed -n '9,$p' "$W/aa")" "total 0 0 0 0 130944 130944 - - - - -"
+	# diff b a is diff a b turned around: the same rows in the same order,
+	# the changes negated, old and new swapped
+	snap diff b a >"$W/ba" 2>&1
+	expect_eq "diff b a = diff a b turned around" "$(sed -n '9,$p' "$W/ba")" "$(awk '
+		NR >= 9 {
+			for (i = 2; i <= 5; i++) $i = ($i == 0) ? 0 : -$i
+			t = $6; $6 = $7; $7 = t
+			t = $10; $10 = $11; $11 = t
+			print
+		}' "$W/ab")"
+	expect_eq "diff b a: head" "$(sed -n '2,7p' "$W/ba" | tr '\n' '|')" \
+		"old: b|old_time: 1700000060|new: a|new_time: 1700000000|interval_s: -60|reset_between: no|"
+
+	# diff: a reset between the snapshots; snapshots without info
+	cp -r b "$W/reset"
+	sed -i.bak 's/^since_reset_s: .*/since_reset_s: 5/' "$W/reset/summary"
+	snap diff a "$W/reset" >"$W/out" 2>"$W/err"
+	expect_eq "diff across a reset: reset_between" "$(field "$W/out" reset_between)" yes
+	grep -q "reset or loaded again" "$W/err" && ok "diff across a reset: warning on stderr" ||
+		not_ok "diff across a reset: warning on stderr" "stderr: $(cat "$W/err")"
+	cp -r b "$W/noinfo"
+	rm "$W/noinfo/info"
+	snap diff a "$W/noinfo" >"$W/out" 2>&1
+	expect_eq "diff, NEW without info: times and reset unknown" \
+		"$(sed -n '5,7p' "$W/out" | tr '\n' '|')" "new_time: -|interval_s: -|reset_between: unknown|"
+	expect_eq "diff, NEW without info: same rows" "$(sed -n '9,$p' "$W/out")" "$(sed -n '9,$p' "$W/ab")"
+
+	# diff: what it refuses
+	cp -r b "$W/v3"
+	sed -i.bak '1s/2\.0$/3.0/' "$W/v3/callers"
+	expect_fail "diff, callers format 3.0" "callers format version 3.0" snap diff a "$W/v3"
+	cp -r b "$W/v2m"
+	sed -i.bak '1s/1\.0$/2.0/' "$W/v2m/modules"
+	expect_fail "diff, modules format 2.0" "modules format version 2.0" snap diff a "$W/v2m"
+	cp -r b "$W/nocol"
+	awk '{ if (NR > 1) { $(NR == 2 ? 5 : 4) = ""; $0 = $0; $1 = $1 } print }' b/callers >"$W/nocol/callers"
+	expect_fail "diff, callers without an allocs column" 'no column "allocs"' snap diff "$W/nocol" b
+	cp -r b "$W/nohdr"
+	grep -v '^#' b/modules >"$W/nohdr/modules"
+	expect_fail "diff, modules without a header line" "no header line" snap diff a "$W/nohdr"
+	cp -r b "$W/junk"
+	echo "hello" >"$W/junk/modules"
+	expect_fail "diff, not a modules file" "not a kmemscope modules file" snap diff "$W/junk" a
+	expect_fail "diff, missing snapshot" "missing" snap diff a "$W/nonexistent"
+	expect_fail "diff, one argument" "usage:" snap diff a
+
+	# snapshot
+	if snapin "$FIX/a" "$FIX/a/meminfo" snapshot "$W/s" 2>"$W/err"; then
+		ok "snapshot"
+	else
+		not_ok "snapshot" "$(cat "$W/err")"
+	fi
+	for f in callers modules summary meminfo; do
+		expect_same "snapshot: $f copied" "$W/s/$f" "a/$f"
+	done
+	expect_eq "snapshot: info" "$(awk '
+		NR == 1 { v = $0 } /^time: / { t = $2 } /^time_end: / { e = $2 } /^source: / { s = $2 }
+		END { print v "|" (t ~ /^[0-9]+$/ && e ~ /^[0-9]+$/ && t <= e) "|" s }' "$W/s/info")" \
+		"kmemscope snapshot - version: 1.0|1|$FIX/a"
+	snap diff a "$W/s" >"$W/out" 2>/dev/null
+	expect_eq "diff a and a snapshot of it: no rows" "$(sed -n '9,$p' "$W/out")" "total 0 0 0 0 130944 130944 - - - - -"
+	expect_fail "snapshot, kmemscope not there" "is kmemscope loaded" snapin "$W/nonexistent" "$FIX/a/meminfo" snapshot "$W/s2"
+	[ ! -e "$W/s2/info" ] && ok "snapshot, kmemscope not there: no snapshot written" ||
+		not_ok "snapshot, kmemscope not there: no snapshot written"
+
+	# watch: the column set chosen at the first sample and kept
+	if snapin "$FIX/a" "$FIX/a/meminfo" watch -i 1 -n 2 "$W/w" 2>"$W/err"; then
+		ok "watch -i 1 -n 2"
+	else
+		not_ok "watch -i 1 -n 2" "$(cat "$W/err")"
+	fi
+	expect_eq "watch: header" "$(head -n1 "$W/w/samples.tsv" | tr "$TAB" '|')" \
+		"time_s|Slab_kB|SUnreclaim_kB|VmallocUsed_kB|vmalloc kernel_clone+0xbf [kernel]|kmalloc drv_a_probe+0x20 [drv_a]|kmalloc ks_snapshot+0x3f [kmemscope]|page drv_a_probe+0x20 [drv_a]|kmalloc drv_b_init+0x1b [drv_b]|kmem_cache __d_alloc+0x29 [kernel]|kmalloc drv_a_buffers+0x1e [drv_a]|kmalloc kobject_get_path+0x5e [kernel]|other"
+	expect_eq "watch: 2 samples of a" "$(sed 1d "$W/w/samples.tsv" | cut -f2- | tr "$TAB" ' ')" \
+		"17008 8124 9840 65536 32768 16384 8192 4096 2048 1024 512 384
+17008 8124 9840 65536 32768 16384 8192 4096 2048 1024 512 384"
+	expect_eq "watch: samples -i 1 apart" "$(awk 'NR == 2 { t = $1 } NR == 3 { d = $1 - t; print (d >= 1 && d <= 2) ? "1 or 2 s" : d " s" }' "$W/w/samples.tsv")" "1 or 2 s"
+	snapin "$FIX/b" "$FIX/b/meminfo" watch -n 1 "$W/w" 2>&1
+	expect_eq "watch appending, b: same columns, the rest in other" \
+		"$(sed 1d "$W/w/samples.tsv" | wc -l | tr -d ' ') $(tail -n1 "$W/w/samples.tsv" | cut -f2- | tr "$TAB" ' ')" \
+		"3 17104 8196 9824 49152 32768 16384 24576 8192 2048 0 0 684"
+	snapin "$W/nonexistent" "$FIX/b/meminfo" watch -n 1 "$W/w" 2>"$W/err"
+	expect_eq "watch, kmemscope gone: call-site columns empty" \
+		"$(tail -n1 "$W/w/samples.tsv" | cut -f2- | tr "$TAB" '|')" "17104|8196|9824|||||||||"
+	grep -q "left empty" "$W/err" && ok "watch, kmemscope gone: warning" || not_ok "watch, kmemscope gone: warning" "$(cat "$W/err")"
+	expect_fail "watch, kmemscope not there at the first sample" "is kmemscope loaded" snapin "$W/nonexistent" "$FIX/a/meminfo" watch -n 1 "$W/w2"
+	expect_fail "watch -i 0" "-i: a whole number" snap watch -i 0 -n 1 "$W/w3"
+	expect_fail "watch -i 1.5" "-i: a whole number" snap watch -i 1.5 -n 1 "$W/w3"
+	expect_fail "watch -n x" "-n: a count" snap watch -n x "$W/w3"
+	[ ! -e "$W/w3/samples.tsv" ] && ok "watch, bad options: nothing written" || not_ok "watch, bad options: nothing written"
+	mkdir -p "$W/w4"
+	echo "a${TAB}b" >"$W/w4/samples.tsv"
+	expect_fail "watch, someone else's samples.tsv" "not a samples file" snapin "$FIX/a" "$FIX/a/meminfo" watch -n 1 "$W/w4"
+
+	# plot
+	mkdir -p "$W/p"
+	cp samples/samples.tsv "$W/p/"
+	if snap plot "$W/p" >"$W/out" 2>"$W/err"; then ok "plot"; else not_ok "plot" "$(cat "$W/err")"; fi
+	expect_eq "plot: default output OUTDIR/samples.svg" "$(cat "$W/out")" "$W/p/samples.svg"
+	svg=$W/p/samples.svg
+	if command -v xmllint >/dev/null 2>&1; then
+		xmllint --noout "$svg" 2>"$W/err" && ok "plot: well-formed XML (xmllint)" ||
+			not_ok "plot: well-formed XML (xmllint)" "$(head -n5 "$W/err")"
+	fi
+	expect_eq "plot: svg element, closed" "$(sed -n '2s/ .*//p' "$svg") $(tail -n1 "$svg")" "<svg </svg>"
+	# 3 meminfo series; 9 call-site series broken in two by the gap
+	expect_eq "plot: lines (3 meminfo + 9 call sites x 2 around the gap)" "$(grep -c '<polyline' "$svg")" 21
+	expect_eq "plot: a point per sample and series" "$(grep -c '<circle' "$svg")" $((30 * 3 + 28 * 9))
+	missing=
+	for s in Slab_kB SUnreclaim_kB VmallocUsed_kB "page drv_a_probe+0x20 [drv_a]" "kmalloc kobject_get_path+0x5e [kernel]" other \
+		"/proc/meminfo" "live bytes per call site" "seconds since the first sample" ">kB<" "30 samples over 290 s"; do
+		grep -qF "$s" "$svg" || missing="$missing [$s]"
+	done
+	expect_eq "plot: titles, axis labels, legend" "${missing:-all there}" "all there"
+	expect_eq "plot: y axes (0..20000 kB; 0..140 kB)" \
+		"$(grep -c -e '>20000</text>' -e '>140</text>' "$svg")" 2
+	snap plot "$W/w" "$W/w.svg" >/dev/null 2>&1
+	expect_eq "plot of watch's samples (with an empty row): lines" "$(grep -c '<polyline' "$W/w.svg")" 12
+	mkdir -p "$W/p2"
+	printf 'time_s\tSlab_kB\tkmalloc a<b&c>"d" [m]\tother\n100\t5000\t2048\t0\n' >"$W/p2/samples.tsv"
+	snap plot "$W/p2" >/dev/null 2>&1
+	expect_eq "plot, one sample, name with <&>\": escaped, drawn" \
+		"$(grep -c 'a&lt;b&amp;c&gt;&quot;d&quot; \[m\]' "$W/p2/samples.svg") $(grep -c '<circle' "$W/p2/samples.svg")" "1 3"
+	if command -v xmllint >/dev/null 2>&1; then
+		xmllint --noout "$W/p2/samples.svg" 2>/dev/null && ok "plot, name with <&>\": well-formed XML" ||
+			not_ok "plot, name with <&>\": well-formed XML"
+	fi
+	expect_eq "plot, meminfo close together: zoomed axis, said so" \
+		"$(printf 'time_s\tSlab_kB\tother\n0\t17000\t1\n10\t17100\t1\n' >"$W/p2/samples.tsv"; snap plot "$W/p2" >/dev/null 2>&1;
+		   grep -c 'axis does not start at 0' "$W/p2/samples.svg")" 1
+	expect_fail "plot, no samples" "missing or empty" snap plot "$W/nonexistent"
+
+	# help, usage
+	snap help >"$W/help" 2>&1
+	expect_eq "help: exit status" "$?" 0
+	missing=
+	for c in snapshot diff watch plot help KMEMSCOPE_DIR KMEMSCOPE_MEMINFO "kmemscope diff - version: 1.0" reset_between samples.tsv; do
+		grep -qF -- "$c" "$W/help" || missing="$missing $c"
+	done
+	expect_eq "help documents commands, files and formats" "${missing:-none missing}" "none missing"
+	snap >/dev/null 2>&1
+	expect_eq "no command: exit status 2" "$?" 2
+	expect_fail "unknown command" "unknown command" snap frobnicate
+	cd "$ROOT" || exit 1
+}
+
+# ---- flavours ---------------------------------------------------------------
+# SH runs the tool; snapin DIR MEMINFO ARGS... runs it on DIR's files.
+snap() { $SH "$TOOL" "$@"; }
+snapin() {
+	_d=$1 _m=$2
+	shift 2
+	env KMEMSCOPE_DIR="$_d" KMEMSCOPE_MEMINFO="$_m" $SH "$TOOL" "$@"
+}
+fl=sh SH=/bin/sh
+checks
+if command -v busybox >/dev/null 2>&1; then
+	fl=busybox SH="busybox sh"
+	checks
+else
+	echo "# busybox not installed: the busybox flavour is skipped"
+fi
+if command -v gawk >/dev/null 2>&1; then
+	mkdir -p "$TMP/gawk"
+	printf '#!/bin/sh\nexec gawk --posix "$@"\n' >"$TMP/gawk/awk"
+	chmod +x "$TMP/gawk/awk"
+	fl=gawk-posix SH="env PATH=$TMP/gawk:$PATH /bin/sh"
+	checks
+fi
+
+fl=lint
+if command -v shellcheck >/dev/null 2>&1; then
+	out=$(shellcheck -s sh -S warning "$TOOL" "$0" 2>&1) && ok "shellcheck -s sh" ||
+		not_ok "shellcheck -s sh" "$out"
+fi
+for s in sh "busybox sh"; do
+	command -v "${s%% *}" >/dev/null 2>&1 || continue
+	$s -n "$TOOL" 2>"$TMP/err" && ok "$s -n kmemscope-snap" || not_ok "$s -n kmemscope-snap" "$(cat "$TMP/err")"
+done
+
+echo "RESULT passed=$passed failed=$failed"
+[ "$failed" = 0 ]

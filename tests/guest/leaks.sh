@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# leaks.sh - leak candidates: what an unloaded module still holds (leaks
+# file and the unload report in the kernel log), old allocations by
+# min_age, marks (since_mark), and the kernel's own kmemleak-test sample.
+. /tests/lib.sh
+
+section leaks
+insmod /ko/kmemscope.ko unload_delay_ms=300 || not_ok "insmod kmemscope"
+L=$KS/leaks
+expect_eq "leaks: version line" "$(head -n1 $L)" "kmemscope leaks - version: 1.0"
+
+# A balanced load and unload: nothing since the mark, no unloaded module.
+reports=$(dmesg | grep -c 'ks_fixture unloaded holding')
+echo mark >$KS/control
+insmod /ko/ks_fixture.ko
+expect_eq "since_mark: the fixture's live allocations" \
+	"$(awk '$1 == "module:" && $2 == "ks_fixture" { print $3, $4 }' $KS/since_mark)" "16 42984"
+echo 3 >/sys/kernel/debug/ks_fixture/grow
+echo grown >/sys/kernel/debug/ks_fixture/release
+rmmod ks_fixture
+sleep 1
+expect_eq "since_mark after a balanced load and unload: nothing of ks_fixture" \
+	"$(grep -c 'ks_fixture' $KS/since_mark)" 0
+expect_eq "leaks after a balanced unload: ks_fixture not listed" \
+	"$(grep -c 'ks_fixture' $L)" 0
+expect_eq "no unload report for a balanced module" \
+	"$(dmesg | grep -c 'ks_fixture unloaded holding')" "$reports"
+
+# A module unloaded still holding memory (leak=1 keeps the kzalloc group).
+insmod /ko/ks_fixture.ko leak=1
+rmmod ks_fixture
+sleep 1
+cat $L >/tmp/leaks
+expect_eq "leaks: unloaded_module line" \
+	"$(awk '$1 == "unloaded_module:" && $2 == "ks_fixture" { print $3, $4 }' /tmp/leaks)" "2 8192"
+expect_eq "leaks: its call sites, certain leaks first" \
+	"$(awk '$1 == "unloaded" && $6 == "ks_fixture" { n += $2; b += $3; s = $7 } END { print n, b, s }' /tmp/leaks)" \
+	"2 8192 unloaded"
+expect_eq "leaks: the first row is the certain leak" \
+	"$(grep -v '^#' /tmp/leaks | awk 'NF >= 8 && ($1 == "unloaded" || $1 == "old") { print $1; exit }')" unloaded
+expect_eq "unload report in the kernel log" \
+	"$(dmesg | sed -n 's/.*kmemscope: \(ks_fixture unloaded holding [0-9]* bytes in [0-9]* allocations\).*/\1/p' | tail -n1)" \
+	"ks_fixture unloaded holding 8192 bytes in 2 allocations"
+expect_eq "unload report kept in leaks" \
+	"$(grep -c '^report: ks_fixture unloaded holding 8192 bytes in 2 allocations; top: ks_fixture_kzalloc_held+0x[0-9a-f]* 4096/1, ks_fixture_kzalloc_held+0x[0-9a-f]* 4096/1' /tmp/leaks)" 1
+
+# min_age: 0 lists every live allocation as old; a large value none.
+echo "min_age 0" >$KS/control
+[ "$(grep -c '^old ' $L)" -gt 0 ] && ok "min_age 0: live allocations listed as old" ||
+	not_ok "min_age 0: live allocations listed as old"
+echo "min_age 100000" >$KS/control
+expect_eq "min_age 100000: no old allocations" "$(grep -c '^old ' $L)" 0
+expect_eq "min_age 100000: the certain leak stays" \
+	"$(awk '$1 == "unloaded_module:" && $2 == "ks_fixture" { print $4 }' $L)" 8192
+echo "min_age 10" >$KS/control
+
+# With stacks on, old allocations are grouped by backtrace too.
+echo "stacks on" >$KS/control
+echo "min_age 0" >$KS/control
+insmod /ko/ks_fixture.ko
+cat $L >/tmp/leaks
+line=$(grep -n ' ks_fixture_kmalloc_held+0x[0-9a-f]* \[ks_fixture\]$' /tmp/leaks | head -n1 | cut -d: -f1)
+expect_eq "old allocations grouped by call site and backtrace" \
+	"$(sed -n "${line}p" /tmp/leaks | awk '{ print $1, $2, $3 }') $(sed -n "$((line + 1))p" /tmp/leaks | sed 's/^  \([a-z_]*\)+.*/\1/')" \
+	"old 8 1024 ks_fixture_kmalloc_held"
+rmmod ks_fixture
+echo "stacks off" >$KS/control
+echo "min_age 10" >$KS/control
+
+# The kernel's kmemleak-test sample leaks on purpose: after its rmmod,
+# everything it allocated is reported under its name, and nothing else.
+if [ -e /ko/kmemleak-test.ko ]; then
+	insmod /ko/kmemleak-test.ko
+	held=$(module_live kmemleak_test)
+	rmmod kmemleak_test
+	sleep 1
+	cat $L >/tmp/leaks
+	expect_eq "kmemleak-test: leaks lists all it held" \
+		"$(awk '$1 == "unloaded_module:" && $2 == "kmemleak_test" { print $4 }' /tmp/leaks)" "$held"
+	expect_eq "kmemleak-test: its rows sum to the same" \
+		"$(awk '$1 == "unloaded" && $6 == "kmemleak_test" { b += $3 } END { print b + 0 }' /tmp/leaks)" "$held"
+	dmesg | grep -q "kmemleak_test unloaded holding $held bytes" &&
+		ok "kmemleak-test: unload report of $held bytes" ||
+		not_ok "kmemleak-test: unload report of $held bytes"
+fi
+rmmod kmemscope && ok "rmmod kmemscope" || not_ok "rmmod kmemscope"
