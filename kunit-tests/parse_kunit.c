@@ -2,12 +2,13 @@
 /*
  * parse_kunit.c - KUnit suites for the control file's parser
  * (module/parse.c), the stack table (module/stacks.c) and the pure parts
- * of attribution (module/attrib.c).
+ * of attribution (module/attrib.c), and the growth test (module/trend.c).
  */
 /* attrib.c first: it sets pr_fmt, which must precede any printk.h. */
 #include "../module/attrib.c"
 #include "../module/parse.c"
 #include "../module/stacks.c"
+#include "../module/trend.c"
 
 #include <kunit/test.h>
 
@@ -39,6 +40,10 @@ static const struct parse_case parse_cases[] = {
 	{ "filter min_size 2147483647", 0, KS_CMD_FILTER_MIN_SIZE, 2147483647 },
 	{ "filter off", 0, KS_CMD_FILTER_OFF },
 	{ "mark", 0, KS_CMD_MARK },
+	{ "sample interval 0", 0, KS_CMD_SAMPLE_INTERVAL, 0 },
+	{ "sample interval 3600", 0, KS_CMD_SAMPLE_INTERVAL, 3600 },
+	{ "sample window 4", 0, KS_CMD_SAMPLE_WINDOW, 4 },
+	{ "sample window 64\n", 0, KS_CMD_SAMPLE_WINDOW, 64 },
 	{ "mark\n", 0, KS_CMD_MARK },
 	{ "min_age 0", 0, KS_CMD_MIN_AGE, 0 },
 	{ "min_age 3600\n", 0, KS_CMD_MIN_AGE, 3600 },
@@ -71,6 +76,12 @@ static const struct parse_case parse_cases[] = {
 	{ "filter min_size -5", -EINVAL },
 	{ "filter off now", -EINVAL },
 	{ "mark now", -EINVAL },
+	{ "sample", -EINVAL },
+	{ "sample interval", -EINVAL },
+	{ "sample interval 3601", -EINVAL },
+	{ "sample window 3", -EINVAL },
+	{ "sample window 65", -EINVAL },
+	{ "sample rate 5", -EINVAL },
 	{ "min_age", -EINVAL },
 	{ "min_age -1", -EINVAL },
 	{ "min_age 2147483648", -EINVAL },
@@ -322,4 +333,78 @@ static struct kunit_suite ks_attrib_suite = {
 	.test_cases = ks_attrib_cases,
 };
 
-kunit_test_suites(&ks_parse_suite, &ks_stacks_suite, &ks_attrib_suite);
+/* ---- growth test ---- */
+
+struct trend_case {
+	const char *desc;
+	long x[16];
+	unsigned int n;
+	bool growing;
+};
+
+static const struct trend_case trend_cases[] = {
+	{ "flat", { 5, 5, 5, 5, 5, 5, 5, 5 }, 8, false },
+	{ "strictly increasing", { 1, 2, 3, 4, 5, 6, 7, 8 }, 8, true },
+	{ "slow leak, a step every 4 samples",
+	  { 0, 0, 0, 0, 64, 64, 64, 64, 128, 128, 128, 128, 192, 192, 192, 192 },
+	  16, true },
+	{ "one long-lived allocation (a single step)",
+	  { 0, 0, 0, 0, 4096, 4096, 4096, 4096 }, 8, false },
+	{ "working set up and down", { 0, 512, 1024, 0, 512, 1024, 0, 512 }, 8, false },
+	{ "noise around a constant",
+	  { 100, 104, 98, 101, 97, 103, 99, 102, 100, 96, 104, 98 }, 12, false },
+	{ "decreasing", { 8, 7, 6, 5, 4, 3, 2, 1 }, 8, false },
+	{ "growing with a dip", { 10, 20, 30, 25, 40, 50, 60, 70 }, 8, true },
+	{ "too few samples", { 1, 2, 3 }, 3, false },
+	{ "two rises only", { 0, 0, 0, 10, 10, 10, 20, 20 }, 8, false },
+};
+
+static void trend_case_desc(const struct trend_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(trend, trend_cases, trend_case_desc);
+
+static void trend_series(struct kunit *test)
+{
+	const struct trend_case *c = test->param_value;
+	struct ks_trend t;
+
+	ks_trend_test(c->x, c->n, &t);
+	KUNIT_EXPECT_EQ(test, t.growing, c->growing);
+}
+
+static void trend_figures(struct kunit *test)
+{
+	long up[] = { 1, 2, 3, 4 }, down[] = { 4, 3, 2, 1 };
+	long big[KS_TREND_MAX_WINDOW + 1] = {};
+	struct ks_trend t;
+
+	ks_trend_test(up, 4, &t);
+	KUNIT_EXPECT_EQ(test, t.s, 6L);
+	KUNIT_EXPECT_EQ(test, t.pairs, 6L);
+	KUNIT_EXPECT_EQ(test, t.tau_pct, 100);
+	KUNIT_EXPECT_EQ(test, t.rises, 3U);
+	KUNIT_EXPECT_EQ(test, t.growth, 3L);
+	ks_trend_test(down, 4, &t);
+	KUNIT_EXPECT_EQ(test, t.tau_pct, -100);
+	/* Out of range lengths give an empty, not-growing result. */
+	ks_trend_test(big, KS_TREND_MAX_WINDOW + 1, &t);
+	KUNIT_EXPECT_EQ(test, t.pairs, 0L);
+	KUNIT_EXPECT_FALSE(test, t.growing);
+}
+
+static struct kunit_case ks_trend_cases[] = {
+	KUNIT_CASE_PARAM(trend_series, trend_gen_params),
+	KUNIT_CASE(trend_figures),
+	{}
+};
+
+static struct kunit_suite ks_trend_suite = {
+	.name = "kmemscope_trend",
+	.test_cases = ks_trend_cases,
+};
+
+kunit_test_suites(&ks_parse_suite, &ks_stacks_suite, &ks_attrib_suite,
+		  &ks_trend_suite);

@@ -54,6 +54,7 @@ void ks_reset(void)
 	synchronize_rcu();
 	ks_store_reset(&ks_store);
 	ks_stacks_reset(&ks_stacks);
+	ks_sampler_reset();
 	atomic_long_set(&ks_filtered_small, 0);
 	atomic_long_set(&ks_unknown_callers, 0);
 	atomic_long_set(&ks_user_pages, 0);
@@ -62,7 +63,7 @@ void ks_reset(void)
 	WRITE_ONCE(ks_paused, false);
 }
 
-static void ks_apply(const struct ks_cmd *c)
+static int ks_apply(const struct ks_cmd *c)
 {
 	switch (c->op) {
 	case KS_CMD_ENABLE:
@@ -101,7 +102,12 @@ static void ks_apply(const struct ks_cmd *c)
 	case KS_CMD_MIN_AGE:
 		WRITE_ONCE(ks_min_age_s, c->value);
 		break;
+	case KS_CMD_SAMPLE_INTERVAL:
+		return ks_sampler_set(c->value, ks_sample_window);
+	case KS_CMD_SAMPLE_WINDOW:
+		return ks_sampler_set(ks_sample_interval_s, c->value);
 	}
+	return 0;
 }
 
 static ssize_t ks_control_write(struct file *file, const char __user *ubuf,
@@ -109,6 +115,7 @@ static ssize_t ks_control_write(struct file *file, const char __user *ubuf,
 {
 	char buf[KS_CMD_MAX];
 	struct ks_cmd cmd;
+	int ret;
 
 	if (len == 0 || len > KS_CMD_MAX) {
 		pr_info("control: command of %zu bytes rejected (1..%d)\n", len,
@@ -122,9 +129,9 @@ static ssize_t ks_control_write(struct file *file, const char __user *ubuf,
 		return -EINVAL;
 	}
 	mutex_lock(&ks_control_lock);
-	ks_apply(&cmd);
+	ret = ks_apply(&cmd);
 	mutex_unlock(&ks_control_lock);
-	return len;
+	return ret ? ret : len;
 }
 
 static int ks_control_show(struct seq_file *m, void *v)
@@ -141,6 +148,8 @@ static int ks_control_show(struct seq_file *m, void *v)
 	seq_printf(m, "filter_min_size: %lu\n", READ_ONCE(ks_min_size));
 	seq_printf(m, "min_age: %lu\n", READ_ONCE(ks_min_age_s));
 	seq_printf(m, "marks: %lu\n", READ_ONCE(ks_marks));
+	seq_printf(m, "sample_interval: %lu\n", ks_sample_interval_s);
+	seq_printf(m, "sample_window: %u\n", ks_sample_window);
 	mutex_unlock(&ks_control_lock);
 	return 0;
 }

@@ -7,6 +7,10 @@
  *                call site and backtrace; and the unload reports kept
  *   since_mark   live allocations made since the last "mark", per module
  *                and call site
+ *   growing      (rows of leaks) call sites whose live bytes keep growing:
+ *                a sampler, off by default, records every site's live
+ *                bytes each interval into a bounded history (sites x
+ *                window), and trend.c's test flags steady growth
  *   kmemscope_mark(), kmemscope_live_since()   the same for other modules'
  *                tests (kmemscope_api.h), exported GPL
  *
@@ -20,7 +24,11 @@
  * owned by the open file, then group and sort them there.  ks_reports_lock
  * (a mutex) protects the report ring and the list of pending reports; the
  * delayed work runs in process context.  ks_mark_ns and ks_min_age_s are
- * plain words read with READ_ONCE().
+ * plain words read with READ_ONCE().  ks_sampler_lock (a mutex) protects
+ * the sampler's history and settings; the sampler is a delayed work,
+ * process context; its history is allocated when it is turned on and
+ * freed when it is turned off.  Lock order: ks_control_lock (control.c),
+ * then ks_sampler_lock; ks_reports_lock is never held with another.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -37,6 +45,7 @@
 
 #include "kmemscope.h"
 #include "kmemscope_api.h"
+#include "trend.h"
 
 #define KS_LEAKS_VERSION	"1.0"
 #define KS_SINCE_VERSION	"1.0"
@@ -44,6 +53,7 @@
 #define KS_REPORT_LEN		320
 #define KS_REPORT_TOP		3
 #define KS_COPY_BATCH		64
+#define KS_GROWING_MAX		64
 
 static unsigned int unload_delay_ms = 2000;
 module_param(unload_delay_ms, uint, 0444);
@@ -51,8 +61,172 @@ MODULE_PARM_DESC(unload_delay_ms,
 		 "wait this long after a module unloads before reporting what it still holds (0..60000)");
 
 unsigned long ks_min_age_s = 10;
+unsigned long ks_sample_interval_s;
+unsigned int ks_sample_window = 16;
 u64 ks_mark_ns;
 unsigned long ks_marks;
+
+/* ---- growth sampler ---------------------------------------------------- */
+
+static DEFINE_MUTEX(ks_sampler_lock);
+static struct delayed_work ks_sampler_work;
+static u32 *ks_hist;			/* rows x window live bytes (clamped) */
+static unsigned long *ks_hist_key;	/* per row: the site's key when seen */
+static u32 *ks_hist_first;		/* per row: sample when the key came */
+static unsigned int ks_hist_rows;	/* = site table slots */
+static unsigned int ks_hist_window;
+static u32 ks_samples;			/* taken since (re)start or reset */
+
+size_t ks_sampler_bytes(void)
+{
+	return (size_t)ks_hist_rows * (ks_hist_window * sizeof(*ks_hist) +
+		sizeof(*ks_hist_key) + sizeof(*ks_hist_first));
+}
+
+u32 ks_sampler_samples(void)
+{
+	return READ_ONCE(ks_samples);
+}
+
+static void ks_sampler_free(void)
+{
+	vfree(ks_hist);
+	vfree(ks_hist_key);
+	vfree(ks_hist_first);
+	ks_hist = NULL;
+	ks_hist_key = NULL;
+	ks_hist_first = NULL;
+	ks_hist_rows = 0;
+	ks_hist_window = 0;
+	ks_samples = 0;
+}
+
+/* One sample of every site.  Context: process, ks_sampler_lock held. */
+static void ks_sample_once(void)
+{
+	unsigned int i, pos = ks_samples % ks_hist_window;
+	struct ks_site_snap s;
+
+	for (i = 0; i < ks_hist_rows; i++) {
+		u32 v = 0;
+
+		if (ks_store_read_site(&ks_store, i, &s) &&
+		    s.class == KS_CLASS_OBJECT) {
+			if (ks_hist_key[i] != s.key) {
+				ks_hist_key[i] = s.key;
+				ks_hist_first[i] = ks_samples;
+			}
+			v = clamp_val(s.live_bytes, 0, U32_MAX);
+		} else {
+			ks_hist_key[i] = 0;
+		}
+		ks_hist[i * ks_hist_window + pos] = v;
+	}
+	ks_samples++;
+}
+
+static void ks_sampler_fn(struct work_struct *w)
+{
+	unsigned long interval;
+
+	mutex_lock(&ks_sampler_lock);
+	interval = ks_sample_interval_s;
+	if (ks_hist && interval)
+		ks_sample_once();
+	mutex_unlock(&ks_sampler_lock);
+	if (interval)
+		schedule_delayed_work(&ks_sampler_work, interval * HZ);
+}
+
+/**
+ * ks_sampler_set - start, stop or reconfigure the growth sampler
+ * @interval: seconds between samples, 0 to stop (and free the history)
+ * @window: samples the trend test looks at
+ *
+ * A new window starts a new history.  Context: process.
+ * Return: 0, or -ENOMEM (the sampler is then off).
+ */
+int ks_sampler_set(unsigned long interval, unsigned int window)
+{
+	unsigned int rows = 1U << ks_store.site_bits;
+	int ret = 0;
+
+	cancel_delayed_work_sync(&ks_sampler_work);
+	mutex_lock(&ks_sampler_lock);
+	if (!interval || window != ks_hist_window)
+		ks_sampler_free();
+	if (interval && !ks_hist) {
+		ks_hist = vzalloc(array3_size(rows, window, sizeof(*ks_hist)));
+		ks_hist_key = vzalloc(array_size(rows, sizeof(*ks_hist_key)));
+		ks_hist_first = vzalloc(array_size(rows, sizeof(*ks_hist_first)));
+		if (!ks_hist || !ks_hist_key || !ks_hist_first) {
+			ks_sampler_free();
+			interval = 0;
+			ret = -ENOMEM;
+		} else {
+			ks_hist_rows = rows;
+			ks_hist_window = window;
+		}
+	}
+	ks_sample_interval_s = interval;
+	ks_sample_window = window;
+	if (interval)
+		ks_sample_once();
+	mutex_unlock(&ks_sampler_lock);
+	if (interval)
+		schedule_delayed_work(&ks_sampler_work, interval * HZ);
+	return ret;
+}
+
+/* Forget the history (the store was reset).  Context: process. */
+void ks_sampler_reset(void)
+{
+	mutex_lock(&ks_sampler_lock);
+	if (ks_hist) {
+		memset(ks_hist, 0, array3_size(ks_hist_rows, ks_hist_window,
+					       sizeof(*ks_hist)));
+		memset(ks_hist_key, 0, ks_hist_rows * sizeof(*ks_hist_key));
+		ks_samples = 0;
+	}
+	mutex_unlock(&ks_sampler_lock);
+}
+
+struct ks_growing {
+	unsigned int row;
+	struct ks_trend t;
+	long live;
+};
+
+/*
+ * The sites whose last window of samples is growing, into out[max].
+ * Context: process.  Return: how many (at most max).
+ */
+static unsigned int ks_find_growing(struct ks_growing *out, unsigned int max)
+{
+	long x[KS_TREND_MAX_WINDOW];
+	unsigned int i, k, n = 0, w;
+
+	mutex_lock(&ks_sampler_lock);
+	w = ks_hist_window;
+	for (i = 0; ks_hist && i < ks_hist_rows && n < max; i++) {
+		struct ks_trend t;
+
+		if (!ks_hist_key[i] || ks_samples < w ||
+		    ks_hist_first[i] > ks_samples - w)
+			continue;
+		for (k = 0; k < w; k++)
+			x[k] = ks_hist[i * w + (ks_samples - w + k) % w];
+		ks_trend_test(x, w, &t);
+		if (!t.growing)
+			continue;
+		out[n].row = i;
+		out[n].t = t;
+		out[n].live = x[w - 1];
+		n++;
+	}
+	mutex_unlock(&ks_sampler_lock);
+	return n;
+}
 
 /* ---- grouping live records --------------------------------------------- */
 
@@ -217,12 +391,14 @@ static unsigned int ks_group(struct ks_item *items, unsigned int n,
 enum ks_row_type {
 	KS_ROW_MODULE,		/* a module's total in the first category */
 	KS_ROW_REPORT,		/* an unload report */
+	KS_ROW_GROWING,		/* a call site whose live bytes keep growing */
 	KS_ROW_GROUP,		/* a call site (and backtrace) */
 };
 
 struct ks_row {
 	u8 type;
-	struct ks_group g;		/* KS_ROW_GROUP and KS_ROW_MODULE */
+	struct ks_group g;		/* KS_ROW_GROUP, _MODULE, _GROWING */
+	struct ks_trend t;		/* KS_ROW_GROWING */
 	char text[KS_REPORT_LEN];	/* module name or report */
 };
 
@@ -265,8 +441,9 @@ static int ks_pick_since(const struct ks_record_snap *r, u64 now, void *arg)
  */
 static struct ks_rows *ks_rows_build(bool since)
 {
-	unsigned int n, g, i, j, nmod = 0, nrep = 0, total;
+	unsigned int n, g, i, j, nmod = 0, nrep = 0, total, ngrow = 0;
 	u64 mark = READ_ONCE(ks_mark_ns);
+	struct ks_growing *grow = NULL;
 	struct ks_group *groups;
 	struct ks_item *items;
 	unsigned long dropped;
@@ -279,8 +456,10 @@ static struct ks_rows *ks_rows_build(bool since)
 		return NULL;
 	groups = kvmalloc_array(n + 1, sizeof(*groups), GFP_KERNEL);
 	l = kmalloc(sizeof(*l), GFP_KERNEL);
-	if (!groups || !l)
+	grow = kmalloc_array(KS_GROWING_MAX, sizeof(*grow), GFP_KERNEL);
+	if (!groups || !l || !grow)
 		goto err;
+	ngrow = since ? 0 : ks_find_growing(grow, KS_GROWING_MAX);
 	g = ks_group(items, n, !since, groups);
 	kvfree(items);
 	items = NULL;
@@ -289,7 +468,7 @@ static struct ks_rows *ks_rows_build(bool since)
 	if (!since)
 		nrep = min_t(unsigned int, ks_nr_reports, KS_REPORTS);
 	/* At most one module row per group. */
-	total = g + nrep + g;
+	total = g + nrep + g + ngrow;
 	rows = kvzalloc(struct_size(rows, rows, total), GFP_KERNEL);
 	if (!rows) {
 		mutex_unlock(&ks_reports_lock);
@@ -326,6 +505,23 @@ static struct ks_rows *ks_rows_build(bool since)
 		m->g.count += groups[i].count;
 		m->g.bytes += groups[i].bytes;
 	}
+	for (i = 0; i < ngrow; i++) {
+		struct ks_row *r = &rows->rows[rows->n++];
+		struct ks_site_snap ss;
+
+		if (!ks_store_read_site(&ks_store, grow[i].row, &ss)) {
+			rows->n--;
+			continue;
+		}
+		r->type = KS_ROW_GROWING;
+		r->t = grow[i].t;
+		r->g.bytes = grow[i].live;
+		r->g.count = ss.live_count;
+		r->g.kind = ss.kind;
+		r->g.retired = ss.retired;
+		r->g.call_site = ss.key;
+		r->g.site_name = ss.name;
+	}
 	for (i = 0; i < g; i++) {
 		struct ks_row *r = &rows->rows[rows->n++];
 
@@ -333,6 +529,7 @@ static struct ks_rows *ks_rows_build(bool since)
 		r->g = groups[i];
 	}
 	kvfree(groups);
+	kfree(grow);
 	kfree(l);
 	rows->since = since;
 	rows->dropped = dropped;
@@ -345,6 +542,7 @@ err:
 	kvfree(items);
 	kvfree(groups);
 	kfree(l);
+	kfree(grow);
 	return NULL;
 }
 
@@ -367,8 +565,16 @@ static int ks_rows_show(struct seq_file *m, void *v)
 			seq_printf(m, "kmemscope leaks - version: %s\n",
 				   KS_LEAKS_VERSION);
 			seq_printf(m, "min_age_s: %lu\n", READ_ONCE(ks_min_age_s));
+			if (READ_ONCE(ks_sample_interval_s))
+				seq_printf(m, "sampler: every %lu s, window %u, %u samples\n",
+					   READ_ONCE(ks_sample_interval_s),
+					   READ_ONCE(ks_sample_window),
+					   ks_sampler_samples());
+			else
+				seq_puts(m, "sampler: off\n");
 			seq_puts(m, "# report: an unload report, as logged\n");
 			seq_puts(m, "# unloaded_module: name count bytes\n");
+			seq_puts(m, "# growing: growth_bytes tau_pct rises window live_bytes live_count allocator module state call_site\n");
 		}
 		seq_printf(m, "not_listed_records_made_while_reading: %lu\n",
 			   rows->dropped);
@@ -379,6 +585,16 @@ static int ks_rows_show(struct seq_file *m, void *v)
 	switch (r->type) {
 	case KS_ROW_REPORT:
 		seq_printf(m, "report: %s\n", r->text);
+		break;
+	case KS_ROW_GROWING:
+		ks_label(&rows->label, r->g.call_site, r->g.site_name,
+			 r->g.retired);
+		seq_printf(m, "growing: %ld %d %u %u %ld %ld %s %s %s %s\n",
+			   r->t.growth, r->t.tau_pct, r->t.rises,
+			   READ_ONCE(ks_sample_window), r->g.bytes, r->g.count,
+			   r->g.kind < KS_NR_KINDS ? ks_kind_names[r->g.kind] : "?",
+			   rows->label.module, rows->label.state,
+			   rows->label.name);
 		break;
 	case KS_ROW_MODULE:
 		seq_printf(m, "%s: %s %ld %ld\n",
@@ -626,6 +842,7 @@ void ks_leaks_exit(void)
 
 	for (i = 0; i < KS_PENDING; i++)
 		flush_delayed_work(&ks_pending[i].work);
+	ks_sampler_set(0, ks_sample_window);
 }
 
 int ks_leaks_create(struct dentry *dir)
@@ -639,6 +856,7 @@ int ks_leaks_create(struct dentry *dir)
 	}
 	for (i = 0; i < KS_PENDING; i++)
 		INIT_DELAYED_WORK(&ks_pending[i].work, ks_report_work);
+	INIT_DELAYED_WORK(&ks_sampler_work, ks_sampler_fn);
 	ks_mark_ns = local_clock();
 	debugfs_create_file("leaks", 0400, dir, NULL, &ks_leaks_fops);
 	debugfs_create_file("since_mark", 0400, dir, NULL, &ks_since_fops);

@@ -11,6 +11,8 @@
  *   filter off
  *   mark                      start a new generation (since_mark)
  *   min_age N                 seconds, 0 <= N <= 2^31 - 1 (leaks)
+ *   sample interval N         seconds between growth samples, 0 (off) to 3600
+ *   sample window N           samples the growth test looks at, 4 to 64
  * Anything else, a NUL or other control byte, more than KS_CMD_MAX bytes,
  * extra words or a number with a sign, spaces or trailing garbage is
  * -EINVAL.
@@ -22,6 +24,7 @@
 #include <linux/string.h>
 
 #include "parse.h"
+#include "trend.h"
 
 #define KS_MAX_WORDS	4
 
@@ -118,6 +121,16 @@ int ks_parse_cmd(const char *buf, size_t len, struct ks_cmd *cmd,
 		else if (n == 3 && !strcmp(w[1], "depth") &&
 			 !ks_number(w[2], 1, max_depth, &c.value))
 			c.op = KS_CMD_STACKS_DEPTH;
+		else
+			return -EINVAL;
+	} else if (!strcmp(w[0], "sample")) {
+		if (n == 3 && !strcmp(w[1], "interval") &&
+		    !ks_number(w[2], 0, KS_SAMPLE_MAX_INTERVAL, &c.value))
+			c.op = KS_CMD_SAMPLE_INTERVAL;
+		else if (n == 3 && !strcmp(w[1], "window") &&
+			 !ks_number(w[2], KS_TREND_MIN_WINDOW,
+				    KS_TREND_MAX_WINDOW, &c.value))
+			c.op = KS_CMD_SAMPLE_WINDOW;
 		else
 			return -EINVAL;
 	} else if (!strcmp(w[0], "filter")) {

@@ -8,6 +8,9 @@
 #include <linux/types.h>
 #include <linux/module.h>
 
+/* Longest interval between growth samples, in seconds. */
+#define KS_SAMPLE_MAX_INTERVAL	3600
+
 /* Longest command accepted, including the newline. */
 #define KS_CMD_MAX	128
 
@@ -23,11 +26,13 @@ enum ks_cmd_op {
 	KS_CMD_FILTER_OFF,
 	KS_CMD_MARK,
 	KS_CMD_MIN_AGE,
+	KS_CMD_SAMPLE_INTERVAL,
+	KS_CMD_SAMPLE_WINDOW,
 };
 
 struct ks_cmd {
 	enum ks_cmd_op op;
-	unsigned long value;		/* depth, min_size, min_age */
+	unsigned long value;		/* depth, min_size, min_age, sample */
 	char module[MODULE_NAME_LEN];	/* filter module */
 };
 

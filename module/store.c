@@ -110,6 +110,33 @@ static void ks_free_names(struct ks_store *st)
 		kfree(st->sites[i].name);
 		st->sites[i].name = NULL;
 	}
+	for (i = 0; i < st->nr_old_names; i++)
+		kfree(st->old_names[i]);
+	kfree(st->old_names);
+	st->old_names = NULL;
+	st->nr_old_names = 0;
+}
+
+/*
+ * On reset, keep the names of retired sites: a view opened before the
+ * reset may still print them.  They are freed with the store.
+ */
+static void ks_keep_names(struct ks_store *st)
+{
+	unsigned int i, n = 0;
+	const char **v;
+
+	for (i = 0; i < (1U << st->site_bits); i++)
+		if (st->sites[i].name)
+			n++;
+	if (!n)
+		return;
+	v = krealloc_array(st->old_names, st->nr_old_names + n, sizeof(*v),
+			   GFP_KERNEL | __GFP_NOFAIL);
+	for (i = 0; i < (1U << st->site_bits); i++)
+		if (st->sites[i].name)
+			v[st->nr_old_names++] = st->sites[i].name;
+	st->old_names = v;
 }
 
 /**
@@ -122,7 +149,7 @@ void ks_store_reset(struct ks_store *st)
 {
 	unsigned int i, k;
 
-	ks_free_names(st);
+	ks_keep_names(st);
 	memset(st->sites, 0, sizeof(*st->sites) << st->site_bits);
 	memset(st->buckets, 0, sizeof(*st->buckets) << st->bucket_bits);
 	memset(st->records, 0, sizeof(*st->records) * st->nr_records);
@@ -413,6 +440,20 @@ static bool ks_site_copy(struct ks_site_snap *d, struct ks_site *s)
 	d->live_count = max(d->allocs - d->frees, 0L);
 	d->peak_bytes = atomic_long_read(&s->peak_bytes);
 	return true;
+}
+
+/**
+ * ks_store_read_site - copy one site slot out
+ * @st: the store
+ * @i: slot index, below 1 << st->site_bits
+ * @out: the copy
+ *
+ * Context: any; lock-free.  Return: false for an empty slot.
+ */
+bool ks_store_read_site(struct ks_store *st, unsigned int i,
+			struct ks_site_snap *out)
+{
+	return ks_site_copy(out, &st->sites[i]);
 }
 
 /**

@@ -121,6 +121,8 @@ struct ks_store {
 	/* call sites: open addressing, never removed until reset */
 	struct ks_site *sites;
 	ks_classify_fn classify;		/* may be NULL: all objects */
+	const char **old_names;			/* of sites before a reset */
+	unsigned int nr_old_names;
 	unsigned int site_bits;		/* slots = 1 << site_bits */
 	unsigned int max_sites;
 	atomic_t sites_used;
@@ -213,6 +215,8 @@ bool ks_store_lookup(struct ks_store *st, unsigned long ptr,
 unsigned int ks_store_snapshot_sites(struct ks_store *st,
 				     struct ks_site_snap *out,
 				     unsigned int max);
+bool ks_store_read_site(struct ks_store *st, unsigned int i,
+			struct ks_site_snap *out);
 void ks_store_totals(struct ks_store *st,
 		     struct ks_kind_totals totals[KS_NR_KINDS]);
 

@@ -208,6 +208,13 @@ static int ks_summary_show(struct seq_file *m, void *v)
 	seq_printf(m, "stacks_table: %u used, %u capacity, %zu bytes each\n",
 		   READ_ONCE(ks_stacks.used), ks_stacks.max,
 		   ks_stacks_bytes_each());
+	if (READ_ONCE(ks_sample_interval_s))
+		seq_printf(m, "sampler: every %lu s, window %u, %u samples, %zu bytes of history\n",
+			   READ_ONCE(ks_sample_interval_s),
+			   READ_ONCE(ks_sample_window), ks_sampler_samples(),
+			   ks_sampler_bytes());
+	else
+		seq_puts(m, "sampler: off\n");
 	seq_printf(m, "store_bytes: %zu\n",
 		   (size_t)st->nr_records * sizeof(struct ks_record) +
 		   (sizeof(struct ks_record *) << st->bucket_bits) +

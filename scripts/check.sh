@@ -4,7 +4,8 @@
 # check.sh [TARGET...] - every build, lint and test kmemscope has:
 #   1. dependencies (deps.sh) and the KUnit kernel (kunit-kernel.sh)
 #   2. W=1 builds, warning-free, for every stock target and kunit
-#   3. checkpatch.pl --strict on the C sources
+#   3. checkpatch.pl --strict on the C sources; the user-space tool's own
+#      checks (test-snap.sh)
 #   4. the integration tests in QEMU on every stock target
 #   5. the KUnit suites (and the integration tests) on the KUnit kernel
 # Default: all targets.  Ends with "N passed, N failed"; exits 1 if any
@@ -70,6 +71,7 @@ for t in "${targets[@]}"; do
 	run_step "build $t" single "build $t (W=1, no warnings)" "$HERE/build.sh" "$t"
 done
 run_step checkpatch "$HERE/checkpatch.sh"
+run_step "kmemscope-snap (host)" "$HERE/test-snap.sh"
 for t in "${targets[@]}"; do
 	s=$(date +%s)
 	run_step "test $t" "$HERE/test.sh" "$t"

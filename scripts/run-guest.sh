@@ -74,6 +74,7 @@ ln -s busybox "$IR/bin/sh"
 cp "$ROOT/tests/guest/init" "$IR/init"
 chmod +x "$IR/init"
 cp "$ROOT"/tests/guest/*.sh "$IR/tests/"
+install -m 0755 "$ROOT/scripts/kmemscope-snap" "$IR/bin/kmemscope-snap"
 cp "$OUT"/ko/*.ko "$IR/ko/" 2>/dev/null || true
 
 # Kernel modules the harness needs (the results channel), with their

@@ -17,7 +17,7 @@ expect_eq "version lines" \
 	"$(for f in summary callers modules allocations control; do head -n1 $KS/$f | sed 's/ - version:.*//'; done | tr '\n' ',')" \
 	"kmemscope summary,kmemscope callers,kmemscope modules,kmemscope allocations,kmemscope control,"
 expect_eq "defaults" "$(settings)" \
-	"tracking: enabled stacks: off stack_depth: 16 filter_module: off filter_min_size: 0 min_age: 10 marks: 0 "
+	"tracking: enabled stacks: off stack_depth: 16 filter_module: off filter_min_size: 0 min_age: 10 marks: 0 sample_interval: 0 sample_window: 16 "
 
 # Bad input: each write fails and the settings stay as they were.
 before=$(settings)

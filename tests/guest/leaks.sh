@@ -68,6 +68,35 @@ rmmod ks_fixture
 echo "stacks off" >$KS/control
 echo "min_age 10" >$KS/control
 
+# Growth: a site that leaks a little every second is flagged within a
+# bounded time; a steady working set (freed and allocated again) is not.
+echo "sample window 8" >$KS/control && echo "sample interval 1" >$KS/control
+expect_eq "sampler on" "$(sed -n 's/^sample_interval: //p' $KS/control) $(sed -n 's/^sample_window: //p' $KS/control)" "1 8"
+insmod /ko/ks_fixture.ko
+F=/sys/kernel/debug/ks_fixture
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	echo grown >$F/release
+	echo 4 >$F/grow
+	sleep 1
+done
+expect_eq "steady working set: not growing" "$(grep -c '^growing: .* ks_fixture_grow+' $L)" 0
+echo grown >$F/release
+flagged=0
+for i in $(seq 1 20); do
+	echo 1 >$F/grow
+	sleep 1
+	if grep -q '^growing: .* ks_fixture_grow+' $L; then
+		flagged=$i
+		break
+	fi
+done
+[ "$flagged" -gt 0 ] && ok "slow leak (300 bytes a second) flagged after $flagged s" ||
+	not_ok "slow leak flagged within 20 s"
+grep '^growing: .* ks_fixture_grow+' $L | sed 's/^/# /'
+echo "sample interval 0" >$KS/control
+expect_eq "sampler off" "$(summary_field sampler)" off
+rmmod ks_fixture
+
 # The kernel's kmemleak-test sample leaks on purpose: after its rmmod,
 # everything it allocated is reported under its name, and nothing else.
 if [ -e /ko/kmemleak-test.ko ]; then
