@@ -2,13 +2,15 @@
 /*
  * parse_kunit.c - KUnit suites for the control file's parser
  * (module/parse.c), the stack table (module/stacks.c) and the pure parts
- * of attribution (module/attrib.c), and the growth test (module/trend.c).
+ * of attribution (module/attrib.c), the growth test (module/trend.c) and
+ * the grouping behind the leaks views (module/group.c).
  */
 /* attrib.c first: it sets pr_fmt, which must precede any printk.h. */
 #include "../module/attrib.c"
 #include "../module/parse.c"
 #include "../module/stacks.c"
 #include "../module/trend.c"
+#include "../module/group.c"
 
 #include <kunit/test.h>
 
@@ -406,5 +408,73 @@ static struct kunit_suite ks_trend_suite = {
 	.test_cases = ks_trend_cases,
 };
 
+/* ---- grouping ---- */
+
+#define ITEM(c, si, st, t, b) \
+	{ .cat = (c), .site = (si), .stack = (st), .ts = (t), .bytes = (b) }
+
+static void group_by_site_and_stack(struct kunit *test)
+{
+	struct ks_item items[] = {
+		ITEM(KS_CAT_OLD, 7, 1, 500, 64),
+		ITEM(KS_CAT_UNLOADED, 3, 0, 900, 16),
+		ITEM(KS_CAT_OLD, 7, 2, 100, 64),
+		ITEM(KS_CAT_OLD, 7, 1, 300, 64),
+		ITEM(KS_CAT_OLD, 9, 0, 50, 4096),
+		ITEM(KS_CAT_UNLOADED, 3, 0, 200, 16),
+	};
+	struct ks_group out[ARRAY_SIZE(items)];
+	unsigned int n;
+
+	n = ks_group(items, ARRAY_SIZE(items), true, out);
+	KUNIT_ASSERT_EQ(test, n, 4U);
+	/* Unloaded first, whatever the sizes. */
+	KUNIT_EXPECT_EQ(test, out[0].cat, (u8)KS_CAT_UNLOADED);
+	KUNIT_EXPECT_EQ(test, out[0].count, 2L);
+	KUNIT_EXPECT_EQ(test, out[0].bytes, 32L);
+	KUNIT_EXPECT_EQ(test, out[0].oldest, 200ULL);
+	/* Then old, largest first: site 9, then site 7 stack 1, stack 2. */
+	KUNIT_EXPECT_EQ(test, out[1].site, 9U);
+	KUNIT_EXPECT_EQ(test, out[1].bytes, 4096L);
+	KUNIT_EXPECT_EQ(test, out[2].site, 7U);
+	KUNIT_EXPECT_EQ(test, out[2].stack, 1U);
+	KUNIT_EXPECT_EQ(test, out[2].count, 2L);
+	KUNIT_EXPECT_EQ(test, out[2].bytes, 128L);
+	KUNIT_EXPECT_EQ(test, out[2].oldest, 300ULL);
+	KUNIT_EXPECT_EQ(test, out[3].stack, 2U);
+	KUNIT_EXPECT_EQ(test, out[3].bytes, 64L);
+}
+
+static void group_by_site_only(struct kunit *test)
+{
+	struct ks_item items[] = {
+		ITEM(KS_CAT_SINCE, 7, 1, 500, 64),
+		ITEM(KS_CAT_SINCE, 7, 2, 100, 64),
+		ITEM(KS_CAT_SINCE, 8, 3, 100, 8),
+	};
+	struct ks_group out[ARRAY_SIZE(items)];
+
+	KUNIT_ASSERT_EQ(test, ks_group(items, ARRAY_SIZE(items), false, out), 2U);
+	KUNIT_EXPECT_EQ(test, out[0].site, 7U);
+	KUNIT_EXPECT_EQ(test, out[0].count, 2L);
+	KUNIT_EXPECT_EQ(test, out[0].bytes, 128L);
+	KUNIT_EXPECT_EQ(test, out[0].oldest, 100ULL);
+	KUNIT_EXPECT_EQ(test, out[0].stack, 0U);
+	KUNIT_EXPECT_EQ(test, out[1].bytes, 8L);
+	/* Nothing to group. */
+	KUNIT_EXPECT_EQ(test, ks_group(items, 0, true, out), 0U);
+}
+
+static struct kunit_case ks_group_cases[] = {
+	KUNIT_CASE(group_by_site_and_stack),
+	KUNIT_CASE(group_by_site_only),
+	{}
+};
+
+static struct kunit_suite ks_group_suite = {
+	.name = "kmemscope_grouping",
+	.test_cases = ks_group_cases,
+};
+
 kunit_test_suites(&ks_parse_suite, &ks_stacks_suite, &ks_attrib_suite,
-		  &ks_trend_suite);
+		  &ks_trend_suite, &ks_group_suite);

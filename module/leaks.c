@@ -46,6 +46,7 @@
 #include "kmemscope.h"
 #include "kmemscope_api.h"
 #include "trend.h"
+#include "group.h"
 
 #define KS_LEAKS_VERSION	"1.0"
 #define KS_SINCE_VERSION	"1.0"
@@ -230,28 +231,10 @@ static unsigned int ks_find_growing(struct ks_growing *out, unsigned int max)
 
 /* ---- grouping live records --------------------------------------------- */
 
-enum ks_leak_cat {
-	KS_CAT_UNLOADED,	/* held by a module that is gone */
-	KS_CAT_OLD,		/* older than min_age */
-	KS_CAT_SINCE,		/* made since the mark */
-};
-
 static const char * const ks_cat_names[] = {
 	[KS_CAT_UNLOADED]	= "unloaded",
 	[KS_CAT_OLD]		= "old",
 	[KS_CAT_SINCE]		= "since_mark",
-};
-
-struct ks_item {
-	u32 site;
-	u32 stack;
-	u64 ts;
-	u32 bytes;
-	u8 cat;
-	u8 kind;
-	u8 retired;
-	unsigned long call_site;
-	const char *site_name;
 };
 
 /* Decides the category of a record, or returns -1 to leave it out. */
@@ -309,81 +292,6 @@ static struct ks_item *ks_collect(ks_pick_fn pick, void *arg,
 	}
 	kfree(batch);
 	return items;
-}
-
-struct ks_group {
-	u8 cat;
-	u8 kind;
-	u8 retired;
-	u32 site;
-	u32 stack;
-	unsigned long call_site;
-	const char *site_name;
-	long count;
-	long bytes;
-	u64 oldest;
-};
-
-static int ks_item_cmp(const void *a, const void *b)
-{
-	const struct ks_item *x = a, *y = b;
-
-	if (x->cat != y->cat)
-		return x->cat < y->cat ? -1 : 1;
-	if (x->site != y->site)
-		return x->site < y->site ? -1 : 1;
-	if (x->stack != y->stack)
-		return x->stack < y->stack ? -1 : 1;
-	return 0;
-}
-
-static int ks_group_cmp(const void *a, const void *b)
-{
-	const struct ks_group *x = a, *y = b;
-
-	if (x->cat != y->cat)
-		return x->cat < y->cat ? -1 : 1;
-	if (x->bytes != y->bytes)
-		return x->bytes < y->bytes ? 1 : -1;
-	return x->oldest < y->oldest ? -1 : x->oldest > y->oldest;
-}
-
-/*
- * Group items by (category, site, backtrace if by_stack) into out[],
- * sorted by category then bytes.  Return: the number of groups.
- */
-static unsigned int ks_group(struct ks_item *items, unsigned int n,
-			     bool by_stack, struct ks_group *out)
-{
-	unsigned int i, g = 0;
-
-	if (!by_stack)
-		for (i = 0; i < n; i++)
-			items[i].stack = 0;
-	sort(items, n, sizeof(*items), ks_item_cmp, NULL);
-	for (i = 0; i < n; i++) {
-		struct ks_item *it = &items[i];
-		struct ks_group *gr = g ? &out[g - 1] : NULL;
-
-		if (!gr || gr->cat != it->cat || gr->site != it->site ||
-		    gr->stack != it->stack) {
-			gr = &out[g++];
-			memset(gr, 0, sizeof(*gr));
-			gr->cat = it->cat;
-			gr->kind = it->kind;
-			gr->retired = it->retired;
-			gr->site = it->site;
-			gr->stack = it->stack;
-			gr->call_site = it->call_site;
-			gr->site_name = it->site_name;
-			gr->oldest = it->ts;
-		}
-		gr->count++;
-		gr->bytes += it->bytes;
-		gr->oldest = min(gr->oldest, it->ts);
-	}
-	sort(out, g, sizeof(*out), ks_group_cmp, NULL);
-	return g;
 }
 
 /* ---- the views: rows of modules, reports and groups ------------------- */

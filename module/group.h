@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * group.h - grouping copied-out records for the leaks and since_mark
+ * views.  See group.c.
+ */
+#ifndef _KMEMSCOPE_GROUP_H
+#define _KMEMSCOPE_GROUP_H
+
+#include <linux/types.h>
+
+enum ks_leak_cat {
+	KS_CAT_UNLOADED,	/* held by a module that is gone */
+	KS_CAT_OLD,		/* older than min_age */
+	KS_CAT_SINCE,		/* made since the mark */
+};
+
+struct ks_item {
+	u32 site;
+	u32 stack;
+	u64 ts;
+	u32 bytes;
+	u8 cat;
+	u8 kind;
+	u8 retired;
+	unsigned long call_site;
+	const char *site_name;
+};
+
+struct ks_group {
+	u8 cat;
+	u8 kind;
+	u8 retired;
+	u32 site;
+	u32 stack;
+	unsigned long call_site;
+	const char *site_name;
+	long count;
+	long bytes;
+	u64 oldest;
+};
+
+unsigned int ks_group(struct ks_item *items, unsigned int n, bool by_stack,
+		      struct ks_group *out);
+int ks_item_cmp(const void *a, const void *b);
+
+#endif /* _KMEMSCOPE_GROUP_H */
