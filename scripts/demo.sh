@@ -17,7 +17,7 @@ SMP=2
 start=$(date +%s)
 "$HERE/deps.sh" "$T"
 "$HERE/build.sh" "$T" >/dev/null
-mkdir -p "$ROOT/out/$T"
+mkdir -p "$ROOT/out/$T" "$ROOT/out/logs"
 "$HERE/dtb.sh" demo-board "$MEM" "$SMP" "$ROOT/out/$T/demo-board.dtb"
 log "booting the arm64 board (QEMU, software emulation)"
 rc=0
