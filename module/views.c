@@ -105,9 +105,9 @@ void ks_label(struct ks_site_label *l, unsigned long key,
 
 /* ---- /proc/meminfo ---------------------------------------------------- */
 
+/* The /proc/meminfo fields the summary cross-checks, in kB (-1: absent). */
 struct ks_meminfo {
-	long slab, sunreclaim, vmalloc_used, percpu, kernel_stack, page_tables;
-	long mem_total, mem_free;
+	long slab, vmalloc_used, percpu;
 	bool ok;
 };
 
@@ -142,16 +142,9 @@ static void ks_read_meminfo(struct ks_meminfo *mi)
 	filp_close(f, NULL);
 	if (n > 0) {
 		buf[n] = '\0';
-		mi->mem_total = ks_meminfo_field(buf, "\nMemTotal:") < 0 ?
-				ks_meminfo_field(buf, "MemTotal:") :
-				ks_meminfo_field(buf, "\nMemTotal:");
-		mi->mem_free = ks_meminfo_field(buf, "\nMemFree:");
 		mi->slab = ks_meminfo_field(buf, "\nSlab:");
-		mi->sunreclaim = ks_meminfo_field(buf, "\nSUnreclaim:");
 		mi->vmalloc_used = ks_meminfo_field(buf, "\nVmallocUsed:");
 		mi->percpu = ks_meminfo_field(buf, "\nPercpu:");
-		mi->kernel_stack = ks_meminfo_field(buf, "\nKernelStack:");
-		mi->page_tables = ks_meminfo_field(buf, "\nPageTables:");
 		mi->ok = true;
 	}
 	kfree(buf);
