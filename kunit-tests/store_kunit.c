@@ -411,7 +411,8 @@ static void store_classify(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, al(st, 0x300, SITE_A, 8, 8, KS_KMALLOC), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), 3);
 	/* Reclassifying switches existing sites. */
-	ks_store_reclassify(st, NULL);
+	st->classify = NULL;
+	ks_store_reclassify(st);
 	KUNIT_EXPECT_EQ(test, al(st, 0x400, SITE_C, 4096, 4096, KS_PAGE), 0);
 	ks_store_destroy(st);
 }

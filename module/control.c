@@ -14,7 +14,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
-#include <linux/irqflags.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/clock.h>
@@ -28,24 +27,6 @@
 #define KS_CONTROL_VERSION	"1.1"
 
 static DEFINE_MUTEX(ks_control_lock);
-
-/* Classify with interrupts off: the classifier uses a per-CPU buffer. */
-static u8 ks_classify_irqoff(unsigned long key, u8 kind)
-{
-	unsigned long flags;
-	u8 class;
-
-	local_irq_save(flags);
-	class = ks_attrib_classify(key, kind);
-	local_irq_restore(flags);
-	return class;
-}
-
-static void ks_reclassify(void)
-{
-	ks_store_reclassify(&ks_store, ks_classify_irqoff);
-	WRITE_ONCE(ks_store.classify, ks_attrib_classify);
-}
 
 /* Pause the probes, clear the store and the stack table.  Context: process. */
 void ks_reset(void)
@@ -86,14 +67,14 @@ static int ks_apply(const struct ks_cmd *c)
 		break;
 	case KS_CMD_FILTER_MODULE:
 		ks_attrib_set_module_filter(c->module);
-		ks_reclassify();
+		ks_store_reclassify(&ks_store);
 		break;
 	case KS_CMD_FILTER_MIN_SIZE:
 		WRITE_ONCE(ks_min_size, c->value);
 		break;
 	case KS_CMD_FILTER_OFF:
 		ks_attrib_set_module_filter("");
-		ks_reclassify();
+		ks_store_reclassify(&ks_store);
 		WRITE_ONCE(ks_min_size, 0);
 		break;
 	case KS_CMD_MARK:

@@ -561,25 +561,33 @@ void ks_store_mark_unloaded(struct ks_store *st, const char *tag)
 
 /**
  * ks_store_reclassify - decide every site's class again
- * @st: the store
- * @fn: the classifier (also used for new sites from now on)
+ * @st: the store; st->classify is the rule (NULL: every site an object)
  *
+ * Called after the rule changed (a filter).  The classifier runs with
+ * interrupts off, as it does when a probe creates a site.
  * Context: process.  Sites switch class one by one; an allocation racing
  * with the switch is classed by either the old or the new rule.
  */
-void ks_store_reclassify(struct ks_store *st, ks_classify_fn fn)
+void ks_store_reclassify(struct ks_store *st)
 {
+	ks_classify_fn fn = READ_ONCE(st->classify);
+	unsigned long flags;
 	unsigned int i;
 
-	WRITE_ONCE(st->classify, fn);
 	for (i = 0; i < (1U << st->site_bits); i++) {
 		struct ks_site *s = &st->sites[i];
 		/* Acquire: a claimed site's key and class are set before it. */
 		u8 kind = smp_load_acquire(&s->kind);
+		u8 class = KS_CLASS_OBJECT;
 
 		if (!READ_ONCE(s->key) || !kind || s->retired)
 			continue;
-		WRITE_ONCE(s->class, fn ? fn(s->key, kind - 1) : KS_CLASS_OBJECT);
+		if (fn) {
+			local_irq_save(flags);
+			class = fn(s->key, kind - 1);
+			local_irq_restore(flags);
+		}
+		WRITE_ONCE(s->class, class);
 	}
 }
 

@@ -102,7 +102,8 @@ struct ks_alloc {
 
 /*
  * Called once when a site is created, in the allocating context (any but
- * NMI; must not sleep or allocate): returns its enum ks_class.
+ * NMI, interrupts off; must not sleep or allocate), and for every site by
+ * ks_store_reclassify(): returns its enum ks_class.
  */
 typedef u8 (*ks_classify_fn)(unsigned long key, u8 kind);
 
@@ -207,7 +208,7 @@ bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind);
 unsigned int ks_store_copy_records(struct ks_store *st,
 				   struct ks_record_cursor *cur,
 				   struct ks_record_snap *out, unsigned int max);
-void ks_store_reclassify(struct ks_store *st, ks_classify_fn fn);
+void ks_store_reclassify(struct ks_store *st);
 void ks_store_mark_unloaded(struct ks_store *st, const char *tag);
 bool ks_store_lookup(struct ks_store *st, unsigned long ptr,
 		     struct ks_record_info *info);
