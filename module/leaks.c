@@ -644,23 +644,15 @@ static bool ks_unload_report(const char *name, char *buf, size_t len)
 	unsigned int max = ks_store.max_sites, n, i, j;
 	struct ks_site_snap *s;
 	long bytes = 0, count = 0;
-	char tag[MODULE_NAME_LEN + 2];
-	size_t tl, used;
+	size_t used;
 
-	snprintf(tag, sizeof(tag), "[%s]", name);
-	tl = strlen(tag);
 	s = kvmalloc_array(max, sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return false;
 	n = ks_store_snapshot_sites(&ks_store, s, max);
 	for (i = 0; i < n; i++) {
-		size_t nl;
-
-		if (s[i].retired != KS_RETIRED_UNLOAD || !s[i].name ||
-		    s[i].live_count <= 0)
-			continue;
-		nl = strlen(s[i].name);
-		if (nl < tl || strcmp(s[i].name + nl - tl, tag))
+		if (s[i].retired != KS_RETIRED_UNLOAD || s[i].live_count <= 0 ||
+		    !ks_site_name_in(s[i].name, name))
 			continue;
 		bytes += s[i].live_bytes;
 		count += s[i].live_count;

@@ -112,10 +112,7 @@ static int ks_module_notify(struct notifier_block *nb, unsigned long action,
 	ks_store_retire_sites(&ks_store, ks_site_in_module, ks_site_name, &g,
 			      g.init_only ? KS_RETIRED_INIT : KS_RETIRED_UNLOAD);
 	if (!g.init_only) {
-		char tag[MODULE_NAME_LEN + 2];
-
-		snprintf(tag, sizeof(tag), "[%s]", g.mod->name);
-		ks_store_mark_unloaded(&ks_store, tag);
+		ks_store_mark_unloaded(&ks_store, g.mod->name);
 		ks_leaks_module_going(g.mod->name);
 	}
 	return NOTIFY_DONE;

@@ -534,27 +534,42 @@ unsigned int ks_store_retire_sites(struct ks_store *st,
 }
 
 /**
+ * ks_site_name_in - does a retired site's name say it is module's code?
+ * @name: "symbol+0xoff [module]", as kept for a retired site (may be NULL)
+ * @module: a module name
+ *
+ * Context: any.
+ */
+bool ks_site_name_in(const char *name, const char *module)
+{
+	size_t nl, ml = strlen(module);
+
+	if (!name)
+		return false;
+	nl = strlen(name);
+	return nl >= ml + 2 && name[nl - 1] == ']' &&
+	       name[nl - ml - 2] == '[' &&
+	       !strncmp(name + nl - ml - 1, module, ml);
+}
+
+/**
  * ks_store_mark_unloaded - mark retired __init sites of a module unloaded
  * @st: the store
- * @tag: "[module]", as the end of the sites' names
+ * @module: the module's name
  *
  * A module's __init sites were retired (and named) when its init memory
  * was freed; when the module itself goes, they go with it.
  * Context: process, serialised like ks_store_retire_sites().
  */
-void ks_store_mark_unloaded(struct ks_store *st, const char *tag)
+void ks_store_mark_unloaded(struct ks_store *st, const char *module)
 {
-	size_t tl = strlen(tag);
 	unsigned int i;
 
 	for (i = 0; i < (1U << st->site_bits); i++) {
 		struct ks_site *s = &st->sites[i];
-		size_t nl;
 
-		if (s->retired != KS_RETIRED_INIT || !s->name)
-			continue;
-		nl = strlen(s->name);
-		if (nl >= tl && !strcmp(s->name + nl - tl, tag))
+		if (s->retired == KS_RETIRED_INIT &&
+		    ks_site_name_in(s->name, module))
 			WRITE_ONCE(s->retired, KS_RETIRED_UNLOAD);
 	}
 }
