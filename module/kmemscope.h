@@ -104,7 +104,32 @@ struct ks_table {
 	void *rows;
 };
 
+/* A /proc/meminfo reading, in kB (-1: no such line). */
+struct ks_meminfo {
+	long slab, vmalloc_used, percpu, hugetlb;
+	bool ok;
+};
+
+struct ks_module_row {
+	char name[MODULE_NAME_LEN];
+	const char *state;
+	long live_bytes[KS_NR_KINDS];
+	long live_count;
+	long allocs;
+	long frees;
+	long total;
+};
+
+/* t first: ks_table_release() kvfree()s the table's address. */
+struct ks_modules {
+	struct ks_table t;
+	unsigned int n;
+	struct ks_module_row rows[];
+};
+
 int ks_views_create(void);
+void ks_read_meminfo(struct ks_meminfo *mi);
+struct ks_modules *ks_modules_build(void);
 void ks_views_remove(void);
 int ks_format_site(char *buf, size_t len, unsigned long key);
 void ks_label(struct ks_site_label *l, unsigned long key,
@@ -115,6 +140,9 @@ void ks_seq_stop(struct seq_file *m, void *v);
 int ks_table_open(struct file *file, const struct seq_operations *ops,
 		  struct ks_table *t);
 int ks_table_release(struct inode *inode, struct file *file);
+
+/* account.c */
+void ks_account_create(struct dentry *dir);
 
 /* leaks.c */
 extern unsigned long ks_min_age_s;

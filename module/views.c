@@ -105,12 +105,6 @@ void ks_label(struct ks_site_label *l, unsigned long key,
 
 /* ---- /proc/meminfo ---------------------------------------------------- */
 
-/* The /proc/meminfo fields the summary cross-checks, in kB (-1: absent). */
-struct ks_meminfo {
-	long slab, vmalloc_used, percpu;
-	bool ok;
-};
-
 static long ks_meminfo_field(const char *buf, const char *key)
 {
 	const char *p = strstr(buf, key);
@@ -122,7 +116,7 @@ static long ks_meminfo_field(const char *buf, const char *key)
 }
 
 /* Read /proc/meminfo as a user would.  Context: process. */
-static void ks_read_meminfo(struct ks_meminfo *mi)
+void ks_read_meminfo(struct ks_meminfo *mi)
 {
 	struct file *f;
 	loff_t pos = 0;
@@ -145,6 +139,7 @@ static void ks_read_meminfo(struct ks_meminfo *mi)
 		mi->slab = ks_meminfo_field(buf, "\nSlab:");
 		mi->vmalloc_used = ks_meminfo_field(buf, "\nVmallocUsed:");
 		mi->percpu = ks_meminfo_field(buf, "\nPercpu:");
+		mi->hugetlb = ks_meminfo_field(buf, "\nHugetlb:");
 		mi->ok = true;
 	}
 	kfree(buf);
@@ -432,23 +427,6 @@ static const struct file_operations ks_callers_fops = {
 
 /* ---- modules ---------------------------------------------------------- */
 
-struct ks_module_row {
-	char name[MODULE_NAME_LEN];
-	const char *state;
-	long live_bytes[KS_NR_KINDS];
-	long live_count;
-	long allocs;
-	long frees;
-	long total;
-};
-
-/* t first, as in struct ks_callers. */
-struct ks_modules {
-	struct ks_table t;
-	unsigned int n;
-	struct ks_module_row rows[];
-};
-
 static int ks_module_cmp(const void *a, const void *b)
 {
 	const struct ks_module_row *x = a, *y = b;
@@ -458,7 +436,11 @@ static int ks_module_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static struct ks_modules *ks_modules_build(void)
+/*
+ * ks_modules_build - live totals per module (and the kernel), sorted by
+ * live bytes.  Returns a table to kvfree(), or NULL.  Context: process.
+ */
+struct ks_modules *ks_modules_build(void)
 {
 	struct ks_callers *c = ks_snapshot();
 	struct ks_site_label *l;
@@ -738,6 +720,7 @@ int ks_views_create(void)
 	debugfs_create_file("modules", 0400, ks_dir, NULL, &ks_modules_fops);
 	debugfs_create_file("allocations", 0400, ks_dir, NULL, &ks_allocs_fops);
 	ks_control_create(ks_dir);
+	ks_account_create(ks_dir);
 	ret = ks_leaks_create(ks_dir);
 	if (ret)
 		ks_views_remove();

@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * physmem.c - gather what the kernel knows about physical memory into a
+ * struct ks_physmem (physmem.h), for the reserved, memblock and account
+ * files.
+ *
+ * Sources, and why each is read the way it is:
+ *
+ *   device tree   of_* helpers: /reserved-memory children (reg, no-map,
+ *                 reusable, compatible), of_reserved_mem_lookup() for what
+ *                 the kernel actually set aside (dynamic regions included),
+ *                 the nodes whose memory-region names a region and their
+ *                 bound driver; /chosen for the initrd.
+ *   resource tree /proc/iomem, read as a root user would: the tree's lock
+ *                 (resource_lock) is not exported, and walking
+ *                 iomem_resource without it races with drivers that
+ *                 request and release regions.
+ *   memblock      the kernel's own arrays, where it keeps them after boot
+ *                 (ARCH_KEEP_MEMBLOCK): memblock's debugfs files carry
+ *                 &memblock.memory and &memblock.reserved as their private
+ *                 data; the arrays are only changed by memory hotplug.
+ *   zones         NODE_DATA(): spanned, present and managed pages, free
+ *                 pages, the per-CPU free lists, CMA pages.
+ *   counters      vm_node_stat (slab, stacks, page tables, user pages);
+ *                 /proc/meminfo for VmallocUsed, Percpu and Hugetlb, whose
+ *                 counters are not exported.
+ *   kmemscope     live page-allocator pages per module (the modules table).
+ *
+ * Locking: none of kmemscope's own.  Zone and node counters are read
+ * without locks, as /proc/zoneinfo reads them: each value is a moment's,
+ * and the account closes its sums over these copied values.  Context:
+ * process (reads files, sleeps, allocates).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/of.h>
+#include <linux/of_address.h>
+#include <linux/of_platform.h>
+#include <linux/of_reserved_mem.h>
+#include <linux/platform_device.h>
+#include <linux/sched/clock.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <linux/vmstat.h>
+
+#include "kmemscope.h"
+#include "physmem.h"
+
+/* One byte of static percpu data: it lives in the first chunk's units. */
+static DEFINE_PER_CPU(u8, ks_pcpu_probe);
+
+/* ---- device tree ------------------------------------------------------ */
+
+#if IS_ENABLED(CONFIG_OF)
+static void ks_dt_users(struct device_node *rnp, struct ks_dt_region *r)
+{
+	struct device_node *np, *target;
+	int i;
+
+	strscpy(r->device, "-", sizeof(r->device));
+	strscpy(r->driver, "-", sizeof(r->driver));
+	for_each_node_with_property(np, "memory-region") {
+		for (i = 0; (target = of_parse_phandle(np, "memory-region", i)); i++) {
+			bool hit = target == rnp;
+
+			of_node_put(target);
+			if (!hit)
+				continue;
+			if (!r->users++) {
+				struct platform_device *pdev;
+
+				snprintf(r->device, sizeof(r->device), "%pOF", np);
+				pdev = of_find_device_by_node(np);
+				strscpy(r->driver, pdev && pdev->dev.driver ?
+					pdev->dev.driver->name : "none",
+					sizeof(r->driver));
+				if (pdev)
+					put_device(&pdev->dev);
+			}
+		}
+	}
+}
+
+static void ks_dt_region(struct device_node *np, struct ks_dt_region *r)
+{
+	struct resource res;
+	const char *compat;
+
+	strscpy(r->name, kbasename(np->full_name), sizeof(r->name));
+	if (!of_property_read_string(np, "compatible", &compat))
+		strscpy(r->compatible, compat, sizeof(r->compatible));
+	else
+		strscpy(r->compatible, "-", sizeof(r->compatible));
+	r->nomap = of_property_read_bool(np, "no-map");
+	r->reusable = of_property_read_bool(np, "reusable");
+	r->cma_default = of_property_read_bool(np, "linux,cma-default");
+	r->disabled = !of_device_is_available(np);
+	if (!of_address_to_resource(np, 0, &res)) {
+		r->dt_base = res.start;
+		r->dt_size = resource_size(&res);
+	} else {
+		r->dynamic = of_property_read_bool(np, "size");
+	}
+#if IS_ENABLED(CONFIG_OF_RESERVED_MEM)
+	{
+		struct reserved_mem *rmem = of_reserved_mem_lookup(np);
+
+		if (rmem) {
+			r->reserved = true;
+			r->base = rmem->base;
+			r->size = rmem->size;
+		}
+	}
+#endif
+	ks_dt_users(np, r);
+}
+
+static u64 ks_dt_u64(struct device_node *np, const char *prop)
+{
+	const __be32 *p;
+	int len;
+
+	p = of_get_property(np, prop, &len);
+	if (!p || (len != 4 && len != 8))
+		return 0;
+	return of_read_number(p, len / 4);
+}
+
+static void ks_gather_dt(struct ks_physmem *pm)
+{
+	struct device_node *rmem, *np;
+
+	np = of_find_node_by_path("/chosen");
+	if (np) {
+		pm->initrd_start = ks_dt_u64(np, "linux,initrd-start");
+		pm->initrd_end = ks_dt_u64(np, "linux,initrd-end");
+		of_node_put(np);
+	}
+	rmem = of_find_node_by_path("/reserved-memory");
+	if (!rmem)
+		return;
+	pm->dt = true;
+	for_each_child_of_node(rmem, np) {
+		if (pm->n_dt == KS_MAX_DT_REGIONS) {
+			pm->dt_truncated = true;
+			of_node_put(np);
+			break;
+		}
+		ks_dt_region(np, &pm->dtr[pm->n_dt++]);
+	}
+	of_node_put(rmem);
+}
+#else
+static void ks_gather_dt(struct ks_physmem *pm)
+{
+}
+#endif
+
+/* ---- resource tree ---------------------------------------------------- */
+
+#define KS_IOMEM_MAX_BYTES	(256 * 1024)
+
+static void ks_parse_iomem(struct ks_physmem *pm, char *buf)
+{
+	char *line;
+
+	while ((line = strsep(&buf, "\n"))) {
+		struct ks_iomem *e;
+		unsigned long long s, en;
+		unsigned int depth = 0;
+		char *name;
+
+		while (line[depth] == ' ')
+			depth++;
+		name = strstr(line, " : ");
+		if (!name || sscanf(line + depth, "%llx-%llx", &s, &en) != 2)
+			continue;
+		if (pm->n_io == KS_MAX_IOMEM) {
+			pm->io_truncated = true;
+			return;
+		}
+		e = &pm->io[pm->n_io++];
+		e->start = s;
+		e->end = en;
+		e->depth = min(depth / 2, 255U);
+		strscpy(e->name, name + 3, sizeof(e->name));
+	}
+}
+
+static void ks_gather_iomem(struct ks_physmem *pm)
+{
+	struct file *f;
+	loff_t pos = 0;
+	size_t len = 0;
+	ssize_t n;
+	char *buf;
+
+	buf = vmalloc(KS_IOMEM_MAX_BYTES);
+	if (!buf) {
+		pm->iomem_err = -ENOMEM;
+		return;
+	}
+	f = filp_open("/proc/iomem", O_RDONLY, 0);
+	if (IS_ERR(f)) {
+		pm->iomem_err = PTR_ERR(f);
+		vfree(buf);
+		return;
+	}
+	while (len < KS_IOMEM_MAX_BYTES - 1) {
+		n = kernel_read(f, buf + len, KS_IOMEM_MAX_BYTES - 1 - len, &pos);
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	filp_close(f, NULL);
+	if (len == KS_IOMEM_MAX_BYTES - 1)
+		pm->io_truncated = true;
+	buf[len] = '\0';
+	ks_parse_iomem(pm, buf);
+	vfree(buf);
+}
+
+/* ---- memblock --------------------------------------------------------- */
+
+static unsigned int ks_copy_memblock(struct memblock_type *type,
+				     struct ks_mb_region *out, bool *truncated)
+{
+	unsigned long i, cnt = READ_ONCE(type->cnt);
+
+	if (cnt > KS_MAX_MEMBLOCK) {
+		*truncated = true;
+		cnt = KS_MAX_MEMBLOCK;
+	}
+	for (i = 0; i < cnt; i++) {
+		const struct memblock_region *r = &type->regions[i];
+
+		out[i].base = r->base;
+		out[i].size = r->size;
+		out[i].flags = r->flags;
+#ifdef CONFIG_NUMA
+		out[i].nid = r->nid;
+#else
+		out[i].nid = 0;
+#endif
+	}
+	/* An empty type still holds one region of size 0. */
+	return (cnt == 1 && !out[0].size) ? 0 : cnt;
+}
+
+static struct memblock_type *ks_memblock_type(struct dentry *dir,
+					      const char *name)
+{
+	struct memblock_type *type = NULL;
+	struct dentry *d = debugfs_lookup(name, dir);
+
+	if (IS_ERR_OR_NULL(d))
+		return NULL;
+	if (d_inode(d))
+		type = d_inode(d)->i_private;
+	dput(d);
+	/* The file is memblock's own: its data names itself. */
+	if (type && type->name && !strcmp(type->name, name))
+		return type;
+	return NULL;
+}
+
+static void ks_gather_memblock(struct ks_physmem *pm)
+{
+	struct memblock_type *mem, *res;
+	struct dentry *dir;
+
+	if (!IS_ENABLED(CONFIG_ARCH_KEEP_MEMBLOCK)) {
+		pm->mb_missing = "memblock's tables are freed after boot (no ARCH_KEEP_MEMBLOCK)";
+		return;
+	}
+	dir = debugfs_lookup("memblock", NULL);
+	if (IS_ERR_OR_NULL(dir)) {
+		pm->mb_missing = "memblock has no debugfs directory on this kernel";
+		return;
+	}
+	mem = ks_memblock_type(dir, "memory");
+	res = ks_memblock_type(dir, "reserved");
+	dput(dir);
+	if (!mem || !res) {
+		pm->mb_missing = "memblock's debugfs files do not carry its tables on this kernel";
+		return;
+	}
+	pm->n_mem = ks_copy_memblock(mem, pm->mem, &pm->mb_truncated);
+	pm->n_res = ks_copy_memblock(res, pm->res, &pm->mb_truncated);
+}
+
+/* ---- zones and counters ----------------------------------------------- */
+
+static void ks_gather_zones(struct ks_physmem *pm)
+{
+	unsigned long first = ULONG_MAX, last = 0, nr __maybe_unused;
+	int nid, z, cpu;
+
+	for_each_online_node(nid) {
+		pg_data_t *pgdat = NODE_DATA(nid);
+
+		for (z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &pgdat->node_zones[z];
+			struct ks_zone_info *zi;
+
+			if (!zone->spanned_pages || pm->n_zones == KS_MAX_ZONES)
+				continue;
+			zi = &pm->zones[pm->n_zones++];
+			strscpy(zi->name, zone->name, sizeof(zi->name));
+			zi->nid = nid;
+			zi->spanned = zone->spanned_pages;
+			zi->present = zone->present_pages;
+			zi->managed = zone_managed_pages(zone);
+			zi->free = zone_page_state(zone, NR_FREE_PAGES);
+			for_each_online_cpu(cpu) {
+				struct per_cpu_pages *pcp;
+
+				pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
+				zi->pcp += READ_ONCE(pcp->count);
+			}
+			zi->cma = zone_cma_pages(zone);
+			first = min(first, zone->zone_start_pfn);
+			last = max(last, zone_end_pfn(zone));
+		}
+	}
+
+#ifdef CONFIG_SPARSEMEM_VMEMMAP
+	/* One struct page per page of every present section. */
+	pm->pages_per_section = PAGES_PER_SECTION;
+	if (last > first)
+		for (nr = pfn_to_section_nr(first);
+		     nr <= pfn_to_section_nr(last - 1); nr++)
+			pm->sections += present_section_nr(nr);
+	pm->memmap_pages = DIV_ROUND_UP(pm->sections * PAGES_PER_SECTION *
+					sizeof(struct page), PAGE_SIZE);
+#endif
+}
+
+static unsigned long ks_node_pages(enum node_stat_item item)
+{
+	long v = global_node_page_state_pages(item);
+
+	return v > 0 ? v : 0;
+}
+
+static void ks_gather_counters(struct ks_physmem *pm)
+{
+	struct ks_meminfo mi;
+	long v;
+
+	pm->slab_reclaimable = ks_node_pages(NR_SLAB_RECLAIMABLE_B);
+	pm->slab_unreclaimable = ks_node_pages(NR_SLAB_UNRECLAIMABLE_B);
+	v = global_node_page_state(NR_KERNEL_STACK_KB);
+	pm->kernel_stack = v > 0 ? v >> (PAGE_SHIFT - 10) : 0;
+	pm->page_tables = ks_node_pages(NR_PAGETABLE) +
+			  ks_node_pages(NR_SECONDARY_PAGETABLE);
+	pm->anon = ks_node_pages(NR_ANON_MAPPED);
+	pm->file = ks_node_pages(NR_FILE_PAGES);
+	pm->shmem = ks_node_pages(NR_SHMEM);
+	pm->swapcache = ks_node_pages(NR_SWAPCACHE);
+
+	ks_read_meminfo(&mi);
+	pm->vmalloc_kb = mi.ok ? mi.vmalloc_used : -1;
+	pm->percpu_kb = mi.ok ? mi.percpu : -1;
+	pm->hugetlb_kb = mi.ok ? mi.hugetlb : -1;
+}
+
+static void ks_gather_percpu(struct ks_physmem *pm)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		void *p = per_cpu_ptr(&ks_pcpu_probe, cpu);
+
+		if (pm->n_pcpu == KS_MAX_PERCPU_UNITS)
+			break;
+		if (virt_addr_valid(p))
+			pm->pcpu_phys[pm->n_pcpu++] = __pa(p);
+	}
+}
+
+static void ks_gather_direct(struct ks_physmem *pm)
+{
+	struct ks_modules *mods = ks_modules_build();
+	unsigned int i;
+
+	if (!mods)
+		return;
+	for (i = 0; i < mods->n; i++) {
+		const struct ks_module_row *r = &mods->rows[i];
+		struct ks_direct *d;
+
+		if (!r->live_bytes[KS_PAGE])
+			continue;
+		if (pm->n_direct == KS_MAX_DIRECT) {
+			pm->direct_truncated = true;
+			/* The last row gathers the rest. */
+			d = &pm->direct[KS_MAX_DIRECT - 1];
+			strscpy(d->module, "other-modules", sizeof(d->module));
+		} else {
+			d = &pm->direct[pm->n_direct++];
+			if (strcmp(r->state, "loaded") && strcmp(r->state, "builtin"))
+				snprintf(d->module, sizeof(d->module), "%s(%s)",
+					 r->name, r->state);
+			else
+				strscpy(d->module, r->name, sizeof(d->module));
+		}
+		d->pages += r->live_bytes[KS_PAGE] >> PAGE_SHIFT;
+	}
+	kvfree(mods);
+}
+
+/**
+ * ks_physmem_snapshot - gather every source into a new snapshot
+ *
+ * Returns the snapshot (kvfree() it), or NULL without memory.  Sources
+ * that this kernel lacks are marked missing in it, not failed.
+ * Context: process.
+ */
+struct ks_physmem *ks_physmem_snapshot(void)
+{
+	struct ks_physmem *pm = kvzalloc(sizeof(*pm), GFP_KERNEL);
+
+	if (!pm)
+		return NULL;
+	ks_gather_dt(pm);
+	ks_gather_iomem(pm);
+	ks_gather_memblock(pm);
+	ks_gather_percpu(pm);
+	ks_gather_direct(pm);
+	ks_gather_counters(pm);
+	/* Zones last: closest in time to the counters read just before. */
+	ks_gather_zones(pm);
+	pm->since_load_s = div_u64(local_clock() - ks_loaded_ns, NSEC_PER_SEC);
+	return pm;
+}
