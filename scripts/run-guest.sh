@@ -135,7 +135,7 @@ fi
 (cd "$IR" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUT/initramfs-$name.cpio.gz"
 
 # ---- boot -------------------------------------------------------------
-cmdline="panic=-1 ignore_loglevel $append"
+cmdline="panic=-1 ignore_loglevel ks.ram=$mem $append"
 qemu=(-m "$mem" -smp "$smp" -nographic -no-reboot -nic none
       -kernel "$VMLINUZ" -initrd "$OUT/initramfs-$name.cpio.gz"
       -device virtio-serial-pci

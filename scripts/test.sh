@@ -5,15 +5,17 @@
 #   stock targets: the integration scripts (tests/guest/*.sh listed below),
 #                  then those that modprobe Debian's own modules;
 #   kunit:         the KUnit suites, then the integration scripts too (its
-#                  self-built kernel has no Debian module tree).
+#                  self-built kernel has no Debian module tree);
+#   arm64:         then account.sh once more per dts-overlays/ overlay.
 # Output: TAP lines, then "RESULT passed=N failed=N".
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
+ROOT=$(cd "$HERE/.." && pwd)
 
 # Integration scripts run on every target, in this order.
-INTEGRATION="fixture.sh wrappers.sh control.sh lifecycle.sh leaks.sh kmemleak.sh snapshot.sh"
+INTEGRATION="fixture.sh wrappers.sh control.sh lifecycle.sh leaks.sh kmemleak.sh snapshot.sh account.sh"
 # Scripts that need the target's Debian module tree (stock targets only),
 # and the Debian modules they modprobe.
 DEBIAN_MODS="realmods.sh"
@@ -44,4 +46,32 @@ case $t in
 kunit) scripts="kunit.sh $INTEGRATION" ;;
 *) scripts="$INTEGRATION $DEBIAN_MODS"; opts=(--kmods "$(present_kmods)") ;;
 esac
-"$HERE/run-guest.sh" --name test ${opts[@]+"${opts[@]}"} "$t" $scripts
+# guest NAME ARGS...: one guest run; its TAP goes to stdout, its RESULT
+# line is kept for the sum printed last.
+res=$(mktemp)
+trap 'rm -f "$res"' EXIT
+guest() {
+	local name=$1
+	shift
+	"$HERE/run-guest.sh" --name "$name" "$@" | tee -a "$res" | grep -v '^RESULT '
+}
+guest test ${opts[@]+"${opts[@]}"} "$t" $scripts
+
+# arm64: account.sh again on boards with each overlay's carve-outs, at the
+# RAM size the overlay is laid out for (its " * ram: SIZE" line).
+. "$CACHE/targets/$t/env"
+if [ "$ARCH" = arm64 ]; then
+	for ov in "$ROOT"/dts-overlays/*.dtso; do
+		name=$(basename "$ov" .dtso)
+		mem=$(sed -n 's/^ \* ram: *\([0-9]*[MG]\).*/\1/p' "$ov")
+		dtb="$ROOT/out/$t/$name.dtb"
+		if [ -z "$mem" ] || ! "$HERE/dtb.sh" "$name" "$mem" 2 "$dtb"; then
+			echo "not ok - $t: overlay $name (no ' * ram: SIZE' line, or it does not apply)"
+			echo "RESULT passed=0 failed=1" >>"$res"
+			continue
+		fi
+		guest "ov-$name" --mem "$mem" --dtb "$dtb" --append "ks.overlay=$name" "$t" account.sh
+	done
+fi
+awk '/^RESULT / { split($2, p, "="); split($3, f, "="); P += p[2]; F += f[2] }
+     END { printf "RESULT passed=%d failed=%d\n", P, F; exit F > 0 }' "$res"

@@ -1,0 +1,206 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# account.sh - the reserved, memblock and account files.
+#
+# The harness puts the guest's RAM size (ks.ram=) and, when it booted
+# with a device-tree overlay from dts-overlays/, the overlay's name
+# (ks.overlay=) on the kernel command line.  The regions each overlay
+# declares are listed below, copied from the overlay: every one must
+# appear in reserved with that base and size, the no-map ones must add
+# up, and the account must start from the RAM the guest has and close to
+# the page.  Then ks_fixture takes pages straight from alloc_page() and
+# they must show up, exactly, on its own line.
+. /tests/lib.sh
+
+arg() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" /proc/cmdline; }
+OVERLAY=$(arg ks.overlay)
+RAM=$(arg ks.ram)
+case $RAM in
+*G) RAM_KB=$(( ${RAM%G} * 1024 * 1024 )) ;;
+*M) RAM_KB=$(( ${RAM%M} * 1024 )) ;;
+*) RAM_KB= ;;
+esac
+
+# The regions each overlay declares: name base size kind device.
+# A base "dyn:LO:HI" is a region the kernel places in [LO, HI).
+regions() {
+	case $OVERLAY in
+	demo-board) cat <<-EOF
+		linux,cma@5c000000 0x5c000000 0x2000000 cma -
+		isp-pool@5e800000 0x5e800000 0x400000 dma-pool /isp@0
+		dsp@5f800000 0x5f800000 0x200000 no-map -
+		wlan-firmware@5fa00000 0x5fa00000 0x400000 no-map -
+		secure-monitor@5ff00000 0x5ff00000 0x100000 no-map -
+		EOF
+		;;
+	board-256m) cat <<-EOF
+		linux,cma dyn:0x4c000000:0x4f000000 0x1000000 cma -
+		vpu-pool@4f400000 0x4f400000 0x400000 dma-pool /vpu@0
+		adsp@4f800000 0x4f800000 0x400000 no-map -
+		wifi-firmware@4fc00000 0x4fc00000 0x200000 no-map -
+		optee@4fe00000 0x4fe00000 0x200000 no-map -
+		EOF
+		;;
+	board-1g) cat <<-EOF
+		linux,cma@74000000 0x74000000 0x4000000 cma -
+		splash@7a000000 0x7a000000 0x800000 reserved -
+		gpu-firmware@7a800000 0x7a800000 0x800000 no-map -
+		modem-firmware@7b000000 0x7b000000 0x4000000 no-map -
+		tee@7f000000 0x7f000000 0x1000000 no-map -
+		EOF
+		;;
+	esac
+}
+# Bytes of no-map memory each overlay declares (its header's sum).
+case $OVERLAY in
+demo-board) NOMAP=$(( (1 + 4 + 2 + 4) * 1024 * 1024 )) ;;
+board-256m) NOMAP=$(( (2 + 2 + 4) * 1024 * 1024 )) ;;
+board-1g) NOMAP=$(( (16 + 64 + 8) * 1024 * 1024 )) ;;
+*) NOMAP=0 ;;
+esac
+
+section "account${OVERLAY:+ ($OVERLAY)}"
+insmod /ko/kmemscope.ko && ok "insmod kmemscope" || not_ok "insmod kmemscope"
+for f in reserved memblock account; do
+	cat $KS/$f >/tmp/$f
+	expect_eq "$f version line" "$(head -n1 /tmp/$f)" "kmemscope $f - version: 1.0"
+	expect_eq "$f mode" "$(stat -c %a $KS/$f)" 400
+done
+
+# ---- reserved: every declared region, exactly --------------------------
+n=0
+regions | while read -r name base size kind dev; do
+	row=$(awk -v n="$name" '$1 == "dt:" && $2 == n' /tmp/reserved)
+	case $base in
+	dyn:*)
+		lo=${base#dyn:}; hi=${lo#*:}; lo=${lo%:*}
+		got=$(echo "$row" | awk '{ print $3 }')
+		if [ -n "$got" ] && [ $((got)) -ge $((lo)) ] &&
+		   [ $((got + size)) -le $((hi)) ]; then
+			ok "$name placed by the kernel inside its alloc-ranges ($got)"
+		else
+			not_ok "$name placed inside $lo..$hi" "row: $row"
+		fi
+		expect_eq "$name size, kind" "$(echo "$row" | awk '{ print $4, $5 }')" "$size $kind"
+		;;
+	*)
+		expect_eq "$name base, size, kind" "$(echo "$row" | awk '{ print $3, $4, $5 }')" \
+			"$base $size $kind"
+		;;
+	esac
+	[ "$dev" = - ] || expect_eq "$name claimed by" "$(echo "$row" | awk '{ print $8 }')" "$dev"
+	expect_eq "$name inside RAM" "$(echo "$row" | awk '{ print $NF }')" in-ram
+done
+expect_eq "device-tree regions listed" \
+	"$(grep '^dt: ' /tmp/reserved | grep -vc '^dt: none (')" "$(regions | wc -l)"
+if [ -n "$OVERLAY" ]; then
+	expect_eq "no-map total (bytes)" \
+		"$(awk '$1 == "total:" && $2 == "dt" && $3 == "all-no-map" { print $5 }' /tmp/reserved)" "$NOMAP"
+fi
+# The kernel's sections as /proc/iomem has them.
+want=$(grep -E '^ +[0-9a-f]+-[0-9a-f]+ : Kernel ' /proc/iomem | wc -l)
+expect_eq "kernel sections listed" "$(grep -c '^res: .* kernel 1 Kernel ' /tmp/reserved)" "$want"
+
+# ---- memblock ----------------------------------------------------------
+if [ -d /sys/kernel/debug/memblock ]; then
+	expect_eq "memblock source" "$(sed -n 's/^source: //p' /tmp/memblock)" "memblock (kept after boot)"
+	# The kernel's own memblock files, read independently.
+	for t in memory reserved; do
+		want=$(awk '{ split($2, a, "\\.\\."); print a[1], a[2] }' /sys/kernel/debug/memblock/$t |
+			while read -r lo hi; do echo $(( hi - lo + 1 )); done |
+			{ s=0; n=0; while read -r b; do s=$((s + b)); n=$((n + 1)); done; echo "$n $s"; })
+		got=$(awk -v t="$t" '$1 == "total:" && $2 == t { print $3, $5 }' /tmp/memblock)
+		expect_eq "memblock $t: regions and bytes as the kernel's debugfs" "$got" "$want"
+	done
+	expect_eq "memblock memory bytes = RAM" \
+		"$(awk '$1 == "total:" && $2 == "memory" { print $5 }' /tmp/memblock)" $((RAM_KB * 1024))
+	expect_eq "memblock nomap kB = declared" \
+		"$(awk '$1 == "total:" && $2 == "memory" { print $10 }' /tmp/memblock)" $((NOMAP / 1024))
+	regions | while read -r name base size kind dev; do
+		[ "$kind" = no-map ] || continue
+		grep -q "^memory: .* nomap .*$name" /tmp/memblock &&
+			ok "$name owns a nomap memory region" ||
+			not_ok "$name owns a nomap memory region"
+	done
+	grep -q '^reserved: .* kernel-image' /tmp/memblock &&
+		ok "kernel image reservation labelled" || not_ok "kernel image reservation labelled"
+else
+	grep -q '^source: unavailable: ' /tmp/memblock &&
+		ok "memblock says why it is unavailable" || not_ok "memblock says why it is unavailable"
+	grep -q '^iomem: .* 0 System RAM' /tmp/memblock &&
+		ok "memblock shows the RAM map instead" || not_ok "memblock shows the RAM map instead"
+fi
+
+# ---- account: the sums close -------------------------------------------
+# line NAME [FILE]: pages of an account line.
+line() { awk -v n="$1" '$1 == n { print $2 }' "${2:-/tmp/account}"; }
+bad=$(awk '/^[a-z][a-z_.]* +-?[0-9]+ +-?[0-9]+ / && $3 != $2 * 4 { print $1 }' /tmp/account)
+expect_eq "every line's kB = pages x 4" "$bad" ""
+phys=$(line physical_ram)
+nomap=$(line nomap_reserved)
+kram=$(line kernel_ram)
+boot=$(line boot_reserved)
+managed=$(line managed)
+expect_eq "physical_ram - nomap_reserved = kernel_ram" $((phys - nomap)) "$kram"
+expect_eq "boot_reserved + managed = kernel_ram" $((boot + managed)) "$kram"
+expect_eq "boot.* lines sum to boot_reserved" \
+	"$(awk '$1 ~ /^boot\./ { s += $2 } END { print s }' /tmp/account)" "$boot"
+expect_eq "managed.* lines sum to managed" \
+	"$(awk '$1 ~ /^managed\./ { s += $2 } END { print s }' /tmp/account)" "$managed"
+expect_eq "nomap_reserved = declared no-map" $((nomap * 4096)) "$NOMAP"
+if [ -d /sys/kernel/debug/memblock ]; then
+	expect_eq "physical_ram = the guest's RAM (kB)" $((phys * 4)) "$RAM_KB"
+else
+	# x86: System RAM as /proc/iomem lists it, in whole pages.
+	want=$(grep -E '^[0-9a-f]+-[0-9a-f]+ : System RAM' /proc/iomem | sed 's/ .*//; s/-/ /' |
+		while read -r lo hi; do
+			echo $(( ((0x$hi + 1) / 4096) - ((0x$lo + 4095) / 4096) ))
+		done | { s=0; while read -r p; do s=$((s + p)); done; echo $s; })
+	expect_eq "physical_ram = System RAM pages in /proc/iomem" "$phys" "$want"
+	gap=$((RAM_KB - phys * 4))
+	[ "$gap" -ge 0 ] && [ "$gap" -le 1024 ] &&
+		ok "physical_ram within 1 MB of the guest's RAM (firmware keeps $gap kB)" ||
+		not_ok "physical_ram within 1 MB of the guest's RAM" "gap: $gap kB"
+fi
+expect_eq "managed = zones' managed in /proc/zoneinfo" "$managed" \
+	"$(awk '$1 == "managed" { s += $2 } END { print s }' /proc/zoneinfo)"
+expect_eq "MemTotal = managed (kB)" "$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)" $((managed * 4))
+expect_eq "zone lines = /proc/zoneinfo (spanned present managed)" \
+	"$(awk '$1 == "zone:" && $4 > 0 { print $3, $4, $5, $6 }' /tmp/account)" \
+	"$(awk '$1 == "Node" { z = $4 } $1 == "spanned" && $2 > 0 { s = $2; keep = 1 }
+		$1 == "spanned" && $2 == 0 { keep = 0 }
+		$1 == "present" && keep { p = $2 } $1 == "managed" && keep { print z, s, p, $2 }' /proc/zoneinfo)"
+expect_eq "checks that differ" "$(grep '^check: .*differ' /tmp/account)" ""
+
+# ---- a driver's pages land on its own line -----------------------------
+P=/sys/kernel/debug/ks_fixture/pages
+N=1000
+free_now() { awk '$1 == "managed.free" || $1 == "managed.free_pcp" { s += $2 } END { print s }' "$1"; }
+insmod /ko/ks_fixture.ko && ok "insmod ks_fixture" || not_ok "insmod ks_fixture"
+cat $KS/account >/tmp/a0
+echo $N >$P && ok "ks_fixture takes $N pages" || not_ok "ks_fixture takes $N pages"
+cat $KS/account >/tmp/a1
+expect_eq "managed.direct.ks_fixture before" "$(line managed.direct.ks_fixture /tmp/a0)" ""
+expect_eq "managed.direct.ks_fixture after alloc_page() x $N" \
+	"$(line managed.direct.ks_fixture /tmp/a1)" $N
+moved=$(( $(free_now /tmp/a0) - $(free_now /tmp/a1) ))
+# Other activity in the idle guest moves free memory by a few pages.
+[ $moved -ge $((N - 64)) ] && [ $moved -le $((N + 64)) ] &&
+	ok "free pages fell by $moved for $N taken" ||
+	not_ok "free pages fell by about $N" "fell by $moved"
+echo 0 >$P
+cat $KS/account >/tmp/a2
+expect_eq "managed.direct.ks_fixture after giving them back" \
+	"$(line managed.direct.ks_fixture /tmp/a2)" ""
+rmmod ks_fixture && ok "rmmod ks_fixture" || not_ok "rmmod ks_fixture"
+
+# ---- odd reads ---------------------------------------------------------
+for f in reserved memblock account; do
+	size=$(wc -c </tmp/$f)
+	dd if=$KS/$f bs=7 skip=3 2>/dev/null | head -c 20 >/dev/null &&
+		ok "$f: read at an odd offset" || not_ok "$f: read at an odd offset"
+	expect_eq "$f: read past the end" "$(dd if=$KS/$f bs=1 skip=$((size + 4096)) 2>/dev/null | wc -c)" 0
+done
+echo "# account of this guest:"
+sed -n '/^physical_ram/,/^managed.unexplained/p' /tmp/account | sed 's/^/#   /'
+rmmod kmemscope && ok "rmmod kmemscope" || not_ok "rmmod kmemscope"
