@@ -4,8 +4,8 @@
 # check.sh [TARGET...] - every build, lint and test kmemscope has:
 #   1. dependencies (deps.sh) and the KUnit kernel (kunit-kernel.sh)
 #   2. W=1 builds, warning-free, for every stock target and kunit
-#   3. checkpatch.pl --strict on the C sources; the user-space tool's own
-#      checks (test-snap.sh)
+#   3. checkpatch.pl --strict on the C sources; the user-space tools' own
+#      checks (test-snap.sh, test-bar.sh)
 #   4. the integration tests in QEMU on every stock target
 #   5. the KUnit suites (and the integration tests) on the KUnit kernel
 # Default: all targets.  Ends with "N passed, N failed"; exits 1 if any
@@ -72,6 +72,7 @@ for t in "${targets[@]}"; do
 done
 run_step checkpatch "$HERE/checkpatch.sh"
 run_step "kmemscope-snap (host)" "$HERE/test-snap.sh"
+run_step "kmemscope-bar (host)" "$HERE/test-bar.sh"
 for t in "${targets[@]}"; do
 	s=$(date +%s)
 	run_step "test $t" "$HERE/test.sh" "$t"

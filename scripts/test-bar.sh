@@ -1,0 +1,91 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# test-bar.sh - host-side checks of scripts/kmemscope-bar against
+# tests/snap-fixtures/account-demo (the demo board's account file, as
+# kmemscope printed it) and variants of it: the segments are the positive
+# leaf lines, their widths add up to the bar, a line below zero is listed
+# but not drawn, and input that is not an account, or whose lines do not
+# add up, is refused without writing anything.  Runs each check under
+# this system's sh and, when installed, busybox sh.
+# Prints TAP lines, then "RESULT passed=N failed=N".
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+TOOL=$HERE/kmemscope-bar
+ACC=$ROOT/tests/snap-fixtures/account-demo
+TMP=$(mktemp -d) || exit 1
+trap 'rm -rf "$TMP"' EXIT
+passed=0 failed=0 fl=
+
+ok() { echo "ok - bar: $fl: $1"; passed=$((passed + 1)); }
+not_ok() {
+	echo "not ok - bar: $fl: $1"
+	shift
+	for l in "$@"; do echo "#   $l"; done
+	failed=$((failed + 1))
+}
+expect_eq() { if [ "$2" = "$3" ]; then ok "$1 = $3"; else not_ok "$1" "got:  '$2'" "want: '$3'"; fi; }
+
+# Independent of the tool: the account's leaf lines with pages > 0.
+leaves() {
+	awk '/^[a-z]/ && $2 ~ /^-?[0-9]+$/ && $1 != "physical_ram" && $1 != "kernel_ram" &&
+	     $1 != "boot_reserved" && $1 != "managed" && $1 !~ /:$/ && $2 > 0 { print $1 }' "$1"
+}
+
+checks() {
+	$SH "$TOOL" "$ACC" "$TMP/out.svg" 2>"$TMP/err" && ok "renders the demo account" ||
+		not_ok "renders the demo account" "$(cat "$TMP/err")"
+	expect_eq "first line" "$(head -c 4 "$TMP/out.svg")" "<svg"
+	expect_eq "last line" "$(tail -n 1 "$TMP/out.svg")" "</svg>"
+	expect_eq "segments drawn" "$(grep -o 'class="seg"[^>]*><title>[^:]*' "$TMP/out.svg" | sed 's/.*<title>//' | tr '\n' ' ')" \
+		"$(leaves "$ACC" | tr '\n' ' ')"
+	expect_eq "segment widths fill the bar" "$(grep -o 'class="seg"[^>]* width="[0-9.]*"' "$TMP/out.svg" |
+		sed 's/.*width="//; s/"//' | awk '{ s += $1 } END { printf "%.2f", s }')" "1000.00"
+	expect_eq "no-map segment size" "$(grep -o '<title>nomap_reserved: [0-9.]* MB' "$TMP/out.svg")" \
+		"<title>nomap_reserved: 11.00 MB"
+	expect_eq "title" "$(grep -o 'Where [0-9.]* MB of RAM went' "$TMP/out.svg")" "Where 512.0 MB of RAM went"
+	$SH "$TOOL" - <"$ACC" >"$TMP/stdin.svg" && cmp -s "$TMP/out.svg" "$TMP/stdin.svg" &&
+		ok "reads standard input, writes standard output" || not_ok "reads standard input, writes standard output"
+
+	# Below zero: unexplained -100, free +100 so that the sums still close.
+	awk '$1 == "managed.unexplained" { $2 = -100 } $1 == "managed.free" { $2 += 100 + 622 } { print }' \
+		"$ACC" >"$TMP/neg"
+	$SH "$TOOL" "$TMP/neg" "$TMP/neg.svg" 2>"$TMP/err" && ok "renders a line below zero" ||
+		not_ok "renders a line below zero" "$(cat "$TMP/err")"
+	grep -q '<title>managed.unexplained' "$TMP/neg.svg" && not_ok "a line below zero is not drawn" ||
+		ok "a line below zero is not drawn"
+	grep -q 'managed.unexplained (below zero: not drawn)' "$TMP/neg.svg" &&
+		ok "a line below zero is listed" || not_ok "a line below zero is listed"
+
+	awk '$1 == "managed.free" { $2 += 1 } { print }' "$ACC" >"$TMP/bad"
+	if $SH "$TOOL" "$TMP/bad" "$TMP/bad.svg" 2>"$TMP/err"; then
+		not_ok "refuses lines that do not add up"
+	else
+		grep -q 'do not add up' "$TMP/err" && [ ! -e "$TMP/bad.svg" ] &&
+			ok "refuses lines that do not add up, writes nothing" ||
+			not_ok "refuses lines that do not add up, writes nothing" "$(cat "$TMP/err")"
+	fi
+	if echo "kmemscope summary - version: 2.0" | $SH "$TOOL" - >"$TMP/x.svg" 2>"$TMP/err"; then
+		not_ok "refuses another file"
+	else
+		grep -q 'not a kmemscope account file' "$TMP/err" && ok "refuses another file" ||
+			not_ok "refuses another file" "$(cat "$TMP/err")"
+	fi
+}
+
+fl=sh SH=sh
+checks
+if command -v busybox >/dev/null 2>&1; then
+	fl=busybox SH="busybox sh"
+	mkdir -p "$TMP/bb"
+	for a in awk sed grep head tail; do ln -sf "$(command -v busybox)" "$TMP/bb/$a"; done
+	PATH="$TMP/bb:$PATH" checks
+fi
+fl=lint
+if command -v shellcheck >/dev/null 2>&1; then
+	out=$(shellcheck -s sh -S warning "$TOOL" "$0" 2>&1) && ok "shellcheck -s sh" ||
+		not_ok "shellcheck -s sh" "$out"
+fi
+echo "RESULT passed=$passed failed=$failed"
+[ "$failed" = 0 ]
