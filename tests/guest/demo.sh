@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# demo.sh - what `make demo` shows: the board, then kmemscope watching a
-# driver (ks_fixture) allocate, free and unload.
+# demo.sh - what `make demo` shows: the board and its carve-outs, then
+# kmemscope watching drivers (ks_fixture, ks_wrappers) allocate, the
+# account of all of the board's RAM, and the drivers freeing and unloading.
 . /tests/lib.sh
 
 kb() { awk -v k="$1:" '$1 == k { print $2 " kB" }' /proc/meminfo; }
@@ -27,21 +28,13 @@ show_modules() {
 
 echo "=== The board: QEMU arm64 virt, $(nproc) CPUs, Linux $(uname -r)"
 echo "MemTotal $(kb MemTotal), MemFree $(kb MemFree), CmaTotal $(kb CmaTotal)"
-echo "reserved-memory regions from the device tree (dts-overlays/demo-board.dtso):"
-for n in /proc/device-tree/reserved-memory/*/; do
-	[ -f "$n/reg" ] || continue
-	set -- $(dt_reg "$n")
-	flags=
-	[ -e "$n/no-map" ] && flags="$flags no-map"
-	[ -e "$n/reusable" ] && flags="$flags reusable"
-	printf "  %-28s base %s size %6d kB %s\n" "$(basename "$n")" "$1" \
-		$(( $2 / 1024 )) "$flags"
-done
-
 echo
 echo "=== insmod kmemscope.ko"
 insmod /ko/kmemscope.ko
 dmesg | grep 'kmemscope:' | sed 's/^\[[^]]*\] /  /'
+echo
+echo "--- /sys/kernel/debug/kmemscope/reserved: the board's carve-outs (dts-overlays/demo-board.dtso)"
+grep -E '^(# )?(dt|total):' $KS/reserved
 echo
 echo "=== insmod ks_fixture.ko ks_wrappers.ko: test drivers with known allocations"
 echo "    (ks_wrappers allocates through devm_*, kstrdup, kvmalloc, krealloc, vzalloc, __get_free_pages, percpu, ...)"
@@ -61,6 +54,13 @@ show_callers /tmp/top
 echo
 echo "--- /sys/kernel/debug/kmemscope/summary"
 cat $KS/summary
+
+echo
+echo "=== ks_fixture takes 256 pages straight from alloc_page()"
+echo 256 >/sys/kernel/debug/ks_fixture/pages
+echo "--- /sys/kernel/debug/kmemscope/account: where all of the RAM went"
+cat $KS/account
+echo 0 >/sys/kernel/debug/ks_fixture/pages
 
 echo
 echo "=== ks_fixture frees its kmalloc group, both drivers are unloaded"
