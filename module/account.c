@@ -290,6 +290,9 @@ static int ks_reserved_show(struct seq_file *m, void *v)
 				continue;
 			seq_printf(m, "res: %#llx %#llx %s %u %s\n", e->start,
 				   size, kind, e->depth, e->name);
+			/* A firmware entry's children lie inside it. */
+			if (e->depth && !strncmp(kind, "firmware", 8))
+				continue;
 			ks_add_total(tot, KS_KINDS, "res", kind, size);
 		}
 		if (pm->io_truncated)
