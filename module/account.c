@@ -369,6 +369,11 @@ static void ks_mb_owner(char *buf, size_t len, const struct ks_physmem *pm,
 		o.size = pm->initrd_end - pm->initrd_start;
 		at = ks_owner(buf, len, at, r, &o, "initrd");
 	}
+	for (i = 0; i < pm->n_memmap; i++) {
+		o.base = pm->memmap_phys[i];
+		o.size = 1;
+		at = ks_owner(buf, len, at, r, &o, "struct-pages");
+	}
 	for (i = 0; i < pm->n_pcpu; i++) {
 		o.base = pm->pcpu_phys[i];
 		o.size = 1;
@@ -419,7 +424,8 @@ static int ks_memblock_show(struct seq_file *m, void *v)
 	if (!pm->mb_missing) {
 		seq_puts(m, "source: memblock (kept after boot)\n");
 		seq_puts(m, "# owners: kernel-image (resource tree Kernel sections), device-tree region names,\n");
-		seq_puts(m, "# initrd (/chosen), percpu-first-chunk (where each CPU's static percpu data lies); - : not derivable\n");
+		seq_puts(m, "# initrd (/chosen), struct-pages (where a memory section's struct pages start),\n");
+		seq_puts(m, "# percpu-first-chunk (where each CPU's static percpu data lies); - : not derivable\n");
 		ks_mb_rows(m, pm, "memory", pm->mem, pm->n_mem);
 		ks_mb_rows(m, pm, "reserved", pm->res, pm->n_res);
 		if (pm->mb_truncated)

@@ -297,6 +297,28 @@ static void ks_gather_memblock(struct ks_physmem *pm)
 
 /* ---- zones and counters ----------------------------------------------- */
 
+/*
+ * Where section @nr's struct pages lie in physical memory, for memblock's
+ * owner labels: the vmemmap is mapped in the kernel's page tables, and
+ * vmalloc_to_page() walks them (block mappings included).  Only where
+ * memblock's tables are kept, and not with DEBUG_VIRTUAL, which would
+ * refuse an address outside vmalloc space.
+ */
+static void ks_memmap_where(struct ks_physmem *pm, unsigned long nr)
+{
+#if defined(CONFIG_SPARSEMEM_VMEMMAP) && !defined(CONFIG_DEBUG_VIRTUAL)
+	struct page *first = pfn_to_page(section_nr_to_pfn(nr));
+	struct page *backing;
+
+	if (!pm->n_res || pm->n_memmap == KS_MAX_MEMMAP)
+		return;
+	backing = vmalloc_to_page(first);
+	if (backing)
+		pm->memmap_phys[pm->n_memmap++] = page_to_phys(backing) +
+						  offset_in_page(first);
+#endif
+}
+
 static void ks_gather_zones(struct ks_physmem *pm)
 {
 	unsigned long first = ULONG_MAX, last = 0, nr __maybe_unused;
@@ -335,8 +357,12 @@ static void ks_gather_zones(struct ks_physmem *pm)
 	pm->pages_per_section = PAGES_PER_SECTION;
 	if (last > first)
 		for (nr = pfn_to_section_nr(first);
-		     nr <= pfn_to_section_nr(last - 1); nr++)
-			pm->sections += present_section_nr(nr);
+		     nr <= pfn_to_section_nr(last - 1); nr++) {
+			if (!present_section_nr(nr))
+				continue;
+			pm->sections++;
+			ks_memmap_where(pm, nr);
+		}
 	pm->memmap_pages = DIV_ROUND_UP(pm->sections * PAGES_PER_SECTION *
 					sizeof(struct page), PAGE_SIZE);
 #endif

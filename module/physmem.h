@@ -22,6 +22,7 @@
 #define KS_MAX_ZONES		32
 #define KS_MAX_DIRECT		32
 #define KS_MAX_PERCPU_UNITS	64
+#define KS_MAX_MEMMAP		64
 
 /* memblock region flags, as include/linux/memblock.h numbers them */
 #define KS_MB_HOTPLUG		0x1
@@ -88,6 +89,10 @@ struct ks_physmem {
 	bool mb_truncated;
 	struct ks_mb_region mem[KS_MAX_MEMBLOCK];
 	struct ks_mb_region res[KS_MAX_MEMBLOCK];
+
+	/* the struct page array: where each present section's part starts */
+	unsigned int n_memmap;
+	u64 memmap_phys[KS_MAX_MEMMAP];
 
 	/* percpu first chunk: one address inside each possible CPU's unit */
 	unsigned int n_pcpu;

@@ -124,6 +124,14 @@ if [ -d /sys/kernel/debug/memblock ]; then
 	done
 	grep -q '^reserved: .* kernel-image' /tmp/memblock &&
 		ok "kernel image reservation labelled" || not_ok "kernel image reservation labelled"
+	# The struct page array: the reservations labelled with it hold at
+	# least what the account computes for it (memblock merges neighbours).
+	sp=$(awk '$1 == "reserved:" && $NF ~ /struct-pages/ { print $4 }' /tmp/memblock |
+		{ s=0; while read -r b; do s=$((s + b)); done; echo $s; })
+	want=$(awk '$1 == "boot.struct_pages" { print $2 * 4096 }' /tmp/account)
+	[ "$sp" -gt 0 ] && [ "$sp" -ge "$want" ] &&
+		ok "struct-pages reservations ($sp bytes) hold the struct page array ($want bytes)" ||
+		not_ok "struct-pages reservations hold the struct page array" "labelled: $sp" "array: $want"
 else
 	grep -q '^source: unavailable: ' /tmp/memblock &&
 		ok "memblock says why it is unavailable" || not_ok "memblock says why it is unavailable"
