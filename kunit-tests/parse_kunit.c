@@ -89,6 +89,47 @@ static const struct parse_case parse_cases[] = {
 	{ "min_age 2147483648", -EINVAL },
 	{ "min_age 10s", -EINVAL },
 	{ "a b c d e", -EINVAL },
+	/* edges of the accepted forms */
+	{ "\tenable", 0, KS_CMD_ENABLE },
+	{ "filter  min_size\t\t5 ", 0, KS_CMD_FILTER_MIN_SIZE, 5 },
+	{ "stacks depth 016", 0, KS_CMD_STACKS_DEPTH, 16 },
+	{ "min_age 2147483647\n", 0, KS_CMD_MIN_AGE, 2147483647 },
+	{ "sample interval 1", 0, KS_CMD_SAMPLE_INTERVAL, 1 },
+	{ "filter module -", 0, KS_CMD_FILTER_MODULE, 0, "_" },
+	{ "filter module A9_z", 0, KS_CMD_FILTER_MODULE, 0, "A9_z" },
+	/* more malformed: separators, bytes, numbers, words */
+	{ "reset\r\n", -EINVAL },
+	{ "reset\n ", -EINVAL },
+	{ "\nreset", -EINVAL },
+	{ "reset\x7f", -EINVAL },
+	{ "reset\x1b[0m", -EINVAL },
+	{ "stacks\von", -EINVAL },
+	{ "stacks\x85on", -EINVAL },
+	{ "stacks\xa0on", -EINVAL },
+	{ "reset\xa0", -EINVAL },
+	{ "\xff\xfe", -EINVAL },
+	{ "filter module caf\xe9", -EINVAL },
+	{ "filter module \xc0\xc1", -EINVAL },
+	{ "filter module a.b", -EINVAL },
+	{ "filter module a,b", -EINVAL },
+	{ "filter module kernel extra", -EINVAL },
+	{ "filter min_size 4294967296", -EINVAL },
+	{ "filter min_size 18446744073709551616", -EINVAL },
+	{ "filter min_size 1e3", -EINVAL },
+	{ "filter min_size  ", -EINVAL },
+	{ "min_age 4294967295", -EINVAL },
+	{ "min_age 0 0", -EINVAL },
+	{ "sample interval -0", -EINVAL },
+	{ "sample window 16 16", -EINVAL },
+	{ "sample window", -EINVAL },
+	{ "sample on", -EINVAL },
+	{ "filter on", -EINVAL },
+	{ "stacks off on", -EINVAL },
+	{ "stacks depth 8 8", -EINVAL },
+	{ "STACKS on", -EINVAL },
+	{ "mark mark", -EINVAL },
+	{ "min-age 5", -EINVAL },
+	{ "reset;enable", -EINVAL },
 };
 
 static void parse_case_desc(const struct parse_case *c, char *desc)
@@ -97,7 +138,7 @@ static void parse_case_desc(const struct parse_case *c, char *desc)
 
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "'%s'", c->in);
 	for (i = 0; desc[i]; i++)
-		if (!isprint(desc[i]))
+		if (!isascii(desc[i]) || !isprint(desc[i]))
 			desc[i] = '?';
 }
 
@@ -139,6 +180,59 @@ static void parse_lengths(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ks_parse_cmd(buf, 0, &cmd, 32), -EINVAL);
 	/* An embedded NUL is rejected, not truncated at. */
 	KUNIT_EXPECT_EQ(test, ks_parse_cmd("reset\0xx", 8, &cmd, 32), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd("reset\0", 6, &cmd, 32), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd("\0reset", 6, &cmd, 32), -EINVAL);
+	/* Only the last byte may be the newline: one more is too long. */
+	memset(buf, ' ', sizeof(buf));
+	memcpy(buf + KS_CMD_MAX - 5, "reset\n", 6);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd(buf, KS_CMD_MAX + 1, &cmd, 32),
+			-EINVAL);
+	/* 128 spaces: no word at all. */
+	memset(buf, ' ', sizeof(buf));
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd(buf, KS_CMD_MAX, &cmd, 32), -EINVAL);
+}
+
+/* The stack depth accepted follows the caller's maximum. */
+static void parse_max_depth(struct kunit *test)
+{
+	struct ks_cmd cmd = {};
+
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd("stacks depth 8", 14, &cmd, 8), 0);
+	KUNIT_EXPECT_EQ(test, cmd.value, 8UL);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd("stacks depth 9", 14, &cmd, 8),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, cmd.value, 8UL);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd("stacks depth 1", 14, &cmd, 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd("stacks depth 0", 14, &cmd, 0),
+			-EINVAL);
+	/* Other numbers do not depend on it. */
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd("min_age 99", 10, &cmd, 0), 0);
+	KUNIT_EXPECT_EQ(test, cmd.value, 99UL);
+}
+
+/* A refused command leaves every field of the output as it was. */
+static void parse_refused_untouched(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"filter module caf\xe9", "filter module a/b", "stacks depth 99",
+		"min_age x", "sample window 2",
+		"filter module a_name_longer_than_the_fifty_five_bytes_a_module_name_may_have",
+	};
+	struct ks_cmd cmd;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		cmd.op = KS_CMD_MARK;
+		cmd.value = 777;
+		strscpy(cmd.module, "untouched", sizeof(cmd.module));
+		KUNIT_EXPECT_EQ_MSG(test, ks_parse_cmd(bad[i], strlen(bad[i]),
+						       &cmd, 16), -EINVAL,
+				    "'%s'", bad[i]);
+		KUNIT_EXPECT_EQ(test, cmd.op, KS_CMD_MARK);
+		KUNIT_EXPECT_EQ(test, cmd.value, 777UL);
+		KUNIT_EXPECT_STREQ(test, cmd.module, "untouched");
+	}
 }
 
 /* Module names: MODULE_NAME_LEN - 1 characters fit, MODULE_NAME_LEN do not. */
@@ -161,6 +255,8 @@ static struct kunit_case ks_parse_cases[] = {
 	KUNIT_CASE_PARAM(parse_commands, parse_gen_params),
 	KUNIT_CASE(parse_lengths),
 	KUNIT_CASE(parse_module_name_length),
+	KUNIT_CASE(parse_max_depth),
+	KUNIT_CASE(parse_refused_untouched),
 	{}
 };
 
