@@ -83,15 +83,19 @@ void ks_label(struct ks_site_label *l, unsigned long key,
 	l->state = ks_site_state(l->module, retired);
 }
 
-/* Names of the common gfp flags, in the order the kernel prints them. */
+/*
+ * Names of the common gfp sets, in the order the kernel prints them
+ * (trace/events/mmflags.h): the first set wholly present is named, so a
+ * set comes before the smaller sets inside it (GFP_NOFS before GFP_NOIO).
+ */
 static const struct {
 	u32 mask;
 	const char *name;
 } ks_gfp_names[] = {
-	{ (__force u32)GFP_ATOMIC, "GFP_ATOMIC" },
 	{ (__force u32)GFP_KERNEL, "GFP_KERNEL" },
-	{ (__force u32)GFP_NOIO, "GFP_NOIO" },
 	{ (__force u32)GFP_NOFS, "GFP_NOFS" },
+	{ (__force u32)GFP_ATOMIC, "GFP_ATOMIC" },
+	{ (__force u32)GFP_NOIO, "GFP_NOIO" },
 	{ (__force u32)GFP_NOWAIT, "GFP_NOWAIT" },
 };
 
