@@ -441,6 +441,16 @@ for p in max_records=0 max_records=4294967295 max_sites=0 max_stacks=0 \
 	load_refused "kmemscope: ${p%%=*}=${p#*=} is out of range" "$p" || bad=$((bad + 1))
 done
 expect_eq "malformed and out-of-range parameters refused, logged, nothing left" "$bad" 0
+# The largest number of records takes 1 GiB: beyond this guest's memory the
+# load fails with ENOMEM and kmemscope's message, without the allocator's
+# warning (the harness fails the run on a backtrace in the console).
+if [ "$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)" -lt 1048576 ]; then
+	tried=$((tried + 1))
+	load_refused "kmemscope: cannot allocate the record store (16777216 records): -12" \
+		max_records=16777216 &&
+		ok "max_records=16777216, more than the memory: refused, logged, nothing left" ||
+		not_ok "max_records=16777216, more than the memory: refused, logged, nothing left"
+fi
 # Unknown parameters are the kernel's to warn about; the load goes on.
 tried=$((tried + 1))
 insmod /ko/kmemscope.ko no_such_param=1 &&
