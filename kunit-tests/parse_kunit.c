@@ -89,6 +89,47 @@ static const struct parse_case parse_cases[] = {
 	{ "min_age 2147483648", -EINVAL },
 	{ "min_age 10s", -EINVAL },
 	{ "a b c d e", -EINVAL },
+	/* edges of the accepted forms */
+	{ "\tenable", 0, KS_CMD_ENABLE },
+	{ "filter  min_size\t\t5 ", 0, KS_CMD_FILTER_MIN_SIZE, 5 },
+	{ "stacks depth 016", 0, KS_CMD_STACKS_DEPTH, 16 },
+	{ "min_age 2147483647\n", 0, KS_CMD_MIN_AGE, 2147483647 },
+	{ "sample interval 1", 0, KS_CMD_SAMPLE_INTERVAL, 1 },
+	{ "filter module -", 0, KS_CMD_FILTER_MODULE, 0, "_" },
+	{ "filter module A9_z", 0, KS_CMD_FILTER_MODULE, 0, "A9_z" },
+	/* more malformed: separators, bytes, numbers, words */
+	{ "reset\r\n", -EINVAL },
+	{ "reset\n ", -EINVAL },
+	{ "\nreset", -EINVAL },
+	{ "reset\x7f", -EINVAL },
+	{ "reset\x1b[0m", -EINVAL },
+	{ "stacks\von", -EINVAL },
+	{ "stacks\x85on", -EINVAL },
+	{ "stacks\xa0on", -EINVAL },
+	{ "reset\xa0", -EINVAL },
+	{ "\xff\xfe", -EINVAL },
+	{ "filter module caf\xe9", -EINVAL },
+	{ "filter module \xc0\xc1", -EINVAL },
+	{ "filter module a.b", -EINVAL },
+	{ "filter module a,b", -EINVAL },
+	{ "filter module kernel extra", -EINVAL },
+	{ "filter min_size 4294967296", -EINVAL },
+	{ "filter min_size 18446744073709551616", -EINVAL },
+	{ "filter min_size 1e3", -EINVAL },
+	{ "filter min_size  ", -EINVAL },
+	{ "min_age 4294967295", -EINVAL },
+	{ "min_age 0 0", -EINVAL },
+	{ "sample interval -0", -EINVAL },
+	{ "sample window 16 16", -EINVAL },
+	{ "sample window", -EINVAL },
+	{ "sample on", -EINVAL },
+	{ "filter on", -EINVAL },
+	{ "stacks off on", -EINVAL },
+	{ "stacks depth 8 8", -EINVAL },
+	{ "STACKS on", -EINVAL },
+	{ "mark mark", -EINVAL },
+	{ "min-age 5", -EINVAL },
+	{ "reset;enable", -EINVAL },
 };
 
 static void parse_case_desc(const struct parse_case *c, char *desc)
@@ -97,7 +138,7 @@ static void parse_case_desc(const struct parse_case *c, char *desc)
 
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "'%s'", c->in);
 	for (i = 0; desc[i]; i++)
-		if (!isprint(desc[i]))
+		if (!isascii(desc[i]) || !isprint(desc[i]))
 			desc[i] = '?';
 }
 
@@ -139,6 +180,59 @@ static void parse_lengths(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ks_parse_cmd(buf, 0, &cmd, 32), -EINVAL);
 	/* An embedded NUL is rejected, not truncated at. */
 	KUNIT_EXPECT_EQ(test, ks_parse_cmd("reset\0xx", 8, &cmd, 32), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd("reset\0", 6, &cmd, 32), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd("\0reset", 6, &cmd, 32), -EINVAL);
+	/* Only the last byte may be the newline: one more is too long. */
+	memset(buf, ' ', sizeof(buf));
+	memcpy(buf + KS_CMD_MAX - 5, "reset\n", 6);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd(buf, KS_CMD_MAX + 1, &cmd, 32),
+			-EINVAL);
+	/* 128 spaces: no word at all. */
+	memset(buf, ' ', sizeof(buf));
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd(buf, KS_CMD_MAX, &cmd, 32), -EINVAL);
+}
+
+/* The stack depth accepted follows the caller's maximum. */
+static void parse_max_depth(struct kunit *test)
+{
+	struct ks_cmd cmd = {};
+
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd("stacks depth 8", 14, &cmd, 8), 0);
+	KUNIT_EXPECT_EQ(test, cmd.value, 8UL);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd("stacks depth 9", 14, &cmd, 8),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, cmd.value, 8UL);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd("stacks depth 1", 14, &cmd, 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd("stacks depth 0", 14, &cmd, 0),
+			-EINVAL);
+	/* Other numbers do not depend on it. */
+	KUNIT_EXPECT_EQ(test, ks_parse_cmd("min_age 99", 10, &cmd, 0), 0);
+	KUNIT_EXPECT_EQ(test, cmd.value, 99UL);
+}
+
+/* A refused command leaves every field of the output as it was. */
+static void parse_refused_untouched(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"filter module caf\xe9", "filter module a/b", "stacks depth 99",
+		"min_age x", "sample window 2",
+		"filter module a_name_longer_than_the_fifty_five_bytes_a_module_name_may_have",
+	};
+	struct ks_cmd cmd;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		cmd.op = KS_CMD_MARK;
+		cmd.value = 777;
+		strscpy(cmd.module, "untouched", sizeof(cmd.module));
+		KUNIT_EXPECT_EQ_MSG(test, ks_parse_cmd(bad[i], strlen(bad[i]),
+						       &cmd, 16), -EINVAL,
+				    "'%s'", bad[i]);
+		KUNIT_EXPECT_EQ(test, cmd.op, KS_CMD_MARK);
+		KUNIT_EXPECT_EQ(test, cmd.value, 777UL);
+		KUNIT_EXPECT_STREQ(test, cmd.module, "untouched");
+	}
 }
 
 /* Module names: MODULE_NAME_LEN - 1 characters fit, MODULE_NAME_LEN do not. */
@@ -161,6 +255,8 @@ static struct kunit_case ks_parse_cases[] = {
 	KUNIT_CASE_PARAM(parse_commands, parse_gen_params),
 	KUNIT_CASE(parse_lengths),
 	KUNIT_CASE(parse_module_name_length),
+	KUNIT_CASE(parse_max_depth),
+	KUNIT_CASE(parse_refused_untouched),
 	{}
 };
 
@@ -215,8 +311,102 @@ static void stacks_dedup_and_full(struct kunit *test)
 	ks_stacks_destroy(t);
 }
 
+struct stacks_init_case {
+	const char *desc;
+	unsigned int max;
+	int ret;
+	unsigned int slot_bits;
+};
+
+static const struct stacks_init_case stacks_init_cases[] = {
+	{ "zero", 0, -EINVAL },
+	{ "one below the minimum", KS_MIN_STACKS - 1, -EINVAL },
+	{ "the minimum", KS_MIN_STACKS, 0, 5 },
+	{ "not a power of two", 100, 0, 8 },
+	{ "a power of two", 128, 0, 8 },
+	{ "one above the maximum", KS_MAX_STACKS + 1, -EINVAL },
+	{ "UINT_MAX", UINT_MAX, -EINVAL },
+};
+
+static void stacks_init_case_desc(const struct stacks_init_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(stacks_init, stacks_init_cases, stacks_init_case_desc);
+
+/* Sizes: out of range refused; the index has twice the room, a power of 2. */
+static void stacks_init_sizes(struct kunit *test)
+{
+	const struct stacks_init_case *c = test->param_value;
+	struct ks_stacks *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_ASSERT_EQ(test, ks_stacks_init(t, c->max), c->ret);
+	if (c->ret) {
+		KUNIT_EXPECT_NULL(test, t->entries);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, t->max, c->max);
+	KUNIT_EXPECT_EQ(test, t->slot_bits, c->slot_bits);
+	KUNIT_EXPECT_EQ(test, t->used, 0U);
+	ks_stacks_destroy(t);
+	KUNIT_EXPECT_NULL(test, t->entries);
+	/* A second destroy is harmless. */
+	ks_stacks_destroy(t);
+}
+
+static void stacks_get_edges(struct kunit *test)
+{
+	struct ks_stacks *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	unsigned long a[5] = { 11, 12, 13, 14, 15 }, out[6];
+	unsigned long deep[KS_STACK_MAX_DEPTH + 1];
+	u32 id, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_ASSERT_EQ(test, ks_stacks_init(t, KS_MIN_STACKS), 0);
+	id = ks_stacks_save(t, a, 5);
+	KUNIT_ASSERT_EQ(test, id, 1U);
+	/* A smaller buffer gets the innermost frames, and nothing past it. */
+	memset(out, 0, sizeof(out));
+	KUNIT_EXPECT_EQ(test, ks_stacks_get(t, id, out, 2), 2U);
+	KUNIT_EXPECT_EQ(test, out[0], 11UL);
+	KUNIT_EXPECT_EQ(test, out[1], 12UL);
+	KUNIT_EXPECT_EQ(test, out[2], 0UL);
+	KUNIT_EXPECT_EQ(test, ks_stacks_get(t, id, out, 0), 0U);
+	KUNIT_EXPECT_EQ(test, ks_stacks_get(t, id, out, 6), 5U);
+	KUNIT_EXPECT_EQ(test, out[4], 15UL);
+	/* Ids not handed out yet, and past the table, are unknown. */
+	KUNIT_EXPECT_EQ(test, ks_stacks_get(t, id + 1, out, 6), 0U);
+	KUNIT_EXPECT_EQ(test, ks_stacks_get(t, KS_MIN_STACKS + 1, out, 6), 0U);
+	KUNIT_EXPECT_EQ(test, ks_stacks_get(t, U32_MAX, out, 6), 0U);
+	/* Ids are handed out in order. */
+	KUNIT_EXPECT_EQ(test, ks_stacks_save(t, a + 1, 4), 2U);
+	KUNIT_EXPECT_EQ(test, ks_stacks_save(t, a, 1), 3U);
+	/*
+	 * Stacks deeper than the maximum keep the innermost frames: one
+	 * frame more than the maximum is the same stack as the maximum.
+	 */
+	for (i = 0; i < ARRAY_SIZE(deep); i++)
+		deep[i] = 500 + i;
+	id = ks_stacks_save(t, deep, KS_STACK_MAX_DEPTH);
+	KUNIT_EXPECT_EQ(test, ks_stacks_save(t, deep, ARRAY_SIZE(deep)), id);
+	KUNIT_EXPECT_EQ(test, t->used, 4U);
+	/* Reset: ids start again at 1, the refusal count is cleared. */
+	atomic_long_set(&t->full, 3);
+	ks_stacks_reset(t);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->full), 0L);
+	KUNIT_EXPECT_EQ(test, ks_stacks_get(t, 1, out, 6), 0U);
+	KUNIT_EXPECT_EQ(test, ks_stacks_save(t, a + 2, 3), 1U);
+	KUNIT_EXPECT_EQ(test, ks_stacks_get(t, 1, out, 6), 3U);
+	KUNIT_EXPECT_EQ(test, out[0], 13UL);
+	ks_stacks_destroy(t);
+}
+
 static struct kunit_case ks_stacks_cases[] = {
 	KUNIT_CASE(stacks_dedup_and_full),
+	KUNIT_CASE_PARAM(stacks_init_sizes, stacks_init_gen_params),
+	KUNIT_CASE(stacks_get_edges),
 	{}
 };
 
@@ -267,6 +457,18 @@ static const struct class_case class_cases[] = {
 	{ "my_driver_probe", KS_CLASS_OBJECT },
 	{ "allocate_slab_extra", KS_CLASS_OBJECT },
 	{ "", KS_CLASS_OBJECT },
+	{ "new_slab", KS_CLASS_SLAB },
+	{ "vm_area_alloc_pages", KS_CLASS_VMALLOC },
+	{ "pcpu_alloc_pages", KS_CLASS_PERCPU },
+	{ "pagetable_alloc_noprof", KS_CLASS_PAGETABLE },
+	{ "shmem_alloc_folio", KS_CLASS_USER },
+	{ "do_cow_fault", KS_CLASS_USER },
+	/* near misses: names are whole and case matters */
+	{ "allocate_sla", KS_CLASS_OBJECT },
+	{ "Allocate_slab", KS_CLASS_OBJECT },
+	{ "allocate_slab ", KS_CLASS_OBJECT },
+	{ "_allocate_slab", KS_CLASS_OBJECT },
+	{ "allocate_slab.isra.0", KS_CLASS_OBJECT },
 };
 
 static void class_case_desc(const struct class_case *c, char *desc)
@@ -283,20 +485,94 @@ static void attrib_class_of_name(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ks_attrib_class_of_name(c->func), c->class);
 }
 
+struct site_module_case {
+	const char *site;
+	size_t len;
+	const char *module;
+};
+
+static const struct site_module_case site_module_cases[] = {
+	{ "null_add_dev+0x143 [null_blk]", MODULE_NAME_LEN, "null_blk" },
+	{ "copy_process+0x20e [kernel]", MODULE_NAME_LEN, "kernel" },
+	{ "copy_process+0x20e", MODULE_NAME_LEN, "kernel" },
+	{ "weird [unterminated", MODULE_NAME_LEN, "kernel" },
+	{ "f+0x1 [averyveryverylongmodulename]", 8, "averyve" },
+	/* the last bracket names the module */
+	{ "f+0x1 [a] [b]", MODULE_NAME_LEN, "b" },
+	{ "f+0x1 []", MODULE_NAME_LEN, "" },
+	{ "]", MODULE_NAME_LEN, "kernel" },
+	{ "", MODULE_NAME_LEN, "kernel" },
+	{ "(caller not found) [unknown]", MODULE_NAME_LEN, "unknown" },
+	{ "f+0x1 [mod]", 1, "" },
+	{ "f+0x1 [mod]", 4, "mod" },
+	{ "f+0x1 [mod]", 3, "mo" },
+};
+
+static void site_module_case_desc(const struct site_module_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "'%s' in %zu", c->site, c->len);
+}
+
+KUNIT_ARRAY_PARAM(site_module, site_module_cases, site_module_case_desc);
+
 static void attrib_site_module(struct kunit *test)
 {
+	const struct site_module_case *c = test->param_value;
 	char mod[MODULE_NAME_LEN];
 
-	ks_site_module("null_add_dev+0x143 [null_blk]", mod, sizeof(mod));
-	KUNIT_EXPECT_STREQ(test, mod, "null_blk");
-	ks_site_module("copy_process+0x20e [kernel]", mod, sizeof(mod));
-	KUNIT_EXPECT_STREQ(test, mod, "kernel");
-	ks_site_module("copy_process+0x20e", mod, sizeof(mod));
-	KUNIT_EXPECT_STREQ(test, mod, "kernel");
-	ks_site_module("weird [unterminated", mod, sizeof(mod));
-	KUNIT_EXPECT_STREQ(test, mod, "kernel");
-	ks_site_module("f+0x1 [averyveryverylongmodulename]", mod, 8);
-	KUNIT_EXPECT_STREQ(test, mod, "averyve");
+	memset(mod, 'x', sizeof(mod));
+	KUNIT_EXPECT_EQ(test, ks_site_module(c->site, mod, c->len), 0);
+	KUNIT_EXPECT_STREQ(test, mod, c->module);
+	/* Nothing written past the length given. */
+	if (c->len < sizeof(mod))
+		KUNIT_EXPECT_EQ(test, mod[c->len], 'x');
+}
+
+struct func_name_case {
+	const char *sym;
+	const char *func;
+};
+
+static const struct func_name_case func_name_cases[] = {
+	{ "func.isra.0+0x1c/0x50 [mod]", "func" },
+	{ "func+0x1c/0x50 [mod]", "func" },
+	{ "func+0x1c/0x50", "func" },
+	{ "func [mod]", "func" },
+	{ "func", "func" },
+	{ "func.cold+0x5/0x9", "func" },
+	{ ".cold+0x0", "" },
+	{ "0xffffffffc0001234", "0xffffffffc0001234" },
+	{ "", "" },
+};
+
+static void func_name_case_desc(const struct func_name_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "'%s'", c->sym);
+}
+
+KUNIT_ARRAY_PARAM(func_name, func_name_cases, func_name_case_desc);
+
+/* "func.isra.0+0x1c/0x50 [mod]" to "func", as page classes are looked up. */
+static void attrib_func_name(struct kunit *test)
+{
+	const struct func_name_case *c = test->param_value;
+	char sym[KSYM_SYMBOL_LEN];
+
+	strscpy(sym, c->sym, sizeof(sym));
+	ks_func_name(sym);
+	KUNIT_EXPECT_STREQ(test, sym, c->func);
+}
+
+/* Function sizes, from the running kernel's symbols. */
+static void attrib_func_size(struct kunit *test)
+{
+	unsigned long a = (unsigned long)&kstrtouint;
+
+	KUNIT_EXPECT_GT(test, ks_func_size(a), 0UL);
+	/* Any address inside gives the whole function's size. */
+	KUNIT_EXPECT_EQ(test, ks_func_size(a + 1), ks_func_size(a));
+	/* No symbol: no size. */
+	KUNIT_EXPECT_EQ(test, ks_func_size(0), 0UL);
 }
 
 /* The wrapper skipping, against the ranges of the running kernel. */
@@ -320,13 +596,104 @@ static void attrib_skip(struct kunit *test)
 	e[3] = core; e[4] = 0x5555; e[5] = 0x6666;
 	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 6, 0, true), 4U);
 	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 2, 0, true), 2U);
+	/* An empty backtrace. */
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 0, 0x10, false), 0U);
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 0, 0, true), 0U);
+	/* Wrappers only: nothing past them. */
+	e[0] = wrapper; e[1] = core; e[2] = wrapper + 1;
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 3, wrapper, false), 3U);
+	/* The call site itself, not a wrapper, is the caller. */
+	e[0] = 0x10; e[1] = 0x4444; e[2] = 0x5555;
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 3, 0x4444, false), 1U);
+	/* Pages with no page allocator frame: no caller. */
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 3, 0, true), 3U);
+	KUNIT_EXPECT_TRUE(test, ks_attrib_in(wrapper, KS_RANGE_WRAPPER));
+	KUNIT_EXPECT_FALSE(test, ks_attrib_in(wrapper, KS_RANGE_PAGE_CORE));
+	KUNIT_EXPECT_FALSE(test, ks_attrib_in(0x10, KS_RANGE_WRAPPER));
+}
+
+/* Learning the page allocator's inner functions from one backtrace. */
+static void attrib_learn_page_path(struct kunit *test)
+{
+	unsigned long inner = (unsigned long)&kstrtouint + 4, e[4];
+	unsigned long self = (unsigned long)&attrib_learn_page_path + 4;
+	const unsigned long *core;
+	unsigned int n;
+
+	ks_attrib_init();
+	core = ks_compat_page_core(&n);
+	KUNIT_ASSERT_GT(test, n, 0U);
+	KUNIT_ASSERT_FALSE(test, ks_attrib_in(inner, KS_RANGE_PAGE_CORE));
+	/* No known entry point in the backtrace: nothing learnt. */
+	e[0] = 0x10; e[1] = inner; e[2] = self;
+	KUNIT_EXPECT_EQ(test, ks_attrib_learn_page_path(e, 3, THIS_MODULE), 0);
+	/* The caller is not in it: nothing learnt, nothing published. */
+	e[0] = 0x10; e[1] = core[0] + 4; e[2] = inner;
+	KUNIT_EXPECT_EQ(test, ks_attrib_learn_page_path(e, 3, THIS_MODULE), 0);
+	KUNIT_EXPECT_FALSE(test, ks_attrib_in(inner, KS_RANGE_PAGE_CORE));
+	/* Entry point, an inner function, the caller: one function learnt. */
+	e[3] = self;
+	KUNIT_EXPECT_EQ(test, ks_attrib_learn_page_path(e, 4, THIS_MODULE), 1);
+	KUNIT_EXPECT_TRUE(test, ks_attrib_in(inner + 1, KS_RANGE_PAGE_CORE));
+	/* Learnt once: a second calibration changes nothing. */
+	KUNIT_EXPECT_EQ(test, ks_attrib_learn_page_path(e, 4, THIS_MODULE), 0);
+	/* Pages: the learnt function is skipped like the entry points. */
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 4, 0, true), 3U);
+	ks_attrib_init();
+	KUNIT_EXPECT_FALSE(test, ks_attrib_in(inner, KS_RANGE_PAGE_CORE));
+}
+
+/* The module filter, as the classifier applies it. */
+static void attrib_classify_filter(struct kunit *test)
+{
+	unsigned long core_site = (unsigned long)&kstrtouint + 4;
+	char longname[MODULE_NAME_LEN + 8];
+	unsigned long flags;
+	u8 c[6];
+
+	ks_attrib_init();
+	local_irq_save(flags);
+	c[0] = ks_attrib_classify(core_site, KS_KMALLOC);
+	c[1] = ks_attrib_classify(KS_UNKNOWN_CALLER, KS_PAGE);
+	c[2] = ks_attrib_classify(core_site, KS_PAGE);
+	local_irq_restore(flags);
+	ks_attrib_set_module_filter("null_blk");
+	local_irq_save(flags);
+	c[3] = ks_attrib_classify(core_site, KS_KMALLOC);
+	c[4] = ks_attrib_classify(KS_UNKNOWN_CALLER, KS_PAGE);
+	local_irq_restore(flags);
+	ks_attrib_set_module_filter("kernel");
+	local_irq_save(flags);
+	c[5] = ks_attrib_classify(core_site, KS_KMALLOC);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_STREQ(test, ks_attrib_module_filter(), "kernel");
+
+	KUNIT_EXPECT_EQ(test, c[0], (u8)KS_CLASS_OBJECT);
+	KUNIT_EXPECT_EQ(test, c[1], (u8)KS_CLASS_OBJECT);
+	KUNIT_EXPECT_EQ(test, c[2], (u8)KS_CLASS_OBJECT);
+	KUNIT_EXPECT_EQ(test, c[3], (u8)KS_CLASS_EXCLUDED);
+	KUNIT_EXPECT_EQ(test, c[4], (u8)KS_CLASS_EXCLUDED);
+	KUNIT_EXPECT_EQ(test, c[5], (u8)KS_CLASS_OBJECT);
+
+	/* A name too long for a module is cut, not overrun. */
+	memset(longname, 'm', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	ks_attrib_set_module_filter(longname);
+	KUNIT_EXPECT_EQ(test, strlen(ks_attrib_module_filter()),
+			(size_t)MODULE_NAME_LEN - 1);
+	ks_attrib_set_module_filter("");
+	KUNIT_EXPECT_STREQ(test, ks_attrib_module_filter(), "");
 }
 
 static struct kunit_case ks_attrib_cases[] = {
 	KUNIT_CASE(attrib_range_find),
 	KUNIT_CASE_PARAM(attrib_class_of_name, class_gen_params),
-	KUNIT_CASE(attrib_site_module),
+	KUNIT_CASE_PARAM(attrib_site_module, site_module_gen_params),
+	KUNIT_CASE_PARAM(attrib_func_name, func_name_gen_params),
+	KUNIT_CASE(attrib_func_size),
 	KUNIT_CASE(attrib_skip),
+	KUNIT_CASE(attrib_learn_page_path),
+	KUNIT_CASE(attrib_classify_filter),
 	{}
 };
 
@@ -359,6 +726,12 @@ static const struct trend_case trend_cases[] = {
 	{ "growing with a dip", { 10, 20, 30, 25, 40, 50, 60, 70 }, 8, true },
 	{ "too few samples", { 1, 2, 3 }, 3, false },
 	{ "two rises only", { 0, 0, 0, 10, 10, 10, 20, 20 }, 8, false },
+	{ "tau exactly 60%", { 0, 0, 1, 0, 1, 2 }, 6, true },
+	{ "tau 53%, just under", { 0, 0, 1, 2, 0, 3 }, 6, false },
+	{ "the smallest window, increasing", { 1, 2, 3, 4 }, 4, true },
+	{ "the smallest window, two rises", { 0, 1, 1, 2 }, 4, false },
+	{ "negative values, increasing", { -8, -6, -4, -2 }, 4, true },
+	{ "all equal but the last", { 7, 7, 7, 7, 7, 7, 7, 8 }, 8, false },
 };
 
 static void trend_case_desc(const struct trend_case *c, char *desc)
@@ -391,15 +764,57 @@ static void trend_figures(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t.growth, 3L);
 	ks_trend_test(down, 4, &t);
 	KUNIT_EXPECT_EQ(test, t.tau_pct, -100);
+	KUNIT_EXPECT_EQ(test, t.s, -6L);
+	KUNIT_EXPECT_EQ(test, t.rises, 0U);
+	KUNIT_EXPECT_EQ(test, t.growth, -3L);
 	/* Out of range lengths give an empty, not-growing result. */
 	ks_trend_test(big, KS_TREND_MAX_WINDOW + 1, &t);
 	KUNIT_EXPECT_EQ(test, t.pairs, 0L);
+	KUNIT_EXPECT_FALSE(test, t.growing);
+	ks_trend_test(up, KS_TREND_MIN_WINDOW - 1, &t);
+	KUNIT_EXPECT_EQ(test, t.pairs, 0L);
+	KUNIT_EXPECT_EQ(test, t.rises, 0U);
+	KUNIT_EXPECT_FALSE(test, t.growing);
+	/* No samples at all: the series is not even read. */
+	ks_trend_test(NULL, 0, &t);
+	KUNIT_EXPECT_EQ(test, t.s, 0L);
+	KUNIT_EXPECT_FALSE(test, t.growing);
+}
+
+/* Ties count for nothing; the largest window is taken whole. */
+static void trend_ties_and_largest(struct kunit *test)
+{
+	long ties[] = { 0, 0, 0, 1, 1, 1, 2, 2, 3 };
+	long big[KS_TREND_MAX_WINDOW];
+	struct ks_trend t;
+	unsigned int i;
+
+	ks_trend_test(ties, ARRAY_SIZE(ties), &t);
+	KUNIT_EXPECT_EQ(test, t.s, 29L);
+	KUNIT_EXPECT_EQ(test, t.pairs, 36L);
+	KUNIT_EXPECT_EQ(test, t.tau_pct, 80);
+	KUNIT_EXPECT_EQ(test, t.rises, 3U);
+	KUNIT_EXPECT_EQ(test, t.growth, 3L);
+	KUNIT_EXPECT_TRUE(test, t.growing);
+	for (i = 0; i < ARRAY_SIZE(big); i++)
+		big[i] = 4096L * i;
+	ks_trend_test(big, ARRAY_SIZE(big), &t);
+	KUNIT_EXPECT_EQ(test, t.pairs, 2016L);
+	KUNIT_EXPECT_EQ(test, t.s, 2016L);
+	KUNIT_EXPECT_EQ(test, t.rises, 63U);
+	KUNIT_EXPECT_EQ(test, t.growth, 63L * 4096);
+	KUNIT_EXPECT_TRUE(test, t.growing);
+	/* The same with the newest sample dropping back to the start. */
+	big[KS_TREND_MAX_WINDOW - 1] = 0;
+	ks_trend_test(big, ARRAY_SIZE(big), &t);
+	KUNIT_EXPECT_EQ(test, t.growth, 0L);
 	KUNIT_EXPECT_FALSE(test, t.growing);
 }
 
 static struct kunit_case ks_trend_cases[] = {
 	KUNIT_CASE_PARAM(trend_series, trend_gen_params),
 	KUNIT_CASE(trend_figures),
+	KUNIT_CASE(trend_ties_and_largest),
 	{}
 };
 
@@ -465,9 +880,113 @@ static void group_by_site_only(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ks_group(items, 0, true, out), 0U);
 }
 
+/* Each group carries its first item's site details; sums do not wrap. */
+static void group_fields(struct kunit *test)
+{
+	struct ks_item items[] = {
+		ITEM(KS_CAT_OLD, 4, 0, 700, U32_MAX),
+		ITEM(KS_CAT_OLD, 4, 0, 600, U32_MAX),
+		ITEM(KS_CAT_OLD, 4, 0, 800, U32_MAX),
+	};
+	struct ks_group out[ARRAY_SIZE(items)];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(items); i++) {
+		items[i].kind = 2;
+		items[i].retired = 1;
+		items[i].call_site = 0xabc0;
+		items[i].site_name = "f+0x1 [m]";
+	}
+	KUNIT_ASSERT_EQ(test, ks_group(items, ARRAY_SIZE(items), true, out), 1U);
+	KUNIT_EXPECT_EQ(test, out[0].count, 3L);
+	KUNIT_EXPECT_EQ(test, out[0].bytes, 3L * U32_MAX);
+	KUNIT_EXPECT_EQ(test, out[0].oldest, 600ULL);
+	KUNIT_EXPECT_EQ(test, out[0].kind, (u8)2);
+	KUNIT_EXPECT_EQ(test, out[0].retired, (u8)1);
+	KUNIT_EXPECT_EQ(test, out[0].call_site, 0xabc0UL);
+	KUNIT_EXPECT_STREQ(test, out[0].site_name, "f+0x1 [m]");
+	KUNIT_EXPECT_EQ(test, out[0].cat, (u8)KS_CAT_OLD);
+}
+
+/* Equal bytes: the oldest group first; categories always in their order. */
+static void group_order(struct kunit *test)
+{
+	struct ks_item items[] = {
+		ITEM(KS_CAT_SINCE, 1, 0, 10, 4096),
+		ITEM(KS_CAT_OLD, 2, 0, 300, 64),
+		ITEM(KS_CAT_OLD, 3, 0, 100, 64),
+		ITEM(KS_CAT_OLD, 5, 0, 200, 64),
+		ITEM(KS_CAT_UNLOADED, 6, 0, 900, 8),
+	};
+	struct ks_group out[ARRAY_SIZE(items)];
+
+	KUNIT_ASSERT_EQ(test, ks_group(items, ARRAY_SIZE(items), false, out), 5U);
+	KUNIT_EXPECT_EQ(test, out[0].site, 6U);
+	KUNIT_EXPECT_EQ(test, out[1].site, 3U);
+	KUNIT_EXPECT_EQ(test, out[2].site, 5U);
+	KUNIT_EXPECT_EQ(test, out[3].site, 2U);
+	KUNIT_EXPECT_EQ(test, out[4].site, 1U);
+	KUNIT_EXPECT_EQ(test, out[4].cat, (u8)KS_CAT_SINCE);
+	/* One item is one group. */
+	KUNIT_EXPECT_EQ(test, ks_group(items, 1, true, out), 1U);
+	KUNIT_EXPECT_EQ(test, out[0].count, 1L);
+}
+
+/* Without stacks, items' stack ids are cleared: one group per site. */
+static void group_clears_stacks(struct kunit *test)
+{
+	struct ks_item items[] = {
+		ITEM(KS_CAT_OLD, 7, 3, 1, 8),
+		ITEM(KS_CAT_OLD, 7, 9, 2, 8),
+	};
+	struct ks_group out[ARRAY_SIZE(items)];
+
+	KUNIT_ASSERT_EQ(test, ks_group(items, 2, true, out), 2U);
+	KUNIT_ASSERT_EQ(test, ks_group(items, 2, false, out), 1U);
+	KUNIT_EXPECT_EQ(test, items[0].stack, 0U);
+	KUNIT_EXPECT_EQ(test, items[1].stack, 0U);
+	KUNIT_EXPECT_EQ(test, out[0].count, 2L);
+}
+
+struct item_cmp_case {
+	const char *desc;
+	struct ks_item a, b;
+	int sign;
+};
+
+static const struct item_cmp_case item_cmp_cases[] = {
+	{ "equal", ITEM(KS_CAT_OLD, 1, 1, 5, 8), ITEM(KS_CAT_OLD, 1, 1, 9, 64), 0 },
+	{ "category first", ITEM(KS_CAT_UNLOADED, 9, 9, 0, 0),
+	  ITEM(KS_CAT_OLD, 1, 1, 0, 0), -1 },
+	{ "then site", ITEM(KS_CAT_OLD, 2, 1, 0, 0), ITEM(KS_CAT_OLD, 1, 9, 0, 0), 1 },
+	{ "then stack", ITEM(KS_CAT_OLD, 1, 1, 0, 0), ITEM(KS_CAT_OLD, 1, 2, 0, 0), -1 },
+	{ "large ids", ITEM(KS_CAT_OLD, U32_MAX, 0, 0, 0),
+	  ITEM(KS_CAT_OLD, 0, 0, 0, 0), 1 },
+};
+
+static void item_cmp_case_desc(const struct item_cmp_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(item_cmp, item_cmp_cases, item_cmp_case_desc);
+
+/* The order records are grouped in (also kmemscope_live_since()'s). */
+static void group_item_cmp(struct kunit *test)
+{
+	const struct item_cmp_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ks_item_cmp(&c->a, &c->b), c->sign);
+	KUNIT_EXPECT_EQ(test, ks_item_cmp(&c->b, &c->a), -c->sign);
+}
+
 static struct kunit_case ks_group_cases[] = {
 	KUNIT_CASE(group_by_site_and_stack),
 	KUNIT_CASE(group_by_site_only),
+	KUNIT_CASE(group_fields),
+	KUNIT_CASE(group_order),
+	KUNIT_CASE(group_clears_stacks),
+	KUNIT_CASE_PARAM(group_item_cmp, item_cmp_gen_params),
 	{}
 };
 

@@ -175,20 +175,29 @@ static void store_sites_aggregate(struct kunit *test)
 	ks_store_destroy(st);
 }
 
+/* Fill p[n] with addresses, from base on, that hash to one bucket. */
+static unsigned int same_bucket(struct ks_store *st, unsigned long base,
+				unsigned long *p, unsigned int n)
+{
+	unsigned int b0 = ks_bucket(st, base), got = 0, i;
+
+	for (i = 1; got < n && i < 100000; i++) {
+		unsigned long q = base + i * 64;
+
+		if (ks_bucket(st, q) == b0)
+			p[got++] = q;
+	}
+	return got;
+}
+
 /* Addresses that share a bucket must not be confused. */
 static void store_same_bucket(struct kunit *test)
 {
 	struct ks_store *st = new_store(test, 64, 16);
-	unsigned long p[8], base = 0xffff888000000000UL;
-	unsigned int b0, n = 0, i;
+	unsigned long p[8];
+	unsigned int n, i;
 
-	b0 = hash_long(base, st->bucket_bits);
-	for (i = 1; n < ARRAY_SIZE(p) && i < 100000; i++) {
-		unsigned long q = base + i * 64;
-
-		if (hash_long(q, st->bucket_bits) == b0)
-			p[n++] = q;
-	}
+	n = same_bucket(st, 0xffff888000000000UL, p, ARRAY_SIZE(p));
 	KUNIT_ASSERT_EQ(test, n, (unsigned int)ARRAY_SIZE(p));
 	for (i = 0; i < n; i++)
 		KUNIT_EXPECT_EQ(test, al(st, p[i], SITE_A, i + 1, i + 1,
@@ -294,10 +303,13 @@ static bool match_a(unsigned long key, void *arg)
 	return key == SITE_A;
 }
 
-static const char *name_a(unsigned long key, void *arg)
+/* The name passed as arg, or none. */
+static const char *name_arg(unsigned long key, void *arg)
 {
-	return kstrdup("gone_func+0x10 [gone]", GFP_KERNEL);
+	return arg ? kstrdup(arg, GFP_KERNEL) : NULL;
 }
+
+#define GONE	((void *)"gone_func+0x10 [gone]")
 
 static void store_retire_sites(struct kunit *test)
 {
@@ -307,7 +319,7 @@ static void store_retire_sites(struct kunit *test)
 	al(st, 0x100, SITE_A, 8, 8, KS_KMALLOC);
 	al(st, 0x200, SITE_A, 8, 8, KS_KMALLOC);
 	al(st, 0x300, SITE_C, 8, 8, KS_KMALLOC);
-	KUNIT_EXPECT_EQ(test, ks_store_retire_sites(st, match_a, name_a, NULL,
+	KUNIT_EXPECT_EQ(test, ks_store_retire_sites(st, match_a, name_arg, GONE,
 						    KS_RETIRED_UNLOAD), 1U);
 	/* Frees of the old code's memory still reach the retired site. */
 	fr(st, 0x100, KS_KMALLOC);
@@ -330,7 +342,7 @@ static void store_retire_sites(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, ks_site_name_in(NULL, "gone"));
 	KUNIT_EXPECT_FALSE(test, ks_site_name_in("]", "gone"));
 	/* Retiring again takes only the new, live site. */
-	KUNIT_EXPECT_EQ(test, ks_store_retire_sites(st, match_a, name_a, NULL,
+	KUNIT_EXPECT_EQ(test, ks_store_retire_sites(st, match_a, name_arg, GONE,
 						    KS_RETIRED_UNLOAD), 1U);
 	ks_store_destroy(st);
 }
@@ -470,6 +482,201 @@ static void store_copy_records(struct kunit *test)
 	ks_store_destroy(st);
 }
 
+static void store_lookup_edges(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct ks_record_info info = { .call_site = 0x77, .bytes_req = 5 };
+
+	/* Not found: the output is left alone. */
+	KUNIT_EXPECT_FALSE(test, ks_store_lookup(st, 0xb000, &info));
+	KUNIT_EXPECT_EQ(test, info.call_site, 0x77UL);
+	KUNIT_EXPECT_EQ(test, info.bytes_req, 5U);
+	al(st, 0xb000, SITE_B, 24, 32, KS_KMEM_CACHE);
+	KUNIT_EXPECT_TRUE(test, ks_store_lookup(st, 0xb000, NULL));
+	KUNIT_EXPECT_FALSE(test, ks_store_lookup(st, 0xb001, NULL));
+	KUNIT_ASSERT_TRUE(test, ks_store_lookup(st, 0xb000, &info));
+	KUNIT_EXPECT_EQ(test, info.kind, (u8)KS_KMEM_CACHE);
+	KUNIT_EXPECT_EQ(test, info.class, (u8)KS_CLASS_OBJECT);
+	KUNIT_EXPECT_EQ(test, info.bytes_alloc, 32U);
+	/* A free under another allocator's name still finds the address. */
+	KUNIT_EXPECT_TRUE(test, fr(st, 0xb000, KS_KMALLOC));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees[KS_KMALLOC]), 0L);
+	ks_store_destroy(st);
+}
+
+/* Sizes beyond 32 bits are kept as U32_MAX, on the record and the site. */
+static void store_clamp_sizes(struct kunit *test)
+{
+	struct ks_store *st;
+	struct ks_record_info info;
+	struct ks_site_snap *s;
+	size_t huge = (size_t)U32_MAX + 4096;
+
+	if (sizeof(size_t) <= sizeof(u32))
+		kunit_skip(test, "size_t is 32 bits");
+	st = new_store(test, 64, 16);
+	KUNIT_EXPECT_EQ(test, al(st, 0xc000, SITE_A, huge, huge, KS_VMALLOC), 0);
+	KUNIT_ASSERT_TRUE(test, ks_store_lookup(st, 0xc000, &info));
+	KUNIT_EXPECT_EQ(test, info.bytes_alloc, U32_MAX);
+	KUNIT_EXPECT_EQ(test, info.bytes_req, U32_MAX);
+	s = find_site(test, st, SITE_A, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, (long)U32_MAX);
+	fr(st, 0xc000, KS_VMALLOC);
+	s = find_site(test, st, SITE_A, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 0L);
+	KUNIT_EXPECT_EQ(test, s->peak_bytes, (long)U32_MAX);
+	ks_store_destroy(st);
+}
+
+/* Peaks: per site, per allocator and of records in use; never lowered. */
+static void store_peaks(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct ks_site_snap *s;
+
+	al(st, 0x100, SITE_A, 100, 100, KS_KMALLOC);
+	al(st, 0x200, SITE_A, 200, 200, KS_KMALLOC);
+	al(st, 0x300, SITE_B, 50, 50, KS_KMALLOC);
+	fr(st, 0x200, KS_KMALLOC);
+	fr(st, 0x300, KS_KMALLOC);
+	al(st, 0x400, SITE_A, 150, 150, KS_KMALLOC);
+	s = find_site(test, st, SITE_A, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 250L);
+	KUNIT_EXPECT_EQ(test, s->peak_bytes, 300L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->kind_peak[KS_KMALLOC]), 350L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->kind_live[KS_KMALLOC]), 250L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->kind_peak[KS_VMALLOC]), 0L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_peak), 3L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 2L);
+	ks_store_destroy(st);
+}
+
+/* Copying sites out: bounded by the room given; empty slots read as such. */
+static void store_snapshot_limits(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct ks_site_snap snap[4], one;
+	unsigned int i, used = 0;
+
+	KUNIT_EXPECT_EQ(test, ks_store_snapshot_sites(st, snap, 4), 0U);
+	for (i = 0; i < 6; i++)
+		al(st, 0x100 + i * 8, 0x7000 + i * 16, 8, 8, KS_KMALLOC);
+	KUNIT_EXPECT_EQ(test, ks_store_snapshot_sites(st, snap, 4), 4U);
+	KUNIT_EXPECT_EQ(test, ks_store_snapshot_sites(st, snap, 0), 0U);
+	for (i = 0; i < (1U << st->site_bits); i++)
+		if (ks_store_read_site(st, i, &one)) {
+			used++;
+			KUNIT_EXPECT_EQ(test, one.live_bytes, 8L);
+			KUNIT_EXPECT_EQ(test, one.kind, (u8)KS_KMALLOC);
+		}
+	KUNIT_EXPECT_EQ(test, used, 6U);
+	ks_store_destroy(st);
+}
+
+/* __init sites: retired when init memory goes, unloaded with the module. */
+static void store_mark_unloaded(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct ks_site_snap *s;
+
+	al(st, 0x100, SITE_A, 8, 8, KS_KMALLOC);
+	KUNIT_EXPECT_EQ(test, ks_store_retire_sites(st, match_a, name_arg,
+						    "gone_init+0x4 [gone]",
+						    KS_RETIRED_INIT), 1U);
+	s = find_site(test, st, SITE_A, true);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->retired, (u8)KS_RETIRED_INIT);
+	/* Another module going leaves it alone, even a name's suffix. */
+	ks_store_mark_unloaded(st, "one");
+	ks_store_mark_unloaded(st, "gone_init");
+	s = find_site(test, st, SITE_A, true);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->retired, (u8)KS_RETIRED_INIT);
+	ks_store_mark_unloaded(st, "gone");
+	s = find_site(test, st, SITE_A, true);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->retired, (u8)KS_RETIRED_UNLOAD);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 8L);
+	ks_store_destroy(st);
+}
+
+/* A site whose name could not be made is still retired, without a name. */
+static void store_retire_unnamed(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct ks_record_cursor cur = {};
+	struct ks_record_snap out[2];
+	struct ks_site_snap *s;
+
+	al(st, 0x100, SITE_A, 8, 8, KS_KMALLOC);
+	KUNIT_EXPECT_EQ(test, ks_store_retire_sites(st, match_a, name_arg, NULL,
+						    KS_RETIRED_UNLOAD), 1U);
+	s = find_site(test, st, SITE_A, true);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_NULL(test, s->name);
+	KUNIT_ASSERT_EQ(test, ks_store_copy_records(st, &cur, out, 2), 1U);
+	KUNIT_EXPECT_EQ(test, out[0].retired, (u8)KS_RETIRED_UNLOAD);
+	KUNIT_EXPECT_NULL(test, out[0].site_name);
+	KUNIT_EXPECT_EQ(test, out[0].call_site, SITE_A);
+	ks_store_destroy(st);
+}
+
+/* Names of retired sites outlive a reset (a view may still print them). */
+static void store_reset_keeps_names(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct ks_site_snap *s;
+	const char *name;
+
+	al(st, 0x100, SITE_A, 8, 8, KS_KMALLOC);
+	ks_store_retire_sites(st, match_a, name_arg, GONE, KS_RETIRED_UNLOAD);
+	s = find_site(test, st, SITE_A, true);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	name = s->name;
+	ks_store_reset(st);
+	KUNIT_EXPECT_NULL(test, find_site(test, st, SITE_A, true));
+	KUNIT_ASSERT_EQ(test, st->nr_old_names, 1U);
+	KUNIT_EXPECT_PTR_EQ(test, st->old_names[0], name);
+	KUNIT_EXPECT_STREQ(test, name, "gone_func+0x10 [gone]");
+	/* A reset with nothing retired keeps nothing more. */
+	ks_store_reset(st);
+	KUNIT_EXPECT_EQ(test, st->nr_old_names, 1U);
+	ks_store_destroy(st);
+	KUNIT_EXPECT_EQ(test, st->nr_old_names, 0U);
+	KUNIT_EXPECT_NULL(test, st->old_names);
+}
+
+/* A bucket longer than the room given is copied in pieces, none twice. */
+static void store_copy_one_at_a_time(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct ks_record_cursor cur = {};
+	struct ks_record_snap out;
+	unsigned long p[5], seen = 0;
+	unsigned int n, i, rounds = 0;
+
+	KUNIT_EXPECT_EQ(test, ks_store_copy_records(st, &cur, &out, 1), 0U);
+	memset(&cur, 0, sizeof(cur));
+	n = same_bucket(st, 0xffff888000100000UL, p, ARRAY_SIZE(p));
+	KUNIT_ASSERT_EQ(test, n, (unsigned int)ARRAY_SIZE(p));
+	for (i = 0; i < n; i++)
+		al(st, p[i], SITE_A, i + 1, i + 1, KS_KMALLOC);
+	while (ks_store_copy_records(st, &cur, &out, 1) == 1 && rounds++ < 10) {
+		for (i = 0; i < n; i++)
+			if (out.ptr == p[i])
+				seen |= BIT(i);
+		KUNIT_EXPECT_EQ(test, out.bytes_req, out.bytes_alloc);
+	}
+	KUNIT_EXPECT_EQ(test, rounds, 5U);
+	KUNIT_EXPECT_EQ(test, seen, BIT(5) - 1);
+	/* Walked: it stays at the end. */
+	KUNIT_EXPECT_EQ(test, ks_store_copy_records(st, &cur, &out, 1), 0U);
+	ks_store_destroy(st);
+}
+
 static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE_PARAM(store_init_params, init_gen_params),
 	KUNIT_CASE(store_alloc_lookup_free),
@@ -484,6 +691,14 @@ static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE(store_classify),
 	KUNIT_CASE(store_reset),
 	KUNIT_CASE(store_copy_records),
+	KUNIT_CASE(store_lookup_edges),
+	KUNIT_CASE(store_clamp_sizes),
+	KUNIT_CASE(store_peaks),
+	KUNIT_CASE(store_snapshot_limits),
+	KUNIT_CASE(store_mark_unloaded),
+	KUNIT_CASE(store_retire_unnamed),
+	KUNIT_CASE(store_reset_keeps_names),
+	KUNIT_CASE(store_copy_one_at_a_time),
 	{}
 };
 

@@ -12,6 +12,7 @@
 #include <linux/percpu.h>
 #include "store.h"
 #include "stacks.h"
+#include "format.h"
 
 #define KS_VERSION	"0.2"
 
@@ -86,13 +87,6 @@ int ks_control_create(struct dentry *dir);
 void ks_reset(void);
 
 /* views.c */
-/* Name, module and state of a site, for printing. */
-struct ks_site_label {
-	char name[KSYM_SYMBOL_LEN];
-	char module[MODULE_NAME_LEN];
-	const char *state;
-};
-
 /*
  * A table copied out at open(): its rows are what a seq_file walks.
  * Position 0 is the header; position i is row i - 1.  Embed it first in
@@ -131,9 +125,6 @@ int ks_views_create(void);
 void ks_read_meminfo(struct ks_meminfo *mi);
 struct ks_modules *ks_modules_build(void);
 void ks_views_remove(void);
-int ks_format_site(char *buf, size_t len, unsigned long key);
-void ks_label(struct ks_site_label *l, unsigned long key,
-	      const char *retired_name, u8 retired);
 void *ks_table_start(struct seq_file *m, loff_t *pos);
 void *ks_table_next(struct seq_file *m, void *v, loff_t *pos);
 void ks_seq_stop(struct seq_file *m, void *v);

@@ -52,7 +52,6 @@
 #define KS_SINCE_VERSION	"1.0"
 #define KS_REPORTS		16
 #define KS_REPORT_LEN		320
-#define KS_REPORT_TOP		3
 #define KS_COPY_BATCH		64
 #define KS_GROWING_MAX		64
 
@@ -640,52 +639,17 @@ static struct ks_pending ks_pending[KS_PENDING];
 /* What an unloaded module still holds, as one line.  Context: process. */
 static bool ks_unload_report(const char *name, char *buf, size_t len)
 {
-	struct { long bytes; long count; u32 idx; } top[KS_REPORT_TOP] = {};
-	unsigned int max = ks_store.max_sites, n, i, j;
+	unsigned int max = ks_store.max_sites, n;
 	struct ks_site_snap *s;
-	long bytes = 0, count = 0;
-	size_t used;
+	bool ret;
 
 	s = kvmalloc_array(max, sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return false;
 	n = ks_store_snapshot_sites(&ks_store, s, max);
-	for (i = 0; i < n; i++) {
-		if (s[i].retired != KS_RETIRED_UNLOAD || s[i].live_count <= 0 ||
-		    !ks_site_name_in(s[i].name, name))
-			continue;
-		bytes += s[i].live_bytes;
-		count += s[i].live_count;
-		for (j = 0; j < KS_REPORT_TOP; j++)
-			if (s[i].live_bytes > top[j].bytes) {
-				memmove(&top[j + 1], &top[j],
-					(KS_REPORT_TOP - j - 1) * sizeof(top[0]));
-				top[j].bytes = s[i].live_bytes;
-				top[j].count = s[i].live_count;
-				top[j].idx = i;
-				break;
-			}
-	}
-	if (!count) {
-		kvfree(s);
-		return false;
-	}
-	used = scnprintf(buf, len, "%s unloaded holding %ld bytes in %ld allocations; top:",
-			 name, bytes, count);
-	for (j = 0; j < KS_REPORT_TOP && top[j].bytes; j++) {
-		char site[KSYM_SYMBOL_LEN];
-		char *sp;
-
-		strscpy(site, s[top[j].idx].name, sizeof(site));
-		sp = strchr(site, ' ');
-		if (sp)
-			*sp = '\0';	/* the module is named already */
-		used += scnprintf(buf + used, len - used, "%s %s %ld/%ld",
-				  j ? "," : "", site, top[j].bytes,
-				  top[j].count);
-	}
+	ret = ks_format_report(s, n, name, buf, len);
 	kvfree(s);
-	return true;
+	return ret;
 }
 
 static void ks_report(const char *name)

@@ -13,9 +13,9 @@
  *   min_age N                 seconds, 0 <= N <= 2^31 - 1 (leaks)
  *   sample interval N         seconds between growth samples, 0 (off) to 3600
  *   sample window N           samples the growth test looks at, 4 to 64
- * Anything else, a NUL or other control byte, more than KS_CMD_MAX bytes,
- * extra words or a number with a sign, spaces or trailing garbage is
- * -EINVAL.
+ * Anything else, a NUL, control or non-ASCII byte, more than KS_CMD_MAX
+ * bytes, extra words or a number with a sign, spaces or trailing garbage
+ * is -EINVAL.
  */
 #include <linux/ctype.h>
 #include <linux/errno.h>
@@ -95,8 +95,12 @@ int ks_parse_cmd(const char *buf, size_t len, struct ks_cmd *cmd,
 	s[len] = '\0';
 	if (s[len - 1] == '\n')
 		s[--len] = '\0';
+	/*
+	 * The kernel's isprint() and isalnum() take Latin-1 letters and
+	 * symbols (0xa0..0xff): the language is ASCII, refuse them first.
+	 */
 	for (i = 0; i < len; i++)
-		if (!isprint(s[i]) && s[i] != '\t')
+		if (!isascii(s[i]) || (!isprint(s[i]) && s[i] != '\t'))
 			return -EINVAL;
 	n = ks_words(s, w, KS_MAX_WORDS);
 	if (n <= 0)

@@ -22,6 +22,7 @@
  * paused).  Saves do bounded work: at most 2 * max probes, in practice a
  * few, and one compare per probe.
  */
+#include <linux/gfp.h>
 #include <linux/hash.h>
 #include <linux/jhash.h>
 #include <linux/log2.h>
@@ -30,6 +31,12 @@
 
 #include "stacks.h"
 
+/* As in store.c: a failure is the caller's to report, without a warning. */
+static void *ks_table_zalloc(size_t size)
+{
+	return __vmalloc(size, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+}
+
 int ks_stacks_init(struct ks_stacks *t, unsigned int max)
 {
 	if (max < KS_MIN_STACKS || max > KS_MAX_STACKS)
@@ -37,11 +44,12 @@ int ks_stacks_init(struct ks_stacks *t, unsigned int max)
 	memset(t, 0, sizeof(*t));
 	t->max = max;
 	t->slot_bits = ilog2(roundup_pow_of_two(max)) + 1;
-	t->entries = vzalloc(array3_size(max, KS_STACK_MAX_DEPTH,
-					 sizeof(*t->entries)));
-	t->hashes = vzalloc(array_size(max, sizeof(*t->hashes)));
-	t->depths = vzalloc(array_size(max, sizeof(*t->depths)));
-	t->slots = vzalloc(array_size(1UL << t->slot_bits, sizeof(*t->slots)));
+	t->entries = ks_table_zalloc(array3_size(max, KS_STACK_MAX_DEPTH,
+						 sizeof(*t->entries)));
+	t->hashes = ks_table_zalloc(array_size(max, sizeof(*t->hashes)));
+	t->depths = ks_table_zalloc(array_size(max, sizeof(*t->depths)));
+	t->slots = ks_table_zalloc(array_size(1UL << t->slot_bits,
+					      sizeof(*t->slots)));
 	if (!t->entries || !t->hashes || !t->depths || !t->slots) {
 		ks_stacks_destroy(t);
 		return -ENOMEM;

@@ -70,6 +70,16 @@ static inline raw_spinlock_t *ks_bucket_lock(struct ks_store *st,
 	return &st->locks[b % KS_NR_LOCKS];
 }
 
+/*
+ * The tables are as large as the module parameters ask, up to more than a
+ * small board's memory: a failure is the caller's to report, without the
+ * allocator's warning and backtrace.
+ */
+static void *ks_table_zalloc(size_t size)
+{
+	return __vmalloc(size, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+}
+
 int ks_store_init(struct ks_store *st, unsigned int nr_records,
 		  unsigned int max_sites)
 {
@@ -85,11 +95,12 @@ int ks_store_init(struct ks_store *st, unsigned int nr_records,
 	st->max_sites = max_sites;
 	st->site_bits = ilog2(roundup_pow_of_two(max_sites)) + 1;
 
-	st->records = vzalloc(array_size(nr_records, sizeof(*st->records)));
-	st->buckets = vzalloc(array_size(1UL << st->bucket_bits,
-					 sizeof(*st->buckets)));
-	st->sites = vzalloc(array_size(1UL << st->site_bits,
-				       sizeof(*st->sites)));
+	st->records = ks_table_zalloc(array_size(nr_records,
+						 sizeof(*st->records)));
+	st->buckets = ks_table_zalloc(array_size(1UL << st->bucket_bits,
+						 sizeof(*st->buckets)));
+	st->sites = ks_table_zalloc(array_size(1UL << st->site_bits,
+					       sizeof(*st->sites)));
 	if (!st->records || !st->buckets || !st->sites) {
 		ks_store_destroy(st);
 		return -ENOMEM;

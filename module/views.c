@@ -12,8 +12,8 @@
  * Every file starts with a "kmemscope <name> - version: X.Y" line.  Views
  * copy what they print out of the store first (lock-free snapshots of the
  * atomic counters, or records copied a few buckets at a time under one
- * bucket lock) and format afterwards: no store lock is held while
- * formatting.  Files are root-only; addresses print with %pK and so
+ * bucket lock) and format afterwards (with format.c's helpers): no store
+ * lock is held while formatting.  Files are root-only; addresses print with %pK and so
  * follow kptr_restrict.
  *
  * Notes on locking: the callers and modules snapshots are taken at open()
@@ -52,68 +52,7 @@ static const char * const ks_hook_state_names[] = {
 	[KS_HOOK_FAILED]	= "failed",
 };
 
-/**
- * ks_format_site - name a call site as "symbol+0xoff [module]"
- * @buf: output
- * @len: its size (KSYM_SYMBOL_LEN is best)
- * @key: the call site address
- *
- * Context: process.  Return: the length written.
- */
-int ks_format_site(char *buf, size_t len, unsigned long key)
-{
-	char sym[KSYM_SYMBOL_LEN];
-	char *slash, *end;
-
-	if (key == KS_UNKNOWN_CALLER)
-		return strscpy(buf, "(caller not found) [unknown]", len);
-	sprint_symbol(sym, key);
-	/* "func+0x1c/0x50 [mod]": drop the "/0x50" function size. */
-	slash = strchr(sym, '/');
-	if (slash) {
-		end = strchr(slash, ' ');
-		if (end)
-			memmove(slash, end, strlen(end) + 1);
-		else
-			*slash = '\0';
-	}
-	/* An unresolved address prints as bare hex, with no '+'. */
-	if (!strchr(sym, '['))
-		strlcat(sym, strchr(sym, '+') ? " [kernel]" : " [unknown]",
-			sizeof(sym));
-	return strscpy(buf, sym, len);
-}
-
-void ks_label(struct ks_site_label *l, unsigned long key,
-	      const char *retired_name, u8 retired)
-{
-	if (retired)
-		strscpy(l->name, retired_name ? retired_name : "(unloaded code) [unknown]",
-			sizeof(l->name));
-	else
-		ks_format_site(l->name, sizeof(l->name), key);
-	ks_site_module(l->name, l->module, sizeof(l->module));
-	if (retired == KS_RETIRED_UNLOAD)
-		l->state = "unloaded";
-	else if (!strcmp(l->module, "kernel"))
-		l->state = "builtin";
-	else if (!strcmp(l->module, "unknown"))
-		l->state = "unknown";
-	else
-		l->state = "loaded";
-}
-
 /* ---- /proc/meminfo ---------------------------------------------------- */
-
-static long ks_meminfo_field(const char *buf, const char *key)
-{
-	const char *p = strstr(buf, key);
-	long v;
-
-	if (!p || sscanf(p + strlen(key), " %ld", &v) != 1)
-		return -1;
-	return v;
-}
 
 /* Read /proc/meminfo as a user would.  Context: process. */
 void ks_read_meminfo(struct ks_meminfo *mi)
@@ -547,6 +486,7 @@ struct ks_allocs_iter {
 	bool done;
 	u64 now;
 	struct ks_site_label label;
+	char gfp[KS_GFP_STR_LEN];
 	unsigned long stack[KS_STACK_MAX_DEPTH];
 	struct ks_record_snap buf[KS_ALLOCS_BATCH];
 };
@@ -589,70 +529,6 @@ static void *ks_allocs_next(struct seq_file *m, void *v, loff_t *pos)
 	return ks_allocs_at(m->private, *pos);
 }
 
-/* Names of the common gfp flags, in the order the kernel prints them. */
-static const struct {
-	u32 mask;
-	const char *name;
-} ks_gfp_names[] = {
-	{ (__force u32)GFP_ATOMIC, "GFP_ATOMIC" },
-	{ (__force u32)GFP_KERNEL, "GFP_KERNEL" },
-	{ (__force u32)GFP_NOIO, "GFP_NOIO" },
-	{ (__force u32)GFP_NOFS, "GFP_NOFS" },
-	{ (__force u32)GFP_NOWAIT, "GFP_NOWAIT" },
-};
-
-static const struct {
-	u32 bit;
-	const char *name;
-} ks_gfp_bits[] = {
-	{ (__force u32)__GFP_ZERO, "__GFP_ZERO" },
-	{ (__force u32)__GFP_COMP, "__GFP_COMP" },
-	{ (__force u32)__GFP_NOWARN, "__GFP_NOWARN" },
-	{ (__force u32)__GFP_RETRY_MAYFAIL, "__GFP_RETRY_MAYFAIL" },
-	{ (__force u32)__GFP_NOFAIL, "__GFP_NOFAIL" },
-	{ (__force u32)__GFP_NORETRY, "__GFP_NORETRY" },
-	{ (__force u32)__GFP_ACCOUNT, "__GFP_ACCOUNT" },
-	{ (__force u32)__GFP_DMA, "__GFP_DMA" },
-	{ (__force u32)__GFP_DMA32, "__GFP_DMA32" },
-	{ (__force u32)__GFP_HIGHMEM, "__GFP_HIGHMEM" },
-	{ (__force u32)__GFP_MOVABLE, "__GFP_MOVABLE" },
-	{ (__force u32)__GFP_RECLAIMABLE, "__GFP_RECLAIMABLE" },
-	{ (__force u32)__GFP_HARDWALL, "__GFP_HARDWALL" },
-	{ (__force u32)__GFP_THISNODE, "__GFP_THISNODE" },
-	{ (__force u32)__GFP_MEMALLOC, "__GFP_MEMALLOC" },
-	{ (__force u32)__GFP_NOMEMALLOC, "__GFP_NOMEMALLOC" },
-	{ (__force u32)__GFP_HIGH, "__GFP_HIGH" },
-	{ (__force u32)__GFP_IO, "__GFP_IO" },
-	{ (__force u32)__GFP_FS, "__GFP_FS" },
-	{ (__force u32)__GFP_DIRECT_RECLAIM, "__GFP_DIRECT_RECLAIM" },
-	{ (__force u32)__GFP_KSWAPD_RECLAIM, "__GFP_KSWAPD_RECLAIM" },
-};
-
-/* Decode gfp flags as "GFP_KERNEL|__GFP_ZERO" (a named set, then bits). */
-static void ks_print_gfp(struct seq_file *m, u32 gfp)
-{
-	bool first = true;
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(ks_gfp_names); i++)
-		if ((gfp & ks_gfp_names[i].mask) == ks_gfp_names[i].mask) {
-			seq_puts(m, ks_gfp_names[i].name);
-			gfp &= ~ks_gfp_names[i].mask;
-			first = false;
-			break;
-		}
-	for (i = 0; i < ARRAY_SIZE(ks_gfp_bits); i++)
-		if (gfp & ks_gfp_bits[i].bit) {
-			seq_printf(m, "%s%s", first ? "" : "|", ks_gfp_bits[i].name);
-			gfp &= ~ks_gfp_bits[i].bit;
-			first = false;
-		}
-	if (gfp)
-		seq_printf(m, "%s%#x", first ? "" : "|", gfp);
-	else if (first)
-		seq_puts(m, "0");
-}
-
 static int ks_allocs_show(struct seq_file *m, void *v)
 {
 	struct ks_allocs_iter *it = m->private;
@@ -671,7 +547,8 @@ static int ks_allocs_show(struct seq_file *m, void *v)
 	age = it->now > r->ts_ns ? it->now - r->ts_ns : 0;
 	seq_printf(m, "%pK %u %u %s ", (void *)r->ptr, r->bytes_alloc,
 		   r->bytes_req, r->kind < KS_NR_KINDS ? ks_kind_names[r->kind] : "?");
-	ks_print_gfp(m, r->gfp);
+	ks_format_gfp(it->gfp, sizeof(it->gfp), r->gfp);
+	seq_puts(m, it->gfp);
 	seq_printf(m, " %llu %d %s %s %s\n", div_u64(age, NSEC_PER_MSEC),
 		   r->pid, r->comm[0] ? r->comm : "-", it->label.module,
 		   it->label.name);

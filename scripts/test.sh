@@ -15,7 +15,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 
 # Integration scripts run on every target, in this order.
-INTEGRATION="fixture.sh wrappers.sh control.sh lifecycle.sh leaks.sh kmemleak.sh snapshot.sh account.sh"
+INTEGRATION="fixture.sh wrappers.sh control.sh badinput.sh lifecycle.sh leaks.sh kmemleak.sh snapshot.sh account.sh"
 # Scripts that need the target's Debian module tree (stock targets only),
 # and the Debian modules they modprobe.
 DEBIAN_MODS="realmods.sh"

@@ -29,6 +29,24 @@ expect_eq() {
 	fi
 }
 
+# load_refused PATTERN PARAM...: insmod kmemscope with PARAMs fails, one
+# of the last lines of the kernel log holds PATTERN (a fixed string), and
+# its debugfs directory is not there.  Otherwise says why as a TAP comment
+# (and unloads kmemscope if it loaded).
+load_refused() {
+	local pat=$1
+	shift
+	if insmod /ko/kmemscope.ko "$@" 2>/dev/null; then
+		echo "#   $*: loaded"
+		rmmod kmemscope
+		return 1
+	fi
+	if ! dmesg | tail -n 5 | grep -Fq -- "$pat" || [ -e $KS ]; then
+		echo "#   $*: $(dmesg | tail -n 1)"
+		return 1
+	fi
+}
+
 # The callers file, with its header line of column names ("# a b c ...")
 # turned into awk variables: col["live_bytes"] is that column's number;
 # the last column (call_site, "symbol+0xoff [module]") runs to the end of

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * format.c - text the views print: call-site labels ("symbol+0xoff
+ * [module]", the module and its state), gfp flags decoded, a field of
+ * /proc/meminfo, and the one-line report of what an unloaded module still
+ * holds.  No locks, no globals; only ks_format_site() (and so
+ * ks_label()) asks kallsyms.  The KUnit suite drives them directly.
+ */
+#include <linux/gfp.h>
+#include <linux/kallsyms.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "attrib.h"
+#include "format.h"
+
+/**
+ * ks_site_tidy - make a symbol printed by sprint_symbol() a site name
+ * @sym: "func+0x1c/0x50 [mod]", changed in place to "func+0x1c [mod]"
+ * @size: its buffer's size
+ *
+ * Drops the function size; names the module of core kernel code
+ * ("[kernel]") and of an address with no symbol, printed as bare hex
+ * ("[unknown]").  Context: any.
+ */
+void ks_site_tidy(char *sym, size_t size)
+{
+	char *slash, *end;
+
+	slash = strchr(sym, '/');
+	if (slash) {
+		end = strchr(slash, ' ');
+		if (end)
+			memmove(slash, end, strlen(end) + 1);
+		else
+			*slash = '\0';
+	}
+	/* An unresolved address prints as bare hex, with no '+'. */
+	if (!strchr(sym, '['))
+		strlcat(sym, strchr(sym, '+') ? " [kernel]" : " [unknown]", size);
+}
+
+/**
+ * ks_format_site - name a call site as "symbol+0xoff [module]"
+ * @buf: output
+ * @len: its size (KSYM_SYMBOL_LEN is best)
+ * @key: the call site address
+ *
+ * Context: process.  Return: the length written.
+ */
+int ks_format_site(char *buf, size_t len, unsigned long key)
+{
+	char sym[KSYM_SYMBOL_LEN];
+
+	if (key == KS_UNKNOWN_CALLER)
+		return strscpy(buf, "(caller not found) [unknown]", len);
+	sprint_symbol(sym, key);
+	ks_site_tidy(sym, sizeof(sym));
+	return strscpy(buf, sym, len);
+}
+
+/* The state column: "unloaded", "builtin", "unknown" or "loaded". */
+const char *ks_site_state(const char *module, u8 retired)
+{
+	if (retired == KS_RETIRED_UNLOAD)
+		return "unloaded";
+	if (!strcmp(module, "kernel"))
+		return "builtin";
+	if (!strcmp(module, "unknown"))
+		return "unknown";
+	return "loaded";
+}
+
+void ks_label(struct ks_site_label *l, unsigned long key,
+	      const char *retired_name, u8 retired)
+{
+	if (retired)
+		strscpy(l->name, retired_name ? retired_name : "(unloaded code) [unknown]",
+			sizeof(l->name));
+	else
+		ks_format_site(l->name, sizeof(l->name), key);
+	ks_site_module(l->name, l->module, sizeof(l->module));
+	l->state = ks_site_state(l->module, retired);
+}
+
+/*
+ * Names of the common gfp sets, in the order the kernel prints them
+ * (trace/events/mmflags.h): the first set wholly present is named, so a
+ * set comes before the smaller sets inside it (GFP_NOFS before GFP_NOIO).
+ */
+static const struct {
+	u32 mask;
+	const char *name;
+} ks_gfp_names[] = {
+	{ (__force u32)GFP_KERNEL, "GFP_KERNEL" },
+	{ (__force u32)GFP_NOFS, "GFP_NOFS" },
+	{ (__force u32)GFP_ATOMIC, "GFP_ATOMIC" },
+	{ (__force u32)GFP_NOIO, "GFP_NOIO" },
+	{ (__force u32)GFP_NOWAIT, "GFP_NOWAIT" },
+};
+
+static const struct {
+	u32 bit;
+	const char *name;
+} ks_gfp_bits[] = {
+	{ (__force u32)__GFP_ZERO, "__GFP_ZERO" },
+	{ (__force u32)__GFP_COMP, "__GFP_COMP" },
+	{ (__force u32)__GFP_NOWARN, "__GFP_NOWARN" },
+	{ (__force u32)__GFP_RETRY_MAYFAIL, "__GFP_RETRY_MAYFAIL" },
+	{ (__force u32)__GFP_NOFAIL, "__GFP_NOFAIL" },
+	{ (__force u32)__GFP_NORETRY, "__GFP_NORETRY" },
+	{ (__force u32)__GFP_ACCOUNT, "__GFP_ACCOUNT" },
+	{ (__force u32)__GFP_DMA, "__GFP_DMA" },
+	{ (__force u32)__GFP_DMA32, "__GFP_DMA32" },
+	{ (__force u32)__GFP_HIGHMEM, "__GFP_HIGHMEM" },
+	{ (__force u32)__GFP_MOVABLE, "__GFP_MOVABLE" },
+	{ (__force u32)__GFP_RECLAIMABLE, "__GFP_RECLAIMABLE" },
+	{ (__force u32)__GFP_HARDWALL, "__GFP_HARDWALL" },
+	{ (__force u32)__GFP_THISNODE, "__GFP_THISNODE" },
+	{ (__force u32)__GFP_MEMALLOC, "__GFP_MEMALLOC" },
+	{ (__force u32)__GFP_NOMEMALLOC, "__GFP_NOMEMALLOC" },
+	{ (__force u32)__GFP_HIGH, "__GFP_HIGH" },
+	{ (__force u32)__GFP_IO, "__GFP_IO" },
+	{ (__force u32)__GFP_FS, "__GFP_FS" },
+	{ (__force u32)__GFP_DIRECT_RECLAIM, "__GFP_DIRECT_RECLAIM" },
+	{ (__force u32)__GFP_KSWAPD_RECLAIM, "__GFP_KSWAPD_RECLAIM" },
+};
+
+/**
+ * ks_format_gfp - decode gfp flags as "GFP_KERNEL|__GFP_ZERO"
+ * @buf: output, KS_GFP_STR_LEN bytes hold any value
+ * @len: its size (at least 1)
+ * @gfp: the flags
+ *
+ * A named set first, then the remaining bits by name, then what is left
+ * in hex; "0" for none.  Context: any.  Return: the length written.
+ */
+size_t ks_format_gfp(char *buf, size_t len, u32 gfp)
+{
+	const char *sep = "";
+	unsigned int i;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(ks_gfp_names); i++)
+		if ((gfp & ks_gfp_names[i].mask) == ks_gfp_names[i].mask) {
+			n += scnprintf(buf + n, len - n, "%s",
+				       ks_gfp_names[i].name);
+			gfp &= ~ks_gfp_names[i].mask;
+			sep = "|";
+			break;
+		}
+	for (i = 0; i < ARRAY_SIZE(ks_gfp_bits); i++)
+		if (gfp & ks_gfp_bits[i].bit) {
+			n += scnprintf(buf + n, len - n, "%s%s", sep,
+				       ks_gfp_bits[i].name);
+			gfp &= ~ks_gfp_bits[i].bit;
+			sep = "|";
+		}
+	if (gfp)
+		n += scnprintf(buf + n, len - n, "%s%#x", sep, gfp);
+	else if (!*sep)
+		n += scnprintf(buf + n, len - n, "0");
+	return n;
+}
+
+/**
+ * ks_meminfo_field - a value of /proc/meminfo's text
+ * @buf: the text, NUL-terminated
+ * @key: "\nName:" (the newline keeps "Slab:" from matching "XSlab:")
+ *
+ * Context: any.  Return: the number after the key (kB), or -1.
+ */
+long ks_meminfo_field(const char *buf, const char *key)
+{
+	const char *p = strstr(buf, key);
+	long v;
+
+	if (!p || sscanf(p + strlen(key), " %ld", &v) != 1)
+		return -1;
+	return v;
+}
+
+/**
+ * ks_format_report - what an unloaded module still holds, as one line
+ * @s: the store's sites, copied out
+ * @n: how many
+ * @module: the module's name
+ * @buf: output
+ * @len: its size
+ *
+ * Sums the module's retired-at-unload sites that hold memory, and names
+ * the KS_REPORT_TOP largest: "M unloaded holding B bytes in N
+ * allocations; top: func+0x1c B/N, ...".
+ * Context: any.  Return: false (and @buf untouched) when it holds nothing.
+ */
+bool ks_format_report(const struct ks_site_snap *s, unsigned int n,
+		      const char *module, char *buf, size_t len)
+{
+	struct { long bytes; long count; u32 idx; } top[KS_REPORT_TOP] = {};
+	long bytes = 0, count = 0;
+	unsigned int i, j;
+	size_t used;
+
+	for (i = 0; i < n; i++) {
+		if (s[i].retired != KS_RETIRED_UNLOAD || s[i].live_count <= 0 ||
+		    !ks_site_name_in(s[i].name, module))
+			continue;
+		bytes += s[i].live_bytes;
+		count += s[i].live_count;
+		for (j = 0; j < KS_REPORT_TOP; j++)
+			if (s[i].live_bytes > top[j].bytes) {
+				memmove(&top[j + 1], &top[j],
+					(KS_REPORT_TOP - j - 1) * sizeof(top[0]));
+				top[j].bytes = s[i].live_bytes;
+				top[j].count = s[i].live_count;
+				top[j].idx = i;
+				break;
+			}
+	}
+	if (!count)
+		return false;
+	used = scnprintf(buf, len, "%s unloaded holding %ld bytes in %ld allocations; top:",
+			 module, bytes, count);
+	for (j = 0; j < KS_REPORT_TOP && top[j].bytes; j++) {
+		char site[KSYM_SYMBOL_LEN];
+		char *sp;
+
+		strscpy(site, s[top[j].idx].name, sizeof(site));
+		sp = strchr(site, ' ');
+		if (sp)
+			*sp = '\0';	/* the module is named already */
+		used += scnprintf(buf + used, len - used, "%s %s %ld/%ld",
+				  j ? "," : "", site, top[j].bytes,
+				  top[j].count);
+	}
+	return true;
+}
