@@ -8,7 +8,7 @@
 # declares are listed below, copied from the overlay: every one must
 # appear in reserved with that base and size, the no-map ones must add
 # up, and the account must start from the RAM the guest has and close to
-# the page.  Then ks_fixture takes pages straight from alloc_page() and
+# the page.  A driver (ks_dmadev) binds to the devices that claim a pool.  Then ks_fixture takes pages straight from alloc_page() and
 # they must show up, exactly, on its own line.
 . /tests/lib.sh
 
@@ -54,7 +54,7 @@ regions() {
 # Bytes of no-map memory each overlay declares (its header's sum).
 case $OVERLAY in
 demo-board) NOMAP=$(( (1 + 4 + 2 + 4) * 1024 * 1024 )) ;;
-board-256m) NOMAP=$(( (2 + 2 + 4) * 1024 * 1024 )) ;;
+board-256m) NOMAP=$(( (2 + 2 + 4 + 4) * 1024 * 1024 )) ;;
 board-1g) NOMAP=$(( (16 + 64 + 8) * 1024 * 1024 )) ;;
 *) NOMAP=0 ;;
 esac
@@ -88,7 +88,8 @@ regions | while read -r name base size kind dev; do
 			"$base $size $kind"
 		;;
 	esac
-	[ "$dev" = - ] || expect_eq "$name claimed by" "$(echo "$row" | awk '{ print $8 }')" "$dev"
+	[ "$dev" = - ] || expect_eq "$name claimed by, no driver yet" \
+		"$(echo "$row" | awk '{ print $8, $9 }')" "$dev none"
 	expect_eq "$name inside RAM" "$(echo "$row" | awk '{ print $NF }')" in-ram
 done
 expect_eq "device-tree regions listed" \
@@ -96,6 +97,21 @@ expect_eq "device-tree regions listed" \
 if [ -n "$OVERLAY" ]; then
 	expect_eq "no-map total (bytes)" \
 		"$(awk '$1 == "total:" && $2 == "dt" && $3 == "all-no-map" { print $5 }' /tmp/reserved)" "$NOMAP"
+fi
+# A driver binds to the devices that claim a pool: reserved names it, and
+# names none again once it is gone.
+claimed=$(regions | awk '$5 != "-" { print $1 }')
+if [ -n "$claimed" ]; then
+	insmod /ko/ks_dmadev.ko && ok "insmod ks_dmadev" || not_ok "insmod ks_dmadev"
+	for name in $claimed; do
+		expect_eq "$name: driver of its device" \
+			"$(awk -v n="$name" '$1 == "dt:" && $2 == n { print $9 }' $KS/reserved)" ks_dmadev
+	done
+	rmmod ks_dmadev && ok "rmmod ks_dmadev" || not_ok "rmmod ks_dmadev"
+	for name in $claimed; do
+		expect_eq "$name: driver after rmmod" \
+			"$(awk -v n="$name" '$1 == "dt:" && $2 == n { print $9 }' $KS/reserved)" none
+	done
 fi
 # The kernel's sections as /proc/iomem has them.
 want=$(grep -E '^ +[0-9a-f]+-[0-9a-f]+ : Kernel ' /proc/iomem | wc -l)
