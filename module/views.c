@@ -37,7 +37,7 @@
 #include "kmemscope.h"
 #include "attrib.h"
 
-#define KS_SUMMARY_VERSION	"2.0"
+#define KS_SUMMARY_VERSION	"2.1"
 #define KS_CALLERS_VERSION	"2.0"
 #define KS_MODULES_VERSION	"1.0"
 #define KS_ALLOCS_VERSION	"1.0"
@@ -247,6 +247,8 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		seq_printf(m, "untracked_frees_%s: %ld\n", ks_kind_names[k],
 			   atomic_long_read(&st->untracked_frees[k]));
 	seq_printf(m, "missed_frees: %ld\n", atomic_long_read(&st->missed_frees));
+	seq_printf(m, "frees_dropped_nmi_busy: %ld\n",
+		   atomic_long_read(&st->drop_nmi_busy));
 	seq_printf(m, "page_caller_not_found: %ld\n",
 		   atomic_long_read(&ks_unknown_callers));
 	seq_puts(m, "\n# page allocations counted, not recorded (their bytes are counted elsewhere)\n");
