@@ -15,7 +15,7 @@
 #     targets/<target>/headers/  extracted arm64 headers (x86_64 uses /usr/src)
 #     targets/<target>/env       KDIR, ARCH, vmlinuz, ... for the harness
 #     busybox/<arch>/busybox     static busybox for the initramfs
-#     src/linux-source-<ver>/    unpacked Debian kernel source (kunit target)
+#     src/linux-source-<ver>/    unpacked Debian kernel source (kunit, debug)
 #
 # Idempotent: every step checks for its result first, so a second run with
 # a full cache downloads nothing.  The Debian ABI is resolved from the
@@ -252,7 +252,7 @@ main() {
 	resolve_versions
 	for t in "${targets[@]}"; do
 		case $t in
-		kunit) setup_source ;;
+		kunit | debug) setup_source ;;
 		arm64-*) fetch_busybox arm64; setup_stock "$t" ;;
 		*) setup_stock "$t" ;;
 		esac
