@@ -192,7 +192,22 @@ else
 	tail -n 25 "$console" | sed 's/^/#   /'
 fi
 
-pat='BUG:|WARNING:|Oops|Call Trace|kernel BUG|Kernel panic|general protection fault|KASAN|UBSAN|possible recursive locking|possible circular locking|inconsistent lock state|lockdep|sleeping function called|scheduling while atomic|INFO: task .* blocked|RCU stall|Unable to handle kernel|refcount_t:'
+# Kernel error reports.  Most start with "BUG:" or "WARNING:" (lockdep's,
+# KASAN's, might_sleep()'s, the debug objects'); the debug kernel's are
+# also listed by their own words, in case a format differs.  Not the bare
+# word "lockdep": PROVE_RCU kernels boot with "RCU lockdep checking is
+# enabled".
+reports=('BUG:' 'WARNING:' 'Oops' 'Call Trace' 'kernel BUG' 'Kernel panic'
+	 'general protection fault' 'Unable to handle kernel' 'refcount_t:'
+	 'KASAN' 'UBSAN' 'ODEBUG' 'DEBUG_LOCKS_WARN_ON' 'non-static key'
+	 'locking correctness validator' 'lockdep is turned off'
+	 'possible recursive locking' 'possible circular locking'
+	 'inconsistent lock state' 'irq lock inversion' 'lock order detected'
+	 'bad unlock balance' 'held lock freed' 'Invalid wait context'
+	 'suspicious RCU usage' 'sleeping function called'
+	 'scheduling while atomic' 'INFO: task .* blocked' 'RCU stall'
+	 'detected stall' 'BUG [^ ]+ \((Not tainted|Tainted)')
+pat=$(IFS='|'; echo "${reports[*]}")
 if grep -Eq "$pat" "$console"; then
 	failed=$((failed + 1))
 	echo "not ok - $t: console of '$name' has kernel error reports ($console)"
