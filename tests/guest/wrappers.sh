@@ -20,7 +20,7 @@ ncpu=$(awk -F- '{ print ($2 == "" ? 1 : $2 + 1) }' /sys/devices/system/cpu/possi
 kstr="32 23" kasp="16 9" pcpu_extra=2
 case $TARGET in
 x86_64-6.1) devm_a="192 140" devm_z="256 240" devm_s="64 50" ;;
-x86_64-6.12) devm_a="192 192" devm_z="256 256" devm_s="64 64" ;;
+x86_64-6.12 | x86_64-6.12-rt) devm_a="192 192" devm_z="256 256" devm_s="64 64" ;;
 arm64-6.1) devm_a="256 228" devm_z="512 328" devm_s="256 138"
 	   kstr="128 23" kasp="128 9" ;;
 arm64-6.12) devm_a="256 256" devm_z="512 512" devm_s="192 192" ;;
