@@ -23,7 +23,10 @@
  * ----------------------------
  * Tracepoint probes and kprobe handlers run with preemption off, in any
  * context but NMI, possibly with interrupts off and under allocator locks
- * (percpu_free_percpu under pcpu_lock).  Every probe here:
+ * (percpu_free_percpu under pcpu_lock).  The exception: on x86 a kprobe
+ * that is an int3 (not ftrace-based) runs in NMI context.  Kprobe
+ * pre-handlers here only record frees, and the free path only tries its
+ * locks in NMI context (store.c).  Every probe here:
  * - disables interrupts for its whole run, so that an allocation in an
  *   interrupt handler cannot nest inside it on the same CPU;
  * - then checks a per-CPU nesting counter: a second entry on the same CPU

@@ -26,11 +26,13 @@
  *
  * Notes on locking
  * ----------------
- * The record and free paths may be called in any context but NMI,
- * including under allocator locks, and must be called with interrupts
- * disabled (the hooks run with them off; lockdep checks).  They take raw
- * spinlocks only (never spinlock_t, which sleeps on PREEMPT_RT) and do
- * bounded work: one chain walk and at most KS_SITE_PROBES site probes.
+ * The record path may be called in any context but NMI, the free path in
+ * any context (x86 int3 kprobes run it in NMI context), including under
+ * allocator locks; both must be called with interrupts disabled (the
+ * hooks run with them off; lockdep checks).  They take raw spinlocks only
+ * (never spinlock_t, which sleeps on PREEMPT_RT; in NMI context only with
+ * trylock) and do bounded work: one chain walk and at most KS_SITE_PROBES
+ * site probes.
  * The other entry points take the bucket locks with irqsave themselves.
  *
  * - locks[b % KS_NR_LOCKS] protects bucket b's chain and the fields of the
@@ -78,6 +80,32 @@ static inline raw_spinlock_t *ks_bucket_lock(struct ks_store *st,
 static void *ks_table_zalloc(size_t size)
 {
 	return __vmalloc(size, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+}
+
+/* Tries at a busy lock in NMI context: far longer than any holder keeps it. */
+#define KS_NMI_LOCK_TRIES	4096
+
+/*
+ * Take a lock on the free path, which also runs in kprobe handlers: on
+ * x86 a kprobe that is an int3 (not ftrace-based) runs in NMI context,
+ * where waiting for a lock that the interrupted code on this CPU may hold
+ * would never end.  There, only try the lock, a bounded number of times.
+ * Return: false if it stayed busy (the caller gives up and counts it).
+ */
+static bool ks_lock_free_path(raw_spinlock_t *lock)
+{
+	unsigned int i;
+
+	if (likely(!in_nmi())) {
+		raw_spin_lock(lock);
+		return true;
+	}
+	for (i = 0; i < KS_NMI_LOCK_TRIES; i++) {
+		if (raw_spin_trylock(lock))
+			return true;
+		cpu_relax();
+	}
+	return false;
 }
 
 int ks_store_init(struct ks_store *st, unsigned int nr_records,
@@ -174,6 +202,7 @@ void ks_store_reset(struct ks_store *st)
 	atomic_long_set(&st->drop_pool_full, 0);
 	atomic_long_set(&st->drop_sites_full, 0);
 	atomic_long_set(&st->missed_frees, 0);
+	atomic_long_set(&st->drop_nmi_busy, 0);
 	for (k = 0; k < KS_NR_KINDS; k++) {
 		atomic_long_set(&st->untracked_frees[k], 0);
 		atomic_long_set(&st->kind_live[k], 0);
@@ -374,9 +403,11 @@ int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a)
  * @ptr: address being freed
  * @kind: the allocator it is freed to (for the untracked count)
  *
- * Context: any but NMI, interrupts disabled; does not sleep or allocate.
- * Return: true if @ptr had a record; false (and counted as an untracked
- * free) if not, e.g. memory allocated before the store existed.
+ * Context: any, NMI included (see ks_lock_free_path()), interrupts
+ * disabled; does not sleep or allocate.
+ * Return: true if @ptr had a record; false (and counted) if not, e.g.
+ * memory allocated before the store existed (an untracked free), or a
+ * lock stayed busy in NMI context.
  */
 bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind)
 {
@@ -385,7 +416,8 @@ bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind)
 	struct ks_record *r, **pp;
 
 	lockdep_assert_irqs_disabled();
-	raw_spin_lock(lock);
+	if (!ks_lock_free_path(lock))
+		goto busy;
 	for (pp = &st->buckets[b]; (r = *pp); pp = &r->next)
 		if (r->ptr == ptr)
 			break;
@@ -394,16 +426,23 @@ bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind)
 		atomic_long_inc(&st->untracked_frees[kind]);
 		return false;
 	}
+	/* Both locks before anything changes: giving up leaves it as it was. */
+	if (!ks_lock_free_path(&st->free_lock)) {
+		raw_spin_unlock(lock);
+		goto busy;
+	}
 	*pp = r->next;
 	ks_site_account_free(st, r);
 	r->ptr = 0;
-	raw_spin_lock(&st->free_lock);
 	r->next = st->free_list;
 	st->free_list = r;
 	raw_spin_unlock(&st->free_lock);
 	raw_spin_unlock(lock);
 	atomic_long_dec(&st->records_used);
 	return true;
+busy:
+	atomic_long_inc(&st->drop_nmi_busy);
+	return false;
 }
 
 /* Context: any but NMI. */

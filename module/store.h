@@ -135,6 +135,7 @@ struct ks_store {
 	atomic_long_t drop_sites_full;
 	atomic_long_t untracked_frees[KS_NR_KINDS];
 	atomic_long_t missed_frees;
+	atomic_long_t drop_nmi_busy;	/* frees given up in NMI: lock busy */
 	atomic_long_t not_recorded[KS_NR_CLASSES];	/* allocs of other classes */
 
 	/* live bytes per allocator, and their highest value */

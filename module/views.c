@@ -37,7 +37,7 @@
 #include "kmemscope.h"
 #include "attrib.h"
 
-#define KS_SUMMARY_VERSION	"2.0"
+#define KS_SUMMARY_VERSION	"2.1"
 #define KS_CALLERS_VERSION	"2.0"
 #define KS_MODULES_VERSION	"1.0"
 #define KS_ALLOCS_VERSION	"1.0"
@@ -103,7 +103,7 @@ static int ks_summary_show(struct seq_file *m, void *v)
 {
 	struct ks_kind_totals t[KS_NR_KINDS], all = {};
 	struct ks_store *st = &ks_store;
-	struct ks_meminfo mi;
+	const struct ks_meminfo *mi = m->private;
 	long untracked = 0;
 	int k, h;
 
@@ -116,7 +116,6 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		all.frees += t[k].frees;
 		untracked += atomic_long_read(&st->untracked_frees[k]);
 	}
-	ks_read_meminfo(&mi);
 
 	seq_printf(m, "kmemscope summary - version: %s\n", KS_SUMMARY_VERSION);
 	seq_printf(m, "module_version: %s\n", KS_VERSION);
@@ -182,6 +181,8 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		seq_printf(m, "untracked_frees_%s: %ld\n", ks_kind_names[k],
 			   atomic_long_read(&st->untracked_frees[k]));
 	seq_printf(m, "missed_frees: %ld\n", atomic_long_read(&st->missed_frees));
+	seq_printf(m, "frees_dropped_nmi_busy: %ld\n",
+		   atomic_long_read(&st->drop_nmi_busy));
 	seq_printf(m, "page_caller_not_found: %ld\n",
 		   atomic_long_read(&ks_unknown_callers));
 	seq_puts(m, "\n# page allocations counted, not recorded (their bytes are counted elsewhere)\n");
@@ -193,25 +194,45 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		   ks_hooks_hits(KS_HOOK_PAGES_BULK));
 
 	seq_puts(m, "\n# cross-check: /proc/meminfo totals vs what kmemscope tracks (live, allocated since load)\n");
-	if (!mi.ok) {
+	if (!mi->ok) {
 		seq_puts(m, "meminfo: unavailable (procfs not mounted?)\n");
 		return 0;
 	}
-	ks_cross_check(m, "Slab", mi.slab,
+	ks_cross_check(m, "Slab", mi->slab,
 		       t[KS_KMALLOC].live_bytes + t[KS_KMEM_CACHE].live_bytes,
 		       "kmalloc + kmem_cache objects");
-	ks_cross_check(m, "VmallocUsed", mi.vmalloc_used, t[KS_VMALLOC].live_bytes,
+	ks_cross_check(m, "VmallocUsed", mi->vmalloc_used, t[KS_VMALLOC].live_bytes,
 		       "vmalloc areas");
-	ks_cross_check(m, "Percpu", mi.percpu, t[KS_PERCPU].live_bytes,
+	ks_cross_check(m, "Percpu", mi->percpu, t[KS_PERCPU].live_bytes,
 		       "percpu objects");
 	seq_printf(m, "meminfo: %-12s no line in meminfo, tracked %ld kB (pages taken straight from the page allocator)\n",
 		   "DirectPages", DIV_ROUND_UP(t[KS_PAGE].live_bytes, 1024));
 	return 0;
 }
 
+/*
+ * /proc/meminfo is read here, not in show(): seq_read() calls show() with
+ * this file's seq_file lock held, and reading another seq_file there
+ * takes a lock of the same class inside it.
+ */
 static int ks_summary_open(struct inode *inode, struct file *file)
 {
-	return single_open_size(file, ks_summary_show, NULL, 8192);
+	struct ks_meminfo *mi = kmalloc(sizeof(*mi), GFP_KERNEL);
+	int ret;
+
+	if (!mi)
+		return -ENOMEM;
+	ks_read_meminfo(mi);
+	ret = single_open_size(file, ks_summary_show, mi, 8192);
+	if (ret)
+		kfree(mi);
+	return ret;
+}
+
+static int ks_summary_release(struct inode *inode, struct file *file)
+{
+	kfree(((struct seq_file *)file->private_data)->private);
+	return single_release(inode, file);
 }
 
 static const struct file_operations ks_summary_fops = {
@@ -219,7 +240,7 @@ static const struct file_operations ks_summary_fops = {
 	.open		= ks_summary_open,
 	.read		= seq_read,
 	.llseek		= seq_lseek,
-	.release	= single_release,
+	.release	= ks_summary_release,
 };
 
 /* ---- snapshot tables (callers, modules) -------------------------------- */

@@ -13,11 +13,10 @@ ROOT=$(cd "$HERE/.." && pwd)
 
 t=${1:?usage: build.sh TARGET}
 valid_target "$t" || die "unknown target '$t' (known: $ALL_TARGETS)"
-if [ "$t" = kunit ]; then
-	"$HERE/kunit-kernel.sh"
-else
-	[ -f "$CACHE/targets/$t/env" ] || "$HERE/deps.sh" "$t"
-fi
+case $t in
+kunit | debug) "$HERE/kunit-kernel.sh" "$t" ;;
+*) [ -f "$CACHE/targets/$t/env" ] || "$HERE/deps.sh" "$t" ;;
+esac
 . "$CACHE/targets/$t/env"
 
 OUT="$ROOT/out/$t"

@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh [TARGET...] - every build, lint and test kmemscope has:
-#   1. dependencies (deps.sh) and the KUnit kernel (kunit-kernel.sh)
-#   2. W=1 builds, warning-free, for every stock target and kunit
+#   1. dependencies (deps.sh) and the KUnit and debug kernels
+#      (kunit-kernel.sh, from build.sh)
+#   2. W=1 builds, warning-free, for every stock target, kunit and debug
 #   3. checkpatch.pl --strict on the C sources; the user-space tools' own
 #      checks (test-snap.sh, test-bar.sh)
 #   4. the integration tests in QEMU on every stock target
 #   5. the KUnit suites (and the integration tests) on the KUnit kernel
+#      and on the debug kernel (lockdep, KASAN, debug objects, ...)
 # Default: all targets.  Ends with "N passed, N failed"; exits 1 if any
 # test failed.  Console logs stay in out/logs/.
 set -uo pipefail

@@ -15,11 +15,12 @@
 #     targets/<target>/headers/  extracted arm64 headers (x86_64 uses /usr/src)
 #     targets/<target>/env       KDIR, ARCH, vmlinuz, ... for the harness
 #     busybox/<arch>/busybox     static busybox for the initramfs
-#     src/linux-source-<ver>/    unpacked Debian kernel source (kunit target)
+#     src/linux-source-<ver>/    unpacked Debian kernel source (kunit, debug)
 #
 # Idempotent: every step checks for its result first, so a second run with
 # a full cache downloads nothing.  The Debian ABI is resolved from the
-# archive (linux-image-amd64 for 6.1; the newest 6.12 with headers).
+# archive (linux-image-amd64 for 6.1; the newest 6.12, and 6.12 PREEMPT_RT
+# (x86_64 only), with headers).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -84,12 +85,27 @@ ensure_arm64_arch() {
 	fi
 }
 
+# newest_612 FLAVOUR: the newest Debian 12 6.12 ABI (6.12.<n>+deb12) with
+# a linux-image-<abi>-FLAVOUR-unsigned whose headers also exist (6.12 has
+# no meta-package in Debian 12).
+newest_612() {
+	local f=$1 h
+	for h in $(apt-cache search --names-only "^linux-image-6\\.12\\.[0-9]*\\+deb12-$f-unsigned\$" |
+		awk '{print $1}' | sed "s/^linux-image-\\(.*\\)-$f-unsigned\$/\\1/" | sort -rV); do
+		if apt-cache show "linux-headers-$h-$f" >/dev/null 2>&1; then
+			echo "$h"
+			return
+		fi
+	done
+}
+
 # Resolve the ABI of the current Debian kernels.  Cached for a day so that
 # a warm run does not need apt's lists; a security update then shows up on
 # the next day's run.
 resolve_versions() {
-	local vf="$CACHE/versions" v61 v612 h
-	if [ -f "$vf" ] && [ -n "$(find "$vf" -mmin -1440 2>/dev/null)" ]; then
+	local vf="$CACHE/versions" v61 v612 v612rt
+	if [ -f "$vf" ] && [ -n "$(find "$vf" -mmin -1440 2>/dev/null)" ] &&
+	   grep -q '^ABI_612_RT=.' "$vf"; then
 		. "$vf"
 		return
 	fi
@@ -97,16 +113,11 @@ resolve_versions() {
 	v61=$(apt-cache depends linux-image-amd64 2>/dev/null |
 		sed -n 's/.*Depends: linux-image-\(6\.1\.[0-9]*-[0-9]*\)-amd64$/\1/p' | head -n1)
 	[ -n "$v61" ] || die "cannot resolve the 6.1 ABI from linux-image-amd64"
-	v612=
-	for h in $(apt-cache search --names-only '^linux-image-6\.12\.[0-9]*\+deb12-amd64-unsigned$' |
-		awk '{print $1}' | sed 's/^linux-image-\(.*\)-amd64-unsigned$/\1/' | sort -rV); do
-		if apt-cache show "linux-headers-$h-amd64" >/dev/null 2>&1; then
-			v612=$h
-			break
-		fi
-	done
+	v612=$(newest_612 amd64)
 	[ -n "$v612" ] || die "cannot find a Debian 6.12 kernel with headers"
-	printf 'ABI_61=%s\nABI_612=%s\n' "$v61" "$v612" >"$vf.tmp"
+	v612rt=$(newest_612 rt-amd64)
+	[ -n "$v612rt" ] || die "cannot find a Debian 6.12 PREEMPT_RT kernel with headers"
+	printf 'ABI_61=%s\nABI_612=%s\nABI_612_RT=%s\n' "$v61" "$v612" "$v612rt" >"$vf.tmp"
 	mv "$vf.tmp" "$vf"
 	. "$vf"
 }
@@ -134,15 +145,17 @@ fetch_busybox() {	# ARCH (amd64|arm64)
 
 # setup_stock TARGET: image (+ modules) and headers of a Debian kernel.
 setup_stock() {
-	local t=$1 arch=${1%%-*} ver=${1#*-} abi flavour darch tdir kdir img
+	local t=$1 arch=${1%%-*} ver=${1#*-} abi flavour darch tdir kdir img rt=
 	case $ver in
 	6.1) abi=$ABI_61 ;;
 	6.12) abi=$ABI_612 ;;
+	6.12-rt) abi=$ABI_612_RT ver=6.12 rt=rt- ;;
 	*) die "unknown kernel version in target $t" ;;
 	esac
 	case $arch in
-	x86_64) flavour=amd64 darch=amd64 ;;
-	arm64) flavour=arm64 darch=arm64 ;;
+	x86_64) flavour=${rt}amd64 darch=amd64 ;;
+	arm64) [ -z "$rt" ] || die "no PREEMPT_RT kernel for arm64"
+		flavour=arm64 darch=arm64 ;;
 	*) die "unknown arch in target $t" ;;
 	esac
 	tdir="$CACHE/targets/$t"
@@ -164,8 +177,8 @@ setup_stock() {
 
 	# Headers.
 	if [ "$darch" = amd64 ]; then
-		apt_install "linux-headers-$abi-amd64"
-		kdir="/usr/src/linux-headers-$abi-amd64"
+		apt_install "linux-headers-$abi-$flavour"
+		kdir="/usr/src/linux-headers-$abi-$flavour"
 	else
 		# The arm64 package's scripts/ and tools/ point at the arm64
 		# linux-kbuild package; the host's (same version) serves
@@ -252,7 +265,7 @@ main() {
 	resolve_versions
 	for t in "${targets[@]}"; do
 		case $t in
-		kunit) setup_source ;;
+		kunit | debug) setup_source ;;
 		arm64-*) fetch_busybox arm64; setup_stock "$t" ;;
 		*) setup_stock "$t" ;;
 		esac

@@ -1,33 +1,46 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kunit-kernel.sh - build (once) the x86_64 KUnit kernel from Debian's
-# linux-source and print the environment the harness needs to use it.
+# kunit-kernel.sh [kunit|debug] - build (once) one of the x86_64 kernels
+# built here from Debian's linux-source, and write the environment the
+# harness needs to use it ($CACHE/targets/<target>/env):
 #
-# The build directory is $CACHE/kunit/<hash>, the hash covering
-# kunit-tests/kunit.config and the source package's version, so a changed
-# config or a new Debian source builds anew and an unchanged one is reused.
+#   kunit   KUnit on (kunit-tests/kunit.config)
+#   debug   the same plus lockdep, KASAN, debug objects, ...
+#           (kunit-tests/kunit.config + kunit-tests/debug.config)
+#
+# The build directory is $CACHE/<target>/<hash>, the hash covering the
+# config fragments and the source package's version, so a changed config
+# or a new Debian source builds anew and an unchanged one is reused.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 
+t=${1:-kunit}
+case $t in
+kunit) cfgs=("$ROOT/kunit-tests/kunit.config") ;;
+debug) cfgs=("$ROOT/kunit-tests/kunit.config" "$ROOT/kunit-tests/debug.config") ;;
+*) die "no self-built kernel for target '$t'" ;;
+esac
+
 SRC="$CACHE/src/linux-source-6.1"
-[ -f "$CACHE/src/linux-source-6.1.stamp" ] || "$HERE/deps.sh" kunit
-CFG="$ROOT/kunit-tests/kunit.config"
-hash=$( (cat "$CFG" "$CACHE/src/linux-source-6.1.stamp") | sha256sum | cut -c1-16)
-BUILD="$CACHE/kunit/$hash"
-TDIR="$CACHE/targets/kunit"
+[ -f "$CACHE/src/linux-source-6.1.stamp" ] || "$HERE/deps.sh" "$t"
+hash=$( (cat "${cfgs[@]}" "$CACHE/src/linux-source-6.1.stamp") | sha256sum | cut -c1-16)
+BUILD="$CACHE/$t/$hash"
+TDIR="$CACHE/targets/$t"
 
 if [ ! -f "$BUILD/.done" ]; then
-	log "building the KUnit kernel in $BUILD (a few minutes, once)"
+	log "building the $t kernel in $BUILD (minutes, once)"
 	mkdir -p "$BUILD"
+	kargs=()
+	for c in "${cfgs[@]}"; do kargs+=(--kunitconfig="$c"); done
 	(cd "$SRC" && python3 tools/testing/kunit/kunit.py build --arch=x86_64 \
-		--kunitconfig="$CFG" --build_dir="$BUILD" --jobs="$(nproc)") \
+		"${kargs[@]}" --build_dir="$BUILD" --jobs="$(nproc)") \
 		>"$BUILD/build.log" 2>&1 || {
 		tail -n 40 "$BUILD/build.log" >&2
-		die "KUnit kernel build failed; log: $BUILD/build.log"
+		die "$t kernel build failed; log: $BUILD/build.log"
 	}
 	# Out-of-tree modules need the build tree prepared for them.
 	make -C "$SRC" O="$BUILD" ARCH=x86_64 modules_prepare >>"$BUILD/build.log" 2>&1
@@ -37,7 +50,7 @@ fi
 mkdir -p "$TDIR"
 krel=$(cat "$BUILD/include/config/kernel.release")
 {
-	echo "TARGET=kunit"
+	echo "TARGET=$t"
 	echo "ARCH=x86_64"
 	echo "KDIR=$BUILD"
 	echo "KREL=$krel"

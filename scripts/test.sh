@@ -4,8 +4,8 @@
 # test.sh TARGET - build for TARGET and run its guest tests:
 #   stock targets: the integration scripts (tests/guest/*.sh listed below),
 #                  then those that modprobe Debian's own modules;
-#   kunit:         the KUnit suites, then the integration scripts too (its
-#                  self-built kernel has no Debian module tree);
+#   kunit, debug:  the KUnit suites, then the integration scripts too (their
+#                  self-built kernels have no Debian module tree);
 #   arm64:         then account.sh once more per dts-overlays/ overlay.
 # Output: TAP lines, then "RESULT passed=N failed=N".
 set -uo pipefail
@@ -43,7 +43,7 @@ present_kmods() {
 
 opts=()
 case $t in
-kunit) scripts="kunit.sh $INTEGRATION" ;;
+kunit | debug) scripts="kunit.sh $INTEGRATION" ;;
 *) scripts="$INTEGRATION $DEBIAN_MODS"; opts=(--kmods "$(present_kmods)") ;;
 esac
 # guest NAME ARGS...: one guest run; its TAP goes to stdout, its RESULT

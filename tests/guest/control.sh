@@ -53,7 +53,7 @@ row=$(grep -n ' ks_fixture_kmalloc_held+' /tmp/allocs | head -n1)
 line=${row%%:*}
 expect_eq "allocations row: sizes, allocator, gfp, comm, module" \
 	"$(echo "${row#*:}" | awk '{ print $2, $3, $4, $5, $8, $9 }')" \
-	"128 100 kmalloc GFP_KERNEL insmod ks_fixture"
+	"$(kmalloc_bytes 128) 100 kmalloc GFP_KERNEL insmod ks_fixture"
 expect_eq "allocations row: backtrace starts at the call site" \
 	"$(sed -n "$((line + 1))p" /tmp/allocs | sed 's/^  \([a-z_]*\)+.*/\1/')" \
 	"ks_fixture_kmalloc_held"
@@ -79,7 +79,7 @@ expect_eq "reset forgets the fixture's sites" "$(caller_row ks_fixture_kmalloc_h
 echo "filter module ks_fixture" >$C
 insmod /ko/ks_fixture.ko
 expect_eq "filter module: fixture recorded" \
-	"$(caller_row ks_fixture_kmalloc_held)" "1024 800 8 8 0 kmalloc [ks_fixture]"
+	"$(caller_row ks_fixture_kmalloc_held)" "$FIX_KMALLOC 800 8 8 0 kmalloc [ks_fixture]"
 expect_eq "filter module: nothing else recorded" \
 	"$(callers_awk 'mod != "ks_fixture" && $col["allocs"] > 0 { n++ } END { print n + 0 }')" 0
 [ "$(summary_field filtered_module)" -gt 0 ] && ok "filter module: exclusions counted" ||
@@ -92,7 +92,7 @@ echo "filter min_size 4000" >$C
 insmod /ko/ks_fixture.ko
 expect_eq "min_size 4000: kmalloc(100) skipped" "$(caller_row ks_fixture_kmalloc_held)" ""
 expect_eq "min_size 4000: kzalloc(4000) kept" \
-	"$(caller_row ks_fixture_kzalloc_held)" "8192 8000 2 2 0 kmalloc [ks_fixture]"
+	"$(caller_row ks_fixture_kzalloc_held)" "$FIX_KZALLOC 8000 2 2 0 kmalloc [ks_fixture]"
 rmmod ks_fixture
 echo "filter off" >$C && echo reset >$C
 

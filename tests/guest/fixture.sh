@@ -13,9 +13,9 @@ done
 
 insmod /ko/ks_fixture.ko && ok "insmod ks_fixture" || not_ok "insmod ks_fixture"
 expect_eq "ks_fixture_kmalloc_held after load" \
-	"$(caller_row ks_fixture_kmalloc_held)" "1024 800 8 8 0 kmalloc [ks_fixture]"
+	"$(caller_row ks_fixture_kmalloc_held)" "$FIX_KMALLOC 800 8 8 0 kmalloc [ks_fixture]"
 expect_eq "ks_fixture_kzalloc_held after load" \
-	"$(caller_row ks_fixture_kzalloc_held)" "8192 8000 2 2 0 kmalloc [ks_fixture]"
+	"$(caller_row ks_fixture_kzalloc_held)" "$FIX_KZALLOC 8000 2 2 0 kmalloc [ks_fixture]"
 expect_eq "ks_fixture_cache_held after load" \
 	"$(caller_row ks_fixture_cache_held)" "1000 1000 5 5 0 kmem_cache [ks_fixture]"
 expect_eq "ks_fixture_large_held after load" \
@@ -27,7 +27,7 @@ echo kmalloc >/sys/kernel/debug/ks_fixture/release
 expect_eq "ks_fixture_kmalloc_held after its frees" \
 	"$(caller_row ks_fixture_kmalloc_held)" "0 0 0 8 8 kmalloc [ks_fixture]"
 expect_eq "ks_fixture_kzalloc_held unchanged by other frees" \
-	"$(caller_row ks_fixture_kzalloc_held)" "8192 8000 2 2 0 kmalloc [ks_fixture]"
+	"$(caller_row ks_fixture_kzalloc_held)" "$FIX_KZALLOC 8000 2 2 0 kmalloc [ks_fixture]"
 echo cache >/sys/kernel/debug/ks_fixture/release
 expect_eq "ks_fixture_cache_held after its frees" \
 	"$(caller_row ks_fixture_cache_held)" "0 0 0 5 5 kmem_cache [ks_fixture]"

@@ -15,7 +15,7 @@ reports=$(dmesg | grep -c 'ks_fixture unloaded holding')
 echo mark >$KS/control
 insmod /ko/ks_fixture.ko
 expect_eq "since_mark: the fixture's live allocations" \
-	"$(awk '$1 == "module:" && $2 == "ks_fixture" { print $3, $4 }' $KS/since_mark)" "16 42984"
+	"$(awk '$1 == "module:" && $2 == "ks_fixture" { print $3, $4 }' $KS/since_mark)" "16 $FIX_TOTAL"
 echo 3 >/sys/kernel/debug/ks_fixture/grow
 echo grown >/sys/kernel/debug/ks_fixture/release
 rmmod ks_fixture
@@ -33,17 +33,17 @@ rmmod ks_fixture
 sleep 1
 cat $L >/tmp/leaks
 expect_eq "leaks: unloaded_module line" \
-	"$(awk '$1 == "unloaded_module:" && $2 == "ks_fixture" { print $3, $4 }' /tmp/leaks)" "2 8192"
+	"$(awk '$1 == "unloaded_module:" && $2 == "ks_fixture" { print $3, $4 }' /tmp/leaks)" "2 $FIX_KZALLOC"
 expect_eq "leaks: its call sites, certain leaks first" \
 	"$(awk '$1 == "unloaded" && $6 == "ks_fixture" { n += $2; b += $3; s = $7 } END { print n, b, s }' /tmp/leaks)" \
-	"2 8192 unloaded"
+	"2 $FIX_KZALLOC unloaded"
 expect_eq "leaks: the first row is the certain leak" \
 	"$(grep -v '^#' /tmp/leaks | awk 'NF >= 8 && ($1 == "unloaded" || $1 == "old") { print $1; exit }')" unloaded
 expect_eq "unload report in the kernel log" \
 	"$(dmesg | sed -n 's/.*kmemscope: \(ks_fixture unloaded holding [0-9]* bytes in [0-9]* allocations\).*/\1/p' | tail -n1)" \
-	"ks_fixture unloaded holding 8192 bytes in 2 allocations"
+	"ks_fixture unloaded holding $FIX_KZALLOC bytes in 2 allocations"
 expect_eq "unload report kept in leaks" \
-	"$(grep -c '^report: ks_fixture unloaded holding 8192 bytes in 2 allocations; top: ks_fixture_kzalloc_held+0x[0-9a-f]* 4096/1, ks_fixture_kzalloc_held+0x[0-9a-f]* 4096/1' /tmp/leaks)" 1
+	"$(grep -c "^report: ks_fixture unloaded holding $FIX_KZALLOC bytes in 2 allocations; top: ks_fixture_kzalloc_held+0x[0-9a-f]* $((FIX_KZALLOC / 2))/1, ks_fixture_kzalloc_held+0x[0-9a-f]* $((FIX_KZALLOC / 2))/1" /tmp/leaks)" 1
 
 # min_age: 0 lists every live allocation as old; a large value none.
 echo "min_age 0" >$KS/control
@@ -52,7 +52,7 @@ echo "min_age 0" >$KS/control
 echo "min_age 100000" >$KS/control
 expect_eq "min_age 100000: no old allocations" "$(grep -c '^old ' $L)" 0
 expect_eq "min_age 100000: the certain leak stays" \
-	"$(awk '$1 == "unloaded_module:" && $2 == "ks_fixture" { print $4 }' $L)" 8192
+	"$(awk '$1 == "unloaded_module:" && $2 == "ks_fixture" { print $4 }' $L)" $FIX_KZALLOC
 echo "min_age 10" >$KS/control
 
 # With stacks on, old allocations are grouped by backtrace too.
@@ -63,7 +63,7 @@ cat $L >/tmp/leaks
 line=$(grep -n ' ks_fixture_kmalloc_held+0x[0-9a-f]* \[ks_fixture\]$' /tmp/leaks | head -n1 | cut -d: -f1)
 expect_eq "old allocations grouped by call site and backtrace" \
 	"$(sed -n "${line}p" /tmp/leaks | awk '{ print $1, $2, $3 }') $(sed -n "$((line + 1))p" /tmp/leaks | sed 's/^  \([a-z_]*\)+.*/\1/')" \
-	"old 8 1024 ks_fixture_kmalloc_held"
+	"old 8 $FIX_KMALLOC ks_fixture_kmalloc_held"
 rmmod ks_fixture
 echo "stacks off" >$KS/control
 echo "min_age 10" >$KS/control

@@ -83,3 +83,21 @@ module_live() {
 summary_field() {
 	sed -n "s/^$1: *//p" "$KS/summary" | head -n1
 }
+
+# kmalloc_bytes CLASS: the bytes kmemscope counts as allocated for one
+# object of the kmalloc-CLASS cache: the kmalloc tracepoint's bytes_alloc,
+# the cache's whole slot (slab_size).  That is CLASS, unless the kernel
+# keeps metadata in each slot: KASAN's on the debug target (kmalloc-128
+# takes 256 there).  The caches from 1024 bytes are named kmalloc-1k, ...
+kmalloc_bytes() {
+	_kb_name=$1
+	[ $(($1 % 1024)) -eq 0 ] && _kb_name=$(($1 / 1024))k
+	cat "/sys/kernel/slab/kmalloc-$_kb_name/slab_size" 2>/dev/null || echo "$1"
+}
+
+# What ks_fixture (tests/fixtures/ks_fixture.c) holds after load, on this
+# kernel: 8 x kmalloc(100), 2 x kzalloc(4000), 5 cache objects of 200
+# bytes and one kmalloc(20000) (8 pages).
+FIX_KMALLOC=$((8 * $(kmalloc_bytes 128)))
+FIX_KZALLOC=$((2 * $(kmalloc_bytes 4096)))
+FIX_TOTAL=$((FIX_KMALLOC + FIX_KZALLOC + 1000 + 32768))

@@ -12,7 +12,7 @@ insmod /ko/ks_fixture.ko
 insmod /ko/kmemscope.ko || not_ok "insmod kmemscope"
 echo 5 >/sys/kernel/debug/ks_fixture/grow
 expect_eq "module loaded before kmemscope: its new allocations attributed" \
-	"$(caller_row ks_fixture_grow)" "2560 1500 5 5 0 kmalloc [ks_fixture]"
+	"$(caller_row ks_fixture_grow)" "$((5 * $(kmalloc_bytes 512))) 1500 5 5 0 kmalloc [ks_fixture]"
 expect_eq "its allocations from before load are not invented" \
 	"$(caller_row ks_fixture_kmalloc_held)" ""
 before=$(summary_field untracked_frees_kmalloc)
@@ -26,16 +26,16 @@ rmmod ks_fixture
 insmod /ko/ks_fixture.ko leak=1
 rmmod ks_fixture
 expect_eq "leaked kzalloc group stays charged to ks_fixture" \
-	"$(caller_row ks_fixture_kzalloc_held)" "8192 8000 2 2 0 kmalloc [ks_fixture]"
-expect_eq "modules: ks_fixture unloaded, holding 8192 bytes" \
-	"$(awk '$1 == "ks_fixture" && $2 == "unloaded" { print $2, $3 }' $KS/modules)" "unloaded 8192"
+	"$(caller_row ks_fixture_kzalloc_held)" "$FIX_KZALLOC 8000 2 2 0 kmalloc [ks_fixture]"
+expect_eq "modules: ks_fixture unloaded, holding its kzalloc group" \
+	"$(awk '$1 == "ks_fixture" && $2 == "unloaded" { print $2, $3 }' $KS/modules)" "unloaded $FIX_KZALLOC"
 # Loaded again: a new instance, rows of its own; the old leak stays.
 insmod /ko/ks_fixture.ko
 expect_eq "reloaded module has its own row" \
-	"$(awk '$1 == "ks_fixture" && $2 == "loaded" { print $3 }' $KS/modules)" 42984
+	"$(awk '$1 == "ks_fixture" && $2 == "loaded" { print $3 }' $KS/modules)" $FIX_TOTAL
 rmmod ks_fixture
 expect_eq "after the second unload only the leak remains" \
-	"$(module_live ks_fixture)" 8192
+	"$(module_live ks_fixture)" $FIX_KZALLOC
 rmmod kmemscope
 
 # kmemscope in and out while the system allocates and frees.

@@ -119,9 +119,9 @@ else
 fi
 check_format $S/d12 "diff after insmod"
 expect_eq "diff after insmod: reset_between" "$(diff_field $S/d12 reset_between)" no
-expect_eq "diff after insmod: module ks_fixture" "$(diff_module $S/d12 ks_fixture)" "42984 16 32 16 0 42984 - loaded"
-expect_eq "diff after insmod: ks_fixture_kmalloc_held" "$(diff_site $S/d12 ks_fixture_kmalloc_held)" "1024 8 8 0 kmalloc ks_fixture"
-expect_eq "diff after insmod: ks_fixture_kzalloc_held" "$(diff_site $S/d12 ks_fixture_kzalloc_held)" "8192 2 2 0 kmalloc ks_fixture"
+expect_eq "diff after insmod: module ks_fixture" "$(diff_module $S/d12 ks_fixture)" "$FIX_TOTAL 16 32 16 0 $FIX_TOTAL - loaded"
+expect_eq "diff after insmod: ks_fixture_kmalloc_held" "$(diff_site $S/d12 ks_fixture_kmalloc_held)" "$FIX_KMALLOC 8 8 0 kmalloc ks_fixture"
+expect_eq "diff after insmod: ks_fixture_kzalloc_held" "$(diff_site $S/d12 ks_fixture_kzalloc_held)" "$FIX_KZALLOC 2 2 0 kmalloc ks_fixture"
 expect_eq "diff after insmod: ks_fixture_cache_held" "$(diff_site $S/d12 ks_fixture_cache_held)" "1000 5 5 0 kmem_cache ks_fixture"
 expect_eq "diff after insmod: ks_fixture_large_held" "$(diff_site $S/d12 ks_fixture_large_held)" "32768 1 1 0 kmalloc ks_fixture"
 expect_eq "diff after insmod: ks_fixture_churn" "$(diff_site $S/d12 ks_fixture_churn)" "0 0 16 16 kmalloc ks_fixture"
@@ -133,8 +133,8 @@ echo kmalloc >/sys/kernel/debug/ks_fixture/release
 kmemscope-snap snapshot $S/3 || not_ok "snapshot after release"
 kmemscope-snap diff $S/2 $S/3 >$S/d23 || not_ok "diff after release"
 check_format $S/d23 "diff after release"
-expect_eq "diff after release: ks_fixture_kmalloc_held" "$(diff_site $S/d23 ks_fixture_kmalloc_held)" "-1024 -8 0 8 kmalloc ks_fixture"
-expect_eq "diff after release: module ks_fixture" "$(diff_module $S/d23 ks_fixture)" "-1024 -8 0 8 42984 41960 loaded loaded"
+expect_eq "diff after release: ks_fixture_kmalloc_held" "$(diff_site $S/d23 ks_fixture_kmalloc_held)" "-$FIX_KMALLOC -8 0 8 kmalloc ks_fixture"
+expect_eq "diff after release: module ks_fixture" "$(diff_module $S/d23 ks_fixture)" "-$FIX_KMALLOC -8 0 8 $FIX_TOTAL $((FIX_TOTAL - FIX_KMALLOC)) loaded loaded"
 expect_eq "diff after release: no other ks_fixture site changed" "$(diff_fns $S/d23 ks_fixture)" "ks_fixture_kmalloc_held "
 
 # ---- ks_fixture unloaded -----------------------------------------------
@@ -142,8 +142,8 @@ rmmod ks_fixture && ok "rmmod ks_fixture" || not_ok "rmmod ks_fixture"
 kmemscope-snap snapshot $S/4 || not_ok "snapshot after rmmod"
 kmemscope-snap diff $S/3 $S/4 >$S/d34 || not_ok "diff after rmmod"
 check_format $S/d34 "diff after rmmod"
-expect_eq "diff after rmmod: module ks_fixture" "$(diff_module $S/d34 ks_fixture)" "-41960 -8 0 8 41960 0 loaded unloaded"
-expect_eq "diff after rmmod: ks_fixture_kzalloc_held" "$(diff_site $S/d34 ks_fixture_kzalloc_held)" "-8192 -2 0 2 kmalloc ks_fixture"
+expect_eq "diff after rmmod: module ks_fixture" "$(diff_module $S/d34 ks_fixture)" "-$((FIX_TOTAL - FIX_KMALLOC)) -8 0 8 $((FIX_TOTAL - FIX_KMALLOC)) 0 loaded unloaded"
+expect_eq "diff after rmmod: ks_fixture_kzalloc_held" "$(diff_site $S/d34 ks_fixture_kzalloc_held)" "-$FIX_KZALLOC -2 0 2 kmalloc ks_fixture"
 expect_eq "diff after rmmod: ks_fixture_cache_held" "$(diff_site $S/d34 ks_fixture_cache_held)" "-1000 -5 0 5 kmem_cache ks_fixture"
 expect_eq "diff after rmmod: ks_fixture_large_held" "$(diff_site $S/d34 ks_fixture_large_held)" "-32768 -1 0 1 kmalloc ks_fixture"
 expect_eq "diff after rmmod: ks_fixture's sites" "$(diff_fns $S/d34 ks_fixture)" \

@@ -12,20 +12,23 @@ ncpu=$(awk -F- '{ print ($2 == "" ? 1 : $2 + 1) }' /sys/devices/system/cpu/possi
 # devm_* allocations carry a devres header whose size depends on the
 # architecture (ARCH_DMA_MINALIGN on arm64 6.1), on CONFIG_DEBUG_DEVRES
 # and, from 6.9, on kmalloc_size_roundup() of the total.  Figures read
-# from each kernel; "alloc req" for devm_kmalloc(100), devm_kzalloc(200),
-# devm_kstrdup("kmemscope").
+# from each kernel: "class req" for devm_kmalloc(100), devm_kzalloc(200),
+# devm_kstrdup("kmemscope"); alloc_req turns the kmalloc class into the
+# bytes counted (kmalloc_bytes, lib.sh).
 # arm64 6.1's smallest kmalloc class is 128 bytes (ARCH_KMALLOC_MINALIGN).
 # Percpu objects carry a memcg pointer per 4 bytes where CONFIG_MEMCG_KMEM
 # is on (Debian's kernels; not the KUnit kernel).
 kstr="32 23" kasp="16 9" pcpu_extra=2
 case $TARGET in
 x86_64-6.1) devm_a="192 140" devm_z="256 240" devm_s="64 50" ;;
-x86_64-6.12) devm_a="192 192" devm_z="256 256" devm_s="64 64" ;;
+x86_64-6.12 | x86_64-6.12-rt) devm_a="192 192" devm_z="256 256" devm_s="64 64" ;;
 arm64-6.1) devm_a="256 228" devm_z="512 328" devm_s="256 138"
 	   kstr="128 23" kasp="128 9" ;;
 arm64-6.12) devm_a="256 256" devm_z="512 512" devm_s="192 192" ;;
-kunit) devm_a="192 140" devm_z="256 240" devm_s="64 50" pcpu_extra=1 ;;
+kunit | debug) devm_a="192 140" devm_z="256 240" devm_s="64 50" pcpu_extra=1 ;;
 esac
+# "bytes req" of a "class req" pair above.
+alloc_req() { echo "$(kmalloc_bytes "$1") $2"; }
 
 insmod /ko/kmemscope.ko || not_ok "insmod kmemscope"
 for h in kmalloc kmem_cache_alloc kfree kmem_cache_free mm_page_alloc \
@@ -37,21 +40,21 @@ done
 insmod /ko/ks_wrappers.ko && ok "insmod ks_wrappers" || not_ok "insmod ks_wrappers"
 
 W="kmalloc [ks_wrappers]"
-expect_eq "devm_kmalloc(100)" "$(caller_row ks_wrap_devm_kmalloc)" "$devm_a 1 1 0 $W"
-expect_eq "devm_kzalloc(200)" "$(caller_row ks_wrap_devm_kzalloc)" "$devm_z 1 1 0 $W"
-expect_eq "devm_kstrdup" "$(caller_row ks_wrap_devm_kstrdup)" "$devm_s 1 1 0 $W"
-expect_eq "kstrdup (23 bytes)" "$(caller_row ks_wrap_kstrdup)" "$kstr 1 1 0 $W"
-expect_eq "kasprintf (9 bytes)" "$(caller_row ks_wrap_kasprintf)" "$kasp 1 1 0 $W"
-expect_eq "kmemdup(300)" "$(caller_row ks_wrap_kmemdup)" "512 300 1 1 0 $W"
-expect_eq "kvmalloc(100): kmalloc" "$(caller_row ks_wrap_kvmalloc_small)" "128 100 1 1 0 $W"
+expect_eq "devm_kmalloc(100)" "$(caller_row ks_wrap_devm_kmalloc)" "$(alloc_req $devm_a) 1 1 0 $W"
+expect_eq "devm_kzalloc(200)" "$(caller_row ks_wrap_devm_kzalloc)" "$(alloc_req $devm_z) 1 1 0 $W"
+expect_eq "devm_kstrdup" "$(caller_row ks_wrap_devm_kstrdup)" "$(alloc_req $devm_s) 1 1 0 $W"
+expect_eq "kstrdup (23 bytes)" "$(caller_row ks_wrap_kstrdup)" "$(alloc_req $kstr) 1 1 0 $W"
+expect_eq "kasprintf (9 bytes)" "$(caller_row ks_wrap_kasprintf)" "$(alloc_req $kasp) 1 1 0 $W"
+expect_eq "kmemdup(300)" "$(caller_row ks_wrap_kmemdup)" "$(alloc_req 512 300) 1 1 0 $W"
+expect_eq "kvmalloc(100): kmalloc" "$(caller_row ks_wrap_kvmalloc_small)" "$(alloc_req 128 100) 1 1 0 $W"
 # 8 MiB is more than kmalloc serves: vmalloc, whose 16 KiB page array
 # (2048 pointers) is vmalloc'ed for the same caller.
 expect_eq "kvmalloc(8 MiB): vmalloc + its page array" \
 	"$(caller_row ks_wrap_kvmalloc_large)" "8404992 8404992 2 2 0 vmalloc [ks_wrappers]"
 expect_eq "kmalloc(100) before krealloc: freed by it" \
 	"$(caller_row ks_wrap_krealloc_first)" "0 0 0 1 1 $W"
-expect_eq "krealloc(1000)" "$(caller_row ks_wrap_krealloc_grow)" "1024 1000 1 1 0 $W"
-expect_eq "kcalloc(10, 30)" "$(caller_row ks_wrap_kcalloc)" "512 300 1 1 0 $W"
+expect_eq "krealloc(1000)" "$(caller_row ks_wrap_krealloc_grow)" "$(alloc_req 1024 1000) 1 1 0 $W"
+expect_eq "kcalloc(10, 30)" "$(caller_row ks_wrap_kcalloc)" "$(alloc_req 512 300) 1 1 0 $W"
 expect_eq "vzalloc(20000)" "$(caller_row ks_wrap_vzalloc)" "20480 20000 1 1 0 vmalloc [ks_wrappers]"
 expect_eq "vmalloc(5000)" "$(caller_row ks_wrap_vmalloc)" "8192 5000 1 1 0 vmalloc [ks_wrappers]"
 expect_eq "__get_free_pages(order 2)" "$(caller_row ks_wrap_get_free_pages)" "16384 16384 1 1 0 page [ks_wrappers]"
