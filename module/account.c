@@ -140,6 +140,7 @@ static int ks_physmem_open(struct inode *inode, struct file *file,
 
 	if (!pm)
 		return -ENOMEM;
+	pm->n_ram = ks_ram_ranges(pm, pm->ram, KS_MAX_RAM, &pm->ram_source);
 	ret = single_open(file, show, pm);
 	if (ret)
 		kvfree(pm);
@@ -240,12 +241,10 @@ static int ks_reserved_show(struct seq_file *m, void *v)
 {
 	const struct ks_physmem *pm = m->private;
 	struct ks_kind_total tot[KS_KINDS] = {};
-	struct ks_range ram[64];
-	const char *ram_src;
-	unsigned int i, nram;
+	unsigned int i;
 	char flags[64];
+	int where;
 
-	nram = ks_ram_ranges(pm, ram, ARRAY_SIZE(ram), &ram_src);
 	seq_printf(m, "kmemscope reserved - version: %s\n", KS_RESERVED_VERSION);
 
 	seq_puts(m, "\n# device tree /reserved-memory: base and size as the kernel reserved them\n");
@@ -262,10 +261,11 @@ static int ks_reserved_show(struct seq_file *m, void *v)
 				rr.size = r->dt_size;
 			}
 			ks_dt_flags(flags, sizeof(flags), r);
+			where = pm->n_ram ? ks_range_where(&rr, pm->ram, pm->n_ram) : -1;
 			seq_printf(m, "dt: %s %#llx %#llx %s %s %s %s %s %s\n",
 				   r->name, rr.base, rr.size, ks_dt_kind(r),
 				   flags, r->compatible, r->device, r->driver,
-				   nram ? ks_where_names[ks_range_where(&rr, ram, nram)] : "-");
+				   where < 0 ? "-" : ks_where_names[where]);
 			if (!r->reserved || r->disabled)
 				continue;
 			ks_add_total(tot, KS_KINDS, "dt", ks_dt_kind(r), r->size);
@@ -479,17 +479,27 @@ struct ks_ram_figures {
 static void ks_ram_figures(const struct ks_physmem *pm,
 			   struct ks_ram_figures *f)
 {
-	struct ks_range r[64], k[16];
-	unsigned int i, n, nk = 0;
+	struct ks_range k[16];
+	unsigned int i, nk = 0;
 
 	memset(f, 0, sizeof(*f));
-	n = ks_ram_ranges(pm, r, ARRAY_SIZE(r), &f->source);
+	f->source = pm->ram_source;
 	f->regions = pm->n_mem;
 	for (i = 0; !pm->n_mem && i < pm->n_io; i++)
 		f->regions += ks_is_system_ram(&pm->io[i]);
-	for (i = 0; i < n; i++)
-		f->physical += ks_range_whole_pages(&r[i], PAGE_SHIFT);
-	if (!n) {
+	/* Summed from the source, not from pm->ram, which may be truncated. */
+	for (i = 0; i < pm->n_mem; i++) {
+		struct ks_range x = { pm->mem[i].base, pm->mem[i].size };
+
+		f->physical += ks_range_whole_pages(&x, PAGE_SHIFT);
+	}
+	for (i = 0; !pm->n_mem && i < pm->n_io; i++)
+		if (ks_is_system_ram(&pm->io[i])) {
+			struct ks_range x = ks_io_range(&pm->io[i]);
+
+			f->physical += ks_range_whole_pages(&x, PAGE_SHIFT);
+		}
+	if (!f->physical) {
 		f->source = "zones' present pages";
 		for (i = 0; i < pm->n_zones; i++)
 			f->physical += pm->zones[i].present;

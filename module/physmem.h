@@ -23,6 +23,7 @@
 #define KS_MAX_DIRECT		32
 #define KS_MAX_PERCPU_UNITS	64
 #define KS_MAX_MEMMAP		64
+#define KS_MAX_RAM		64
 
 /* memblock region flags, as include/linux/memblock.h numbers them */
 #define KS_MB_HOTPLUG		0x1
@@ -97,6 +98,11 @@ struct ks_physmem {
 	/* percpu first chunk: one address inside each possible CPU's unit */
 	unsigned int n_pcpu;
 	u64 pcpu_phys[KS_MAX_PERCPU_UNITS];
+
+	/* RAM, normalised, from the best source (account.c fills it) */
+	unsigned int n_ram;
+	const char *ram_source;
+	struct ks_range ram[KS_MAX_RAM];
 
 	/* zones and counters, in pages */
 	unsigned int n_zones;

@@ -13,7 +13,7 @@
 section badinput
 insmod /ko/kmemscope.ko || not_ok "insmod kmemscope"
 C=$KS/control
-VIEWS="summary callers modules allocations leaks since_mark"
+VIEWS="summary callers modules allocations leaks since_mark reserved memblock account"
 tried=0
 
 # The settings, without the version line, into $st (no fork: cheap enough
@@ -300,7 +300,7 @@ expect_eq "settings back to the defaults" "$(grep -v -e version -e marks $C | tr
 echo mark >$C
 insmod /ko/ks_fixture.ko
 expect_eq "still records after the writers" \
-	"$(caller_row ks_fixture_kmalloc_held)" "1024 800 8 8 0 kmalloc [ks_fixture]"
+	"$(caller_row ks_fixture_kmalloc_held)" "$FIX_KMALLOC 800 8 8 0 kmalloc [ks_fixture]"
 
 # ---- reads at odd offsets and sizes ---------------------------------------
 # Nothing new is recorded meanwhile (frees still are): the rows of callers
@@ -385,10 +385,10 @@ done
 state
 expect_eq "writes to the read-only views fail, change nothing" "$bad $st" "0 $before"
 expect_eq "the fixture's records survive them" \
-	"$(caller_row ks_fixture_kmalloc_held)" "1024 800 8 8 0 kmalloc [ks_fixture]"
+	"$(caller_row ks_fixture_kmalloc_held)" "$FIX_KMALLOC 800 8 8 0 kmalloc [ks_fixture]"
 expect_eq "files are root-only" \
 	"$(cd $KS && stat -c '%n %a' $VIEWS control | tr '\n' ' ')" \
-	"summary 400 callers 400 modules 400 allocations 400 leaks 400 since_mark 400 control 600 "
+	"summary 400 callers 400 modules 400 allocations 400 leaks 400 since_mark 400 reserved 400 memblock 400 account 400 control 600 "
 # Another user: busybox su needs both users in /etc/passwd.
 [ -e /etc/passwd ] || printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >/etc/passwd
 [ -e /etc/group ] || printf 'root:x:0:\nnogroup:x:65534:\n' >/etc/group
