@@ -169,6 +169,10 @@ static void ks_probe_kmalloc(void *data, unsigned long call_site,
 
 	if (!READ_ONCE(ks_enabled) || ZERO_OR_NULL_PTR(ptr))
 		return;
+	/* Reported again, with its caller, when the entry point returns. */
+	if (unlikely(bytes_alloc > KMALLOC_MAX_CACHE_SIZE) &&
+	    ks_attrib_in(call_site, KS_RANGE_KMALLOC_TWICE))
+		return;
 	if (!ks_enter(&flags, KS_HOOK_KMALLOC))
 		return;
 	ks_record((unsigned long)ptr, call_site, bytes_req, bytes_alloc, gfp,
