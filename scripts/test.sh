@@ -3,10 +3,11 @@
 #
 # test.sh TARGET - build for TARGET and run its guest tests:
 #   stock targets: the integration scripts (tests/guest/*.sh listed below),
-#                  then those that modprobe Debian's own modules;
+#                  then those that modprobe Debian's own modules; then the
+#                  stress test (stress.sh) in a guest of its own, 4 vCPUs;
 #   kunit:         the KUnit suites, then the integration scripts too (its
 #                  self-built kernel has no Debian module tree).
-# Output: TAP lines, then "RESULT passed=N failed=N".
+# Output: TAP lines, then "RESULT passed=N failed=N" (all guests).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -18,6 +19,8 @@ INTEGRATION="fixture.sh wrappers.sh control.sh lifecycle.sh leaks.sh kmemleak.sh
 # and the Debian modules they modprobe.
 DEBIAN_MODS="realmods.sh"
 KMODS="null_blk scsi_debug sd_mod"
+# Targets that run the stress test (kunit's kernel is x86_64-6.1's version).
+STRESS_TARGETS="$STOCK_TARGETS"
 
 t=${1:?usage: test.sh TARGET}
 valid_target "$t" || die "unknown target '$t' (known: $ALL_TARGETS)"
@@ -39,9 +42,27 @@ present_kmods() {
 	echo "${out# }"
 }
 
+# guest ARGS...: run-guest.sh ARGS; its TAP passes through, its counts
+# add up in all_passed and all_failed.
+all_passed=0 all_failed=0
+guest() {
+	local out passed=0 failed=1
+	out=$(mktemp)
+	"$HERE/run-guest.sh" "$@" | tee "$out" | grep -v '^RESULT '
+	eval "$(sed -n 's/^RESULT \(passed=[0-9]* failed=[0-9]*\)$/\1/p' "$out" | tail -n1)"
+	rm -f "$out"
+	all_passed=$((all_passed + passed))
+	all_failed=$((all_failed + failed))
+}
+
 opts=()
 case $t in
 kunit) scripts="kunit.sh $INTEGRATION" ;;
 *) scripts="$INTEGRATION $DEBIAN_MODS"; opts=(--kmods "$(present_kmods)") ;;
 esac
-"$HERE/run-guest.sh" --name test ${opts[@]+"${opts[@]}"} "$t" $scripts
+guest --name test ${opts[@]+"${opts[@]}"} "$t" $scripts
+case " $STRESS_TARGETS " in
+*" $t "*) guest --name stress --smp 4 --timeout 900 "$t" stress.sh ;;
+esac
+echo "RESULT passed=$all_passed failed=$all_failed"
+[ "$all_failed" = 0 ]
