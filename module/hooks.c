@@ -542,9 +542,23 @@ void ks_hooks_unregister(void)
 			ks_hooks[h].state = KS_HOOK_OFF;
 }
 
+/*
+ * Calls the kprobe core skipped: every kretprobe instance was busy
+ * (krp.nmissed), or the probe hit while another kprobe's handler ran on
+ * this CPU (kp.nmissed): in an interrupt that came during a handler that
+ * runs with interrupts on (return handlers; x86's ftrace-based kprobes).
+ */
 unsigned long ks_hooks_missed(void)
 {
-	return ks_vmalloc_krp.nmissed + ks_bulk_alloc_krp.nmissed;
+	return ks_vmalloc_krp.nmissed + ks_vmalloc_krp.kp.nmissed +
+	       ks_bulk_alloc_krp.nmissed + ks_bulk_alloc_krp.kp.nmissed;
+}
+
+/* Free calls skipped so: their records stay until the address comes back. */
+unsigned long ks_hooks_frees_missed(void)
+{
+	return ks_vfree_kp.nmissed + ks_vfree_atomic_kp.nmissed +
+	       ks_bulk_free_kp.nmissed;
 }
 
 unsigned long ks_hooks_recursion_drops(void)
