@@ -202,6 +202,9 @@ int ks_attrib_init(void)
 	fn = ks_compat_page_core(&n);
 	for (i = 0; i < n; i++)
 		ks_add_range(set, fn[i], KS_RANGE_PAGE_CORE);
+	fn = ks_compat_kmalloc_twice(&n);
+	for (i = 0; i < n; i++)
+		ks_add_range(set, fn[i], KS_RANGE_KMALLOC_TWICE);
 	rcu_assign_pointer(ks_ranges, set);
 	return 0;
 }

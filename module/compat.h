@@ -95,6 +95,31 @@ static inline const unsigned long *ks_compat_page_core(unsigned int *n)
 	return list;
 }
 
+/*
+ * kmalloc entry points that report a large allocation (above
+ * KMALLOC_MAX_CACHE_SIZE) twice.  On 6.12 __do_kmalloc_node(), inlined
+ * into these, hands it to the exported __kmalloc_large_node_noprof(),
+ * which fires the kmalloc tracepoint itself, with a call site inside the
+ * entry point; then __do_kmalloc_node() fires it again with the real
+ * caller.  The first report is not an allocation of its own: the kmalloc
+ * probe skips it.  6.1 reports once.
+ */
+static inline const unsigned long *ks_compat_kmalloc_twice(unsigned int *n)
+{
+#if KS_KERNEL_AT_LEAST(6, 10)
+	static const unsigned long list[] = {
+		KS_FN(__kmalloc_noprof), KS_FN(__kmalloc_node_noprof),
+		KS_FN(__kmalloc_node_track_caller_noprof),
+	};
+
+	*n = ARRAY_SIZE(list);
+	return list;
+#else
+	*n = 0;
+	return NULL;
+#endif
+}
+
 #if KS_KERNEL_AT_LEAST(6, 10)
 #define KS_COMPAT_VMALLOC_SYMBOL	"__vmalloc_node_range_noprof"
 #define KS_COMPAT_CACHE_BULK_SYMBOL	"kmem_cache_alloc_bulk_noprof"

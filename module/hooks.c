@@ -172,6 +172,10 @@ static void ks_probe_kmalloc(void *data, unsigned long call_site,
 
 	if (!READ_ONCE(ks_enabled) || ZERO_OR_NULL_PTR(ptr))
 		return;
+	/* Reported again, with its caller, when the entry point returns. */
+	if (unlikely(bytes_alloc > KMALLOC_MAX_CACHE_SIZE) &&
+	    ks_attrib_in(call_site, KS_RANGE_KMALLOC_TWICE))
+		return;
 	if (!ks_enter(&flags, KS_HOOK_KMALLOC))
 		return;
 	ks_record((unsigned long)ptr, call_site, bytes_req, bytes_alloc, gfp,
@@ -541,9 +545,23 @@ void ks_hooks_unregister(void)
 			ks_hooks[h].state = KS_HOOK_OFF;
 }
 
+/*
+ * Calls the kprobe core skipped: every kretprobe instance was busy
+ * (krp.nmissed), or the probe hit while another kprobe's handler ran on
+ * this CPU (kp.nmissed): in an interrupt that came during a handler that
+ * runs with interrupts on (return handlers; x86's ftrace-based kprobes).
+ */
 unsigned long ks_hooks_missed(void)
 {
-	return ks_vmalloc_krp.nmissed + ks_bulk_alloc_krp.nmissed;
+	return ks_vmalloc_krp.nmissed + ks_vmalloc_krp.kp.nmissed +
+	       ks_bulk_alloc_krp.nmissed + ks_bulk_alloc_krp.kp.nmissed;
+}
+
+/* Free calls skipped so: their records stay until the address comes back. */
+unsigned long ks_hooks_frees_missed(void)
+{
+	return ks_vfree_kp.nmissed + ks_vfree_atomic_kp.nmissed +
+	       ks_bulk_free_kp.nmissed;
 }
 
 unsigned long ks_hooks_recursion_drops(void)

@@ -78,6 +78,7 @@ void ks_hooks_unregister(void);
 unsigned long ks_hooks_recursion_drops(void);
 unsigned long ks_hooks_hits(enum ks_hook h);
 unsigned long ks_hooks_missed(void);
+unsigned long ks_hooks_frees_missed(void);
 
 /* selftest.c */
 int ks_selftest(void);

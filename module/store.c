@@ -434,11 +434,15 @@ bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind)
 	*pp = r->next;
 	ks_site_account_free(st, r);
 	r->ptr = 0;
+	/*
+	 * Uncount the record before another CPU can take it: records_used
+	 * (and so records_peak) never exceeds the pool.
+	 */
+	atomic_long_dec(&st->records_used);
 	r->next = st->free_list;
 	st->free_list = r;
 	raw_spin_unlock(&st->free_lock);
 	raw_spin_unlock(lock);
-	atomic_long_dec(&st->records_used);
 	return true;
 busy:
 	atomic_long_inc(&st->drop_nmi_busy);

@@ -170,6 +170,7 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		   atomic_long_read(&st->drop_sites_full));
 	seq_printf(m, "dropped_recursion: %lu\n", ks_hooks_recursion_drops());
 	seq_printf(m, "dropped_kretprobe_missed: %lu\n", ks_hooks_missed());
+	seq_printf(m, "dropped_frees_kprobe_busy: %lu\n", ks_hooks_frees_missed());
 	seq_printf(m, "stacks_not_saved_table_full: %ld\n",
 		   atomic_long_read(&ks_stacks.full));
 	seq_printf(m, "filtered_min_size: %ld\n",

@@ -3,11 +3,12 @@
 #
 # test.sh TARGET - build for TARGET and run its guest tests:
 #   stock targets: the integration scripts (tests/guest/*.sh listed below),
-#                  then those that modprobe Debian's own modules;
+#                  then those that modprobe Debian's own modules; then the
+#                  stress test (stress.sh) in a guest of its own, 4 vCPUs;
 #   kunit, debug:  the KUnit suites, then the integration scripts too (their
 #                  self-built kernels have no Debian module tree);
 #   arm64:         then account.sh once more per dts-overlays/ overlay.
-# Output: TAP lines, then "RESULT passed=N failed=N".
+# Output: TAP lines, then "RESULT passed=N failed=N" (all guests).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +21,8 @@ INTEGRATION="fixture.sh wrappers.sh control.sh badinput.sh lifecycle.sh leaks.sh
 # and the Debian modules they modprobe.
 DEBIAN_MODS="realmods.sh"
 KMODS="null_blk scsi_debug sd_mod"
+# Targets that run the stress test (kunit's kernel is x86_64-6.1's version).
+STRESS_TARGETS="$STOCK_TARGETS"
 
 t=${1:?usage: test.sh TARGET}
 valid_target "$t" || die "unknown target '$t' (known: $ALL_TARGETS)"
@@ -41,21 +44,28 @@ present_kmods() {
 	echo "${out# }"
 }
 
+# guest ARGS...: run-guest.sh ARGS; its TAP passes through, its counts
+# add up in all_passed and all_failed.
+all_passed=0 all_failed=0
+guest() {
+	local out passed=0 failed=1
+	out=$(mktemp)
+	"$HERE/run-guest.sh" "$@" | tee "$out" | grep -v '^RESULT '
+	eval "$(sed -n 's/^RESULT \(passed=[0-9]* failed=[0-9]*\)$/\1/p' "$out" | tail -n1)"
+	rm -f "$out"
+	all_passed=$((all_passed + passed))
+	all_failed=$((all_failed + failed))
+}
+
 opts=()
 case $t in
 kunit | debug) scripts="kunit.sh $INTEGRATION" ;;
 *) scripts="$INTEGRATION $DEBIAN_MODS"; opts=(--kmods "$(present_kmods)") ;;
 esac
-# guest NAME ARGS...: one guest run; its TAP goes to stdout, its RESULT
-# line is kept for the sum printed last.
-res=$(mktemp)
-trap 'rm -f "$res"' EXIT
-guest() {
-	local name=$1
-	shift
-	"$HERE/run-guest.sh" --name "$name" "$@" | tee -a "$res" | grep -v '^RESULT '
-}
-guest test ${opts[@]+"${opts[@]}"} "$t" $scripts
+guest --name test ${opts[@]+"${opts[@]}"} "$t" $scripts
+case " $STRESS_TARGETS " in
+*" $t "*) guest --name stress --smp 4 --timeout 900 "$t" stress.sh ;;
+esac
 
 # arm64: account.sh again on boards with each overlay's carve-outs, at the
 # RAM size the overlay is laid out for (its " * ram: SIZE" line).
@@ -67,11 +77,12 @@ if [ "$ARCH" = arm64 ]; then
 		dtb="$ROOT/out/$t/$name.dtb"
 		if [ -z "$mem" ] || ! "$HERE/dtb.sh" "$name" "$mem" 2 "$dtb"; then
 			echo "not ok - $t: overlay $name (no ' * ram: SIZE' line, or it does not apply)"
-			echo "RESULT passed=0 failed=1" >>"$res"
+			all_failed=$((all_failed + 1))
 			continue
 		fi
-		guest "ov-$name" --mem "$mem" --dtb "$dtb" --append "ks.overlay=$name" "$t" account.sh
+		guest --name "ov-$name" --mem "$mem" --dtb "$dtb" --append "ks.overlay=$name" \
+			"$t" account.sh
 	done
 fi
-awk '/^RESULT / { split($2, p, "="); split($3, f, "="); P += p[2]; F += f[2] }
-     END { printf "RESULT passed=%d failed=%d\n", P, F; exit F > 0 }' "$res"
+echo "RESULT passed=$all_passed failed=$all_failed"
+[ "$all_failed" = 0 ]
