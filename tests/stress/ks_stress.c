@@ -431,8 +431,15 @@ static enum hrtimer_restart kss_hrtimer_fn(struct hrtimer *h)
 static void kss_arm(struct kss_cpu *c)
 {
 	mod_timer(&c->timer, jiffies + 1);
-	hrtimer_start(&c->hrtimer, ns_to_ktime(hardirq_period_us * NSEC_PER_USEC),
-		      HRTIMER_MODE_REL_PINNED_HARD);
+	/*
+	 * PREEMPT_RT: the slab and page allocators take sleeping locks, so
+	 * nothing may allocate in hard interrupt context; there is no
+	 * hardirq load on such a kernel.
+	 */
+	if (!IS_ENABLED(CONFIG_PREEMPT_RT))
+		hrtimer_start(&c->hrtimer,
+			      ns_to_ktime(hardirq_period_us * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL_PINNED_HARD);
 	c->armed = true;
 }
 
