@@ -638,15 +638,216 @@ static void store_reset_keeps_names(struct kunit *test)
 	name = s->name;
 	ks_store_reset(st);
 	KUNIT_EXPECT_NULL(test, find_site(test, st, SITE_A, true));
-	KUNIT_ASSERT_EQ(test, st->nr_old_names, 1U);
-	KUNIT_EXPECT_PTR_EQ(test, st->old_names[0], name);
+	KUNIT_ASSERT_EQ(test, st->nr_names, 1U);
+	KUNIT_EXPECT_PTR_EQ(test, st->names[0], name);
 	KUNIT_EXPECT_STREQ(test, name, "gone_func+0x10 [gone]");
-	/* A reset with nothing retired keeps nothing more. */
+	/* The same name retired again is the same copy. */
+	al(st, 0x100, SITE_A, 8, 8, KS_KMALLOC);
+	ks_store_retire_sites(st, match_a, name_arg, GONE, KS_RETIRED_UNLOAD);
+	s = find_site(test, st, SITE_A, true);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_PTR_EQ(test, s->name, name);
 	ks_store_reset(st);
-	KUNIT_EXPECT_EQ(test, st->nr_old_names, 1U);
+	KUNIT_EXPECT_EQ(test, st->nr_names, 1U);
 	ks_store_destroy(st);
-	KUNIT_EXPECT_EQ(test, st->nr_old_names, 0U);
-	KUNIT_EXPECT_NULL(test, st->old_names);
+	KUNIT_EXPECT_EQ(test, st->nr_names, 0U);
+	KUNIT_EXPECT_NULL(test, st->names);
+}
+
+/* ---- folding the sites of unloaded modules ---- */
+
+/* One "load" of module gone: its code at @keys, named by @names. */
+struct fold_load {
+	const unsigned long *keys;
+	const char * const *names;
+	unsigned int n;
+};
+
+static bool match_load(unsigned long key, void *arg)
+{
+	const struct fold_load *l = arg;
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->keys[i] == key)
+			return true;
+	return false;
+}
+
+static const char *name_load(unsigned long key, void *arg)
+{
+	const struct fold_load *l = arg;
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->keys[i] == key)
+			return kstrdup(l->names[i], GFP_KERNEL);
+	return NULL;
+}
+
+/* Unload module gone: retire its sites, then fold them. */
+static unsigned int unload(struct ks_store *st, const struct fold_load *l)
+{
+	ks_store_retire_sites(st, match_load, name_load, (void *)l,
+			      KS_RETIRED_UNLOAD);
+	ks_store_mark_unloaded(st, "gone");
+	return ks_store_fold_unloaded(st, "gone");
+}
+
+/* Sum of the retired rows of @key: "rows allocs frees live_count". */
+static void retired_rows(struct kunit *test, struct ks_store *st,
+			 unsigned long key, long *rows, long *allocs,
+			 long *frees, long *live)
+{
+	struct ks_site_snap *snap;
+	unsigned int i, n;
+
+	snap = kunit_kcalloc(test, st->max_sites, sizeof(*snap), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	n = ks_store_snapshot_sites(st, snap, st->max_sites);
+	*rows = *allocs = *frees = *live = 0;
+	for (i = 0; i < n; i++) {
+		if (snap[i].key != key || !snap[i].retired)
+			continue;
+		(*rows)++;
+		*allocs += snap[i].allocs;
+		*frees += snap[i].frees;
+		*live += snap[i].live_count;
+	}
+}
+
+/*
+ * A driver loaded and unloaded 200 times at the same address, in a table
+ * of 16 sites: one row per call site, the counts of every load in it, and
+ * nothing dropped.
+ */
+static void store_fold_reloads(struct kunit *test)
+{
+	static const unsigned long keys[] = { SITE_A, SITE_B };
+	static const char * const names[] = { "a_fn+0x10 [gone]", "b_fn+0x20 [gone]" };
+	struct fold_load l = { keys, names, ARRAY_SIZE(keys) };
+	struct ks_store *st = new_store(test, 64, 16);
+	long rows, allocs, frees, live;
+	unsigned int i, folded = 0;
+
+	for (i = 0; i < 200; i++) {
+		KUNIT_ASSERT_EQ(test, al(st, 0x100, SITE_A, 8, 8, KS_KMALLOC), 0);
+		KUNIT_ASSERT_EQ(test, al(st, 0x200, SITE_B, 32, 32, KS_KMEM_CACHE), 0);
+		KUNIT_ASSERT_EQ(test, al(st, 0x300, SITE_B, 32, 32, KS_KMEM_CACHE), 0);
+		KUNIT_ASSERT_TRUE(test, fr(st, 0x100, KS_KMALLOC));
+		KUNIT_ASSERT_TRUE(test, fr(st, 0x200, KS_KMEM_CACHE));
+		KUNIT_ASSERT_TRUE(test, fr(st, 0x300, KS_KMEM_CACHE));
+		folded += unload(st, &l);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->drop_sites_full), 0L);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), 2);
+	KUNIT_EXPECT_EQ(test, folded, 2U * 199);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->sites_folded), 2L * 199);
+	retired_rows(test, st, SITE_A, &rows, &allocs, &frees, &live);
+	KUNIT_EXPECT_EQ(test, rows, 1L);
+	KUNIT_EXPECT_EQ(test, allocs, 200L);
+	KUNIT_EXPECT_EQ(test, frees, 200L);
+	retired_rows(test, st, SITE_B, &rows, &allocs, &frees, &live);
+	KUNIT_EXPECT_EQ(test, rows, 1L);
+	KUNIT_EXPECT_EQ(test, allocs, 400L);
+	KUNIT_EXPECT_EQ(test, live, 0L);
+	ks_store_destroy(st);
+}
+
+/*
+ * A site still holding memory is not folded (its records name its slot);
+ * once the memory is freed, the next fold takes it.  Another module's
+ * sites, sites of other classes and sites still loaded stay.
+ */
+static void store_fold_live_stays(struct kunit *test)
+{
+	static const unsigned long keys[] = { SITE_A };
+	static const char * const names[] = { "a_fn+0x10 [gone]" };
+	struct fold_load l = { keys, names, 1 };
+	struct ks_store *st = new_store(test, 64, 16);
+	long rows, allocs, frees, live;
+
+	al(st, 0x100, SITE_A, 8, 8, KS_KMALLOC);	/* leaked by load 1 */
+	KUNIT_EXPECT_EQ(test, unload(st, &l), 0U);
+	al(st, 0x200, SITE_A, 8, 8, KS_KMALLOC);
+	fr(st, 0x200, KS_KMALLOC);
+	al(st, 0x300, SITE_C, 8, 8, KS_KMALLOC);	/* someone else's, live */
+	unload(st, &l);
+	retired_rows(test, st, SITE_A, &rows, &allocs, &frees, &live);
+	KUNIT_EXPECT_LE(test, rows, 2L);
+	KUNIT_EXPECT_EQ(test, allocs, 2L);
+	KUNIT_EXPECT_EQ(test, frees, 1L);
+	KUNIT_EXPECT_EQ(test, live, 1L);
+	/* The leak is freed late (an RCU callback): now it folds. */
+	KUNIT_EXPECT_TRUE(test, fr(st, 0x100, KS_KMALLOC));
+	KUNIT_EXPECT_EQ(test, ks_store_fold_unloaded(st, "gone"), (unsigned int)(rows - 1));
+	retired_rows(test, st, SITE_A, &rows, &allocs, &frees, &live);
+	KUNIT_EXPECT_EQ(test, rows, 1L);
+	KUNIT_EXPECT_EQ(test, allocs, 2L);
+	KUNIT_EXPECT_EQ(test, frees, 2L);
+	/* Not gone's: untouched. */
+	KUNIT_EXPECT_EQ(test, ks_store_fold_unloaded(st, "other"), 0U);
+	KUNIT_ASSERT_NOT_NULL(test, find_site(test, st, SITE_C, false));
+	KUNIT_EXPECT_EQ(test, find_site(test, st, SITE_C, false)->live_count, 1L);
+	ks_store_destroy(st);
+}
+
+/* Keys whose first probe is the same slot as @key's. */
+static unsigned int colliding(struct ks_store *st, unsigned long key,
+			      unsigned long *out, unsigned int max)
+{
+	unsigned int h = ks_site_hash(st, key, KS_KMALLOC), n = 0;
+	unsigned long k;
+
+	for (k = key + 0x10; n < max && k < key + 0x10000000; k += 0x10)
+		if (ks_site_hash(st, k, KS_KMALLOC) == h)
+			out[n++] = k;
+	return n;
+}
+
+/*
+ * A slot given back sits inside other keys' probe sequences: lookups go
+ * past it (no second slot for a key behind it), and a new key takes it.
+ */
+static void store_fold_tombstone(struct kunit *test)
+{
+	static const char * const names[] = { "a_fn+0x10 [gone]" };
+	struct ks_store *st = new_store(test, 64, 16);
+	unsigned long k[3];
+	struct fold_load l = { k, names, 1 };
+	struct ks_site_snap *s;
+	int used;
+
+	/* A sequence that does not wrap around the table's end. */
+	for (k[0] = SITE_A; ks_site_hash(st, k[0], KS_KMALLOC) >
+	     (1U << st->site_bits) - 4; k[0] += 0x10)
+		;
+	KUNIT_ASSERT_EQ(test, colliding(st, k[0], &k[1], 2), 2U);
+	/* Load 1: k[0], then k[1] behind it; unloaded with k[0] live. */
+	al(st, 0x100, k[0], 8, 8, KS_KMALLOC);
+	al(st, 0x200, k[1], 8, 8, KS_KMALLOC);
+	unload(st, &l);
+	/* Load 2: k[0] again, a third slot; freed, unloaded: folded. */
+	al(st, 0x300, k[0], 8, 8, KS_KMALLOC);
+	fr(st, 0x300, KS_KMALLOC);
+	used = atomic_read(&st->sites_used);
+	KUNIT_EXPECT_EQ(test, unload(st, &l), 1U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), used - 1);
+	/* k[1] is found past the slot given back: still one row. */
+	al(st, 0x400, k[1], 8, 8, KS_KMALLOC);
+	s = find_site(test, st, k[1], false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->allocs, 2L);
+	/* A new key of the same sequence takes the slot given back. */
+	al(st, 0x500, k[2], 8, 8, KS_KMALLOC);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), used);
+	s = find_site(test, st, k[2], false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->allocs, 1L);
+	KUNIT_EXPECT_EQ(test, s->frees, 0L);
+	KUNIT_EXPECT_EQ(test, s->retired, (u8)0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->drop_sites_full), 0L);
+	ks_store_destroy(st);
 }
 
 /* A bucket longer than the room given is copied in pieces, none twice. */
@@ -698,6 +899,9 @@ static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE(store_mark_unloaded),
 	KUNIT_CASE(store_retire_unnamed),
 	KUNIT_CASE(store_reset_keeps_names),
+	KUNIT_CASE(store_fold_reloads),
+	KUNIT_CASE(store_fold_live_stays),
+	KUNIT_CASE(store_fold_tombstone),
 	KUNIT_CASE(store_copy_one_at_a_time),
 	{}
 };

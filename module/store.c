@@ -14,15 +14,27 @@
  *   least as many buckets as records.
  * - sites[1 << site_bits]: call sites keyed by (return address, kind),
  *   open addressing with linear probing, at most half full (max_sites of
- *   2 * max_sites slots).  A slot is claimed with cmpxchg() on its key and
- *   never released until ks_store_reset(); its counters are atomic_long_t.
+ *   2 * max_sites slots).  A slot is claimed with cmpxchg() on its key; its
+ *   counters are atomic_long_t.
  *   When a slot is claimed, st->classify() decides its class: only
  *   KS_CLASS_OBJECT sites get records; allocations from the others are
  *   counted on the site and in not_recorded[class].  Records name their site
  *   by index, so a free updates the site of the allocation.  When the code
  *   of a site goes away (module unload), the slot is retired: it keeps its
- *   counters and a copy of its name, and lookups skip it, so that new code
- *   loaded at the same address gets a slot of its own.
+ *   counters and its name, and lookups skip it, so that new code loaded at
+ *   the same address gets a slot of its own.
+ * - Folding: a module loaded and unloaded again and again (a driver's test
+ *   loop) would leave one retired slot per site per load, all on the same
+ *   probe sequence when it comes back at the same address, until lookups
+ *   ran out of probes.  So once a module is gone, each of its retired
+ *   sites that holds nothing live is folded into the first slot of the
+ *   same name, kind and class (its lifetime counters added there) and the
+ *   slot is given back: its key becomes KS_SITE_TOMB, which lookups probe
+ *   past and a new site may take, after the probe found no slot of its
+ *   own key.  The table holds one slot per site name, not per load.
+ * - names[]: every retired site's name, one copy of each string (so a
+ *   fold loses no name); slots point into it.  Freed with the store only:
+ *   views print names long after they copied a slot.
  *
  * Notes on locking
  * ----------------
@@ -40,11 +52,20 @@
  * - free_lock protects free_list.
  * - Lock order: a bucket lock, then free_lock.  No path takes two bucket
  *   locks.
- * - Site keys are set once with cmpxchg(); site counters are atomic and
- *   read without locks (a snapshot is consistent per counter, not across
- *   counters).  site->name and site->retired are written only by
- *   ks_store_retire_sites(), from process context, with the name published
- *   before the retired flag (release/acquire).
+ * - Site keys are set with cmpxchg() (from 0 or KS_SITE_TOMB); site
+ *   counters are atomic and read without locks (a snapshot is consistent
+ *   per counter, not across counters).  site->name and site->retired are
+ *   written by ks_store_retire_sites(), from process context, with the
+ *   name published before the retired flag (release/acquire).
+ * - names_lock (a mutex) protects names[] and serialises folds with each
+ *   other and with ks_store_reset().  A fold gives a slot back only after
+ *   an RCU grace period since its site was retired: the record and free
+ *   paths run with interrupts off, so none that found the site before it
+ *   was retired is still running, and with nothing live none can find it
+ *   through a record.  A slot is unpublished (kind 0) before its counters
+ *   are cleared, and the cleared slot is published as KS_SITE_TOMB with
+ *   release; a copy that raced with it is dropped (the key changed under
+ *   it) or, at worst, shows the folded counters twice for that one read.
  *
  * - ks_store_reset() and ks_store_destroy() need the store quiescent: no
  *   record/free path running (the caller pauses the hooks first).
@@ -54,6 +75,7 @@
  */
 #include <linux/hash.h>
 #include <linux/log2.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
@@ -118,6 +140,7 @@ int ks_store_init(struct ks_store *st, unsigned int nr_records,
 		return -EINVAL;
 
 	memset(st, 0, sizeof(*st));
+	mutex_init(&st->names_lock);
 	st->nr_records = nr_records;
 	st->bucket_bits = ilog2(roundup_pow_of_two(nr_records));
 	st->max_sites = max_sites;
@@ -145,37 +168,50 @@ static void ks_free_names(struct ks_store *st)
 {
 	unsigned int i;
 
-	for (i = 0; i < (1U << st->site_bits); i++) {
-		kfree(st->sites[i].name);
-		st->sites[i].name = NULL;
-	}
-	for (i = 0; i < st->nr_old_names; i++)
-		kfree(st->old_names[i]);
-	kfree(st->old_names);
-	st->old_names = NULL;
-	st->nr_old_names = 0;
+	for (i = 0; i < st->nr_names; i++)
+		kfree(st->names[i]);
+	kfree(st->names);
+	st->names = NULL;
+	st->nr_names = 0;
+	st->cap_names = 0;
 }
 
 /*
- * On reset, keep the names of retired sites: a view opened before the
- * reset may still print them.  They are freed with the store.
+ * One copy of each name: takes @name (kmalloc'ed, may be NULL) and returns
+ * the copy names[] holds, or NULL if names[] could not grow.
+ * Context: process.
  */
-static void ks_keep_names(struct ks_store *st)
+static const char *ks_intern_name(struct ks_store *st, const char *name)
 {
-	unsigned int i, n = 0;
 	const char **v;
+	unsigned int i, cap;
 
-	for (i = 0; i < (1U << st->site_bits); i++)
-		if (st->sites[i].name)
-			n++;
-	if (!n)
-		return;
-	v = krealloc_array(st->old_names, st->nr_old_names + n, sizeof(*v),
-			   GFP_KERNEL | __GFP_NOFAIL);
-	for (i = 0; i < (1U << st->site_bits); i++)
-		if (st->sites[i].name)
-			v[st->nr_old_names++] = st->sites[i].name;
-	st->old_names = v;
+	if (!name)
+		return NULL;
+	mutex_lock(&st->names_lock);
+	for (i = 0; i < st->nr_names; i++) {
+		if (!strcmp(st->names[i], name)) {
+			kfree(name);
+			name = st->names[i];
+			goto out;
+		}
+	}
+	if (st->nr_names == st->cap_names) {
+		cap = max(16U, 2 * st->cap_names);
+		v = krealloc_array(st->names, cap, sizeof(*v),
+				   GFP_KERNEL | __GFP_NOWARN);
+		if (!v) {
+			kfree(name);
+			name = NULL;
+			goto out;
+		}
+		st->names = v;
+		st->cap_names = cap;
+	}
+	st->names[st->nr_names++] = name;
+out:
+	mutex_unlock(&st->names_lock);
+	return name;
 }
 
 /**
@@ -188,7 +224,8 @@ void ks_store_reset(struct ks_store *st)
 {
 	unsigned int i, k;
 
-	ks_keep_names(st);
+	/* Names stay: a view opened before the reset may still print them. */
+	mutex_lock(&st->names_lock);
 	memset(st->sites, 0, sizeof(*st->sites) << st->site_bits);
 	memset(st->buckets, 0, sizeof(*st->buckets) << st->bucket_bits);
 	memset(st->records, 0, sizeof(*st->records) * st->nr_records);
@@ -197,6 +234,8 @@ void ks_store_reset(struct ks_store *st)
 				      &st->records[i + 1] : NULL;
 	st->free_list = &st->records[0];
 	atomic_set(&st->sites_used, 0);
+	mutex_unlock(&st->names_lock);
+	atomic_long_set(&st->sites_folded, 0);
 	atomic_long_set(&st->records_used, 0);
 	atomic_long_set(&st->records_peak, 0);
 	atomic_long_set(&st->drop_pool_full, 0);
@@ -231,38 +270,72 @@ static inline unsigned int ks_site_hash(struct ks_store *st,
 }
 
 /*
+ * Claim slot @s, whose key is @old (0 or KS_SITE_TOMB), for (key, kind).
+ * Return: 0; -ENOSPC if the table is full; -EBUSY if another CPU took the
+ * slot first.
+ */
+static int ks_site_claim(struct ks_store *st, struct ks_site *s,
+			 unsigned long old, unsigned long key, u8 kind)
+{
+	if (atomic_inc_return(&st->sites_used) > st->max_sites) {
+		atomic_dec(&st->sites_used);
+		return -ENOSPC;
+	}
+	if (cmpxchg(&s->key, old, key) != old) {
+		atomic_dec(&st->sites_used);
+		return -EBUSY;
+	}
+	s->class = st->classify ? st->classify(key, kind) : KS_CLASS_OBJECT;
+	/* Pairs with the acquire in lookups and copies. */
+	smp_store_release(&s->kind, kind + 1);
+	return 0;
+}
+
+/*
  * Find or claim the site slot for (key, kind).  Lock-free; may fail when
  * full.  A slot is published in two steps: the key (cmpxchg), then the
  * kind (release); lookups wait for neither: a slot whose kind is not yet
  * set does not match, and the probe goes on (at worst a duplicate slot).
+ * A given-back slot (KS_SITE_TOMB) is taken only once the probe reached
+ * the end of the key's sequence (an empty slot, or the last probe)
+ * without finding the key.
  */
 static struct ks_site *ks_site_get(struct ks_store *st, unsigned long key,
 				   u8 kind, u32 *idx)
 {
 	unsigned int mask = (1U << st->site_bits) - 1;
 	unsigned int i = ks_site_hash(st, key, kind);
-	unsigned int n;
+	unsigned int n, tomb = UINT_MAX;
+	int ret;
 
 	for (n = 0; n < KS_SITE_PROBES; n++, i = (i + 1) & mask) {
 		struct ks_site *s = &st->sites[i];
 		unsigned long k = READ_ONCE(s->key);
 
+		if (k == KS_SITE_TOMB) {
+			if (tomb == UINT_MAX)
+				tomb = i;
+			continue;
+		}
 		if (k == 0) {
-			if (atomic_inc_return(&st->sites_used) > st->max_sites) {
-				atomic_dec(&st->sites_used);
-				return NULL;
+			ret = -EBUSY;
+			if (tomb != UINT_MAX)
+				ret = ks_site_claim(st, &st->sites[tomb],
+						    KS_SITE_TOMB, key, kind);
+			if (!ret) {
+				*idx = tomb;
+				return &st->sites[tomb];
 			}
-			k = cmpxchg(&s->key, 0UL, key);
-			if (k == 0) {
-				s->class = st->classify ?
-					   st->classify(key, kind) :
-					   KS_CLASS_OBJECT;
-				/* Pairs with the acquire below. */
-				smp_store_release(&s->kind, kind + 1);
+			if (ret == -EBUSY)
+				ret = ks_site_claim(st, s, 0, key, kind);
+			if (!ret) {
 				*idx = i;
 				return s;
 			}
-			atomic_dec(&st->sites_used);
+			if (ret == -ENOSPC)
+				return NULL;
+			/* Taken meanwhile: perhaps by this very key. */
+			k = READ_ONCE(s->key);
 		}
 		if (k != key)
 			continue;
@@ -277,6 +350,11 @@ static struct ks_site *ks_site_get(struct ks_store *st, unsigned long key,
 			continue;
 		*idx = i;
 		return s;
+	}
+	if (tomb != UINT_MAX &&
+	    !ks_site_claim(st, &st->sites[tomb], KS_SITE_TOMB, key, kind)) {
+		*idx = tomb;
+		return &st->sites[tomb];
 	}
 	return NULL;
 }
@@ -477,9 +555,9 @@ bool ks_store_lookup(struct ks_store *st, unsigned long ptr,
 static bool ks_site_copy(struct ks_site_snap *d, struct ks_site *s)
 {
 	d->key = READ_ONCE(s->key);
-	/* Acquire: pairs with the release in ks_site_get(). */
+	/* Acquire: pairs with the release in ks_site_claim(). */
 	d->kind = smp_load_acquire(&s->kind);
-	if (!d->key || !d->kind)
+	if (!d->key || d->key == KS_SITE_TOMB || !d->kind)
 		return false;
 	d->kind--;
 	d->class = READ_ONCE(s->class);
@@ -493,7 +571,9 @@ static bool ks_site_copy(struct ks_site_snap *d, struct ks_site *s)
 	/* Read apart: a free may land between the two reads. */
 	d->live_count = max(d->allocs - d->frees, 0L);
 	d->peak_bytes = atomic_long_read(&s->peak_bytes);
-	return true;
+	/* Given back (folded) while being copied: drop the copy. */
+	smp_rmb();
+	return READ_ONCE(s->key) == d->key;
 }
 
 /**
@@ -577,9 +657,10 @@ unsigned int ks_store_retire_sites(struct ks_store *st,
 		struct ks_site *s = &st->sites[i];
 		unsigned long key = READ_ONCE(s->key);
 
-		if (!key || s->retired || !match(key, arg))
+		if (!key || key == KS_SITE_TOMB || s->retired ||
+		    !match(key, arg))
 			continue;
-		s->name = namer(key, arg);
+		s->name = ks_intern_name(st, namer(key, arg));
 		/* Publish the name before lookups and snapshots skip the site. */
 		smp_store_release(&s->retired, why);
 		n++;
@@ -626,6 +707,111 @@ void ks_store_mark_unloaded(struct ks_store *st, const char *module)
 		    ks_site_name_in(s->name, module))
 			WRITE_ONCE(s->retired, KS_RETIRED_UNLOAD);
 	}
+}
+
+/*
+ * A site of @module's that can be folded: retired at unload, named, a
+ * recorded class, nothing live.  Return: the slot it folds into (the first
+ * of its name, kind and class), or -1.  Context: names_lock held, or a
+ * caller that only counts.
+ */
+static int ks_fold_target(struct ks_store *st, unsigned int i,
+			  const char *module)
+{
+	struct ks_site *s = &st->sites[i];
+	unsigned int j;
+
+	if (READ_ONCE(s->retired) != KS_RETIRED_UNLOAD || !s->name ||
+	    READ_ONCE(s->class) != KS_CLASS_OBJECT ||
+	    atomic_long_read(&s->allocs) != atomic_long_read(&s->frees) ||
+	    !ks_site_name_in(s->name, module))
+		return -1;
+	/* Names are interned: one name, one pointer. */
+	for (j = 0; j < i; j++) {
+		struct ks_site *t = &st->sites[j];
+
+		if (t->name == s->name &&
+		    READ_ONCE(t->retired) == KS_RETIRED_UNLOAD &&
+		    READ_ONCE(t->kind) == READ_ONCE(s->kind) &&
+		    READ_ONCE(t->class) == KS_CLASS_OBJECT)
+			return j;
+	}
+	return -1;
+}
+
+/**
+ * ks_store_fold_candidates - how many of a module's sites a fold would give back
+ * @st: the store
+ * @module: the module's name
+ *
+ * Context: process.  A hint (a free may be in flight): the fold checks again.
+ */
+unsigned int ks_store_fold_candidates(struct ks_store *st, const char *module)
+{
+	unsigned int i, n = 0;
+
+	mutex_lock(&st->names_lock);
+	for (i = 0; i < (1U << st->site_bits); i++)
+		if (ks_fold_target(st, i, module) >= 0)
+			n++;
+	mutex_unlock(&st->names_lock);
+	return n;
+}
+
+/* Fold slot @s into @t and give @s back.  Context: names_lock held. */
+static void ks_site_fold(struct ks_store *st, struct ks_site *s,
+			 struct ks_site *t)
+{
+	/* Unpublish first: lookups and copies skip a slot of kind 0. */
+	WRITE_ONCE(s->kind, 0);
+	/* Before the counters are cleared; pairs with ks_site_copy()'s acquire. */
+	smp_wmb();
+	atomic_long_add(atomic_long_read(&s->allocs), &t->allocs);
+	atomic_long_add(atomic_long_read(&s->frees), &t->frees);
+	ks_update_peak(&t->peak_bytes, atomic_long_read(&s->peak_bytes));
+	atomic_long_set(&s->allocs, 0);
+	atomic_long_set(&s->frees, 0);
+	atomic_long_set(&s->live_bytes, 0);
+	atomic_long_set(&s->live_req, 0);
+	atomic_long_set(&s->peak_bytes, 0);
+	s->name = NULL;
+	s->retired = KS_LIVE;
+	s->class = KS_CLASS_OBJECT;
+	/* Release: whoever takes the slot finds it clean. */
+	smp_store_release(&s->key, KS_SITE_TOMB);
+	atomic_dec(&st->sites_used);
+	atomic_long_inc(&st->sites_folded);
+}
+
+/**
+ * ks_store_fold_unloaded - give back the slots of an unloaded module's sites
+ * @st: the store
+ * @module: the module's name (it is gone: its sites were retired)
+ *
+ * Each of the module's retired sites that holds nothing live is added to
+ * the first slot of its name, kind and class (from an earlier load) and
+ * its slot given back.  Waits for an RCU grace period first (see the
+ * locking notes), and only if there is anything to fold.
+ * Context: process; may sleep.  Return: the number of slots given back.
+ */
+unsigned int ks_store_fold_unloaded(struct ks_store *st, const char *module)
+{
+	unsigned int i, n = 0;
+	int j;
+
+	if (!ks_store_fold_candidates(st, module))
+		return 0;
+	synchronize_rcu();
+	mutex_lock(&st->names_lock);
+	for (i = 0; i < (1U << st->site_bits); i++) {
+		j = ks_fold_target(st, i, module);
+		if (j < 0)
+			continue;
+		ks_site_fold(st, &st->sites[i], &st->sites[j]);
+		n++;
+	}
+	mutex_unlock(&st->names_lock);
+	return n;
 }
 
 /**

@@ -12,6 +12,7 @@
 #include <linux/types.h>
 #include <linux/atomic.h>
 #include <linux/spinlock.h>
+#include <linux/mutex.h>
 #include <linux/sched.h>
 
 enum ks_kind {
@@ -57,13 +58,18 @@ enum ks_retire {
 #define KS_NR_LOCKS		256
 /* Linear probes tried in the site table before it counts as full. */
 #define KS_SITE_PROBES		64
+/*
+ * The key of a slot given back by ks_store_fold_unloaded(): lookups probe
+ * past it, a new site may take it.  Never a return address.
+ */
+#define KS_SITE_TOMB		1UL
 
 /*
  * One call site: the return address of the allocation call (after
  * skipping allocator wrappers, see attrib.c) and the allocator.
  */
 struct ks_site {
-	unsigned long key;		/* 0: free slot */
+	unsigned long key;		/* 0: free slot; KS_SITE_TOMB: given back */
 	const char *name;		/* set when the code is gone */
 	atomic_long_t live_bytes;	/* bytes allocated, still live */
 	atomic_long_t live_req;		/* bytes requested, still live */
@@ -119,14 +125,19 @@ struct ks_store {
 	struct ks_record *free_list;
 	raw_spinlock_t free_lock;
 
-	/* call sites: open addressing, never removed until reset */
+	/* call sites: open addressing; given back only by a fold or reset */
 	struct ks_site *sites;
 	ks_classify_fn classify;		/* may be NULL: all objects */
-	const char **old_names;			/* of sites before a reset */
-	unsigned int nr_old_names;
 	unsigned int site_bits;		/* slots = 1 << site_bits */
 	unsigned int max_sites;
 	atomic_t sites_used;
+	atomic_long_t sites_folded;	/* slots folded into an earlier load's */
+
+	/* retired sites' names, one copy of each; freed with the store */
+	struct mutex names_lock;	/* names; folds; reset's clearing */
+	const char **names;
+	unsigned int nr_names;
+	unsigned int cap_names;
 
 	/* what could not be recorded, and why */
 	atomic_long_t records_used;
@@ -211,6 +222,8 @@ unsigned int ks_store_copy_records(struct ks_store *st,
 				   struct ks_record_snap *out, unsigned int max);
 void ks_store_reclassify(struct ks_store *st);
 void ks_store_mark_unloaded(struct ks_store *st, const char *module);
+unsigned int ks_store_fold_candidates(struct ks_store *st, const char *module);
+unsigned int ks_store_fold_unloaded(struct ks_store *st, const char *module);
 bool ks_site_name_in(const char *name, const char *module);
 bool ks_store_lookup(struct ks_store *st, unsigned long ptr,
 		     struct ks_record_info *info);
