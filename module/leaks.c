@@ -673,6 +673,8 @@ static void ks_report_work(struct work_struct *w)
 					    struct ks_pending, work);
 
 	ks_report(p->name);
+	/* What RCU-deferred frees gave back since the unload folds now. */
+	ks_store_fold_unloaded(&ks_store, p->name);
 	mutex_lock(&ks_reports_lock);
 	p->busy = false;
 	mutex_unlock(&ks_reports_lock);

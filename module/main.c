@@ -114,6 +114,7 @@ static int ks_module_notify(struct notifier_block *nb, unsigned long action,
 	if (!g.init_only) {
 		ks_store_mark_unloaded(&ks_store, g.mod->name);
 		ks_leaks_module_going(g.mod->name);
+		ks_store_fold_unloaded(&ks_store, g.mod->name);
 	}
 	return NOTIFY_DONE;
 }

@@ -37,7 +37,7 @@
 #include "kmemscope.h"
 #include "attrib.h"
 
-#define KS_SUMMARY_VERSION	"2.1"
+#define KS_SUMMARY_VERSION	"2.2"
 #define KS_CALLERS_VERSION	"2.0"
 #define KS_MODULES_VERSION	"1.0"
 #define KS_ALLOCS_VERSION	"1.0"
@@ -128,9 +128,10 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		   atomic_long_read(&st->records_used),
 		   atomic_long_read(&st->records_peak), st->nr_records,
 		   sizeof(struct ks_record) + sizeof(struct ks_record *));
-	seq_printf(m, "sites: %d used, %u capacity, %zu bytes each\n",
+	seq_printf(m, "sites: %d used, %u capacity, %zu bytes each, %ld folded\n",
 		   atomic_read(&st->sites_used), st->max_sites,
-		   2 * sizeof(struct ks_site));
+		   2 * sizeof(struct ks_site),
+		   atomic_long_read(&st->sites_folded));
 	seq_printf(m, "stacks_table: %u used, %u capacity, %zu bytes each\n",
 		   READ_ONCE(ks_stacks.used), ks_stacks.max,
 		   ks_stacks_bytes_each());
