@@ -213,6 +213,10 @@ if grep -Eq "$pat" "$console"; then
 	failed=$((failed + 1))
 	echo "not ok - $t: console of '$name' has kernel error reports ($console)"
 	grep -En "$pat" "$console" | head -n 10 | sed 's/^/#   /'
+	# The first report whole (its header says what it is), up to 60 lines.
+	first=$(grep -En "$pat" "$console" | head -n 1 | cut -d: -f1)
+	echo "#   -- the first report, from line $first of the console:"
+	sed -n "$((first > 3 ? first - 3 : 1)),$((first + 56))p" "$console" | sed 's/^/#   /'
 else
 	passed=$((passed + 1))
 	[ "$quiet" = 1 ] || echo "ok - $t: console of '$name' is clean"

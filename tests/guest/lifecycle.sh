@@ -36,6 +36,34 @@ expect_eq "reloaded module has its own row" \
 rmmod ks_fixture
 expect_eq "after the second unload only the leak remains" \
 	"$(module_live ks_fixture)" $FIX_KZALLOC
+
+# A driver's test loop: loaded, used and unloaded again and again, mostly
+# at the same address.  Each unload folds its call sites into the rows of
+# the earlier loads: one row per call site, the counts of every load in
+# it, no site-table growth, nothing dropped.
+N=70	# more than the site table's probe limit (64)
+sites() { summary_field sites | cut -d' ' -f1; }
+rows() { f=$1 callers_awk 'fn == ENVIRON["f"] { n++ } END { print n + 0 }'; }
+s0=$(sites) a0=$(caller_row ks_fixture_grow | cut -d' ' -f4)
+fails=0
+for i in $(seq $N); do
+	{ insmod /ko/ks_fixture.ko && echo 2 >/sys/kernel/debug/ks_fixture/grow &&
+	  rmmod ks_fixture; } || fails=$((fails + 1))
+done
+expect_eq "$N loads, uses and unloads of ks_fixture" "$fails" 0
+sleep 3		# past unload_delay_ms: RCU-deferred frees are in, and folded
+expect_eq "$N loads: ks_fixture_grow's counts all in its row" \
+	"$(caller_row ks_fixture_grow)" "0 0 0 $((a0 + 2 * N)) $((a0 + 2 * N)) kmalloc [ks_fixture]"
+[ "$(rows ks_fixture_grow)" -le 2 ] && ok "$N loads: ks_fixture_grow has one row (two if the table wrapped)" ||
+	not_ok "$N loads: ks_fixture_grow has one row" "$(rows ks_fixture_grow) rows"
+s1=$(sites)
+[ $((s1 - s0)) -lt $((N / 2)) ] && ok "$N loads: the site table did not grow with them ($s0 -> $s1 sites)" ||
+	not_ok "$N loads: the site table did not grow with them" "$s0 -> $s1 sites"
+expect_eq "$N loads: dropped_site_table_full" "$(summary_field dropped_site_table_full)" 0
+folded=$(summary_field sites | sed -n 's/.*, \([0-9]*\) folded$/\1/p')
+[ "${folded:-0}" -ge $N ] && ok "$N loads: summary counts the folded sites ($folded)" ||
+	not_ok "$N loads: summary counts the folded sites" "$(summary_field sites)"
+expect_eq "the leak of the first load is still there" "$(module_live ks_fixture)" $FIX_KZALLOC
 rmmod kmemscope
 
 # kmemscope in and out while the system allocates and frees.

@@ -349,7 +349,8 @@ cat $S/stats >/tmp/stats.stop
 cat $KS/modules >/tmp/modules
 cat $KS/summary >/tmp/summary
 bg_report exact
-echo "# exact: $(stress_rate "$from"), records $(sed -n 's/^records: //p' /tmp/summary)"
+echo "# exact: $(stress_rate "$from"), records $(sed -n 's/^records: //p' /tmp/summary);" \
+	"sites $(sed -n 's/^sites: //p' /tmp/summary)"
 
 stress check && ok "ks_stress's bookkeeping recounted from its slots" ||
 	not_ok "ks_stress's bookkeeping recounted from its slots"
