@@ -57,8 +57,10 @@
  *   per counter, not across counters).  site->name and site->retired are
  *   written by ks_store_retire_sites(), from process context, with the
  *   name published before the retired flag (release/acquire).
- * - names_lock (a mutex) protects names[] and serialises folds with each
- *   other and with ks_store_reset().  A fold gives a slot back only after
+ * - names_lock (a mutex) protects names[] and serialises retiring,
+ *   folding and ks_store_reset()'s clearing of the table with each other
+ *   (a module unloading during a reset retires either before the clearing
+ *   or after it, never into a slot being cleared).  A fold gives a slot back only after
  *   an RCU grace period since its site was retired: the record and free
  *   paths run with interrupts off, so none that found the site before it
  *   was retired is still running, and with nothing live none can find it
@@ -179,21 +181,20 @@ static void ks_free_names(struct ks_store *st)
 /*
  * One copy of each name: takes @name (kmalloc'ed, may be NULL) and returns
  * the copy names[] holds, or NULL if names[] could not grow.
- * Context: process.
+ * Context: process, names_lock held.
  */
 static const char *ks_intern_name(struct ks_store *st, const char *name)
 {
 	const char **v;
 	unsigned int i, cap;
 
+	lockdep_assert_held(&st->names_lock);
 	if (!name)
 		return NULL;
-	mutex_lock(&st->names_lock);
 	for (i = 0; i < st->nr_names; i++) {
 		if (!strcmp(st->names[i], name)) {
 			kfree(name);
-			name = st->names[i];
-			goto out;
+			return st->names[i];
 		}
 	}
 	if (st->nr_names == st->cap_names) {
@@ -202,15 +203,12 @@ static const char *ks_intern_name(struct ks_store *st, const char *name)
 				   GFP_KERNEL | __GFP_NOWARN);
 		if (!v) {
 			kfree(name);
-			name = NULL;
-			goto out;
+			return NULL;
 		}
 		st->names = v;
 		st->cap_names = cap;
 	}
 	st->names[st->nr_names++] = name;
-out:
-	mutex_unlock(&st->names_lock);
 	return name;
 }
 
@@ -642,8 +640,8 @@ void ks_store_totals(struct ks_store *st,
  * @arg: passed to both
  * @why: KS_RETIRED_INIT or KS_RETIRED_UNLOAD
  *
- * Context: process; may sleep.  Serialised by the caller (the module
- * notifier chain, or with the hooks paused).
+ * Context: process; may sleep.  Takes names_lock: serialised with reset
+ * and folds.
  * Return: the number of sites retired.
  */
 unsigned int ks_store_retire_sites(struct ks_store *st,
@@ -653,6 +651,7 @@ unsigned int ks_store_retire_sites(struct ks_store *st,
 {
 	unsigned int i, n = 0;
 
+	mutex_lock(&st->names_lock);
 	for (i = 0; i < (1U << st->site_bits); i++) {
 		struct ks_site *s = &st->sites[i];
 		unsigned long key = READ_ONCE(s->key);
@@ -665,6 +664,7 @@ unsigned int ks_store_retire_sites(struct ks_store *st,
 		smp_store_release(&s->retired, why);
 		n++;
 	}
+	mutex_unlock(&st->names_lock);
 	return n;
 }
 
@@ -694,12 +694,13 @@ bool ks_site_name_in(const char *name, const char *module)
  *
  * A module's __init sites were retired (and named) when its init memory
  * was freed; when the module itself goes, they go with it.
- * Context: process, serialised like ks_store_retire_sites().
+ * Context: process; takes names_lock, like ks_store_retire_sites().
  */
 void ks_store_mark_unloaded(struct ks_store *st, const char *module)
 {
 	unsigned int i;
 
+	mutex_lock(&st->names_lock);
 	for (i = 0; i < (1U << st->site_bits); i++) {
 		struct ks_site *s = &st->sites[i];
 
@@ -707,13 +708,13 @@ void ks_store_mark_unloaded(struct ks_store *st, const char *module)
 		    ks_site_name_in(s->name, module))
 			WRITE_ONCE(s->retired, KS_RETIRED_UNLOAD);
 	}
+	mutex_unlock(&st->names_lock);
 }
 
 /*
  * A site of @module's that can be folded: retired at unload, named, a
  * recorded class, nothing live.  Return: the slot it folds into (the first
- * of its name, kind and class), or -1.  Context: names_lock held, or a
- * caller that only counts.
+ * of its name, kind and class), or -1.  Context: names_lock held.
  */
 static int ks_fold_target(struct ks_store *st, unsigned int i,
 			  const char *module)
