@@ -60,14 +60,17 @@
  * - names_lock (a mutex) protects names[] and serialises retiring,
  *   folding and ks_store_reset()'s clearing of the table with each other
  *   (a module unloading during a reset retires either before the clearing
- *   or after it, never into a slot being cleared).  A fold gives a slot back only after
- *   an RCU grace period since its site was retired: the record and free
- *   paths run with interrupts off, so none that found the site before it
- *   was retired is still running, and with nothing live none can find it
- *   through a record.  A slot is unpublished (kind 0) before its counters
- *   are cleared, and the cleared slot is published as KS_SITE_TOMB with
- *   release; a copy that raced with it is dropped (the key changed under
- *   it) or, at worst, shows the folded counters twice for that one read.
+ *   or after it, never into a slot being cleared).
+ * - A fold gives a slot back only after an RCU grace period since its
+ *   site was retired: the record and free paths run with interrupts off,
+ *   so none that found the site before it was retired is still running,
+ *   and with nothing live none can find it through a record.  A slot is
+ *   unpublished (kind 0) before its counters are cleared, and the cleared
+ *   slot is published as KS_SITE_TOMB with release.  A lookup reads the
+ *   key again after the kind and the retired flag: a slot folded and taken
+ *   by another key meanwhile does not match.  A copy that raced with a
+ *   fold is dropped (the key changed under it) or, at worst, shows the
+ *   folded counters twice for that one read.
  *
  * - ks_store_reset() and ks_store_destroy() need the store quiescent: no
  *   record/free path running (the caller pauses the hooks first).
@@ -345,6 +348,12 @@ static struct ks_site *ks_site_get(struct ks_store *st, unsigned long key,
 			continue;
 		/* Acquire: pairs with the release in ks_store_retire_sites(). */
 		if (smp_load_acquire(&s->retired))
+			continue;
+		/*
+		 * Folded and taken by another key since the key was read?
+		 * The acquire of the kind orders this read after that claim.
+		 */
+		if (READ_ONCE(s->key) != key)
 			continue;
 		*idx = i;
 		return s;
