@@ -749,14 +749,11 @@ static int ks_fold_target(struct ks_store *st, unsigned int i,
 	return -1;
 }
 
-/**
- * ks_store_fold_candidates - how many of a module's sites a fold would give back
- * @st: the store
- * @module: the module's name
- *
- * Context: process.  A hint (a free may be in flight): the fold checks again.
+/*
+ * How many of @module's sites a fold would give back.  Context: process.
+ * A hint (a free may be in flight): the fold checks again.
  */
-unsigned int ks_store_fold_candidates(struct ks_store *st, const char *module)
+static unsigned int ks_fold_candidates(struct ks_store *st, const char *module)
 {
 	unsigned int i, n = 0;
 
@@ -809,7 +806,7 @@ unsigned int ks_store_fold_unloaded(struct ks_store *st, const char *module)
 	unsigned int i, n = 0;
 	int j;
 
-	if (!ks_store_fold_candidates(st, module))
+	if (!ks_fold_candidates(st, module))
 		return 0;
 	synchronize_rcu();
 	mutex_lock(&st->names_lock);

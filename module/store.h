@@ -222,7 +222,6 @@ unsigned int ks_store_copy_records(struct ks_store *st,
 				   struct ks_record_snap *out, unsigned int max);
 void ks_store_reclassify(struct ks_store *st);
 void ks_store_mark_unloaded(struct ks_store *st, const char *module);
-unsigned int ks_store_fold_candidates(struct ks_store *st, const char *module);
 unsigned int ks_store_fold_unloaded(struct ks_store *st, const char *module);
 bool ks_site_name_in(const char *name, const char *module);
 bool ks_store_lookup(struct ks_store *st, unsigned long ptr,
