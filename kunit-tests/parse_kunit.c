@@ -653,18 +653,18 @@ static void attrib_classify_filter(struct kunit *test)
 
 	ks_attrib_init();
 	local_irq_save(flags);
-	c[0] = ks_attrib_classify(core_site, KS_KMALLOC);
-	c[1] = ks_attrib_classify(KS_UNKNOWN_CALLER, KS_PAGE);
-	c[2] = ks_attrib_classify(core_site, KS_PAGE);
+	c[0] = ks_attrib_classify(core_site, KS_KMALLOC, 0);
+	c[1] = ks_attrib_classify(KS_UNKNOWN_CALLER, KS_PAGE, 0);
+	c[2] = ks_attrib_classify(core_site, KS_PAGE, 0);
 	local_irq_restore(flags);
 	ks_attrib_set_module_filter("null_blk");
 	local_irq_save(flags);
-	c[3] = ks_attrib_classify(core_site, KS_KMALLOC);
-	c[4] = ks_attrib_classify(KS_UNKNOWN_CALLER, KS_PAGE);
+	c[3] = ks_attrib_classify(core_site, KS_KMALLOC, 0);
+	c[4] = ks_attrib_classify(KS_UNKNOWN_CALLER, KS_PAGE, 0);
 	local_irq_restore(flags);
 	ks_attrib_set_module_filter("kernel");
 	local_irq_save(flags);
-	c[5] = ks_attrib_classify(core_site, KS_KMALLOC);
+	c[5] = ks_attrib_classify(core_site, KS_KMALLOC, 0);
 	local_irq_restore(flags);
 	KUNIT_EXPECT_STREQ(test, ks_attrib_module_filter(), "kernel");
 

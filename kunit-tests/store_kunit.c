@@ -10,6 +10,7 @@
 #include <linux/completion.h>
 
 #include "../module/store.c"
+#include "../module/attrib.h"
 
 #define SITE_A	0x1000UL
 #define SITE_B	0x2000UL
@@ -407,7 +408,7 @@ static void store_concurrent(struct kunit *test)
 
 /* ---- classes, reset and the record cursor ---- */
 
-static u8 class_by_site(unsigned long key, u8 kind)
+static u8 class_by_site(unsigned long key, u8 kind, u8 hint)
 {
 	return key == SITE_C ? KS_CLASS_SLAB : KS_CLASS_OBJECT;
 }
@@ -878,6 +879,214 @@ static void store_copy_one_at_a_time(struct kunit *test)
 	ks_store_destroy(st);
 }
 
+/* ---- review findings: unknown callers, partial frees, splits, reset ---- */
+
+/*
+ * Page allocations whose caller was not found share one site keyed
+ * KS_UNKNOWN_CALLER: it must be a site like any other, never taken for a
+ * given-back slot (they once had the same key).
+ */
+static void store_unknown_caller_site(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 128, 16);
+	struct ks_site_snap *s;
+	int i;
+
+	for (i = 0; i < 10; i++)
+		KUNIT_EXPECT_EQ(test, al(st, 0x1000 + i * 64, KS_UNKNOWN_CALLER,
+					 4096, 4096, KS_PAGE), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), 1);
+	s = find_site(test, st, KS_UNKNOWN_CALLER, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 40960L);
+	KUNIT_EXPECT_EQ(test, s->allocs, 10L);
+	/* Another key probing past it does not take it over. */
+	KUNIT_EXPECT_EQ(test, al(st, 0x9000, SITE_A, 8, 8, KS_KMALLOC), 0);
+	s = find_site(test, st, KS_UNKNOWN_CALLER, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 40960L);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), 2);
+	ks_store_destroy(st);
+}
+
+/* A slot claimed from a tombstone starts from zero, whatever it held. */
+static void store_claim_clean(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 128, 16);
+	unsigned int i = ks_site_hash(st, SITE_B, KS_KMALLOC);
+	struct ks_site *slot = &st->sites[i];
+	struct ks_site_snap *s;
+
+	slot->key = KS_SITE_TOMB;
+	atomic_long_set(&slot->live_bytes, 777);
+	atomic_long_set(&slot->allocs, 5);
+	atomic_long_set(&slot->frees, 9);
+	KUNIT_EXPECT_EQ(test, al(st, 0x100, SITE_B, 10, 16, KS_KMALLOC), 0);
+	s = find_site(test, st, SITE_B, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 16L);
+	KUNIT_EXPECT_EQ(test, s->allocs, 1L);
+	KUNIT_EXPECT_EQ(test, s->frees, 0L);
+	ks_store_destroy(st);
+}
+
+static bool fr_part(struct ks_store *st, unsigned long ptr, size_t bytes,
+		    unsigned long rest)
+{
+	unsigned long flags;
+	bool ret;
+
+	local_irq_save(flags);
+	ret = ks_store_free_part(st, ptr, KS_PAGE, bytes, rest);
+	local_irq_restore(flags);
+	return ret;
+}
+
+/* free_pages(p, 0) of an order-2 block: 3 pages stay, at the next page. */
+static void store_partial_free(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 128, 16);
+	struct ks_record_info info;
+	struct ks_site_snap *s;
+
+	KUNIT_EXPECT_EQ(test, al(st, 0x1000, SITE_A, 16384, 16384, KS_PAGE), 0);
+	KUNIT_EXPECT_TRUE(test, fr_part(st, 0x1000, 4096, 0x1040));
+	KUNIT_EXPECT_FALSE(test, ks_store_lookup(st, 0x1000, NULL));
+	KUNIT_ASSERT_TRUE(test, ks_store_lookup(st, 0x1040, &info));
+	KUNIT_EXPECT_EQ(test, info.bytes_alloc, 12288U);
+	KUNIT_EXPECT_EQ(test, info.bytes_req, 12288U);
+	s = find_site(test, st, SITE_A, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 12288L);
+	KUNIT_EXPECT_EQ(test, s->live_count, 1L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->part_frees), 1L);
+	/* The rest, then a free of more than is held. */
+	KUNIT_EXPECT_TRUE(test, fr_part(st, 0x1040, 8192, 0x10c0));
+	KUNIT_EXPECT_TRUE(test, fr_part(st, 0x10c0, 8192, 0x1140));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->over_frees), 1L);
+	s = find_site(test, st, SITE_A, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 0L);
+	KUNIT_EXPECT_EQ(test, s->frees, 1L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
+	ks_store_destroy(st);
+}
+
+static unsigned int split(struct ks_store *st, unsigned long ptr,
+			  unsigned int nr, unsigned int keep)
+{
+	unsigned long flags;
+	unsigned int n;
+
+	local_irq_save(flags);
+	n = ks_store_split(st, ptr, nr, keep, 4096, 0x40);
+	local_irq_restore(flags);
+	return n;
+}
+
+/* split_page(), then the pages freed last to first; alloc_pages_exact(). */
+static void store_split(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 128, 16);
+	struct ks_site_snap *s;
+	int i;
+
+	KUNIT_EXPECT_EQ(test, al(st, 0x2000, SITE_A, 16384, 16384, KS_PAGE), 0);
+	KUNIT_EXPECT_EQ(test, split(st, 0x2000, 4, 4), 4U);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 4L);
+	for (i = 3; i >= 0; i--)
+		KUNIT_EXPECT_TRUE(test, fr(st, 0x2000 + i * 0x40, KS_PAGE));
+	s = find_site(test, st, SITE_A, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 0L);
+	KUNIT_EXPECT_EQ(test, s->allocs, 4L);
+	KUNIT_EXPECT_EQ(test, s->frees, 4L);
+	/* A record of another size is left alone. */
+	KUNIT_EXPECT_EQ(test, al(st, 0x3000, SITE_B, 8192, 8192, KS_PAGE), 0);
+	KUNIT_EXPECT_EQ(test, split(st, 0x3000, 4, 4), 0U);
+	/* 5 pages kept of 8: 5 records, the tail off the site. */
+	KUNIT_EXPECT_EQ(test, al(st, 0x4000, SITE_C, 32768, 32768, KS_PAGE), 0);
+	KUNIT_EXPECT_EQ(test, split(st, 0x4000, 8, 5), 5U);
+	s = find_site(test, st, SITE_C, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 20480L);
+	KUNIT_EXPECT_EQ(test, s->live_req, 20480L);
+	KUNIT_EXPECT_EQ(test, s->live_count, 5L);
+	KUNIT_EXPECT_FALSE(test, ks_store_lookup(st, 0x4000 + 5 * 0x40, NULL));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->splits), 2L);
+	ks_store_destroy(st);
+}
+
+/* A split that runs out of records counts what it could not record. */
+static void store_split_pool_full(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct ks_site_snap *s;
+	int i;
+
+	for (i = 0; i < 62; i++)
+		al(st, 0x100000 + i * 64, SITE_B, 8, 8, KS_KMALLOC);
+	KUNIT_EXPECT_EQ(test, al(st, 0x2000, SITE_A, 16384, 16384, KS_PAGE), 0);
+	KUNIT_EXPECT_EQ(test, split(st, 0x2000, 4, 4), 2U);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->drop_pool_full), 2L);
+	s = find_site(test, st, SITE_A, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 8192L);
+	KUNIT_EXPECT_EQ(test, s->live_count, 2L);
+	ks_store_destroy(st);
+}
+
+/* Readers walk the chains while a reset clears them (four readers). */
+struct reset_race {
+	struct ks_store *st;
+	atomic_t stop;
+	atomic_long_t bad;
+	struct completion done;
+};
+
+static int reset_reader(void *arg)
+{
+	struct reset_race *rr = arg;
+	struct ks_record_snap buf[8];
+	struct ks_record_cursor cur;
+	unsigned int n, i;
+
+	while (!atomic_read(&rr->stop)) {
+		memset(&cur, 0, sizeof(cur));
+		while ((n = ks_store_copy_records(rr->st, &cur, buf, 8)))
+			for (i = 0; i < n; i++)
+				if (!buf[i].ptr || buf[i].bytes_alloc != 32)
+					atomic_long_inc(&rr->bad);
+		cond_resched();
+	}
+	complete(&rr->done);
+	return 0;
+}
+
+static void store_reset_with_readers(struct kunit *test)
+{
+	struct reset_race *rr = kunit_kzalloc(test, sizeof(*rr), GFP_KERNEL);
+	int i, round;
+
+	KUNIT_ASSERT_NOT_NULL(test, rr);
+	rr->st = new_store(test, 16384, 16);
+	init_completion(&rr->done);
+	for (i = 0; i < 4; i++)
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(reset_reader, rr,
+							    "ks_reader%d", i)));
+	for (round = 0; round < 20; round++) {
+		for (i = 0; i < 10000; i++)
+			al(rr->st, 0x10000000UL + i * 64, SITE_A, 32, 32,
+			   KS_KMALLOC);
+		ks_store_reset(rr->st);
+	}
+	atomic_set(&rr->stop, 1);
+	for (i = 0; i < 4; i++)
+		wait_for_completion(&rr->done);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&rr->bad), 0L);
+	ks_store_destroy(rr->st);
+}
+
 static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE_PARAM(store_init_params, init_gen_params),
 	KUNIT_CASE(store_alloc_lookup_free),
@@ -903,6 +1112,12 @@ static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE(store_fold_live_stays),
 	KUNIT_CASE(store_fold_tombstone),
 	KUNIT_CASE(store_copy_one_at_a_time),
+	KUNIT_CASE(store_unknown_caller_site),
+	KUNIT_CASE(store_claim_clean),
+	KUNIT_CASE(store_partial_free),
+	KUNIT_CASE(store_split),
+	KUNIT_CASE(store_split_pool_full),
+	KUNIT_CASE(store_reset_with_readers),
 	{}
 };
 

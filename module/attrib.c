@@ -93,6 +93,14 @@ static const struct {
 	{ "vm_area_alloc_pages", KS_CLASS_VMALLOC },
 	{ "__vmalloc_node_range", KS_CLASS_VMALLOC },
 	{ "__vmalloc_node_range_noprof", KS_CLASS_VMALLOC },
+	/*
+	 * The bulk allocator's one-page fallback fires the tracepoint; the
+	 * exported entry is a page-allocator entry point (compat.h), this
+	 * unexported one is called by vmalloc only (6.1, 6.12).
+	 */
+	{ "alloc_pages_bulk_array_mempolicy", KS_CLASS_VMALLOC },
+	{ "alloc_pages_bulk_array_mempolicy_noprof", KS_CLASS_VMALLOC },
+	{ "alloc_pages_bulk_mempolicy_noprof", KS_CLASS_VMALLOC },
 	/* percpu chunks (meminfo: Percpu) */
 	{ "pcpu_alloc_pages", KS_CLASS_PERCPU },
 	{ "pcpu_populate_chunk", KS_CLASS_PERCPU },
@@ -133,6 +141,21 @@ static const struct {
 	{ "__read_swap_cache_async", KS_CLASS_USER },
 	{ "wp_page_copy", KS_CLASS_USER },
 	{ "do_cow_fault", KS_CLASS_USER },
+	/*
+	 * Movable pages the kernel's core takes for memory above: migration
+	 * and compaction targets, THP collapse, hugetlb (meminfo: Hugetlb).
+	 * Core-kernel callers of movable pages not listed are taken as these
+	 * too (ks_attrib_classify()).
+	 */
+	{ "alloc_migration_target", KS_CLASS_USER },
+	{ "compaction_alloc", KS_CLASS_USER },
+	{ "alloc_buddy_huge_page", KS_CLASS_USER },
+	{ "alloc_buddy_hugetlb_folio", KS_CLASS_USER },
+	{ "hpage_collapse_alloc_page", KS_CLASS_USER },
+	{ "hpage_collapse_alloc_folio", KS_CLASS_USER },
+	/* Movable pages the core takes for kernel memory: recorded. */
+	{ "alloc_zspage", KS_CLASS_OBJECT },
+	{ "zs_malloc", KS_CLASS_OBJECT },
 };
 
 static int ks_range_cmp(const void *a, const void *b)
@@ -340,14 +363,22 @@ static void ks_func_name(char *sym)
 		*p = '\0';
 }
 
-u8 ks_attrib_class_of_name(const char *func)
+/* The class ks_page_classes[] gives @func, or KS_NR_CLASSES if none. */
+static u8 ks_listed_class(const char *func)
 {
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(ks_page_classes); i++)
 		if (!strcmp(func, ks_page_classes[i].name))
 			return ks_page_classes[i].class;
-	return KS_CLASS_OBJECT;
+	return KS_NR_CLASSES;
+}
+
+u8 ks_attrib_class_of_name(const char *func)
+{
+	u8 class = ks_listed_class(func);
+
+	return class == KS_NR_CLASSES ? KS_CLASS_OBJECT : class;
 }
 
 /**
@@ -374,10 +405,16 @@ int ks_site_module(const char *site, char *mod, size_t len)
  * ks_attrib_classify - class of a new site (the store's classify callback)
  * @key: the site's address
  * @kind: its allocator
+ * @hint: KS_HINT_MOVABLE when the site was made by a movable page
  *
+ * Pages are classed by the function that asked for them
+ * (ks_page_classes[]).  A movable page is not taken for a user page
+ * blindly: drivers and kernel allocators use __GFP_MOVABLE for memory
+ * they own (zsmalloc, balloons); only a core-kernel caller that is not
+ * listed is taken for the page cache, anonymous memory or migration.
  * Context: any but NMI, interrupts off; does not sleep or allocate.
  */
-u8 ks_attrib_classify(unsigned long key, u8 kind)
+u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint)
 {
 	char *sym = this_cpu_ptr(ks_symbuf);
 	char filter[MODULE_NAME_LEN], mod[MODULE_NAME_LEN];
@@ -387,6 +424,8 @@ u8 ks_attrib_classify(unsigned long key, u8 kind)
 	strscpy(filter, ks_filter, sizeof(filter));
 	raw_spin_unlock(&ks_filter_lock);
 
+	/* No call site can have the key of a slot given back (store.h). */
+	BUILD_BUG_ON(KS_UNKNOWN_CALLER == KS_SITE_TOMB);
 	if (kind != KS_PAGE && !filter[0])
 		return KS_CLASS_OBJECT;
 	if (key == KS_UNKNOWN_CALLER)
@@ -399,8 +438,13 @@ u8 ks_attrib_classify(unsigned long key, u8 kind)
 			return KS_CLASS_EXCLUDED;
 	}
 	if (kind == KS_PAGE) {
+		bool core = !strchr(sym, '[');
+
 		ks_func_name(sym);
-		class = ks_attrib_class_of_name(sym);
+		class = ks_listed_class(sym);
+		if (class == KS_NR_CLASSES)
+			class = core && (hint & KS_HINT_MOVABLE) ?
+				KS_CLASS_USER : KS_CLASS_OBJECT;
 	}
 	return class;
 }

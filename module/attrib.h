@@ -31,7 +31,7 @@ bool ks_attrib_in(unsigned long addr, enum ks_range_type type);
 unsigned int ks_attrib_skip(const unsigned long *entries, unsigned int n,
 			    unsigned long call_site, bool page);
 u8 ks_attrib_class_of_name(const char *func);
-u8 ks_attrib_classify(unsigned long key, u8 kind);
+u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint);
 int ks_attrib_set_module_filter(const char *name);
 const char *ks_attrib_module_filter(void);
 int ks_site_module(const char *site, char *mod, size_t len);

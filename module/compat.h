@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 #include <linux/ptrace.h>
 #include <linux/mm.h>
+#include <linux/balloon_compaction.h>
 
 /* True when the kernel is at least a.b (the only version test allowed). */
 #define KS_KERNEL_AT_LEAST(a, b) \
@@ -72,6 +73,10 @@ static inline const unsigned long *ks_compat_wrappers(unsigned int *n)
 		KS_FN(kvasprintf), KS_FN(memdup_user), KS_FN(vmemdup_user),
 		KS_FN(strndup_user), KS_FN(devm_get_free_pages),
 		KS_FN(__devm_alloc_percpu),
+#if IS_ENABLED(CONFIG_MEMORY_BALLOON)
+		/* a balloon driver's movable pages are the driver's */
+		KS_FN(balloon_page_alloc),
+#endif
 	};
 
 	*n = ARRAY_SIZE(list);
@@ -85,9 +90,10 @@ static inline const unsigned long *ks_compat_page_core(unsigned int *n)
 #if KS_KERNEL_AT_LEAST(6, 10)
 		KS_FN(__alloc_pages_noprof), KS_FN(alloc_pages_noprof),
 		KS_FN(__folio_alloc_noprof), KS_FN(folio_alloc_noprof),
+		KS_FN(alloc_pages_bulk_noprof),
 #else
 		KS_FN(__alloc_pages), KS_FN(alloc_pages), KS_FN(__folio_alloc),
-		KS_FN(folio_alloc),
+		KS_FN(folio_alloc), KS_FN(__alloc_pages_bulk),
 #endif
 	};
 
@@ -120,16 +126,26 @@ static inline const unsigned long *ks_compat_kmalloc_twice(unsigned int *n)
 #endif
 }
 
+/*
+ * vfree() in interrupt context: 6.1 defers the unmapping to a work item
+ * that calls __vunmap(), so that first call is the free.  From 6.3 it
+ * calls vfree_atomic(), whose work calls vfree() again for the same
+ * address: only that second call is the free.
+ */
+#define KS_COMPAT_VFREE_IRQ_COMES_BACK	KS_KERNEL_AT_LEAST(6, 3)
+
 #if KS_KERNEL_AT_LEAST(6, 10)
 #define KS_COMPAT_VMALLOC_SYMBOL	"__vmalloc_node_range_noprof"
 #define KS_COMPAT_CACHE_BULK_SYMBOL	"kmem_cache_alloc_bulk_noprof"
 #define KS_COMPAT_PAGES_BULK_SYMBOL	"alloc_pages_bulk_noprof"
+#define KS_COMPAT_PAGES_EXACT_SYMBOL	"alloc_pages_exact_noprof"
 /* vfree_atomic() defers to vfree(), which is hooked. */
 #define KS_COMPAT_HOOK_VFREE_ATOMIC	0
 #else
 #define KS_COMPAT_VMALLOC_SYMBOL	"__vmalloc_node_range"
 #define KS_COMPAT_CACHE_BULK_SYMBOL	"kmem_cache_alloc_bulk"
 #define KS_COMPAT_PAGES_BULK_SYMBOL	"__alloc_pages_bulk"
+#define KS_COMPAT_PAGES_EXACT_SYMBOL	"alloc_pages_exact"
 /* vfree_atomic() frees through __vunmap(), not vfree(): hook it too. */
 #define KS_COMPAT_HOOK_VFREE_ATOMIC	1
 #endif

@@ -4,10 +4,11 @@
  * parse.c), read the current settings.
  *
  * Notes on locking: ks_control_lock (a mutex; writers are processes)
- * serialises commands.  Settings the probes read (ks_enabled,
- * ks_stacks_on, ks_stack_depth, ks_min_size) are written with
- * WRITE_ONCE() and read with READ_ONCE(); a probe racing with a command
- * follows the old or the new setting.  reset pauses the probes
+ * serialises commands; ks_reset_lock serialises resets with the one the
+ * self-test makes at load (the files are created after it, in any case).
+ * Settings the probes read (ks_enabled, ks_stacks_on, ks_stack_depth,
+ * ks_min_size) are written with WRITE_ONCE() and read with READ_ONCE(); a
+ * probe racing with a command follows the old or the new setting.  reset pauses the probes
  * (ks_paused, then synchronize_rcu(): probes run with preemption off) so
  * that the store and the stack table can be cleared.
  */
@@ -27,10 +28,13 @@
 #define KS_CONTROL_VERSION	"1.1"
 
 static DEFINE_MUTEX(ks_control_lock);
+/* One reset at a time: the control file's, the self-test's at load. */
+static DEFINE_MUTEX(ks_reset_lock);
 
 /* Pause the probes, clear the store and the stack table.  Context: process. */
 void ks_reset(void)
 {
+	mutex_lock(&ks_reset_lock);
 	WRITE_ONCE(ks_paused, true);
 	synchronize_rcu();
 	ks_store_reset(&ks_store);
@@ -39,9 +43,11 @@ void ks_reset(void)
 	atomic_long_set(&ks_filtered_small, 0);
 	atomic_long_set(&ks_unknown_callers, 0);
 	atomic_long_set(&ks_user_pages, 0);
+	atomic_long_set(&ks_vfree_deferred, 0);
 	ks_loaded_ns = local_clock();
 	ks_mark_ns = ks_loaded_ns;
 	WRITE_ONCE(ks_paused, false);
+	mutex_unlock(&ks_reset_lock);
 }
 
 static int ks_apply(const struct ks_cmd *c)

@@ -10,6 +10,8 @@
  *   kmem_cache_alloc_bulk                                kretprobe
  *   kmem_cache_free_bulk (and kfree_bulk, inline)        kprobe
  *   __alloc_pages_bulk                                   kprobe: counted only
+ *   split_page                                           kprobe: one record a page
+ *   alloc_pages_exact                                    kretprobe: the same
  *
  * Each byte is counted once.  A record is one object handed to a caller:
  * a kmalloc (large ones too: their pages are not recorded again), a cache
@@ -17,7 +19,11 @@
  * from the page allocator.  Pages the page allocator hands to slab,
  * vmalloc or percpu, page tables, and user and page-cache pages are
  * counted per class in the summary but not recorded (attrib.c classifies
- * by caller; movable pages are user pages without looking further).
+ * by caller; a movable page is a user page only when its caller is core
+ * kernel code that attrib.c does not name as a kernel owner).
+ * A page free names its order: freeing less than was allocated (the
+ * classic free_pages(p, 0) of an order-2 allocation) leaves the rest
+ * recorded, and split_page() makes one record per page.
  *
  * Notes on locking and context
  * ----------------------------
@@ -68,6 +74,8 @@ struct ks_hook_info ks_hooks[KS_NR_HOOKS] = {
 	[KS_HOOK_CACHE_ALLOC_BULK]	= { .name = "kmem_cache_alloc_bulk" },
 	[KS_HOOK_CACHE_FREE_BULK]	= { .name = "kmem_cache_free_bulk" },
 	[KS_HOOK_PAGES_BULK]		= { .name = "alloc_pages_bulk" },
+	[KS_HOOK_SPLIT_PAGE]		= { .name = "split_page" },
+	[KS_HOOK_PAGES_EXACT]		= { .name = "alloc_pages_exact" },
 };
 
 /* Frames a backtrace may need before the caller: probe, glue, allocator. */
@@ -130,6 +138,8 @@ static void ks_record(unsigned long ptr, unsigned long call_site,
 	struct ks_alloc a = {
 		.ptr = ptr, .call_site = call_site, .bytes_req = req,
 		.bytes_alloc = alloc, .gfp = (__force u32)gfp, .kind = kind,
+		.hint = kind == KS_PAGE && (gfp & __GFP_MOVABLE) ?
+			KS_HINT_MOVABLE : 0,
 	};
 	unsigned int depth = READ_ONCE(ks_stack_depth);
 	bool stacks = READ_ONCE(ks_stacks_on);
@@ -145,8 +155,9 @@ static void ks_record(unsigned long ptr, unsigned long call_site,
 
 		n = stack_trace_save(e, stacks ? ARRAY_SIZE(ks_scratch.entries) :
 					KS_WALK_CALLER, 0);
+		/* Only the task's own allocation: not an interrupt's on it. */
 		if (unlikely(page && READ_ONCE(ks_calib.task) == current &&
-			     !ks_calib.n)) {
+			     in_task() && !ks_calib.n)) {
 			memcpy(ks_calib.entries, e, n * sizeof(*e));
 			ks_calib.n = n;
 		}
@@ -154,8 +165,13 @@ static void ks_record(unsigned long ptr, unsigned long call_site,
 		if (i < n) {
 			a.call_site = e[i];
 		} else if (page) {
-			a.call_site = KS_UNKNOWN_CALLER;
 			atomic_long_inc(&ks_unknown_callers);
+			/* Movable, no caller: most likely a user page. */
+			if (a.hint & KS_HINT_MOVABLE) {
+				atomic_long_inc(&ks_user_pages);
+				return;
+			}
+			a.call_site = KS_UNKNOWN_CALLER;
 		}
 		if (stacks && i < n)
 			a.stack = ks_stacks_save(&ks_stacks, e + i,
@@ -238,20 +254,82 @@ static void ks_probe_page_alloc(void *data, struct page *page,
 		return;
 	if (!ks_enter(&flags, KS_HOOK_PAGE_ALLOC))
 		return;
-	if (gfp & __GFP_MOVABLE)
-		atomic_long_inc(&ks_user_pages);
-	else
-		ks_record((unsigned long)page, 0, PAGE_SIZE << order,
-			  PAGE_SIZE << order, gfp, KS_PAGE);
+	ks_record((unsigned long)page, 0, PAGE_SIZE << order,
+		  PAGE_SIZE << order, gfp, KS_PAGE);
 	ks_exit(flags);
 }
 
+/*
+ * The pages freed are 1 << order from page on; a record holding more
+ * keeps the rest, from the next page on (store.c).
+ */
 static void ks_probe_page_free(void *data, struct page *page,
 			       unsigned int order)
 {
-	if (page)
-		ks_free((unsigned long)page, KS_HOOK_PAGE_FREE, KS_PAGE);
+	unsigned long flags;
+
+	if (!page || !ks_enter(&flags, KS_HOOK_PAGE_FREE))
+		return;
+	ks_store_free_part(&ks_store, (unsigned long)page, KS_PAGE,
+			   PAGE_SIZE << order, (unsigned long)(page + (1UL << order)));
+	ks_exit(flags);
 }
+
+/* split_page(page, order): each page is freed on its own from now on. */
+static int ks_split_page_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct page *page = (struct page *)regs_get_kernel_argument(regs, 0);
+	unsigned int order = regs_get_kernel_argument(regs, 1);
+	unsigned long flags;
+
+	if (!page || !order || order >= BITS_PER_LONG / 2 ||
+	    !ks_enter(&flags, KS_HOOK_SPLIT_PAGE))
+		return 0;
+	ks_store_split(&ks_store, (unsigned long)page, 1U << order,
+		       1U << order, PAGE_SIZE, sizeof(struct page));
+	ks_exit(flags);
+	return 0;
+}
+
+static struct kprobe ks_split_page_kp = {
+	.symbol_name	= "split_page",
+	.pre_handler	= ks_split_page_pre,
+};
+
+/*
+ * alloc_pages_exact(size) takes a block of get_order(size), gives its
+ * tail back page by page (those frees find no record of their own) and
+ * returns the rest, which free_pages_exact() frees page by page: at its
+ * return, the block's record becomes one record per page kept.
+ */
+static int ks_exact_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	*(size_t *)ri->data = regs_get_kernel_argument(regs, 0);
+	return 0;
+}
+
+static int ks_exact_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	size_t size = *(size_t *)ri->data;
+	unsigned long addr = regs_return_value(regs);
+	unsigned long flags;
+
+	if (!addr || !size || size > (PAGE_SIZE << (BITS_PER_LONG / 2)) ||
+	    !ks_enter(&flags, KS_HOOK_PAGES_EXACT))
+		return 0;
+	ks_store_split(&ks_store, (unsigned long)virt_to_page((void *)addr),
+		       1U << get_order(size), DIV_ROUND_UP(size, PAGE_SIZE),
+		       PAGE_SIZE, sizeof(struct page));
+	ks_exit(flags);
+	return 0;
+}
+
+static struct kretprobe ks_exact_krp = {
+	.kp.symbol_name	= KS_COMPAT_PAGES_EXACT_SYMBOL,
+	.entry_handler	= ks_exact_entry,
+	.handler	= ks_exact_ret,
+	.data_size	= sizeof(size_t),
+};
 
 /* ---- percpu ------------------------------------------------------------ */
 
@@ -321,12 +399,21 @@ static struct kretprobe ks_vmalloc_krp = {
 	.data_size	= sizeof(struct ks_vmalloc_data),
 };
 
+/* vfree() calls in interrupt context that will come back (compat.h). */
+atomic_long_t ks_vfree_deferred;
+
 static int ks_vfree_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	unsigned long addr = regs_get_kernel_argument(regs, 0);
 
-	if (addr)
-		ks_free(addr, KS_HOOK_VFREE, KS_VMALLOC);
+	if (!addr)
+		return 0;
+	/* Freed when the deferred work calls vfree() again: count that one. */
+	if (KS_COMPAT_VFREE_IRQ_COMES_BACK && in_interrupt()) {
+		atomic_long_inc(&ks_vfree_deferred);
+		return 0;
+	}
+	ks_free(addr, KS_HOOK_VFREE, KS_VMALLOC);
 	return 0;
 }
 
@@ -499,6 +586,9 @@ int ks_hooks_register(void)
 	ks_bulk_alloc_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
 	ks_set(KS_HOOK_CACHE_ALLOC_BULK, register_kretprobe(&ks_bulk_alloc_krp));
 	ks_set(KS_HOOK_PAGES_BULK, register_kprobe(&ks_pages_bulk_kp));
+	ks_set(KS_HOOK_SPLIT_PAGE, register_kprobe(&ks_split_page_kp));
+	ks_exact_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
+	ks_set(KS_HOOK_PAGES_EXACT, register_kretprobe(&ks_exact_krp));
 
 	/* Allocations without their frees would be worse than nothing. */
 	if (!ks_attached(KS_HOOK_KFREE) ||
@@ -538,6 +628,10 @@ void ks_hooks_unregister(void)
 		unregister_kprobe(&ks_bulk_free_kp);
 	if (ks_attached(KS_HOOK_PAGES_BULK))
 		unregister_kprobe(&ks_pages_bulk_kp);
+	if (ks_attached(KS_HOOK_SPLIT_PAGE))
+		unregister_kprobe(&ks_split_page_kp);
+	if (ks_attached(KS_HOOK_PAGES_EXACT))
+		unregister_kretprobe(&ks_exact_krp);
 	/* No probe may still be running once the store is torn down. */
 	tracepoint_synchronize_unregister();
 	for (h = 0; h < KS_NR_HOOKS; h++)
@@ -554,7 +648,9 @@ void ks_hooks_unregister(void)
 unsigned long ks_hooks_missed(void)
 {
 	return ks_vmalloc_krp.nmissed + ks_vmalloc_krp.kp.nmissed +
-	       ks_bulk_alloc_krp.nmissed + ks_bulk_alloc_krp.kp.nmissed;
+	       ks_bulk_alloc_krp.nmissed + ks_bulk_alloc_krp.kp.nmissed +
+	       ks_split_page_kp.nmissed + ks_exact_krp.nmissed +
+	       ks_exact_krp.kp.nmissed;
 }
 
 /* Free calls skipped so: their records stay until the address comes back. */

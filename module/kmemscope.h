@@ -31,6 +31,8 @@ enum ks_hook {
 	KS_HOOK_CACHE_ALLOC_BULK,
 	KS_HOOK_CACHE_FREE_BULK,
 	KS_HOOK_PAGES_BULK,
+	KS_HOOK_SPLIT_PAGE,
+	KS_HOOK_PAGES_EXACT,
 	KS_NR_HOOKS,
 };
 
@@ -73,6 +75,7 @@ extern struct ks_hook_info ks_hooks[KS_NR_HOOKS];
 extern atomic_long_t ks_filtered_small;
 extern atomic_long_t ks_unknown_callers;
 extern atomic_long_t ks_user_pages;
+extern atomic_long_t ks_vfree_deferred;
 int ks_hooks_register(void);
 void ks_hooks_unregister(void);
 unsigned long ks_hooks_recursion_drops(void);
@@ -146,7 +149,8 @@ int ks_sampler_set(unsigned long interval, unsigned int window);
 void ks_sampler_reset(void);
 size_t ks_sampler_bytes(void);
 u32 ks_sampler_samples(void);
-int ks_leaks_create(struct dentry *dir);
+int ks_leaks_init(void);
+void ks_leaks_create(struct dentry *dir);
 void ks_leaks_module_going(const char *name);
 void ks_leaks_exit(void);
 void ks_mark(void);

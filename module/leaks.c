@@ -711,7 +711,8 @@ void ks_leaks_exit(void)
 	ks_sampler_set(0, ks_sample_window);
 }
 
-int ks_leaks_create(struct dentry *dir)
+/* Check the parameters, set up the works.  Context: module init. */
+int ks_leaks_init(void)
 {
 	unsigned int i;
 
@@ -724,7 +725,11 @@ int ks_leaks_create(struct dentry *dir)
 		INIT_DELAYED_WORK(&ks_pending[i].work, ks_report_work);
 	INIT_DELAYED_WORK(&ks_sampler_work, ks_sampler_fn);
 	ks_mark_ns = local_clock();
+	return 0;
+}
+
+void ks_leaks_create(struct dentry *dir)
+{
 	debugfs_create_file("leaks", 0400, dir, NULL, &ks_leaks_fops);
 	debugfs_create_file("since_mark", 0400, dir, NULL, &ks_since_fops);
-	return 0;
 }

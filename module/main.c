@@ -6,9 +6,12 @@
  * Module parameters, load and unload, and the module notifier that keeps
  * the names of call sites whose code goes away.
  *
- * Load order: store, stack table, attribution ranges, views, notifier,
- * hooks, self-test.  Unload runs it backwards; the hooks are gone
- * (tracepoint_synchronize_unregister()) before the store is freed.
+ * Load order: store, stack table, attribution ranges, leak reports'
+ * works, notifier, hooks, self-test, and the debugfs files last, so that
+ * nothing can be read or written (a reset, a sampler interval) while the
+ * module is still initialising or failing to.  Unload runs it backwards;
+ * the hooks are gone (tracepoint_synchronize_unregister()) before the
+ * store is freed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -161,13 +164,13 @@ static int __init kmemscope_init(void)
 	ks_store.classify = ks_attrib_classify;
 	ks_loaded_ns = local_clock();
 
-	ret = ks_views_create();
+	ret = ks_leaks_init();
 	if (ret)
 		goto err_stacks;
 	/* Nothing can be pending yet; the slots' works are initialised. */
 	ret = register_module_notifier(&ks_module_nb);
 	if (ret)
-		goto err_views;
+		goto err_stacks;
 
 	WRITE_ONCE(ks_enabled, true);
 	ret = ks_hooks_register();
@@ -179,16 +182,24 @@ static int __init kmemscope_init(void)
 	WRITE_ONCE(ks_stacks_on, stacks);
 	WRITE_ONCE(ks_enabled, enable);
 
+	ret = ks_views_create();
+	if (ret) {
+		pr_err("cannot create the debugfs files: %d\n", ret);
+		goto err_hooks;
+	}
+
 	pr_info("version %s loaded: %u records, %u sites, %u stacks; %d hooks failed their self-test; tracking %s\n",
 		KS_VERSION, max_records, max_sites, max_stacks, bad,
 		enable ? "on" : "off");
 	return 0;
 
+err_hooks:
+	WRITE_ONCE(ks_enabled, false);
+	ks_hooks_unregister();
 err_notifier:
 	WRITE_ONCE(ks_enabled, false);
 	unregister_module_notifier(&ks_module_nb);
-err_views:
-	ks_views_remove();
+	ks_leaks_exit();
 err_stacks:
 	ks_stacks_destroy(&ks_stacks);
 err_store:
@@ -198,11 +209,12 @@ err_store:
 
 static void __exit kmemscope_exit(void)
 {
+	/* First, so that no command restarts the sampler stopped below. */
+	ks_views_remove();
 	unregister_module_notifier(&ks_module_nb);
 	ks_leaks_exit();
 	WRITE_ONCE(ks_enabled, false);
 	ks_hooks_unregister();
-	ks_views_remove();
 	ks_stacks_destroy(&ks_stacks);
 	ks_store_destroy(&ks_store);
 	pr_info("unloaded\n");

@@ -109,6 +109,7 @@ static noinline void ks_selftest_pages(void)
 {
 	struct page *page, *bulk[2] = {};
 	unsigned long hits;
+	void *buf;
 	unsigned int i;
 	bool a;
 
@@ -118,6 +119,29 @@ static noinline void ks_selftest_pages(void)
 		__free_pages(page, 1);
 		ks_verdict(KS_HOOK_PAGE_ALLOC, a);
 		ks_verdict(KS_HOOK_PAGE_FREE, a && ks_gone(page));
+	}
+
+	/* split_page(): one record a page, each freed on its own. */
+	page = alloc_pages(GFP_KERNEL, 1);
+	if (page) {
+		split_page(page, 1);
+		a = ks_seen(page, KS_PAGE, PAGE_SIZE) &&
+		    ks_seen(page + 1, KS_PAGE, PAGE_SIZE);
+		__free_page(page + 1);
+		__free_page(page);
+		ks_verdict(KS_HOOK_SPLIT_PAGE,
+			   a && ks_gone(page) && ks_gone(page + 1));
+	}
+
+	/* alloc_pages_exact(): 3 pages of an order-2 block, one record each. */
+	buf = alloc_pages_exact(3 * PAGE_SIZE, GFP_KERNEL);
+	if (buf) {
+		page = virt_to_page(buf);
+		a = ks_seen(page, KS_PAGE, PAGE_SIZE) &&
+		    ks_seen(page + 2, KS_PAGE, PAGE_SIZE) && ks_gone(page + 3);
+		free_pages_exact(buf, 3 * PAGE_SIZE);
+		ks_verdict(KS_HOOK_PAGES_EXACT, a && ks_gone(page) &&
+			   ks_gone(page + 1) && ks_gone(page + 2));
 	}
 
 	hits = ks_hooks_hits(KS_HOOK_PAGES_BULK);

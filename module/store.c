@@ -35,6 +35,15 @@
  * - names[]: every retired site's name, one copy of each string (so a
  *   fold loses no name); slots point into it.  Freed with the store only:
  *   views print names long after they copied a slot.
+ * - Partial frees (the page allocator): a record holds bytes that may be
+ *   given back in parts (a free of a lower order than allocated, pages of
+ *   a split_page() allocation).  ks_store_free_part() shrinks the record
+ *   and moves it to the first address still held; ks_store_split() makes a
+ *   multi-page record one record per page.  Both are counted in the
+ *   summary (part_frees, over_frees, splits).
+ * - A slot is claimed from 0 or KS_SITE_TOMB with its counters cleared
+ *   first; KS_SITE_TOMB is ~0UL, which no call site and no key a hook
+ *   makes up can be (attrib.h checks KS_UNKNOWN_CALLER at build time).
  *
  * Notes on locking
  * ----------------
@@ -73,7 +82,15 @@
  *   folded counters twice for that one read.
  *
  * - ks_store_reset() and ks_store_destroy() need the store quiescent: no
- *   record/free path running (the caller pauses the hooks first).
+ *   record/free path running (the caller pauses the hooks first).  Views
+ *   may still read during a reset: it empties each chain under its bucket
+ *   lock before it clears a record, so a reader never walks into the free
+ *   list.  ks_store_reclassify() takes names_lock (no fold meanwhile).
+ * - A record moved by a partial free is unchained under its old bucket
+ *   lock and chained under its new one, one lock at a time.
+ * - Long loops over the tables (reset, retire, fold, reclassify) run in
+ *   process context and reschedule every KS_RESCHED_EVERY slots; a fold
+ *   finds each slot's target through an index built once (O(slots)).
  *
  * Chain lengths are bounded in practice by the hash (as many buckets as
  * records); the pool bounds the total.
@@ -215,25 +232,44 @@ static const char *ks_intern_name(struct ks_store *st, const char *name)
 	return name;
 }
 
+/* Slots, buckets or records handled between two cond_resched() calls. */
+#define KS_RESCHED_EVERY	4096
+
 /**
  * ks_store_reset - forget every record, site and counter
  * @st: the store
  *
- * Context: process; the store must be quiescent (no hook running).
+ * Context: process; the store must be quiescent (no hook running), but
+ * views may be reading it.  Every chain is emptied under its bucket lock
+ * first, so that a reader walking a chain never follows a record into the
+ * free list being rebuilt; only then are the records cleared.
  */
 void ks_store_reset(struct ks_store *st)
 {
-	unsigned int i, k;
+	unsigned int i, k, nb = 1U << st->bucket_bits;
+	unsigned long flags;
 
 	/* Names stay: a view opened before the reset may still print them. */
 	mutex_lock(&st->names_lock);
-	memset(st->sites, 0, sizeof(*st->sites) << st->site_bits);
-	memset(st->buckets, 0, sizeof(*st->buckets) << st->bucket_bits);
-	memset(st->records, 0, sizeof(*st->records) * st->nr_records);
-	for (i = 0; i < st->nr_records; i++)
+	for (i = 0; i < nb; i++) {
+		raw_spinlock_t *lock = ks_bucket_lock(st, i);
+
+		raw_spin_lock_irqsave(lock, flags);
+		st->buckets[i] = NULL;
+		raw_spin_unlock_irqrestore(lock, flags);
+		if (!(i % KS_RESCHED_EVERY))
+			cond_resched();
+	}
+	/* No record is reachable now; the free list is the hooks' only. */
+	for (i = 0; i < st->nr_records; i++) {
+		memset(&st->records[i], 0, sizeof(st->records[i]));
 		st->records[i].next = i + 1 < st->nr_records ?
 				      &st->records[i + 1] : NULL;
+		if (!(i % KS_RESCHED_EVERY))
+			cond_resched();
+	}
 	st->free_list = &st->records[0];
+	memset(st->sites, 0, sizeof(*st->sites) << st->site_bits);
 	atomic_set(&st->sites_used, 0);
 	mutex_unlock(&st->names_lock);
 	atomic_long_set(&st->sites_folded, 0);
@@ -243,6 +279,9 @@ void ks_store_reset(struct ks_store *st)
 	atomic_long_set(&st->drop_sites_full, 0);
 	atomic_long_set(&st->missed_frees, 0);
 	atomic_long_set(&st->drop_nmi_busy, 0);
+	atomic_long_set(&st->part_frees, 0);
+	atomic_long_set(&st->over_frees, 0);
+	atomic_long_set(&st->splits, 0);
 	for (k = 0; k < KS_NR_KINDS; k++) {
 		atomic_long_set(&st->untracked_frees[k], 0);
 		atomic_long_set(&st->kind_live[k], 0);
@@ -276,7 +315,7 @@ static inline unsigned int ks_site_hash(struct ks_store *st,
  * slot first.
  */
 static int ks_site_claim(struct ks_store *st, struct ks_site *s,
-			 unsigned long old, unsigned long key, u8 kind)
+			 unsigned long old, unsigned long key, u8 kind, u8 hint)
 {
 	if (atomic_inc_return(&st->sites_used) > st->max_sites) {
 		atomic_dec(&st->sites_used);
@@ -286,7 +325,20 @@ static int ks_site_claim(struct ks_store *st, struct ks_site *s,
 		atomic_dec(&st->sites_used);
 		return -EBUSY;
 	}
-	s->class = st->classify ? st->classify(key, kind) : KS_CLASS_OBJECT;
+	/*
+	 * Nobody else writes a slot that is unpublished (kind 0) and holds
+	 * nothing live: start it clean, whatever it held before.
+	 */
+	atomic_long_set(&s->live_bytes, 0);
+	atomic_long_set(&s->live_req, 0);
+	atomic_long_set(&s->allocs, 0);
+	atomic_long_set(&s->frees, 0);
+	atomic_long_set(&s->peak_bytes, 0);
+	s->name = NULL;
+	s->retired = KS_LIVE;
+	s->hint = hint;
+	s->class = st->classify ? st->classify(key, kind, hint) :
+				  KS_CLASS_OBJECT;
 	/* Pairs with the acquire in lookups and copies. */
 	smp_store_release(&s->kind, kind + 1);
 	return 0;
@@ -302,7 +354,7 @@ static int ks_site_claim(struct ks_store *st, struct ks_site *s,
  * without finding the key.
  */
 static struct ks_site *ks_site_get(struct ks_store *st, unsigned long key,
-				   u8 kind, u32 *idx)
+				   u8 kind, u8 hint, u32 *idx)
 {
 	unsigned int mask = (1U << st->site_bits) - 1;
 	unsigned int i = ks_site_hash(st, key, kind);
@@ -322,13 +374,13 @@ static struct ks_site *ks_site_get(struct ks_store *st, unsigned long key,
 			ret = -EBUSY;
 			if (tomb != UINT_MAX)
 				ret = ks_site_claim(st, &st->sites[tomb],
-						    KS_SITE_TOMB, key, kind);
+						    KS_SITE_TOMB, key, kind, hint);
 			if (!ret) {
 				*idx = tomb;
 				return &st->sites[tomb];
 			}
 			if (ret == -EBUSY)
-				ret = ks_site_claim(st, s, 0, key, kind);
+				ret = ks_site_claim(st, s, 0, key, kind, hint);
 			if (!ret) {
 				*idx = i;
 				return s;
@@ -359,7 +411,8 @@ static struct ks_site *ks_site_get(struct ks_store *st, unsigned long key,
 		return s;
 	}
 	if (tomb != UINT_MAX &&
-	    !ks_site_claim(st, &st->sites[tomb], KS_SITE_TOMB, key, kind)) {
+	    !ks_site_claim(st, &st->sites[tomb], KS_SITE_TOMB, key, kind,
+			   hint)) {
 		*idx = tomb;
 		return &st->sites[tomb];
 	}
@@ -375,6 +428,11 @@ static void ks_site_account_free(struct ks_store *st, struct ks_record *r)
 	atomic_long_sub(r->bytes_alloc, &st->kind_live[ks_site_kind(s)]);
 	atomic_long_sub(r->bytes_alloc, &s->live_bytes);
 	atomic_long_sub(r->bytes_req, &s->live_req);
+	/*
+	 * The subtractions before the count: a fold that reads frees with
+	 * acquire and finds nothing live sees them done (weakly ordered CPUs).
+	 */
+	smp_mb__before_atomic();
 	atomic_long_inc(&s->frees);
 }
 
@@ -394,6 +452,55 @@ static void ks_update_peak(atomic_long_t *peak, long v)
 			break;
 		old = prev;
 	}
+}
+
+/*
+ * Take a record from the pool and chain it in bucket @b for @ptr; the
+ * caller fills the rest.  Context: bucket @b's lock held.  Return: the
+ * record, or NULL when the pool is empty.
+ */
+static struct ks_record *ks_record_take(struct ks_store *st, unsigned int b,
+					unsigned long ptr)
+{
+	struct ks_record *r;
+
+	raw_spin_lock(&st->free_lock);
+	r = st->free_list;
+	if (r)
+		st->free_list = r->next;
+	raw_spin_unlock(&st->free_lock);
+	if (!r)
+		return NULL;
+	r->ptr = ptr;
+	r->next = st->buckets[b];
+	st->buckets[b] = r;
+	ks_update_peak(&st->records_peak,
+		       atomic_long_inc_return(&st->records_used));
+	return r;
+}
+
+/*
+ * Unchain record @r (*pp points at it) and give it back to the pool.
+ * Context: its bucket lock held; in NMI context free_lock is only tried.
+ * Return: false, and nothing changed, if free_lock stayed busy.
+ */
+static bool ks_record_put(struct ks_store *st, struct ks_record **pp,
+			  struct ks_record *r)
+{
+	if (!ks_lock_free_path(&st->free_lock))
+		return false;
+	*pp = r->next;
+	ks_site_account_free(st, r);
+	r->ptr = 0;
+	/*
+	 * Uncount the record before another CPU can take it: records_used
+	 * (and so records_peak) never exceeds the pool.
+	 */
+	atomic_long_dec(&st->records_used);
+	r->next = st->free_list;
+	st->free_list = r;
+	raw_spin_unlock(&st->free_lock);
+	return true;
 }
 
 /**
@@ -416,7 +523,7 @@ int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a)
 
 	lockdep_assert_irqs_disabled();
 
-	s = ks_site_get(st, a->call_site, a->kind, &idx);
+	s = ks_site_get(st, a->call_site, a->kind, a->hint, &idx);
 	if (!s) {
 		atomic_long_inc(&st->drop_sites_full);
 		return -ENOSPC;
@@ -439,21 +546,12 @@ int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a)
 		ks_site_account_free(st, r);
 		atomic_long_inc(&st->missed_frees);
 	} else {
-		raw_spin_lock(&st->free_lock);
-		r = st->free_list;
-		if (r)
-			st->free_list = r->next;
-		raw_spin_unlock(&st->free_lock);
+		r = ks_record_take(st, b, a->ptr);
 		if (!r) {
 			raw_spin_unlock(lock);
 			atomic_long_inc(&st->drop_pool_full);
 			return -ENOSPC;
 		}
-		r->ptr = a->ptr;
-		r->next = st->buckets[b];
-		st->buckets[b] = r;
-		ks_update_peak(&st->records_peak,
-			       atomic_long_inc_return(&st->records_used));
 	}
 	r->site = idx;
 	r->bytes_alloc = min_t(size_t, a->bytes_alloc, U32_MAX);
@@ -496,9 +594,58 @@ int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a)
  */
 bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind)
 {
+	return ks_store_free_part(st, ptr, kind, 0, 0);
+}
+
+/*
+ * Chain record @r, unchained and shrunk by a partial free, at its new
+ * address.  Context: not NMI, no bucket lock held.
+ */
+static void ks_record_move(struct ks_store *st, struct ks_record *r)
+{
+	unsigned int b = ks_bucket(st, r->ptr);
+	raw_spinlock_t *lock = ks_bucket_lock(st, b);
+	struct ks_record *o, **pp;
+
+	raw_spin_lock(lock);
+	for (pp = &st->buckets[b]; (o = *pp); pp = &o->next)
+		if (o->ptr == r->ptr)
+			break;
+	r->next = st->buckets[b];
+	st->buckets[b] = r;
+	/*
+	 * Another record already holds that address: its allocation came
+	 * after the pages were freed, so this record's rest was freed
+	 * unseen.  The newer record stays.
+	 */
+	if (o && ks_record_put(st, &st->buckets[b], r))
+		atomic_long_inc(&st->missed_frees);
+	raw_spin_unlock(lock);
+}
+
+/**
+ * ks_store_free_part - forget all or part of a live allocation
+ * @st: the store
+ * @ptr: address being freed
+ * @kind: the allocator it is freed to (for the untracked count)
+ * @bytes: how much is freed, 0 for the whole record
+ * @rest: where the part still held starts, when @bytes is less than the
+ *	  record holds (the page allocator: a free of a lower order than
+ *	  allocated, or of one page of a multi-page allocation)
+ *
+ * A partial free shrinks the record by @bytes and moves it to @rest, so
+ * that what is still held (often leaked) stays listed; it is counted in
+ * part_frees.  A free of more than the record holds forgets it and is
+ * counted in over_frees.  Context and return: as ks_store_free(); a
+ * partial free in NMI context forgets the whole record.
+ */
+bool ks_store_free_part(struct ks_store *st, unsigned long ptr,
+			enum ks_kind kind, size_t bytes, unsigned long rest)
+{
 	unsigned int b = ks_bucket(st, ptr);
 	raw_spinlock_t *lock = ks_bucket_lock(st, b);
 	struct ks_record *r, **pp;
+	u32 held;
 
 	lockdep_assert_irqs_disabled();
 	if (!ks_lock_free_path(lock))
@@ -511,27 +658,131 @@ bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind)
 		atomic_long_inc(&st->untracked_frees[kind]);
 		return false;
 	}
+	if (bytes && bytes < r->bytes_alloc && rest && !in_nmi()) {
+		struct ks_site *s = &st->sites[r->site];
+		u32 req = min_t(size_t, bytes, r->bytes_req);
+
+		*pp = r->next;
+		atomic_long_sub(bytes, &st->kind_live[ks_site_kind(s)]);
+		atomic_long_sub(bytes, &s->live_bytes);
+		atomic_long_sub(req, &s->live_req);
+		r->bytes_alloc -= bytes;
+		r->bytes_req -= req;
+		r->ptr = rest;
+		raw_spin_unlock(lock);
+		atomic_long_inc(&st->part_frees);
+		ks_record_move(st, r);
+		return true;
+	}
+	/* Read before the record goes back to the pool. */
+	held = r->bytes_alloc;
 	/* Both locks before anything changes: giving up leaves it as it was. */
-	if (!ks_lock_free_path(&st->free_lock)) {
+	if (!ks_record_put(st, pp, r)) {
 		raw_spin_unlock(lock);
 		goto busy;
 	}
-	*pp = r->next;
-	ks_site_account_free(st, r);
-	r->ptr = 0;
-	/*
-	 * Uncount the record before another CPU can take it: records_used
-	 * (and so records_peak) never exceeds the pool.
-	 */
-	atomic_long_dec(&st->records_used);
-	r->next = st->free_list;
-	st->free_list = r;
-	raw_spin_unlock(&st->free_lock);
 	raw_spin_unlock(lock);
+	if (bytes > held)
+		atomic_long_inc(&st->over_frees);
+	else if (bytes && bytes < held)
+		atomic_long_inc(&st->part_frees);
 	return true;
 busy:
 	atomic_long_inc(&st->drop_nmi_busy);
 	return false;
+}
+
+/**
+ * ks_store_split - make a multi-page record one record per page
+ * @st: the store
+ * @ptr: the record's address (its first page)
+ * @nr: pages it holds
+ * @keep: pages still allocated, from the first (@nr after split_page();
+ *	  fewer after alloc_pages_exact(), which gave the tail back)
+ * @unit: bytes of one page
+ * @stride: the distance between two pages' addresses
+ *
+ * After split_page() each page of a high-order allocation is freed on its
+ * own, in any order.  The record keeps the first page; each other page
+ * kept gets a record of its own, with the same site, time and task, and
+ * counts as an allocation of the site's.  Pages given back (past @keep)
+ * and pages that find no record (pool full, counted in dropped_pool_full)
+ * are taken off the site's live figures.  A record that does not hold
+ * exactly @nr pages is left alone.
+ * Context: not NMI, interrupts disabled.  Return: pages now recorded.
+ */
+unsigned int ks_store_split(struct ks_store *st, unsigned long ptr,
+			    unsigned int nr, unsigned int keep, u32 unit,
+			    unsigned long stride)
+{
+	unsigned int b = ks_bucket(st, ptr), made = 1, k;
+	raw_spinlock_t *lock = ks_bucket_lock(st, b);
+	struct ks_record *r, t;
+	struct ks_site *s;
+	u32 req_left;
+	long lost;
+
+	lockdep_assert_irqs_disabled();
+	if (nr < 2 || !keep || keep > nr || in_nmi())
+		return 0;
+	raw_spin_lock(lock);
+	for (r = st->buckets[b]; r; r = r->next)
+		if (r->ptr == ptr)
+			break;
+	if (!r || r->bytes_alloc != (u64)nr * unit) {
+		raw_spin_unlock(lock);
+		return 0;
+	}
+	t = *r;
+	r->bytes_alloc = unit;
+	r->bytes_req = min(t.bytes_req, unit);
+	req_left = t.bytes_req - r->bytes_req;
+	raw_spin_unlock(lock);
+
+	s = &st->sites[t.site];
+	for (k = 1; k < keep; k++) {
+		unsigned long p = ptr + k * stride;
+
+		b = ks_bucket(st, p);
+		lock = ks_bucket_lock(st, b);
+		raw_spin_lock(lock);
+		for (r = st->buckets[b]; r; r = r->next)
+			if (r->ptr == p)
+				break;
+		/* Already recorded (a stale record): it is taken over. */
+		if (r) {
+			ks_site_account_free(st, r);
+			atomic_long_inc(&st->missed_frees);
+		} else {
+			r = ks_record_take(st, b, p);
+		}
+		if (!r) {
+			raw_spin_unlock(lock);
+			break;
+		}
+		r->site = t.site;
+		r->bytes_alloc = unit;
+		r->bytes_req = min(req_left, unit);
+		req_left -= r->bytes_req;
+		r->gfp = t.gfp;
+		r->stack = t.stack;
+		r->ts_ns = t.ts_ns;
+		r->pid = t.pid;
+		memcpy(r->comm, t.comm, sizeof(r->comm));
+		atomic_long_inc(&s->allocs);
+		raw_spin_unlock(lock);
+		made++;
+	}
+	lost = (long)(nr - made) * unit;
+	if (lost) {
+		atomic_long_sub(lost, &st->kind_live[ks_site_kind(s)]);
+		atomic_long_sub(lost, &s->live_bytes);
+		atomic_long_sub(req_left, &s->live_req);
+	}
+	if (made < keep)
+		atomic_long_add(keep - made, &st->drop_pool_full);
+	atomic_long_inc(&st->splits);
+	return made;
 }
 
 /* Context: any but NMI. */
@@ -665,6 +916,8 @@ unsigned int ks_store_retire_sites(struct ks_store *st,
 		struct ks_site *s = &st->sites[i];
 		unsigned long key = READ_ONCE(s->key);
 
+		if (!(i % KS_RESCHED_EVERY))
+			cond_resched();
 		if (!key || key == KS_SITE_TOMB || s->retired ||
 		    !match(key, arg))
 			continue;
@@ -713,6 +966,8 @@ void ks_store_mark_unloaded(struct ks_store *st, const char *module)
 	for (i = 0; i < (1U << st->site_bits); i++) {
 		struct ks_site *s = &st->sites[i];
 
+		if (!(i % KS_RESCHED_EVERY))
+			cond_resched();
 		if (s->retired == KS_RETIRED_INIT &&
 		    ks_site_name_in(s->name, module))
 			WRITE_ONCE(s->retired, KS_RETIRED_UNLOAD);
@@ -722,45 +977,91 @@ void ks_store_mark_unloaded(struct ks_store *st, const char *module)
 
 /*
  * A site of @module's that can be folded: retired at unload, named, a
- * recorded class, nothing live.  Return: the slot it folds into (the first
- * of its name, kind and class), or -1.  Context: names_lock held.
+ * recorded class, nothing live.  Frees are read with acquire: a free that
+ * is counted has its subtractions done (ks_site_account_free()).
+ * Context: names_lock held.
  */
-static int ks_fold_target(struct ks_store *st, unsigned int i,
-			  const char *module)
+static bool ks_fold_candidate(struct ks_site *s, const char *module)
 {
-	struct ks_site *s = &st->sites[i];
-	unsigned int j;
+	return READ_ONCE(s->retired) == KS_RETIRED_UNLOAD && s->name &&
+	       READ_ONCE(s->class) == KS_CLASS_OBJECT &&
+	       atomic_long_read_acquire(&s->frees) ==
+	       atomic_long_read(&s->allocs) &&
+	       ks_site_name_in(s->name, module);
+}
 
-	if (READ_ONCE(s->retired) != KS_RETIRED_UNLOAD || !s->name ||
-	    READ_ONCE(s->class) != KS_CLASS_OBJECT ||
-	    atomic_long_read(&s->allocs) != atomic_long_read(&s->frees) ||
-	    !ks_site_name_in(s->name, module))
-		return -1;
-	/* Names are interned: one name, one pointer. */
-	for (j = 0; j < i; j++) {
-		struct ks_site *t = &st->sites[j];
-
-		if (t->name == s->name &&
-		    READ_ONCE(t->retired) == KS_RETIRED_UNLOAD &&
-		    READ_ONCE(t->kind) == READ_ONCE(s->kind) &&
-		    READ_ONCE(t->class) == KS_CLASS_OBJECT)
-			return j;
-	}
-	return -1;
+/* A slot others can be folded into: retired at unload, named, an object. */
+static bool ks_fold_into(struct ks_site *t)
+{
+	return READ_ONCE(t->retired) == KS_RETIRED_UNLOAD && t->name &&
+	       READ_ONCE(t->class) == KS_CLASS_OBJECT;
 }
 
 /*
- * How many of @module's sites a fold would give back.  Context: process.
- * A hint (a free may be in flight): the fold checks again.
+ * The fold's index: for each (name, kind) of the slots a fold may go
+ * into, the first such slot, so that a fold costs two passes over the
+ * table instead of one per candidate.  Open addressing; entries hold a
+ * slot number plus one (0: empty).
+ */
+struct ks_fold_index {
+	unsigned int mask;
+	u32 *e;
+};
+
+static u32 *ks_fold_entry(struct ks_store *st, struct ks_fold_index *ix,
+			  const struct ks_site *s)
+{
+	unsigned int h = hash_ptr(s->name, 32) ^ READ_ONCE(s->kind);
+
+	for (h &= ix->mask; ix->e[h]; h = (h + 1) & ix->mask) {
+		const struct ks_site *t = &st->sites[ix->e[h] - 1];
+
+		if (t->name == s->name && READ_ONCE(t->kind) == READ_ONCE(s->kind))
+			break;
+	}
+	return &ix->e[h];
+}
+
+/* Context: process, names_lock held.  Return: 0 or -ENOMEM. */
+static int ks_fold_index_build(struct ks_store *st, struct ks_fold_index *ix)
+{
+	unsigned int i, n = 0, slots = 1U << st->site_bits;
+	u32 *e;
+
+	for (i = 0; i < slots; i++)
+		n += ks_fold_into(&st->sites[i]);
+	ix->mask = roundup_pow_of_two(2 * n + 2) - 1;
+	ix->e = kvcalloc(ix->mask + 1, sizeof(*ix->e), GFP_KERNEL);
+	if (!ix->e)
+		return -ENOMEM;
+	for (i = 0; i < slots; i++) {
+		if (!ks_fold_into(&st->sites[i]))
+			continue;
+		/* Ascending: the first slot of each name stays. */
+		e = ks_fold_entry(st, ix, &st->sites[i]);
+		if (!*e)
+			*e = i + 1;
+		if (!(i % KS_RESCHED_EVERY))
+			cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * How many of @module's sites a fold could give back (at most; the first
+ * slot of a name stays).  Context: process.  A hint (a free may be in
+ * flight): the fold checks again.
  */
 static unsigned int ks_fold_candidates(struct ks_store *st, const char *module)
 {
 	unsigned int i, n = 0;
 
 	mutex_lock(&st->names_lock);
-	for (i = 0; i < (1U << st->site_bits); i++)
-		if (ks_fold_target(st, i, module) >= 0)
-			n++;
+	for (i = 0; i < (1U << st->site_bits); i++) {
+		n += ks_fold_candidate(&st->sites[i], module);
+		if (!(i % KS_RESCHED_EVERY))
+			cond_resched();
+	}
 	mutex_unlock(&st->names_lock);
 	return n;
 }
@@ -803,21 +1104,36 @@ static void ks_site_fold(struct ks_store *st, struct ks_site *s,
  */
 unsigned int ks_store_fold_unloaded(struct ks_store *st, const char *module)
 {
+	struct ks_fold_index ix;
 	unsigned int i, n = 0;
-	int j;
+	u32 j;
 
 	if (!ks_fold_candidates(st, module))
 		return 0;
 	synchronize_rcu();
 	mutex_lock(&st->names_lock);
+	if (ks_fold_index_build(st, &ix)) {
+		/* Nothing is lost: the slots stay, as unloaded sites. */
+		mutex_unlock(&st->names_lock);
+		pr_warn_ratelimited("kmemscope: no memory to fold %s's sites\n",
+				    module);
+		return 0;
+	}
 	for (i = 0; i < (1U << st->site_bits); i++) {
-		j = ks_fold_target(st, i, module);
-		if (j < 0)
+		struct ks_site *s = &st->sites[i];
+
+		if (!(i % KS_RESCHED_EVERY))
+			cond_resched();
+		if (!ks_fold_candidate(s, module))
 			continue;
-		ks_site_fold(st, &st->sites[i], &st->sites[j]);
+		j = *ks_fold_entry(st, &ix, s);
+		if (!j || j - 1 >= i)
+			continue;
+		ks_site_fold(st, s, &st->sites[j - 1]);
 		n++;
 	}
 	mutex_unlock(&st->names_lock);
+	kvfree(ix.e);
 	return n;
 }
 
@@ -826,31 +1142,38 @@ unsigned int ks_store_fold_unloaded(struct ks_store *st, const char *module)
  * @st: the store; st->classify is the rule (NULL: every site an object)
  *
  * Called after the rule changed (a filter).  The classifier runs with
- * interrupts off, as it does when a probe creates a site.
+ * interrupts off, as it does when a probe creates a site.  names_lock
+ * keeps folds out: a slot found live here is not given back and taken by
+ * another key before its class is written.
  * Context: process.  Sites switch class one by one; an allocation racing
  * with the switch is classed by either the old or the new rule.
  */
 void ks_store_reclassify(struct ks_store *st)
 {
 	ks_classify_fn fn = READ_ONCE(st->classify);
-	unsigned long flags;
+	unsigned long flags, key;
 	unsigned int i;
 
+	mutex_lock(&st->names_lock);
 	for (i = 0; i < (1U << st->site_bits); i++) {
 		struct ks_site *s = &st->sites[i];
 		/* Acquire: a claimed site's key and class are set before it. */
 		u8 kind = smp_load_acquire(&s->kind);
 		u8 class = KS_CLASS_OBJECT;
 
-		if (!READ_ONCE(s->key) || !kind || s->retired)
+		if (!(i % KS_RESCHED_EVERY))
+			cond_resched();
+		key = READ_ONCE(s->key);
+		if (!key || key == KS_SITE_TOMB || !kind || s->retired)
 			continue;
 		if (fn) {
 			local_irq_save(flags);
-			class = fn(s->key, kind - 1);
+			class = fn(key, kind - 1, READ_ONCE(s->hint));
 			local_irq_restore(flags);
 		}
 		WRITE_ONCE(s->class, class);
 	}
+	mutex_unlock(&st->names_lock);
 }
 
 /**

@@ -9,6 +9,7 @@
 #ifndef _KMEMSCOPE_STORE_H
 #define _KMEMSCOPE_STORE_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/atomic.h>
 #include <linux/spinlock.h>
@@ -60,9 +61,13 @@ enum ks_retire {
 #define KS_SITE_PROBES		64
 /*
  * The key of a slot given back by ks_store_fold_unloaded(): lookups probe
- * past it, a new site may take it.  Never a return address.
+ * past it, a new site may take it.  Never a return address, nor any key a
+ * hook makes up (attrib.h's KS_UNKNOWN_CALLER: checked at build time).
  */
-#define KS_SITE_TOMB		1UL
+#define KS_SITE_TOMB		(~0UL)
+
+/* Hints a hook passes with an allocation, for the site's classification. */
+#define KS_HINT_MOVABLE		BIT(0)	/* pages asked for with __GFP_MOVABLE */
 
 /*
  * One call site: the return address of the allocation call (after
@@ -79,6 +84,7 @@ struct ks_site {
 	u8 kind;			/* enum ks_kind */
 	u8 class;			/* enum ks_class */
 	u8 retired;			/* enum ks_retire; set: never matched */
+	u8 hint;			/* KS_HINT_*, of the allocation that made it */
 };
 
 /* One live allocation. */
@@ -104,14 +110,16 @@ struct ks_alloc {
 	u32 gfp;
 	u32 stack;
 	u8 kind;
+	u8 hint;			/* KS_HINT_* */
 };
 
 /*
  * Called once when a site is created, in the allocating context (any but
  * NMI, interrupts off; must not sleep or allocate), and for every site by
- * ks_store_reclassify(): returns its enum ks_class.
+ * ks_store_reclassify(): returns its enum ks_class.  @hint: the KS_HINT_*
+ * of the allocation that created the site.
  */
-typedef u8 (*ks_classify_fn)(unsigned long key, u8 kind);
+typedef u8 (*ks_classify_fn)(unsigned long key, u8 kind, u8 hint);
 
 struct ks_store {
 	/* live records: hash of ks_record chains keyed by ptr */
@@ -148,6 +156,9 @@ struct ks_store {
 	atomic_long_t missed_frees;
 	atomic_long_t drop_nmi_busy;	/* frees given up in NMI: lock busy */
 	atomic_long_t not_recorded[KS_NR_CLASSES];	/* allocs of other classes */
+	atomic_long_t part_frees;	/* frees of less than a record holds */
+	atomic_long_t over_frees;	/* frees of more than a record holds */
+	atomic_long_t splits;		/* records split into one per page */
 
 	/* live bytes per allocator, and their highest value */
 	atomic_long_t kind_live[KS_NR_KINDS];
@@ -217,6 +228,11 @@ void ks_store_reset(struct ks_store *st);
 
 int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a);
 bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind);
+bool ks_store_free_part(struct ks_store *st, unsigned long ptr,
+			enum ks_kind kind, size_t bytes, unsigned long rest);
+unsigned int ks_store_split(struct ks_store *st, unsigned long ptr,
+			    unsigned int nr, unsigned int keep, u32 unit,
+			    unsigned long stride);
 unsigned int ks_store_copy_records(struct ks_store *st,
 				   struct ks_record_cursor *cur,
 				   struct ks_record_snap *out, unsigned int max);

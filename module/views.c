@@ -37,7 +37,7 @@
 #include "kmemscope.h"
 #include "attrib.h"
 
-#define KS_SUMMARY_VERSION	"2.2"
+#define KS_SUMMARY_VERSION	"2.3"
 #define KS_CALLERS_VERSION	"2.0"
 #define KS_MODULES_VERSION	"1.0"
 #define KS_ALLOCS_VERSION	"1.0"
@@ -187,6 +187,14 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		   atomic_long_read(&st->drop_nmi_busy));
 	seq_printf(m, "page_caller_not_found: %ld\n",
 		   atomic_long_read(&ks_unknown_callers));
+	seq_puts(m, "\n# frees that did not match their allocation (kept, not lost)\n");
+	seq_printf(m, "page_frees_partial: %ld\n",
+		   atomic_long_read(&st->part_frees));
+	seq_printf(m, "page_frees_over: %ld\n",
+		   atomic_long_read(&st->over_frees));
+	seq_printf(m, "page_splits: %ld\n", atomic_long_read(&st->splits));
+	seq_printf(m, "vfree_deferred: %ld\n",
+		   atomic_long_read(&ks_vfree_deferred));
 	seq_puts(m, "\n# page allocations counted, not recorded (their bytes are counted elsewhere)\n");
 	for (k = KS_CLASS_SLAB; k <= KS_CLASS_USER; k++)
 		seq_printf(m, "pages_%s: %ld\n", ks_class_names[k],
@@ -608,10 +616,9 @@ static const struct file_operations ks_allocs_fops = {
 	.release	= seq_release_private,
 };
 
+/* Context: module init, last: every file works once it exists. */
 int ks_views_create(void)
 {
-	int ret;
-
 	ks_dir = debugfs_create_dir("kmemscope", NULL);
 	if (IS_ERR(ks_dir))
 		return PTR_ERR(ks_dir);
@@ -621,10 +628,8 @@ int ks_views_create(void)
 	debugfs_create_file("allocations", 0400, ks_dir, NULL, &ks_allocs_fops);
 	ks_control_create(ks_dir);
 	ks_account_create(ks_dir);
-	ret = ks_leaks_create(ks_dir);
-	if (ret)
-		ks_views_remove();
-	return ret;
+	ks_leaks_create(ks_dir);
+	return 0;
 }
 
 void ks_views_remove(void)

@@ -16,11 +16,11 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 
 # Integration scripts run on every target, in this order.
-INTEGRATION="fixture.sh wrappers.sh control.sh badinput.sh lifecycle.sh leaks.sh kmemleak.sh snapshot.sh account.sh"
+INTEGRATION="fixture.sh pagecases.sh wrappers.sh control.sh badinput.sh lifecycle.sh leaks.sh kmemleak.sh snapshot.sh account.sh"
 # Scripts that need the target's Debian module tree (stock targets only),
 # and the Debian modules they modprobe.
 DEBIAN_MODS="realmods.sh"
-KMODS="null_blk scsi_debug sd_mod"
+KMODS="null_blk scsi_debug sd_mod zram"
 # Targets that run the stress test (kunit's kernel is x86_64-6.1's version).
 STRESS_TARGETS="$STOCK_TARGETS"
 

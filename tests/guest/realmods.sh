@@ -163,6 +163,37 @@ else
 	expect_deps_balanced "$before" scsi_debug sd_mod
 fi
 
+# zram: its compressed store is pages zsmalloc takes with __GFP_MOVABLE.
+# They are kernel memory, and kmemscope charges them to zsmalloc (a module
+# on 6.1, built in on 6.12): its page bytes equal zram's mem_used_total.
+zs_pages() {
+	callers_awk '$col["allocator"] == "page" && (fn == "alloc_zspage" || fn == "zs_malloc") { s += $col["live_bytes"] } END { print s + 0 }'
+}
+if ! grep -Eq '/zram\.ko(\.xz)?:' "/lib/modules/$(uname -r)/modules.dep" 2>/dev/null; then
+	echo "# zram is not installed in this guest: its part is skipped"
+elif modprobe zram num_devices=1 && echo 128M >/sys/block/zram0/disksize; then
+	ok "modprobe zram, a 128 MiB device"
+	# 24 MiB that do not compress: a record per page and per handle fit
+	# the default pool (32768 records) with room for the rest.
+	dd if=/dev/urandom of=/dev/zram0 bs=1M count=24 2>/dev/null
+	sync
+	used=$(awk '{ print $3 }' /sys/block/zram0/mm_stat)
+	zs=$(zs_pages)
+	ps=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps)
+	diff=$((zs > used ? zs - used : used - zs))
+	if [ "$used" -gt $((16 << 20)) ] && [ "$diff" -le $((4 * ps)) ]; then
+		ok "zsmalloc's page bytes ($zs) = zram's mem_used_total ($used), within 4 pages"
+	else
+		not_ok "zsmalloc's page bytes = zram's mem_used_total" "zsmalloc: $zs" "zram: $used"
+	fi
+	echo 1 >/sys/block/zram0/reset
+	expect_eq "zsmalloc's page bytes after the zram reset" "$(zs_pages)" 0
+	if rmmod zram; then ok "rmmod zram"; else not_ok "rmmod zram"; fi
+	expect_eq "zram live bytes after rmmod" "$(module_live zram)" 0
+else
+	not_ok "modprobe zram, a 128 MiB device"
+fi
+
 for f in dropped_pool_full dropped_site_table_full dropped_recursion; do
 	expect_eq "summary $f" "$(summary_field $f)" 0
 done

@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pagecases.sh - pages and vmalloc areas given back in parts or by other
+# paths (tests/fixtures/ks_pagecases.c): kmemscope keeps exactly what is
+# still held, counts each mismatch, and counts each byte once.
+#   - a free of a lower order than allocated (free_pages(p, 0) of an
+#     order-2 block; put_page() of a non-compound one) leaves 3 pages live
+#   - split_page(): each page is a record of its own, freed in any order
+#   - alloc_pages_exact(): one record per page kept (its tail is given
+#     back inside the allocator)
+#   - vmalloc's pages taken through the bulk allocator's one-page fallback
+#     (a one-page vmalloc; an accounted one in a memory cgroup) are not
+#     recorded again as page objects
+#   - a vfree() in a timer is one free, not a free and an untracked one
+. /tests/lib.sh
+
+section pagecases
+PS=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps)
+[ -n "$PS" ] || PS=4096
+RUN=/sys/kernel/debug/ks_pagecases/run
+
+insmod /ko/kmemscope.ko && ok "insmod kmemscope" || not_ok "insmod kmemscope"
+expect_eq "hook split_page self-test" \
+	"$(sed -n 's/^hook: split_page  *\([a-z]*\) .*/\1/p' $KS/summary)" ok
+insmod /ko/ks_pagecases.ko && ok "insmod ks_pagecases" || not_ok "insmod ks_pagecases"
+
+# bulk_page_rows: page objects charged to the bulk allocator itself.
+bulk_page_rows() {
+	callers_awk '$col["allocator"] == "page" && fn ~ /alloc_pages_bulk/ { n++ } END { print n + 0 }'
+}
+bulk0=$(bulk_page_rows)
+expect_eq "page objects charged to the bulk allocator after load" "$bulk0" 0
+
+p0=$(summary_field page_frees_partial)
+echo order_mismatch >$RUN
+expect_eq "free_pages(p, 0) of an order-2 block: 3 pages stay live" \
+	"$(caller_row ks_pc_order_mismatch)" "$((3 * PS)) $((3 * PS)) 1 1 0 page [ks_pagecases]"
+echo put_page >$RUN
+expect_eq "put_page() of a non-compound order-2 block: 3 pages stay live" \
+	"$(caller_row ks_pc_put_page)" "$((3 * PS)) $((3 * PS)) 1 1 0 page [ks_pagecases]"
+expect_eq "page_frees_partial counts both" "$(summary_field page_frees_partial)" $((p0 + 2))
+
+s0=$(summary_field page_splits)
+echo split >$RUN
+expect_eq "split_page(), page 0 freed: pages 1-3 live, one record each" \
+	"$(caller_row ks_pc_split)" "$((3 * PS)) $((3 * PS)) 3 4 1 page [ks_pagecases]"
+echo exact >$RUN
+expect_eq "alloc_pages_exact(5 pages): 5 live, one record a page" \
+	"$(caller_row ks_pc_exact)" "$((5 * PS)) $((5 * PS)) 5 5 0 page [ks_pagecases]"
+expect_eq "page_splits counts both" "$(summary_field page_splits)" $((s0 + 2))
+
+echo vmalloc_small >$RUN
+expect_eq "vmalloc(100)" "$(caller_row ks_pc_vmalloc_small)" "$PS 100 1 1 0 vmalloc [ks_pagecases]"
+expect_eq "vmalloc(100): its page is not also a page object" "$(bulk_page_rows)" 0
+
+# In a memory cgroup, an accounted vmalloc takes every page one by one.
+if mkdir -p /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null &&
+   echo +memory >/sys/fs/cgroup/cgroup.subtree_control && mkdir /sys/fs/cgroup/kstest; then
+	(echo $$ >/sys/fs/cgroup/kstest/cgroup.procs && echo vmalloc_account >$RUN)
+	expect_eq "__vmalloc(16 pages, GFP_KERNEL_ACCOUNT) in a memory cgroup" \
+		"$(caller_row ks_pc_vmalloc_account)" "$((16 * PS)) $((16 * PS)) 1 1 0 vmalloc [ks_pagecases]"
+	expect_eq "accounted vmalloc: its pages are not also page objects" "$(bulk_page_rows)" 0
+else
+	echo "# no memory cgroup here: the accounted vmalloc case is not run"
+fi
+
+u0=$(summary_field untracked_frees_vmalloc)
+echo timer_vfree >$RUN
+expect_eq "vmalloc freed by vfree() in a timer" \
+	"$(caller_row ks_pc_timer_vfree)" "0 0 0 1 1 vmalloc [ks_pagecases]"
+expect_eq "vfree() in a timer: no untracked vmalloc free" \
+	"$(summary_field untracked_frees_vmalloc)" "$u0"
+
+echo release >$RUN
+for f in ks_pc_order_mismatch ks_pc_put_page; do
+	expect_eq "$f after release" "$(caller_row $f)" "0 0 0 1 1 page [ks_pagecases]"
+done
+expect_eq "ks_pc_split after release" "$(caller_row ks_pc_split)" "0 0 0 4 4 page [ks_pagecases]"
+expect_eq "ks_pc_exact after release" "$(caller_row ks_pc_exact)" "0 0 0 5 5 page [ks_pagecases]"
+expect_eq "page_frees_over" "$(summary_field page_frees_over)" 0
+rmmod ks_pagecases && ok "rmmod ks_pagecases" || not_ok "rmmod ks_pagecases"
+expect_eq "ks_pagecases live bytes after rmmod" "$(module_live ks_pagecases)" 0
+rmmod kmemscope && ok "rmmod kmemscope" || not_ok "rmmod kmemscope"
