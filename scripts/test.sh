@@ -21,6 +21,9 @@ INTEGRATION="fixture.sh pagecases.sh wrappers.sh control.sh badinput.sh lifecycl
 # and the Debian modules they modprobe.
 DEBIAN_MODS="realmods.sh"
 KMODS="null_blk scsi_debug sd_mod zram"
+# Resets against loads and readers (races.sh): where the timing differs
+# most (x86 and arm64), in the integration guest.
+RACE_TARGETS="x86_64-6.1 arm64-6.12"
 # Targets that run the stress test (kunit's kernel is x86_64-6.1's version).
 STRESS_TARGETS="$STOCK_TARGETS"
 
@@ -61,6 +64,9 @@ opts=()
 case $t in
 kunit | debug) scripts="kunit.sh $INTEGRATION" ;;
 *) scripts="$INTEGRATION $DEBIAN_MODS"; opts=(--kmods "$(present_kmods)") ;;
+esac
+case " $RACE_TARGETS " in
+*" $t "*) scripts="$scripts races.sh" ;;
 esac
 guest --name test ${opts[@]+"${opts[@]}"} "$t" $scripts
 case " $STRESS_TARGETS " in
