@@ -419,9 +419,13 @@ struct ks_modules *ks_modules_build(void)
 		kvfree(c);
 		return NULL;
 	}
-	/* The kernel always has a row. */
+	/*
+	 * The kernel always has a row.  Its state is format.c's own string,
+	 * and rows are matched by the state's text, never by its address:
+	 * a literal here and format.c's are different objects.
+	 */
 	strscpy(mods->rows[0].name, "kernel", MODULE_NAME_LEN);
-	mods->rows[0].state = "builtin";
+	mods->rows[0].state = ks_site_state("kernel", 0);
 	mods->n = 1;
 	for (i = 0; i < c->n; i++) {
 		const struct ks_site_snap *s = &c->sites[i];
@@ -430,7 +434,7 @@ struct ks_modules *ks_modules_build(void)
 		ks_label(l, s->key, s->name, s->retired);
 		for (j = 0; j < mods->n; j++)
 			if (!strcmp(mods->rows[j].name, l->module) &&
-			    mods->rows[j].state == l->state) {
+			    !strcmp(mods->rows[j].state, l->state)) {
 				r = &mods->rows[j];
 				break;
 			}
