@@ -220,6 +220,44 @@ expect_eq "managed.direct.ks_fixture after giving them back" \
 	"$(line managed.direct.ks_fixture /tmp/a2)" ""
 rmmod ks_fixture && ok "rmmod ks_fixture" || not_ok "rmmod ks_fixture"
 
+# ---- kmemscope reads its own /proc -------------------------------------
+# A /proc/meminfo and a /proc/iomem with made-up numbers bound over the real
+# ones (as LXCFS binds its meminfo): kmemscope's figures stay the kernel's.
+FAKE=987654321
+awk -v f=$FAKE '$1 ~ /^(MemTotal|Slab|VmallocUsed|Percpu|Hugetlb):$/ { print $1, f, "kB"; next } { print }' \
+	/proc/meminfo >/tmp/fake-meminfo
+printf '00000000-fffffffff : System RAM\n  01000000-01ffffff : Kernel code\n' >/tmp/fake-iomem
+if mount --bind /tmp/fake-meminfo /proc/meminfo; then
+	if mount --bind /tmp/fake-iomem /proc/iomem; then
+		grep -q "^VmallocUsed: *$FAKE kB" /proc/meminfo && grep -q '^00000000-fffffffff : System RAM' /proc/iomem &&
+			ok "made-up meminfo and iomem in place" || not_ok "made-up meminfo and iomem in place"
+		cat $KS/summary >/tmp/summary-faked
+		cat $KS/account >/tmp/account-faked
+		cat $KS/reserved >/tmp/reserved-faked
+		umount /proc/iomem
+	else
+		not_ok "bind a made-up /proc/iomem"
+	fi
+	umount /proc/meminfo
+else
+	not_ok "bind a made-up /proc/meminfo"
+fi
+grep -q "$FAKE" /proc/meminfo && not_ok "real /proc/meminfo back" || ok "real /proc/meminfo back"
+for f in Slab VmallocUsed Percpu; do
+	got=$(sed -n "s/^meminfo: $f  *\([0-9-]*\) kB.*/\1/p" /tmp/summary-faked)
+	[ -n "$got" ] && [ "$got" != $FAKE ] && [ "$got" -lt "$RAM_KB" ] &&
+		ok "summary's meminfo $f is the kernel's ($got kB), not a mounted file's" ||
+		not_ok "summary's meminfo $f is the kernel's, not a mounted file's" "got: '$got'"
+done
+got=$(awk '$1 == "managed.vmalloc" { print $3 }' /tmp/account-faked)
+[ -n "$got" ] && [ "$got" != $FAKE ] && [ "$got" -lt "$RAM_KB" ] &&
+	ok "account's vmalloc is the kernel's ($got kB), not a mounted file's" ||
+	not_ok "account's vmalloc is the kernel's, not a mounted file's" "got: '$got'"
+expect_eq "account's physical_ram with a made-up /proc/iomem mounted" \
+	"$(line physical_ram /tmp/account-faked)" "$phys"
+expect_eq "reserved's resource-tree rows with a made-up /proc/iomem mounted" \
+	"$(grep -c '^res:' /tmp/reserved-faked)" "$(grep -c '^res:' /tmp/reserved)"
+
 # ---- odd reads ---------------------------------------------------------
 for f in reserved memblock account; do
 	size=$(wc -c </tmp/$f)
