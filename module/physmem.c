@@ -10,7 +10,8 @@
  *                 reusable, compatible), of_reserved_mem_lookup() for what
  *                 the kernel actually set aside (dynamic regions included),
  *                 the nodes whose memory-region names a region and their
- *                 bound driver; /chosen for the initrd.
+ *                 bound driver (read under device_lock); /chosen for the
+ *                 initrd.
  *   resource tree /proc/iomem, read with the reader's credentials from a
  *                 procfs kmemscope mounts itself (ks_read_proc()): the
  *                 tree's lock (resource_lock) is not exported, and walking
@@ -29,12 +30,14 @@
  *
  * Locking: none of kmemscope's own.  Zone and node counters are read
  * without locks, as /proc/zoneinfo reads them: each value is a moment's,
- * and the account closes its sums over these copied values.  Context:
- * process (mounts procfs, reads files, sleeps, allocates).
+ * and the account closes its sums over these copied values.  A claiming
+ * device's driver name is copied under device_lock() (ks_dt_driver()).
+ * Context: process (mounts procfs, reads files, sleeps, allocates).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
@@ -61,6 +64,28 @@ static DEFINE_PER_CPU(u8, ks_pcpu_probe);
 /* ---- device tree ------------------------------------------------------ */
 
 #if IS_ENABLED(CONFIG_OF)
+/*
+ * The name of the driver bound to @np's platform device, or "none".
+ * of_find_device_by_node() returns the device with a reference, put here.
+ * dev->driver is read and its name copied under device_lock(): unbinding
+ * takes that lock and clears dev->driver under it, so the driver (and the
+ * module holding its name) cannot go away while the name is copied.
+ * device_lock() sleeps: fine, the snapshot is built in a view's open().
+ */
+static void ks_dt_driver(struct device_node *np, char *buf, size_t len)
+{
+	struct platform_device *pdev = of_find_device_by_node(np);
+
+	strscpy(buf, "none", len);
+	if (!pdev)
+		return;
+	device_lock(&pdev->dev);
+	if (pdev->dev.driver)
+		strscpy(buf, pdev->dev.driver->name, len);
+	device_unlock(&pdev->dev);
+	put_device(&pdev->dev);
+}
+
 static void ks_dt_users(struct device_node *rnp, struct ks_dt_region *r)
 {
 	struct device_node *np, *target;
@@ -76,15 +101,8 @@ static void ks_dt_users(struct device_node *rnp, struct ks_dt_region *r)
 			if (!hit)
 				continue;
 			if (!r->users++) {
-				struct platform_device *pdev;
-
 				snprintf(r->device, sizeof(r->device), "%pOF", np);
-				pdev = of_find_device_by_node(np);
-				strscpy(r->driver, pdev && pdev->dev.driver ?
-					pdev->dev.driver->name : "none",
-					sizeof(r->driver));
-				if (pdev)
-					put_device(&pdev->dev);
+				ks_dt_driver(np, r->driver, sizeof(r->driver));
 			}
 		}
 	}

@@ -113,6 +113,34 @@ if [ -n "$claimed" ]; then
 			"$(awk -v n="$name" '$1 == "dt:" && $2 == n { print $9 }' $KS/reserved)" none
 	done
 fi
+# Readers of reserved while the claiming driver is loaded, unbound, bound
+# again and unloaded, over and over: reserved copies the driver's name
+# under the device's lock (a kernel report on the console fails the run).
+if [ -n "$claimed" ]; then
+	D=/sys/bus/platform/drivers/ks_dmadev
+	rm -f /tmp/race-stop /tmp/race-fail
+	( i=0; while [ ! -e /tmp/race-stop ]; do
+		cat $KS/reserved >/dev/null || echo "read $i" >>/tmp/race-fail; i=$((i + 1))
+	done; echo $i >/tmp/race-reads ) &
+	rp=$!
+	n=0
+	while [ $n -lt 20 ]; do
+		insmod /ko/ks_dmadev.ko || break
+		for dev in $(ls $D); do
+			[ -L "$D/$dev" ] && [ "$dev" != module ] || continue
+			echo "$dev" >$D/unbind
+			echo "$dev" >$D/bind
+		done
+		rmmod ks_dmadev || break
+		n=$((n + 1))
+	done
+	touch /tmp/race-stop
+	wait $rp
+	expect_eq "ks_dmadev loaded, unbound, bound and unloaded while reserved is read" $n 20
+	[ ! -e /tmp/race-fail ] && ok "every read of reserved meanwhile succeeded" ||
+		not_ok "every read of reserved meanwhile succeeded" "$(cat /tmp/race-fail)"
+	echo "# reserved read $(cat /tmp/race-reads) times during $n cycles"
+fi
 # The kernel's sections as /proc/iomem has them.
 want=$(grep -E '^ +[0-9a-f]+-[0-9a-f]+ : Kernel ' /proc/iomem | wc -l)
 expect_eq "kernel sections listed" "$(grep -c '^res: .* kernel 1 Kernel ' /tmp/reserved)" "$want"
