@@ -21,6 +21,9 @@
  *                 (ARCH_KEEP_MEMBLOCK): memblock's debugfs files carry
  *                 &memblock.memory and &memblock.reserved as their private
  *                 data; the arrays are only changed by memory hotplug.
+ *   struct pages  vmemmap addresses of boot sections translated through
+ *                 the kernel's page tables, only where that is safe
+ *                 (ks_memmap_where()).
  *   zones         NODE_DATA(): spanned, present and managed pages, free
  *                 pages, the per-CPU free lists, CMA pages.
  *   counters      vm_node_stat (slab, stacks, page tables, user pages);
@@ -32,7 +35,11 @@
  * without locks, as /proc/zoneinfo reads them: each value is a moment's,
  * and the account closes its sums over these copied values.  A claiming
  * device's driver name is copied under device_lock() (ks_dt_driver()).
- * Context: process (mounts procfs, reads files, sleeps, allocates).
+ * memblock's arrays are copied with no lock, as the kernel's own debugfs
+ * file walks them: memory hotplug's lock is not exported; the copy reads
+ * the array pointer and count once, is bounded, and is retried if they
+ * changed (ks_copy_memblock_once()).  Context: process (mounts procfs,
+ * reads files, sleeps, allocates).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -321,17 +328,36 @@ static void ks_gather_iomem(struct ks_physmem *pm)
 
 /* ---- memblock --------------------------------------------------------- */
 
-static unsigned int ks_copy_memblock(struct memblock_type *type,
-				     struct ks_mb_region *out, bool *truncated)
+/*
+ * Copy one memblock table.  memblock has no lock: after boot its tables
+ * change only under memory hotplug's mem_hotplug_lock, whose read side
+ * (get_online_mems()) is not exported to modules (6.1, 6.12).  Hotplug
+ * can also replace a table's array (memblock_double_array() frees the
+ * old one when it came from slab).  The kernel's own debugfs file
+ * (mm/memblock.c, memblock_debug_show()) walks the same arrays with no
+ * lock either.  What is done here to narrow the window: the count, the
+ * capacity and the array pointer are read once, the walk is bounded by
+ * all three and by our own table, and if any of them changed during the
+ * copy it is taken again (a few times, then the last copy stands, marked
+ * "changed").  A copy is a moment's; nothing here writes to memblock.
+ */
+static unsigned int ks_copy_memblock_once(struct memblock_type *type,
+					  struct ks_mb_region *out,
+					  bool *truncated, bool *changed)
 {
+	struct memblock_region *regions = READ_ONCE(type->regions);
 	unsigned long i, cnt = READ_ONCE(type->cnt);
+	unsigned long max = READ_ONCE(type->max);
 
+	*changed = false;
+	if (cnt > max)
+		cnt = max;
 	if (cnt > KS_MAX_MEMBLOCK) {
 		*truncated = true;
 		cnt = KS_MAX_MEMBLOCK;
 	}
 	for (i = 0; i < cnt; i++) {
-		const struct memblock_region *r = &type->regions[i];
+		const struct memblock_region *r = &regions[i];
 
 		out[i].base = r->base;
 		out[i].size = r->size;
@@ -342,8 +368,25 @@ static unsigned int ks_copy_memblock(struct memblock_type *type,
 		out[i].nid = 0;
 #endif
 	}
+	smp_rmb();	/* the copy above, before checking it still holds */
+	if (READ_ONCE(type->regions) != regions ||
+	    READ_ONCE(type->cnt) != cnt || READ_ONCE(type->max) != max)
+		*changed = true;
 	/* An empty type still holds one region of size 0. */
 	return (cnt == 1 && !out[0].size) ? 0 : cnt;
+}
+
+static unsigned int ks_copy_memblock(struct memblock_type *type,
+				     struct ks_mb_region *out, bool *truncated,
+				     bool *changed)
+{
+	unsigned int n, tries = 0;
+
+	do {
+		*truncated = false;
+		n = ks_copy_memblock_once(type, out, truncated, changed);
+	} while (*changed && ++tries < 3);
+	return n;
 }
 
 static struct memblock_type *ks_memblock_type(struct dentry *dir,
@@ -365,6 +408,7 @@ static struct memblock_type *ks_memblock_type(struct dentry *dir,
 
 static void ks_gather_memblock(struct ks_physmem *pm)
 {
+	bool trunc_mem, trunc_res, changed_mem, changed_res;
 	struct memblock_type *mem, *res;
 	struct dentry *dir;
 
@@ -384,26 +428,56 @@ static void ks_gather_memblock(struct ks_physmem *pm)
 		pm->mb_missing = "memblock's debugfs files do not carry its tables on this kernel";
 		return;
 	}
-	pm->n_mem = ks_copy_memblock(mem, pm->mem, &pm->mb_truncated);
-	pm->n_res = ks_copy_memblock(res, pm->res, &pm->mb_truncated);
+	pm->n_mem = ks_copy_memblock(mem, pm->mem, &trunc_mem, &changed_mem);
+	pm->n_res = ks_copy_memblock(res, pm->res, &trunc_res, &changed_res);
+	pm->mb_truncated = trunc_mem || trunc_res;
+	pm->mb_changed = changed_mem || changed_res;
 }
 
 /* ---- zones and counters ----------------------------------------------- */
 
 /*
  * Where section @nr's struct pages lie in physical memory, for memblock's
- * owner labels: the vmemmap is mapped in the kernel's page tables, and
- * vmalloc_to_page() walks them (block mappings included).  Only where
- * memblock's tables are kept, and not with DEBUG_VIRTUAL, which would
- * refuse an address outside vmalloc space.
+ * owner labels.  The vmemmap is mapped in the kernel's page tables
+ * (init_mm), and the generic pgd/p4d/pud/pmd/pte helpers would walk them,
+ * but init_mm is not exported to modules (6.1, 6.12), so a walker of our
+ * own cannot be built.  The one exported walker of init_mm is
+ * vmalloc_to_page(): it starts at pgd_offset_k(), follows p4d, pud and
+ * pmd leaf (block) entries, and checks the address is in vmalloc space
+ * only under CONFIG_DEBUG_VIRTUAL (VIRTUAL_BUG_ON), where we do not call
+ * it.  Its contract is vmalloc addresses, so it is used here only where
+ * the walk itself is known to be safe:
+ *
+ *   - early sections only: their struct pages came from memblock at boot,
+ *     which is what the labels are for (a hot-added section's come from
+ *     the page allocator and are in no memblock reservation);
+ *   - and only where boot memory cannot be hot-removed, so the page tables
+ *     mapping an early section's struct pages are never freed under the
+ *     walk: without CONFIG_MEMORY_HOTREMOVE, or on arm64, which refuses to
+ *     offline boot memory (arch/arm64/mm/mmu.c, prevent_bootmem_remove
+ *     notifier) and frees a vmemmap page table only when nothing in it is
+ *     mapped.  Elsewhere mem_hotplug_lock would be needed, and it is not
+ *     exported; the struct page array is then left unlocated (the account
+ *     still computes its size).
+ *
+ * The mappings of an early section never change after boot, so the walk
+ * meets only present entries and none of vmalloc_to_page()'s warnings.
  */
+#if defined(CONFIG_SPARSEMEM_VMEMMAP) && !defined(CONFIG_DEBUG_VIRTUAL) && \
+	(defined(CONFIG_ARM64) || !defined(CONFIG_MEMORY_HOTREMOVE))
+#define KS_MEMMAP_LOCATED	1
+#else
+#define KS_MEMMAP_LOCATED	0
+#endif
+
 static void ks_memmap_where(struct ks_physmem *pm, unsigned long nr)
 {
-#if defined(CONFIG_SPARSEMEM_VMEMMAP) && !defined(CONFIG_DEBUG_VIRTUAL)
+#if KS_MEMMAP_LOCATED
 	struct page *first = pfn_to_page(section_nr_to_pfn(nr));
 	struct page *backing;
 
-	if (!pm->n_res || pm->n_memmap == KS_MAX_MEMMAP)
+	if (!pm->n_res || pm->n_memmap == KS_MAX_MEMMAP ||
+	    !early_section(__nr_to_section(nr)))
 		return;
 	backing = vmalloc_to_page(first);
 	if (backing)
@@ -447,6 +521,7 @@ static void ks_gather_zones(struct ks_physmem *pm)
 
 #ifdef CONFIG_SPARSEMEM_VMEMMAP
 	/* One struct page per page of every present section. */
+	pm->memmap_located = KS_MEMMAP_LOCATED;
 	pm->pages_per_section = PAGES_PER_SECTION;
 	if (last > first)
 		for (nr = pfn_to_section_nr(first);

@@ -61,9 +61,10 @@ esac
 
 section "account${OVERLAY:+ ($OVERLAY)}"
 insmod /ko/kmemscope.ko && ok "insmod kmemscope" || not_ok "insmod kmemscope"
-for f in reserved memblock account; do
+for f in reserved:1.0 memblock:1.1 account:1.0; do
+	v=${f#*:}; f=${f%:*}
 	cat $KS/$f >/tmp/$f
-	expect_eq "$f version line" "$(head -n1 /tmp/$f)" "kmemscope $f - version: 1.0"
+	expect_eq "$f version line" "$(head -n1 /tmp/$f)" "kmemscope $f - version: $v"
 	expect_eq "$f mode" "$(stat -c %a $KS/$f)" 400
 done
 
