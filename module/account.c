@@ -29,7 +29,7 @@
 #include "physmem.h"
 
 #define KS_RESERVED_VERSION	"1.0"
-#define KS_MEMBLOCK_VERSION	"1.0"
+#define KS_MEMBLOCK_VERSION	"1.1"
 #define KS_ACCOUNT_VERSION	"1.0"
 
 #define KS_PAGES_KB(p)	((p) << (PAGE_SHIFT - 10))
@@ -424,13 +424,17 @@ static int ks_memblock_show(struct seq_file *m, void *v)
 	if (!pm->mb_missing) {
 		seq_puts(m, "source: memblock (kept after boot)\n");
 		seq_puts(m, "# owners: kernel-image (resource tree Kernel sections), device-tree region names,\n");
-		seq_puts(m, "# initrd (/chosen), struct-pages (where a memory section's struct pages start),\n");
+		seq_puts(m, "# initrd (/chosen), struct-pages (where a boot memory section's struct pages start),\n");
 		seq_puts(m, "# percpu-first-chunk (where each CPU's static percpu data lies); - : not derivable\n");
 		ks_mb_rows(m, pm, "memory", pm->mem, pm->n_mem);
 		ks_mb_rows(m, pm, "reserved", pm->res, pm->n_res);
 		if (pm->mb_truncated)
 			seq_printf(m, "note: truncated to %d regions per table\n",
 				   KS_MAX_MEMBLOCK);
+		if (pm->mb_changed)
+			seq_puts(m, "note: memblock changed while it was copied (memory hotplug); the regions may mix two moments\n");
+		if (pm->sections && !pm->memmap_located)
+			seq_puts(m, "note: struct page array: not located (boot memory can be hot-removed on this kernel and its page tables cannot be walked safely from a module)\n");
 		return 0;
 	}
 	seq_printf(m, "source: unavailable: %s\n", pm->mb_missing);

@@ -10,34 +10,47 @@
  *                 reusable, compatible), of_reserved_mem_lookup() for what
  *                 the kernel actually set aside (dynamic regions included),
  *                 the nodes whose memory-region names a region and their
- *                 bound driver; /chosen for the initrd.
- *   resource tree /proc/iomem, read as a root user would: the tree's lock
- *                 (resource_lock) is not exported, and walking
+ *                 bound driver (read under device_lock); /chosen for the
+ *                 initrd.
+ *   resource tree /proc/iomem, read with the reader's credentials from a
+ *                 procfs kmemscope mounts itself (ks_read_proc()): the
+ *                 tree's lock (resource_lock) is not exported, and walking
  *                 iomem_resource without it races with drivers that
  *                 request and release regions.
  *   memblock      the kernel's own arrays, where it keeps them after boot
  *                 (ARCH_KEEP_MEMBLOCK): memblock's debugfs files carry
  *                 &memblock.memory and &memblock.reserved as their private
  *                 data; the arrays are only changed by memory hotplug.
+ *   struct pages  vmemmap addresses of boot sections translated through
+ *                 the kernel's page tables, only where that is safe
+ *                 (ks_memmap_where()).
  *   zones         NODE_DATA(): spanned, present and managed pages, free
  *                 pages, the per-CPU free lists, CMA pages.
  *   counters      vm_node_stat (slab, stacks, page tables, user pages);
- *                 /proc/meminfo for VmallocUsed, Percpu and Hugetlb, whose
- *                 counters are not exported.
+ *                 /proc/meminfo (ks_read_proc()) for VmallocUsed, Percpu
+ *                 and Hugetlb, whose counters are not exported.
  *   kmemscope     live page-allocator pages per module (the modules table).
  *
  * Locking: none of kmemscope's own.  Zone and node counters are read
  * without locks, as /proc/zoneinfo reads them: each value is a moment's,
- * and the account closes its sums over these copied values.  Context:
- * process (reads files, sleeps, allocates).
+ * and the account closes its sums over these copied values.  A claiming
+ * device's driver name is copied under device_lock() (ks_dt_driver()).
+ * memblock's arrays are copied with no lock, as the kernel's own debugfs
+ * file walks them: memory hotplug's lock is not exported; the copy reads
+ * the array pointer and count once, is bounded, and is retried if they
+ * changed (ks_copy_memblock_once()).  Context: process (mounts procfs,
+ * reads files, sleeps, allocates).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/module.h>
+#include <linux/mount.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
 #include <linux/of_platform.h>
@@ -58,6 +71,28 @@ static DEFINE_PER_CPU(u8, ks_pcpu_probe);
 /* ---- device tree ------------------------------------------------------ */
 
 #if IS_ENABLED(CONFIG_OF)
+/*
+ * The name of the driver bound to @np's platform device, or "none".
+ * of_find_device_by_node() returns the device with a reference, put here.
+ * dev->driver is read and its name copied under device_lock(): unbinding
+ * takes that lock and clears dev->driver under it, so the driver (and the
+ * module holding its name) cannot go away while the name is copied.
+ * device_lock() sleeps: fine, the snapshot is built in a view's open().
+ */
+static void ks_dt_driver(struct device_node *np, char *buf, size_t len)
+{
+	struct platform_device *pdev = of_find_device_by_node(np);
+
+	strscpy(buf, "none", len);
+	if (!pdev)
+		return;
+	device_lock(&pdev->dev);
+	if (pdev->dev.driver)
+		strscpy(buf, pdev->dev.driver->name, len);
+	device_unlock(&pdev->dev);
+	put_device(&pdev->dev);
+}
+
 static void ks_dt_users(struct device_node *rnp, struct ks_dt_region *r)
 {
 	struct device_node *np, *target;
@@ -73,15 +108,8 @@ static void ks_dt_users(struct device_node *rnp, struct ks_dt_region *r)
 			if (!hit)
 				continue;
 			if (!r->users++) {
-				struct platform_device *pdev;
-
 				snprintf(r->device, sizeof(r->device), "%pOF", np);
-				pdev = of_find_device_by_node(np);
-				strscpy(r->driver, pdev && pdev->dev.driver ?
-					pdev->dev.driver->name : "none",
-					sizeof(r->driver));
-				if (pdev)
-					put_device(&pdev->dev);
+				ks_dt_driver(np, r->driver, sizeof(r->driver));
 			}
 		}
 	}
@@ -162,6 +190,89 @@ static void ks_gather_dt(struct ks_physmem *pm)
 }
 #endif
 
+/* ---- procfs ----------------------------------------------------------- */
+
+/**
+ * ks_read_proc - read a procfs file whole, from a procfs kmemscope mounts
+ * @name: the file's path below the procfs root ("meminfo", "iomem")
+ * @buf: where to put it; always NUL-terminated
+ * @size: bytes in @buf (at least 1)
+ *
+ * The one place kmemscope opens a /proc file.  It does not open "/proc/..."
+ * by path: that path resolves in the reader's mount namespace, where /proc
+ * or a file in it may be another filesystem (LXCFS and other FUSE servers
+ * mount their own meminfo over it) that lies about the numbers or blocks
+ * the reader.  Instead each call mounts a private procfs instance
+ * (vfs_kern_mount(), SB_KERNMOUNT: attached to no namespace, so nothing
+ * can be mounted over it) and opens the file from its root with
+ * file_open_root_mnt(); the mount goes with its last reference after the
+ * read.  A mount per read costs a superblock, which is cheap next to
+ * formatting a view, and leaves no state to tear down at unload.  The file
+ * is opened with the reader's credentials, as before: /proc/iomem shows
+ * addresses only to CAP_SYS_ADMIN.  The instance belongs to the reader's
+ * pid namespace, which neither file depends on.
+ *
+ * Returns the bytes read (at most @size - 1; @size - 1 may mean the file
+ * was longer), or a negative errno if nothing could be read.
+ * Context: process (mounts, sleeps, allocates).
+ */
+static ssize_t ks_read_proc(const char *name, char *buf, size_t size)
+{
+	struct file_system_type *proc;
+	struct vfsmount *mnt;
+	struct file *f;
+	loff_t pos = 0;
+	size_t len = 0;
+	ssize_t n = 0;
+
+	buf[0] = '\0';
+	proc = get_fs_type("proc");
+	if (!proc)
+		return -ENOENT;
+	mnt = vfs_kern_mount(proc, SB_KERNMOUNT, proc->name, NULL);
+	module_put(proc->owner);	/* get_fs_type()'s; procfs is built in */
+	if (IS_ERR(mnt))
+		return PTR_ERR(mnt);
+	f = file_open_root_mnt(mnt, name, O_RDONLY, 0);
+	if (IS_ERR(f)) {
+		mntput(mnt);
+		return PTR_ERR(f);
+	}
+	while (len < size - 1) {
+		n = kernel_read(f, buf + len, size - 1 - len, &pos);
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	filp_close(f, NULL);
+	mntput(mnt);
+	buf[len] = '\0';
+	return (n < 0 && !len) ? n : len;
+}
+
+/*
+ * Read /proc/meminfo from kmemscope's own procfs (ks_read_proc() says why),
+ * for the summary's cross-check and the account: VmallocUsed, Percpu and
+ * Hugetlb have no exported counter to read instead.  Context: process.
+ */
+void ks_read_meminfo(struct ks_meminfo *mi)
+{
+	char *buf;
+
+	memset(mi, 0, sizeof(*mi));
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return;
+	if (ks_read_proc("meminfo", buf, PAGE_SIZE) > 0) {
+		mi->slab = ks_meminfo_field(buf, "\nSlab:");
+		mi->vmalloc_used = ks_meminfo_field(buf, "\nVmallocUsed:");
+		mi->percpu = ks_meminfo_field(buf, "\nPercpu:");
+		mi->hugetlb = ks_meminfo_field(buf, "\nHugetlb:");
+		mi->ok = true;
+	}
+	kfree(buf);
+}
+
 /* ---- resource tree ---------------------------------------------------- */
 
 #define KS_IOMEM_MAX_BYTES	(256 * 1024)
@@ -195,10 +306,7 @@ static void ks_parse_iomem(struct ks_physmem *pm, char *buf)
 
 static void ks_gather_iomem(struct ks_physmem *pm)
 {
-	struct file *f;
-	loff_t pos = 0;
-	size_t len = 0;
-	ssize_t n;
+	ssize_t len;
 	char *buf;
 
 	buf = vmalloc(KS_IOMEM_MAX_BYTES);
@@ -206,39 +314,50 @@ static void ks_gather_iomem(struct ks_physmem *pm)
 		pm->iomem_err = -ENOMEM;
 		return;
 	}
-	f = filp_open("/proc/iomem", O_RDONLY, 0);
-	if (IS_ERR(f)) {
-		pm->iomem_err = PTR_ERR(f);
+	len = ks_read_proc("iomem", buf, KS_IOMEM_MAX_BYTES);
+	if (len < 0) {
+		pm->iomem_err = len;
 		vfree(buf);
 		return;
 	}
-	while (len < KS_IOMEM_MAX_BYTES - 1) {
-		n = kernel_read(f, buf + len, KS_IOMEM_MAX_BYTES - 1 - len, &pos);
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	filp_close(f, NULL);
 	if (len == KS_IOMEM_MAX_BYTES - 1)
 		pm->io_truncated = true;
-	buf[len] = '\0';
 	ks_parse_iomem(pm, buf);
 	vfree(buf);
 }
 
 /* ---- memblock --------------------------------------------------------- */
 
-static unsigned int ks_copy_memblock(struct memblock_type *type,
-				     struct ks_mb_region *out, bool *truncated)
+/*
+ * Copy one memblock table.  memblock has no lock: after boot its tables
+ * change only under memory hotplug's mem_hotplug_lock, whose read side
+ * (get_online_mems()) is not exported to modules (6.1, 6.12).  Hotplug
+ * can also replace a table's array (memblock_double_array() frees the
+ * old one when it came from slab).  The kernel's own debugfs file
+ * (mm/memblock.c, memblock_debug_show()) walks the same arrays with no
+ * lock either.  What is done here to narrow the window: the count, the
+ * capacity and the array pointer are read once, the walk is bounded by
+ * all three and by our own table, and if any of them changed during the
+ * copy it is taken again (a few times, then the last copy stands, marked
+ * "changed").  A copy is a moment's; nothing here writes to memblock.
+ */
+static unsigned int ks_copy_memblock_once(struct memblock_type *type,
+					  struct ks_mb_region *out,
+					  bool *truncated, bool *changed)
 {
+	struct memblock_region *regions = READ_ONCE(type->regions);
 	unsigned long i, cnt = READ_ONCE(type->cnt);
+	unsigned long max = READ_ONCE(type->max);
 
+	*changed = false;
+	if (cnt > max)
+		cnt = max;
 	if (cnt > KS_MAX_MEMBLOCK) {
 		*truncated = true;
 		cnt = KS_MAX_MEMBLOCK;
 	}
 	for (i = 0; i < cnt; i++) {
-		const struct memblock_region *r = &type->regions[i];
+		const struct memblock_region *r = &regions[i];
 
 		out[i].base = r->base;
 		out[i].size = r->size;
@@ -249,8 +368,25 @@ static unsigned int ks_copy_memblock(struct memblock_type *type,
 		out[i].nid = 0;
 #endif
 	}
+	smp_rmb();	/* the copy above, before checking it still holds */
+	if (READ_ONCE(type->regions) != regions ||
+	    READ_ONCE(type->cnt) != cnt || READ_ONCE(type->max) != max)
+		*changed = true;
 	/* An empty type still holds one region of size 0. */
 	return (cnt == 1 && !out[0].size) ? 0 : cnt;
+}
+
+static unsigned int ks_copy_memblock(struct memblock_type *type,
+				     struct ks_mb_region *out, bool *truncated,
+				     bool *changed)
+{
+	unsigned int n, tries = 0;
+
+	do {
+		*truncated = false;
+		n = ks_copy_memblock_once(type, out, truncated, changed);
+	} while (*changed && ++tries < 3);
+	return n;
 }
 
 static struct memblock_type *ks_memblock_type(struct dentry *dir,
@@ -272,6 +408,7 @@ static struct memblock_type *ks_memblock_type(struct dentry *dir,
 
 static void ks_gather_memblock(struct ks_physmem *pm)
 {
+	bool trunc_mem, trunc_res, changed_mem, changed_res;
 	struct memblock_type *mem, *res;
 	struct dentry *dir;
 
@@ -291,26 +428,56 @@ static void ks_gather_memblock(struct ks_physmem *pm)
 		pm->mb_missing = "memblock's debugfs files do not carry its tables on this kernel";
 		return;
 	}
-	pm->n_mem = ks_copy_memblock(mem, pm->mem, &pm->mb_truncated);
-	pm->n_res = ks_copy_memblock(res, pm->res, &pm->mb_truncated);
+	pm->n_mem = ks_copy_memblock(mem, pm->mem, &trunc_mem, &changed_mem);
+	pm->n_res = ks_copy_memblock(res, pm->res, &trunc_res, &changed_res);
+	pm->mb_truncated = trunc_mem || trunc_res;
+	pm->mb_changed = changed_mem || changed_res;
 }
 
 /* ---- zones and counters ----------------------------------------------- */
 
 /*
  * Where section @nr's struct pages lie in physical memory, for memblock's
- * owner labels: the vmemmap is mapped in the kernel's page tables, and
- * vmalloc_to_page() walks them (block mappings included).  Only where
- * memblock's tables are kept, and not with DEBUG_VIRTUAL, which would
- * refuse an address outside vmalloc space.
+ * owner labels.  The vmemmap is mapped in the kernel's page tables
+ * (init_mm), and the generic pgd/p4d/pud/pmd/pte helpers would walk them,
+ * but init_mm is not exported to modules (6.1, 6.12), so a walker of our
+ * own cannot be built.  The one exported walker of init_mm is
+ * vmalloc_to_page(): it starts at pgd_offset_k(), follows p4d, pud and
+ * pmd leaf (block) entries, and checks the address is in vmalloc space
+ * only under CONFIG_DEBUG_VIRTUAL (VIRTUAL_BUG_ON), where we do not call
+ * it.  Its contract is vmalloc addresses, so it is used here only where
+ * the walk itself is known to be safe:
+ *
+ *   - early sections only: their struct pages came from memblock at boot,
+ *     which is what the labels are for (a hot-added section's come from
+ *     the page allocator and are in no memblock reservation);
+ *   - and only where boot memory cannot be hot-removed, so the page tables
+ *     mapping an early section's struct pages are never freed under the
+ *     walk: without CONFIG_MEMORY_HOTREMOVE, or on arm64, which refuses to
+ *     offline boot memory (arch/arm64/mm/mmu.c, prevent_bootmem_remove
+ *     notifier) and frees a vmemmap page table only when nothing in it is
+ *     mapped.  Elsewhere mem_hotplug_lock would be needed, and it is not
+ *     exported; the struct page array is then left unlocated (the account
+ *     still computes its size).
+ *
+ * The mappings of an early section never change after boot, so the walk
+ * meets only present entries and none of vmalloc_to_page()'s warnings.
  */
+#if defined(CONFIG_SPARSEMEM_VMEMMAP) && !defined(CONFIG_DEBUG_VIRTUAL) && \
+	(defined(CONFIG_ARM64) || !defined(CONFIG_MEMORY_HOTREMOVE))
+#define KS_MEMMAP_LOCATED	1
+#else
+#define KS_MEMMAP_LOCATED	0
+#endif
+
 static void ks_memmap_where(struct ks_physmem *pm, unsigned long nr)
 {
-#if defined(CONFIG_SPARSEMEM_VMEMMAP) && !defined(CONFIG_DEBUG_VIRTUAL)
+#if KS_MEMMAP_LOCATED
 	struct page *first = pfn_to_page(section_nr_to_pfn(nr));
 	struct page *backing;
 
-	if (!pm->n_res || pm->n_memmap == KS_MAX_MEMMAP)
+	if (!pm->n_res || pm->n_memmap == KS_MAX_MEMMAP ||
+	    !early_section(__nr_to_section(nr)))
 		return;
 	backing = vmalloc_to_page(first);
 	if (backing)
@@ -354,6 +521,7 @@ static void ks_gather_zones(struct ks_physmem *pm)
 
 #ifdef CONFIG_SPARSEMEM_VMEMMAP
 	/* One struct page per page of every present section. */
+	pm->memmap_located = KS_MEMMAP_LOCATED;
 	pm->pages_per_section = PAGES_PER_SECTION;
 	if (last > first)
 		for (nr = pfn_to_section_nr(first);

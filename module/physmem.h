@@ -88,10 +88,15 @@ struct ks_physmem {
 	const char *mb_missing;		/* NULL, or why there is none */
 	unsigned int n_mem, n_res;
 	bool mb_truncated;
+	bool mb_changed;		/* changed while copied, every try */
 	struct ks_mb_region mem[KS_MAX_MEMBLOCK];
 	struct ks_mb_region res[KS_MAX_MEMBLOCK];
 
-	/* the struct page array: where each present section's part starts */
+	/*
+	 * the struct page array: where each early (boot) section's part
+	 * starts, where that can be found safely (physmem.c)
+	 */
+	bool memmap_located;
 	unsigned int n_memmap;
 	u64 memmap_phys[KS_MAX_MEMMAP];
 

@@ -52,38 +52,6 @@ static const char * const ks_hook_state_names[] = {
 	[KS_HOOK_FAILED]	= "failed",
 };
 
-/* ---- /proc/meminfo ---------------------------------------------------- */
-
-/* Read /proc/meminfo as a user would.  Context: process. */
-void ks_read_meminfo(struct ks_meminfo *mi)
-{
-	struct file *f;
-	loff_t pos = 0;
-	ssize_t n;
-	char *buf;
-
-	memset(mi, 0, sizeof(*mi));
-	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	if (!buf)
-		return;
-	f = filp_open("/proc/meminfo", O_RDONLY, 0);
-	if (IS_ERR(f)) {
-		kfree(buf);
-		return;
-	}
-	n = kernel_read(f, buf, PAGE_SIZE - 1, &pos);
-	filp_close(f, NULL);
-	if (n > 0) {
-		buf[n] = '\0';
-		mi->slab = ks_meminfo_field(buf, "\nSlab:");
-		mi->vmalloc_used = ks_meminfo_field(buf, "\nVmallocUsed:");
-		mi->percpu = ks_meminfo_field(buf, "\nPercpu:");
-		mi->hugetlb = ks_meminfo_field(buf, "\nHugetlb:");
-		mi->ok = true;
-	}
-	kfree(buf);
-}
-
 /* ---- summary ---------------------------------------------------------- */
 
 static void ks_cross_check(struct seq_file *m, const char *field, long kb,
@@ -427,9 +395,13 @@ struct ks_modules *ks_modules_build(void)
 		kvfree(c);
 		return NULL;
 	}
-	/* The kernel always has a row. */
+	/*
+	 * The kernel always has a row.  Its state is format.c's own string,
+	 * and rows are matched by the state's text, never by its address:
+	 * a literal here and format.c's are different objects.
+	 */
 	strscpy(mods->rows[0].name, "kernel", MODULE_NAME_LEN);
-	mods->rows[0].state = "builtin";
+	mods->rows[0].state = ks_site_state("kernel", 0);
 	mods->n = 1;
 	for (i = 0; i < c->n; i++) {
 		const struct ks_site_snap *s = &c->sites[i];
@@ -438,7 +410,7 @@ struct ks_modules *ks_modules_build(void)
 		ks_label(l, s->key, s->name, s->retired);
 		for (j = 0; j < mods->n; j++)
 			if (!strcmp(mods->rows[j].name, l->module) &&
-			    mods->rows[j].state == l->state) {
+			    !strcmp(mods->rows[j].state, l->state)) {
 				r = &mods->rows[j];
 				break;
 			}

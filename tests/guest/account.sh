@@ -61,9 +61,10 @@ esac
 
 section "account${OVERLAY:+ ($OVERLAY)}"
 insmod /ko/kmemscope.ko && ok "insmod kmemscope" || not_ok "insmod kmemscope"
-for f in reserved memblock account; do
+for f in reserved:1.0 memblock:1.1 account:1.0; do
+	v=${f#*:}; f=${f%:*}
 	cat $KS/$f >/tmp/$f
-	expect_eq "$f version line" "$(head -n1 /tmp/$f)" "kmemscope $f - version: 1.0"
+	expect_eq "$f version line" "$(head -n1 /tmp/$f)" "kmemscope $f - version: $v"
 	expect_eq "$f mode" "$(stat -c %a $KS/$f)" 400
 done
 
@@ -112,6 +113,34 @@ if [ -n "$claimed" ]; then
 		expect_eq "$name: driver after rmmod" \
 			"$(awk -v n="$name" '$1 == "dt:" && $2 == n { print $9 }' $KS/reserved)" none
 	done
+fi
+# Readers of reserved while the claiming driver is loaded, unbound, bound
+# again and unloaded, over and over: reserved copies the driver's name
+# under the device's lock (a kernel report on the console fails the run).
+if [ -n "$claimed" ]; then
+	D=/sys/bus/platform/drivers/ks_dmadev
+	rm -f /tmp/race-stop /tmp/race-fail
+	( i=0; while [ ! -e /tmp/race-stop ]; do
+		cat $KS/reserved >/dev/null || echo "read $i" >>/tmp/race-fail; i=$((i + 1))
+	done; echo $i >/tmp/race-reads ) &
+	rp=$!
+	n=0
+	while [ $n -lt 20 ]; do
+		insmod /ko/ks_dmadev.ko || break
+		for dev in $(ls $D); do
+			[ -L "$D/$dev" ] && [ "$dev" != module ] || continue
+			echo "$dev" >$D/unbind
+			echo "$dev" >$D/bind
+		done
+		rmmod ks_dmadev || break
+		n=$((n + 1))
+	done
+	touch /tmp/race-stop
+	wait $rp
+	expect_eq "ks_dmadev loaded, unbound, bound and unloaded while reserved is read" $n 20
+	[ ! -e /tmp/race-fail ] && ok "every read of reserved meanwhile succeeded" ||
+		not_ok "every read of reserved meanwhile succeeded" "$(cat /tmp/race-fail)"
+	echo "# reserved read $(cat /tmp/race-reads) times during $n cycles"
 fi
 # The kernel's sections as /proc/iomem has them.
 want=$(grep -E '^ +[0-9a-f]+-[0-9a-f]+ : Kernel ' /proc/iomem | wc -l)
@@ -219,6 +248,44 @@ cat $KS/account >/tmp/a2
 expect_eq "managed.direct.ks_fixture after giving them back" \
 	"$(line managed.direct.ks_fixture /tmp/a2)" ""
 rmmod ks_fixture && ok "rmmod ks_fixture" || not_ok "rmmod ks_fixture"
+
+# ---- kmemscope reads its own /proc -------------------------------------
+# A /proc/meminfo and a /proc/iomem with made-up numbers bound over the real
+# ones (as LXCFS binds its meminfo): kmemscope's figures stay the kernel's.
+FAKE=987654321
+awk -v f=$FAKE '$1 ~ /^(MemTotal|Slab|VmallocUsed|Percpu|Hugetlb):$/ { print $1, f, "kB"; next } { print }' \
+	/proc/meminfo >/tmp/fake-meminfo
+printf '00000000-fffffffff : System RAM\n  01000000-01ffffff : Kernel code\n' >/tmp/fake-iomem
+if mount --bind /tmp/fake-meminfo /proc/meminfo; then
+	if mount --bind /tmp/fake-iomem /proc/iomem; then
+		grep -q "^VmallocUsed: *$FAKE kB" /proc/meminfo && grep -q '^00000000-fffffffff : System RAM' /proc/iomem &&
+			ok "made-up meminfo and iomem in place" || not_ok "made-up meminfo and iomem in place"
+		cat $KS/summary >/tmp/summary-faked
+		cat $KS/account >/tmp/account-faked
+		cat $KS/reserved >/tmp/reserved-faked
+		umount /proc/iomem
+	else
+		not_ok "bind a made-up /proc/iomem"
+	fi
+	umount /proc/meminfo
+else
+	not_ok "bind a made-up /proc/meminfo"
+fi
+grep -q "$FAKE" /proc/meminfo && not_ok "real /proc/meminfo back" || ok "real /proc/meminfo back"
+for f in Slab VmallocUsed Percpu; do
+	got=$(sed -n "s/^meminfo: $f  *\([0-9-]*\) kB.*/\1/p" /tmp/summary-faked)
+	[ -n "$got" ] && [ "$got" != $FAKE ] && [ "$got" -lt "$RAM_KB" ] &&
+		ok "summary's meminfo $f is the kernel's ($got kB), not a mounted file's" ||
+		not_ok "summary's meminfo $f is the kernel's, not a mounted file's" "got: '$got'"
+done
+got=$(awk '$1 == "managed.vmalloc" { print $3 }' /tmp/account-faked)
+[ -n "$got" ] && [ "$got" != $FAKE ] && [ "$got" -lt "$RAM_KB" ] &&
+	ok "account's vmalloc is the kernel's ($got kB), not a mounted file's" ||
+	not_ok "account's vmalloc is the kernel's, not a mounted file's" "got: '$got'"
+expect_eq "account's physical_ram with a made-up /proc/iomem mounted" \
+	"$(line physical_ram /tmp/account-faked)" "$phys"
+expect_eq "reserved's resource-tree rows with a made-up /proc/iomem mounted" \
+	"$(grep -c '^res:' /tmp/reserved-faked)" "$(grep -c '^res:' /tmp/reserved)"
 
 # ---- odd reads ---------------------------------------------------------
 for f in reserved memblock account; do

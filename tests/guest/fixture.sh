@@ -23,6 +23,19 @@ expect_eq "ks_fixture_large_held after load" \
 expect_eq "ks_fixture_churn after load" \
 	"$(caller_row ks_fixture_churn)" "0 0 0 16 16 kmalloc [ks_fixture]"
 
+# modules: one kernel row, and it carries the kernel call sites' figures
+# (a second row of zeros meant rows were matched by the state string's
+# address, not its text).
+cat $KS/modules >/tmp/modules
+expect_eq "modules: kernel rows" "$(awk '$1 == "kernel"' /tmp/modules | wc -l)" 1
+ksites=$(callers_awk '$col["module"] == "kernel" { n++ } END { print n + 0 }')
+if [ "$ksites" -gt 0 ]; then
+	expect_eq "modules: kernel row has allocations ($ksites kernel call sites)" \
+		"$(awk '$1 == "kernel" && $10 > 0 { print "yes" }' /tmp/modules)" yes
+else
+	ok "modules: no kernel call sites yet # SKIP"
+fi
+
 echo kmalloc >/sys/kernel/debug/ks_fixture/release
 expect_eq "ks_fixture_kmalloc_held after its frees" \
 	"$(caller_row ks_fixture_kmalloc_held)" "0 0 0 8 8 kmalloc [ks_fixture]"
