@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 #include <linux/ptrace.h>
 #include <linux/mm.h>
+#include <linux/preempt.h>
 #include <linux/balloon_compaction.h>
 
 /* True when the kernel is at least a.b (the only version test allowed). */
@@ -128,11 +129,25 @@ static inline const unsigned long *ks_compat_kmalloc_twice(unsigned int *n)
 
 /*
  * vfree() in interrupt context: 6.1 defers the unmapping to a work item
- * that calls __vunmap(), so that first call is the free.  From 6.3 it
- * calls vfree_atomic(), whose work calls vfree() again for the same
- * address: only that second call is the free.
+ * that calls __vunmap().  From 6.3 it calls vfree_atomic(), whose work
+ * calls vfree() again for the same address (hooks.c).
  */
 #define KS_COMPAT_VFREE_IRQ_COMES_BACK	KS_KERNEL_AT_LEAST(6, 3)
+
+/*
+ * in_interrupt() as the code a kprobe stopped in saw it.  x86 runs the
+ * handler of a kprobe that is an int3 inside nmi_enter(), which adds
+ * NMI_OFFSET + HARDIRQ_OFFSET to the preempt count (same in 6.1 and
+ * 6.12); ftrace-based kprobes (x86) and arm64's BRK handler add nothing.
+ */
+static inline bool ks_compat_probed_in_interrupt(void)
+{
+	unsigned long pc = preempt_count();
+
+	if (pc & NMI_MASK)
+		pc -= NMI_OFFSET + HARDIRQ_OFFSET;
+	return (pc & (NMI_MASK | HARDIRQ_MASK)) || softirq_count();
+}
 
 #if KS_KERNEL_AT_LEAST(6, 10)
 #define KS_COMPAT_VMALLOC_SYMBOL	"__vmalloc_node_range_noprof"

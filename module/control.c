@@ -44,6 +44,7 @@ void ks_reset(void)
 	atomic_long_set(&ks_unknown_callers, 0);
 	atomic_long_set(&ks_user_pages, 0);
 	atomic_long_set(&ks_vfree_deferred, 0);
+	atomic_long_set(&ks_vfree_twice, 0);
 	ks_loaded_ns = local_clock();
 	ks_mark_ns = ks_loaded_ns;
 	WRITE_ONCE(ks_paused, false);

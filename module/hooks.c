@@ -399,21 +399,79 @@ static struct kretprobe ks_vmalloc_krp = {
 	.data_size	= sizeof(struct ks_vmalloc_data),
 };
 
-/* vfree() calls in interrupt context that will come back (compat.h). */
+/*
+ * vfree() in interrupt context from 6.3 on (compat.h): the kernel defers
+ * it through vfree_atomic(), whose work calls vfree() again for the same
+ * address.  That second call may not be seen at all (the work's vfree()
+ * can be inlined, as in Debian's 6.12), so the first call is the free;
+ * its address waits in a small ring, and a second call for it is counted
+ * as seen twice instead of as an untracked free.  When the ring is full
+ * the oldest address is dropped: its second call, if any, is then counted
+ * as untracked.  ks_vfree_ring_lock: raw, taken with interrupts off (in
+ * ks_enter()), never in NMI context.
+ */
+#define KS_VFREE_RING	64
+
+static DEFINE_RAW_SPINLOCK(ks_vfree_ring_lock);
+static unsigned long ks_vfree_ring[KS_VFREE_RING];
+static unsigned int ks_vfree_ring_next;
+static unsigned int ks_vfree_ring_used;
 atomic_long_t ks_vfree_deferred;
+atomic_long_t ks_vfree_twice;
+
+static void ks_vfree_ring_add(unsigned long addr)
+{
+	raw_spin_lock(&ks_vfree_ring_lock);
+	ks_vfree_ring[ks_vfree_ring_next] = addr;
+	ks_vfree_ring_next = (ks_vfree_ring_next + 1) % KS_VFREE_RING;
+	ks_vfree_ring_used = min(ks_vfree_ring_used + 1, KS_VFREE_RING);
+	raw_spin_unlock(&ks_vfree_ring_lock);
+}
+
+/* Return: true if @addr was waiting there (and is not anymore). */
+static bool ks_vfree_ring_take(unsigned long addr)
+{
+	bool found = false;
+	unsigned int i;
+
+	if (!READ_ONCE(ks_vfree_ring_used))
+		return false;
+	raw_spin_lock(&ks_vfree_ring_lock);
+	for (i = 0; i < KS_VFREE_RING; i++) {
+		if (ks_vfree_ring[i] == addr) {
+			ks_vfree_ring[i] = 0;
+			ks_vfree_ring_used--;
+			found = true;
+			break;
+		}
+	}
+	raw_spin_unlock(&ks_vfree_ring_lock);
+	return found;
+}
 
 static int ks_vfree_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	unsigned long addr = regs_get_kernel_argument(regs, 0);
+	bool deferred = KS_COMPAT_VFREE_IRQ_COMES_BACK &&
+			ks_compat_probed_in_interrupt();
+	unsigned long flags;
 
-	if (!addr)
+	if (!addr || !ks_enter(&flags, KS_HOOK_VFREE))
 		return 0;
-	/* Freed when the deferred work calls vfree() again: count that one. */
-	if (KS_COMPAT_VFREE_IRQ_COMES_BACK && in_interrupt()) {
+	if (in_nmi()) {
+		ks_store_free(&ks_store, addr, KS_VMALLOC);
+	} else if (deferred) {
 		atomic_long_inc(&ks_vfree_deferred);
-		return 0;
+		ks_store_free(&ks_store, addr, KS_VMALLOC);
+		ks_vfree_ring_add(addr);
+	} else if (ks_vfree_ring_take(addr)) {
+		/* A new area at that address since is freed all the same. */
+		if (!ks_store_free_known(&ks_store, addr, KS_VMALLOC))
+			atomic_long_inc(&ks_vfree_twice);
+	} else {
+		ks_store_free(&ks_store, addr, KS_VMALLOC);
 	}
-	ks_free(addr, KS_HOOK_VFREE, KS_VMALLOC);
+	ks_exit(flags);
 	return 0;
 }
 

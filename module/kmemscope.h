@@ -76,6 +76,7 @@ extern atomic_long_t ks_filtered_small;
 extern atomic_long_t ks_unknown_callers;
 extern atomic_long_t ks_user_pages;
 extern atomic_long_t ks_vfree_deferred;
+extern atomic_long_t ks_vfree_twice;
 int ks_hooks_register(void);
 void ks_hooks_unregister(void);
 unsigned long ks_hooks_recursion_drops(void);

@@ -580,6 +580,10 @@ int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a)
 	return 0;
 }
 
+static bool ks_store_free_do(struct ks_store *st, unsigned long ptr,
+			     enum ks_kind kind, size_t bytes,
+			     unsigned long rest, bool count_miss);
+
 /**
  * ks_store_free - forget a live allocation
  * @st: the store
@@ -594,7 +598,7 @@ int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a)
  */
 bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind)
 {
-	return ks_store_free_part(st, ptr, kind, 0, 0);
+	return ks_store_free_do(st, ptr, kind, 0, 0, true);
 }
 
 /*
@@ -642,6 +646,28 @@ static void ks_record_move(struct ks_store *st, struct ks_record *r)
 bool ks_store_free_part(struct ks_store *st, unsigned long ptr,
 			enum ks_kind kind, size_t bytes, unsigned long rest)
 {
+	return ks_store_free_do(st, ptr, kind, bytes, rest, true);
+}
+
+/**
+ * ks_store_free_known - forget a live allocation, if there is a record
+ * @st: the store
+ * @ptr: address being freed
+ * @kind: its allocator
+ *
+ * For a free the caller knows it may have seen before: no record is not
+ * counted as an untracked free.  Context and return: as ks_store_free().
+ */
+bool ks_store_free_known(struct ks_store *st, unsigned long ptr,
+			 enum ks_kind kind)
+{
+	return ks_store_free_do(st, ptr, kind, 0, 0, false);
+}
+
+static bool ks_store_free_do(struct ks_store *st, unsigned long ptr,
+			     enum ks_kind kind, size_t bytes,
+			     unsigned long rest, bool count_miss)
+{
 	unsigned int b = ks_bucket(st, ptr);
 	raw_spinlock_t *lock = ks_bucket_lock(st, b);
 	struct ks_record *r, **pp;
@@ -655,7 +681,8 @@ bool ks_store_free_part(struct ks_store *st, unsigned long ptr,
 			break;
 	if (!r) {
 		raw_spin_unlock(lock);
-		atomic_long_inc(&st->untracked_frees[kind]);
+		if (count_miss)
+			atomic_long_inc(&st->untracked_frees[kind]);
 		return false;
 	}
 	if (bytes && bytes < r->bytes_alloc && rest && !in_nmi()) {

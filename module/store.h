@@ -230,6 +230,8 @@ int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a);
 bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind);
 bool ks_store_free_part(struct ks_store *st, unsigned long ptr,
 			enum ks_kind kind, size_t bytes, unsigned long rest);
+bool ks_store_free_known(struct ks_store *st, unsigned long ptr,
+			 enum ks_kind kind);
 unsigned int ks_store_split(struct ks_store *st, unsigned long ptr,
 			    unsigned int nr, unsigned int keep, u32 unit,
 			    unsigned long stride);

@@ -163,6 +163,8 @@ static int ks_summary_show(struct seq_file *m, void *v)
 	seq_printf(m, "page_splits: %ld\n", atomic_long_read(&st->splits));
 	seq_printf(m, "vfree_deferred: %ld\n",
 		   atomic_long_read(&ks_vfree_deferred));
+	seq_printf(m, "vfree_seen_twice: %ld\n",
+		   atomic_long_read(&ks_vfree_twice));
 	seq_puts(m, "\n# page allocations counted, not recorded (their bytes are counted elsewhere)\n");
 	for (k = KS_CLASS_SLAB; k <= KS_CLASS_USER; k++)
 		seq_printf(m, "pages_%s: %ld\n", ks_class_names[k],
