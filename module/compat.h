@@ -124,12 +124,14 @@ static inline const unsigned long *ks_compat_kmalloc_twice(unsigned int *n)
 #define KS_COMPAT_VMALLOC_SYMBOL	"__vmalloc_node_range_noprof"
 #define KS_COMPAT_CACHE_BULK_SYMBOL	"kmem_cache_alloc_bulk_noprof"
 #define KS_COMPAT_PAGES_BULK_SYMBOL	"alloc_pages_bulk_noprof"
+#define KS_COMPAT_KREALLOC_SYMBOL	"krealloc_noprof"
 /* vfree_atomic() defers to vfree(), which is hooked. */
 #define KS_COMPAT_HOOK_VFREE_ATOMIC	0
 #else
 #define KS_COMPAT_VMALLOC_SYMBOL	"__vmalloc_node_range"
 #define KS_COMPAT_CACHE_BULK_SYMBOL	"kmem_cache_alloc_bulk"
 #define KS_COMPAT_PAGES_BULK_SYMBOL	"__alloc_pages_bulk"
+#define KS_COMPAT_KREALLOC_SYMBOL	"krealloc"
 /* vfree_atomic() frees through __vunmap(), not vfree(): hook it too. */
 #define KS_COMPAT_HOOK_VFREE_ATOMIC	1
 #endif
