@@ -980,6 +980,53 @@ static void group_item_cmp(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ks_item_cmp(&c->b, &c->a), -c->sign);
 }
 
+/*
+ * The rows of a view fit in KS_ROWS_MAX_BYTES, below INT_MAX (kvmalloc()'s
+ * limit), whatever the number of groups: up to max_records (16777216)
+ * plus the 256 records of slack a view copies, and beyond.  Row sizes
+ * around struct ks_row's (424 bytes on 64-bit).
+ */
+static void group_rows_fit(struct kunit *test)
+{
+	static const unsigned int groups[] = { 0, 1, 1000, 16777216 + 256,
+						U32_MAX };
+	static const size_t sizes[] = { 64, 424, 4096 };
+	const size_t hdr = 1024;
+	const unsigned int other = 16 + 64;	/* reports, growing sites */
+	unsigned int i, j;
+
+	KUNIT_EXPECT_LE(test, KS_ROWS_MAX_BYTES, (unsigned long)INT_MAX / 4);
+	for (i = 0; i < ARRAY_SIZE(groups); i++)
+		for (j = 0; j < ARRAY_SIZE(sizes); j++) {
+			unsigned int keep = ks_rows_fit(groups[i], other, hdr,
+							sizes[j],
+							KS_ROWS_MAX_BYTES);
+			size_t bytes = size_add(hdr,
+						array_size(other + 2 * (size_t)keep,
+							   sizes[j]));
+
+			/* Stop at the first: a case's log holds a few. */
+			KUNIT_ASSERT_LE(test, keep, groups[i]);
+			KUNIT_ASSERT_LE(test, bytes, KS_ROWS_MAX_BYTES);
+			KUNIT_ASSERT_LE(test, bytes, (size_t)INT_MAX);
+			/* Fewer only when they would not have fitted. */
+			if (keep < groups[i])
+				KUNIT_EXPECT_GT(test, bytes + 2 * sizes[j],
+						KS_ROWS_MAX_BYTES);
+		}
+	/* A view of the default 32768 records lists every group. */
+	KUNIT_EXPECT_EQ(test, ks_rows_fit(32768 + 256, other, hdr, 424,
+					  KS_ROWS_MAX_BYTES), 32768U + 256);
+	/* Exact room: 100 + (5 + 2 * 7) * 10 = 290 bytes of 299. */
+	KUNIT_EXPECT_EQ(test, ks_rows_fit(10, 5, 100, 10, 299), 7U);
+	KUNIT_EXPECT_EQ(test, ks_rows_fit(10, 5, 100, 10, 310), 8U);
+	KUNIT_EXPECT_EQ(test, ks_rows_fit(3, 5, 100, 10, 310), 3U);
+	/* No room past the other rows, or none at all. */
+	KUNIT_EXPECT_EQ(test, ks_rows_fit(10, 5, 100, 10, 160), 0U);
+	KUNIT_EXPECT_EQ(test, ks_rows_fit(10, 5, 100, 10, 50), 0U);
+	KUNIT_EXPECT_EQ(test, ks_rows_fit(10, 0, 0, 0, 1000), 0U);
+}
+
 static struct kunit_case ks_group_cases[] = {
 	KUNIT_CASE(group_by_site_and_stack),
 	KUNIT_CASE(group_by_site_only),
@@ -987,6 +1034,7 @@ static struct kunit_case ks_group_cases[] = {
 	KUNIT_CASE(group_order),
 	KUNIT_CASE(group_clears_stacks),
 	KUNIT_CASE_PARAM(group_item_cmp, item_cmp_gen_params),
+	KUNIT_CASE(group_rows_fit),
 	{}
 };
 

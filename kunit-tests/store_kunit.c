@@ -1087,6 +1087,47 @@ static void store_reset_with_readers(struct kunit *test)
 	ks_store_destroy(rr->st);
 }
 
+/* krealloc() in place: the requested size follows, the allocated stays. */
+static void store_resize(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 128, 16);
+	struct ks_record_info info;
+	struct ks_site_snap *s;
+	unsigned long flags;
+	bool a, b;
+
+	al(st, 0xa000, SITE_A, 100, 128, KS_KMALLOC);
+	al(st, 0xb000, SITE_A, 30, 32, KS_KMALLOC);
+	local_irq_save(flags);
+	a = ks_store_resize(st, 0xa000, 50);
+	b = ks_store_resize(st, 0xc000, 50);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_TRUE(test, a);
+	KUNIT_EXPECT_FALSE(test, b);
+	KUNIT_ASSERT_TRUE(test, ks_store_lookup(st, 0xa000, &info));
+	KUNIT_EXPECT_EQ(test, info.bytes_req, 50U);
+	KUNIT_EXPECT_EQ(test, info.bytes_alloc, 128U);
+	s = find_site(test, st, SITE_A, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_req, 80L);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 160L);
+	KUNIT_EXPECT_EQ(test, s->allocs, 2L);
+
+	local_irq_save(flags);
+	ks_store_resize(st, 0xa000, 120);
+	local_irq_restore(flags);
+	s = find_site(test, st, SITE_A, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_req, 150L);
+	/* The free takes the new size off. */
+	fr(st, 0xa000, KS_KMALLOC);
+	s = find_site(test, st, SITE_A, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_req, 30L);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 32L);
+	ks_store_destroy(st);
+}
+
 static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE_PARAM(store_init_params, init_gen_params),
 	KUNIT_CASE(store_alloc_lookup_free),
@@ -1118,6 +1159,7 @@ static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE(store_split),
 	KUNIT_CASE(store_split_pool_full),
 	KUNIT_CASE(store_reset_with_readers),
+	KUNIT_CASE(store_resize),
 	{}
 };
 

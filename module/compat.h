@@ -154,6 +154,7 @@ static inline bool ks_compat_probed_in_interrupt(void)
 #define KS_COMPAT_CACHE_BULK_SYMBOL	"kmem_cache_alloc_bulk_noprof"
 #define KS_COMPAT_PAGES_BULK_SYMBOL	"alloc_pages_bulk_noprof"
 #define KS_COMPAT_PAGES_EXACT_SYMBOL	"alloc_pages_exact_noprof"
+#define KS_COMPAT_KREALLOC_SYMBOL	"krealloc_noprof"
 /* vfree_atomic() defers to vfree(), which is hooked. */
 #define KS_COMPAT_HOOK_VFREE_ATOMIC	0
 #else
@@ -161,6 +162,7 @@ static inline bool ks_compat_probed_in_interrupt(void)
 #define KS_COMPAT_CACHE_BULK_SYMBOL	"kmem_cache_alloc_bulk"
 #define KS_COMPAT_PAGES_BULK_SYMBOL	"__alloc_pages_bulk"
 #define KS_COMPAT_PAGES_EXACT_SYMBOL	"alloc_pages_exact"
+#define KS_COMPAT_KREALLOC_SYMBOL	"krealloc"
 /* vfree_atomic() frees through __vunmap(), not vfree(): hook it too. */
 #define KS_COMPAT_HOOK_VFREE_ATOMIC	1
 #endif

@@ -2,8 +2,8 @@
 /*
  * group.c - group live records copied out of the store: by category
  * (unloaded, old, since_mark), call site and backtrace, with counts, bytes
- * and the oldest timestamp.  Pure: no locks, no globals; the KUnit suite
- * drives it directly.
+ * and the oldest timestamp; and how many groups a view has room for.
+ * Pure: no locks, no globals; the KUnit suite drives it directly.
  */
 #include <linux/kernel.h>
 #include <linux/sort.h>
@@ -81,3 +81,30 @@ unsigned int ks_group(struct ks_item *items, unsigned int n, bool by_stack,
 	return g;
 }
 
+/**
+ * ks_rows_fit - how many groups a leaks or since_mark view lists
+ * @groups: the groups found
+ * @other: the view's rows besides groups and module totals (reports,
+ *	   growing sites): always given room
+ * @hdr: bytes before the rows
+ * @row_size: bytes of one row
+ * @max_bytes: the most the whole may take
+ *
+ * A group listed takes its own row and room for at most one module total,
+ * so hdr + (other + 2 * listed) * row_size stays within @max_bytes (when
+ * the other rows alone fit).  The groups listed are the first ones, the
+ * most suspicious; the caller counts the rest.
+ * Return: the groups to list, at most @groups.
+ */
+unsigned int ks_rows_fit(unsigned int groups, unsigned int other, size_t hdr,
+			 size_t row_size, size_t max_bytes)
+{
+	size_t room;
+
+	if (!row_size || max_bytes <= hdr)
+		return 0;
+	room = (max_bytes - hdr) / row_size;
+	if (room <= other)
+		return 0;
+	return min_t(size_t, groups, (room - other) / 2);
+}

@@ -39,8 +39,17 @@ struct ks_group {
 	u64 oldest;
 };
 
+/*
+ * The most the rows of a leaks or since_mark view take (one kvmalloc()):
+ * well below INT_MAX, above which kvmalloc() warns and fails (and a
+ * warning panics under panic_on_warn).
+ */
+#define KS_ROWS_MAX_BYTES	(128UL << 20)
+
 unsigned int ks_group(struct ks_item *items, unsigned int n, bool by_stack,
 		      struct ks_group *out);
+unsigned int ks_rows_fit(unsigned int groups, unsigned int other, size_t hdr,
+			 size_t row_size, size_t max_bytes);
 int ks_item_cmp(const void *a, const void *b);
 
 #endif /* _KMEMSCOPE_GROUP_H */

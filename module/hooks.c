@@ -12,6 +12,7 @@
  *   __alloc_pages_bulk                                   kprobe: counted only
  *   split_page                                           kprobe: one record a page
  *   alloc_pages_exact                                    kretprobe: the same
+ *   krealloc (in place: no tracepoint)                   kretprobe
  *
  * Each byte is counted once.  A record is one object handed to a caller:
  * a kmalloc (large ones too: their pages are not recorded again), a cache
@@ -76,6 +77,7 @@ struct ks_hook_info ks_hooks[KS_NR_HOOKS] = {
 	[KS_HOOK_PAGES_BULK]		= { .name = "alloc_pages_bulk" },
 	[KS_HOOK_SPLIT_PAGE]		= { .name = "split_page" },
 	[KS_HOOK_PAGES_EXACT]		= { .name = "alloc_pages_exact" },
+	[KS_HOOK_KREALLOC]		= { .name = "krealloc" },
 };
 
 /* Frames a backtrace may need before the caller: probe, glue, allocator. */
@@ -102,6 +104,17 @@ struct ks_calib ks_calib;
 atomic_long_t ks_filtered_small;
 atomic_long_t ks_unknown_callers;
 atomic_long_t ks_user_pages;
+
+/*
+ * While the krealloc kretprobe is armed, krealloc()'s return address is
+ * the kprobe core's trampoline, so the kmalloc it makes when the object
+ * moves reports the trampoline as its call site (_RET_IP_).  Learnt once
+ * at registration (ks_krealloc_learn()); such a call site is then found
+ * in the backtrace, as a wrapper's is (the unwinder puts the real return
+ * address back).
+ */
+static unsigned long ks_krealloc_tramp;
+static struct task_struct *ks_krealloc_learner;
 
 static __always_inline bool ks_enter(unsigned long *flags, enum ks_hook h)
 {
@@ -149,7 +162,8 @@ static void ks_record(unsigned long ptr, unsigned long call_site,
 		atomic_long_inc(&ks_filtered_small);
 		return;
 	}
-	if (stacks || page || ks_attrib_in(call_site, KS_RANGE_WRAPPER)) {
+	if (stacks || page || ks_attrib_in(call_site, KS_RANGE_WRAPPER) ||
+	    call_site == READ_ONCE(ks_krealloc_tramp)) {
 		unsigned long *e = this_cpu_ptr(&ks_scratch)->entries;
 		unsigned int n, i;
 
@@ -186,6 +200,8 @@ static void ks_probe_kmalloc(void *data, unsigned long call_site,
 {
 	unsigned long flags;
 
+	if (unlikely(READ_ONCE(ks_krealloc_learner) == current) && in_task())
+		WRITE_ONCE(ks_krealloc_tramp, call_site);
 	if (!READ_ONCE(ks_enabled) || ZERO_OR_NULL_PTR(ptr))
 		return;
 	/* Reported again, with its caller, when the entry point returns. */
@@ -578,6 +594,68 @@ static struct kprobe ks_pages_bulk_kp = {
 	.pre_handler	= ks_pages_bulk_pre,
 };
 
+/* ---- krealloc in place ------------------------------------------------- */
+
+/*
+ * krealloc() returns the same object, without a tracepoint, when the new
+ * size fits in it: only the requested size changes.  Any other outcome is
+ * traced (kmalloc of the new object, kfree of the old).
+ */
+struct ks_krealloc_data {
+	unsigned long p;
+	size_t size;
+};
+
+static int ks_krealloc_entry(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct ks_krealloc_data *d = (void *)ri->data;
+
+	d->p = regs_get_kernel_argument(regs, 0);
+	d->size = regs_get_kernel_argument(regs, 1);
+	/* Non-zero: no return handler (NULL is a kmalloc, size 0 a kfree). */
+	return ZERO_OR_NULL_PTR((void *)d->p) || !d->size;
+}
+
+/* Applied even while disabled, as frees are: records must not go stale. */
+static int ks_krealloc_ret(struct kretprobe_instance *ri,
+			   struct pt_regs *regs)
+{
+	struct ks_krealloc_data *d = (void *)ri->data;
+	unsigned long flags;
+
+	if (regs_return_value(regs) != d->p)
+		return 0;
+	if (!ks_enter(&flags, KS_HOOK_KREALLOC))
+		return 0;
+	ks_store_resize(&ks_store, d->p, d->size);
+	ks_exit(flags);
+	return 0;
+}
+
+static struct kretprobe ks_krealloc_krp = {
+	.kp.symbol_name	= KS_COMPAT_KREALLOC_SYMBOL,
+	.entry_handler	= ks_krealloc_entry,
+	.handler	= ks_krealloc_ret,
+	.data_size	= sizeof(struct ks_krealloc_data),
+};
+
+/*
+ * One krealloc() that moves: its kmalloc (the only one this task makes
+ * meanwhile) reports the trampoline as its call site.  Context: process.
+ */
+static void ks_krealloc_learn(void)
+{
+	void *p = kmalloc(8, GFP_KERNEL), *q;
+
+	if (!p)
+		return;
+	WRITE_ONCE(ks_krealloc_learner, current);
+	q = krealloc(p, 256, GFP_KERNEL);
+	WRITE_ONCE(ks_krealloc_learner, NULL);
+	kfree(q ?: p);
+}
+
 /* ---- registration ------------------------------------------------------ */
 
 struct ks_tp {
@@ -647,6 +725,10 @@ int ks_hooks_register(void)
 	ks_set(KS_HOOK_SPLIT_PAGE, register_kprobe(&ks_split_page_kp));
 	ks_exact_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
 	ks_set(KS_HOOK_PAGES_EXACT, register_kretprobe(&ks_exact_krp));
+	ks_krealloc_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
+	ks_set(KS_HOOK_KREALLOC, register_kretprobe(&ks_krealloc_krp));
+	if (ks_attached(KS_HOOK_KREALLOC))
+		ks_krealloc_learn();
 
 	/* Allocations without their frees would be worse than nothing. */
 	if (!ks_attached(KS_HOOK_KFREE) ||
@@ -690,6 +772,8 @@ void ks_hooks_unregister(void)
 		unregister_kprobe(&ks_split_page_kp);
 	if (ks_attached(KS_HOOK_PAGES_EXACT))
 		unregister_kretprobe(&ks_exact_krp);
+	if (ks_attached(KS_HOOK_KREALLOC))
+		unregister_kretprobe(&ks_krealloc_krp);
 	/* No probe may still be running once the store is torn down. */
 	tracepoint_synchronize_unregister();
 	for (h = 0; h < KS_NR_HOOKS; h++)
@@ -708,7 +792,8 @@ unsigned long ks_hooks_missed(void)
 	return ks_vmalloc_krp.nmissed + ks_vmalloc_krp.kp.nmissed +
 	       ks_bulk_alloc_krp.nmissed + ks_bulk_alloc_krp.kp.nmissed +
 	       ks_split_page_kp.nmissed + ks_exact_krp.nmissed +
-	       ks_exact_krp.kp.nmissed;
+	       ks_exact_krp.kp.nmissed + ks_krealloc_krp.nmissed +
+	       ks_krealloc_krp.kp.nmissed;
 }
 
 /* Free calls skipped so: their records stay until the address comes back. */

@@ -48,8 +48,8 @@
 #include "trend.h"
 #include "group.h"
 
-#define KS_LEAKS_VERSION	"1.0"
-#define KS_SINCE_VERSION	"1.0"
+#define KS_LEAKS_VERSION	"1.1"
+#define KS_SINCE_VERSION	"1.1"
 #define KS_REPORTS		16
 #define KS_REPORT_LEN		320
 #define KS_COPY_BATCH		64
@@ -313,6 +313,8 @@ struct ks_rows {
 	struct ks_table t;		/* first: see struct ks_table */
 	u64 now;
 	unsigned long dropped;
+	unsigned int over_groups;	/* past KS_ROWS_MAX_BYTES: not listed */
+	long over_count, over_bytes;
 	bool since;
 	struct ks_site_label label;
 	unsigned long stack[KS_STACK_MAX_DEPTH];
@@ -348,7 +350,7 @@ static int ks_pick_since(const struct ks_record_snap *r, u64 now, void *arg)
  */
 static struct ks_rows *ks_rows_build(bool since)
 {
-	unsigned int n, g, i, j, nmod = 0, nrep = 0, total, ngrow = 0;
+	unsigned int n, g, i, j, nmod = 0, nrep = 0, total, ngrow = 0, keep;
 	u64 mark = READ_ONCE(ks_mark_ns);
 	struct ks_growing *grow = NULL;
 	struct ks_group *groups;
@@ -374,8 +376,13 @@ static struct ks_rows *ks_rows_build(bool since)
 	mutex_lock(&ks_reports_lock);
 	if (!since)
 		nrep = min_t(unsigned int, ks_nr_reports, KS_REPORTS);
-	/* At most one module row per group. */
-	total = g + nrep + g + ngrow;
+	/*
+	 * The groups that fit in KS_ROWS_MAX_BYTES, each with room for at
+	 * most one module row; the rest are counted.
+	 */
+	keep = ks_rows_fit(g, nrep + ngrow, sizeof(*rows),
+			   sizeof(rows->rows[0]), KS_ROWS_MAX_BYTES);
+	total = nrep + ngrow + 2 * keep;
 	rows = kvzalloc(struct_size(rows, rows, total), GFP_KERNEL);
 	if (!rows) {
 		mutex_unlock(&ks_reports_lock);
@@ -390,7 +397,11 @@ static struct ks_rows *ks_rows_build(bool since)
 	}
 	mutex_unlock(&ks_reports_lock);
 
-	/* Module totals of the first category, in order of first appearance. */
+	/*
+	 * Module totals of the first category, in order of first appearance,
+	 * over every group; a module whose groups are all past the cap has
+	 * no row (they are counted as not listed).
+	 */
 	for (i = 0; i < g; i++) {
 		struct ks_row *m = NULL;
 
@@ -403,6 +414,8 @@ static struct ks_rows *ks_rows_build(bool since)
 				m = &rows->rows[nrep + j];
 				break;
 			}
+		if (!m && i >= keep)
+			continue;
 		if (!m) {
 			m = &rows->rows[rows->n++];
 			m->type = KS_ROW_MODULE;
@@ -429,11 +442,16 @@ static struct ks_rows *ks_rows_build(bool since)
 		r->g.call_site = ss.key;
 		r->g.site_name = ss.name;
 	}
-	for (i = 0; i < g; i++) {
+	for (i = 0; i < keep; i++) {
 		struct ks_row *r = &rows->rows[rows->n++];
 
 		r->type = KS_ROW_GROUP;
 		r->g = groups[i];
+	}
+	rows->over_groups = g - keep;
+	for (i = keep; i < g; i++) {
+		rows->over_count += groups[i].count;
+		rows->over_bytes += groups[i].bytes;
 	}
 	kvfree(groups);
 	kfree(grow);
@@ -485,6 +503,9 @@ static int ks_rows_show(struct seq_file *m, void *v)
 		}
 		seq_printf(m, "not_listed_records_made_while_reading: %lu\n",
 			   rows->dropped);
+		seq_printf(m, "not_listed_over_cap: %u groups, %ld allocations, %ld bytes\n",
+			   rows->over_groups, rows->over_count,
+			   rows->over_bytes);
 		seq_puts(m, "# kind count bytes oldest_age_ms allocator module state call_site\n");
 		seq_puts(m, "#   (backtrace lines, when stacks were on, start with two spaces)\n");
 		return 0;

@@ -84,6 +84,19 @@ static noinline void ks_selftest_slab(void)
 	kmem_cache_destroy(cache);
 }
 
+/* krealloc() to a size that still fits: the same object, a new size. */
+static noinline void ks_selftest_krealloc(void)
+{
+	void *p = kmalloc(100, GFP_KERNEL), *q;
+
+	if (!p)
+		return;
+	q = krealloc(p, 50, GFP_KERNEL);
+	if (q == p)
+		ks_verdict(KS_HOOK_KREALLOC, ks_seen(p, KS_KMALLOC, 50));
+	kfree(q ?: p);
+}
+
 /*
  * Learn the page allocator's inner functions from one allocation's
  * backtrace (attrib.c), before the page hooks are tested.
@@ -191,6 +204,7 @@ int ks_selftest(void)
 	/* Sites keyed before calibration may be wrong: start clean. */
 	ks_reset();
 	ks_selftest_slab();
+	ks_selftest_krealloc();
 	ks_selftest_pages();
 	ks_selftest_vmalloc_percpu();
 	for (h = 0; h < KS_NR_HOOKS; h++)

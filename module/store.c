@@ -1268,3 +1268,37 @@ unsigned int ks_store_copy_records(struct ks_store *st,
 	}
 	return n;
 }
+
+/**
+ * ks_store_resize - a live allocation's requested size changed in place
+ * @st: the store
+ * @ptr: its address
+ * @bytes_req: the size now requested (krealloc() into the same object)
+ *
+ * The allocated size stays; the record's requested size and its site's
+ * live_req move by the difference.
+ * Context: any, NMI included (see ks_lock_free_path()), interrupts
+ * disabled; does not sleep or allocate.
+ * Return: true if @ptr had a record.
+ */
+bool ks_store_resize(struct ks_store *st, unsigned long ptr, size_t bytes_req)
+{
+	unsigned int b = ks_bucket(st, ptr);
+	raw_spinlock_t *lock = ks_bucket_lock(st, b);
+	struct ks_record *r;
+	u32 req = min_t(size_t, bytes_req, U32_MAX);
+
+	lockdep_assert_irqs_disabled();
+	if (!ks_lock_free_path(lock))
+		return false;
+	for (r = st->buckets[b]; r; r = r->next)
+		if (r->ptr == ptr)
+			break;
+	if (r) {
+		atomic_long_add((long)req - (long)r->bytes_req,
+				&st->sites[r->site].live_req);
+		r->bytes_req = req;
+	}
+	raw_spin_unlock(lock);
+	return r;
+}

@@ -259,6 +259,8 @@ unsigned int ks_store_retire_sites(struct ks_store *st,
 				   ks_site_namer namer, void *arg,
 				   enum ks_retire why);
 
+bool ks_store_resize(struct ks_store *st, unsigned long ptr, size_t bytes_req);
+
 static inline size_t ks_store_record_bytes(void)
 {
 	return sizeof(struct ks_record);

@@ -5,7 +5,9 @@
 # tests/snap-fixtures/account-demo (the demo board's account file, as
 # kmemscope printed it) and variants of it: the segments are the positive
 # leaf lines, their widths add up to the bar, a line below zero is listed
-# but not drawn, and input that is not an account, or whose lines do not
+# but not drawn, zone lines are not account lines (no legend row), every
+# legend colour is distinct (also with more lines than the palette has),
+# and input that is not an account, or whose lines do not
 # add up, is refused without writing anything.  Runs each check under
 # this system's sh and, when installed, busybox sh.
 # Prints TAP lines, then "RESULT passed=N failed=N".
@@ -33,6 +35,9 @@ leaves() {
 	     $1 != "boot_reserved" && $1 != "managed" && $1 !~ /:$/ && $2 > 0 { print $1 }' "$1"
 }
 
+# The fill colours of the legend's swatches, one a line.
+swatches() { grep -o '<rect x="20" y="[0-9]*" width="12" height="12" fill="#[0-9a-f]*"' "$1" | sed 's/.*fill="//; s/"//'; }
+
 checks() {
 	$SH "$TOOL" "$ACC" "$TMP/out.svg" 2>"$TMP/err" && ok "renders the demo account" ||
 		not_ok "renders the demo account" "$(cat "$TMP/err")"
@@ -45,6 +50,12 @@ checks() {
 	expect_eq "no-map segment size" "$(grep -o '<title>nomap_reserved: [0-9.]* MB' "$TMP/out.svg")" \
 		"<title>nomap_reserved: 11.00 MB"
 	expect_eq "title" "$(grep -o 'Where [0-9.]* MB of RAM went' "$TMP/out.svg")" "Where 512.0 MB of RAM went"
+	grep -q '>zone:' "$TMP/out.svg" && not_ok "no legend row for zone lines" "$(grep -o '>zone:[^<]*' "$TMP/out.svg")" ||
+		ok "no legend row for zone lines"
+	expect_eq "legend rows" "$(grep -c '<text x="38" y="[0-9]*">' "$TMP/out.svg")" \
+		"$(awk '/^[a-z]/ && $2 ~ /^-?[0-9]+$/ && $1 != "physical_ram" && $1 != "kernel_ram" &&
+		     $1 != "boot_reserved" && $1 != "managed" && $1 !~ /:$/' "$ACC" | wc -l | tr -d ' ')"
+	expect_eq "legend colours distinct" "$(swatches "$TMP/out.svg" | sort | uniq -d | tr '\n' ' ')" ""
 	$SH "$TOOL" - <"$ACC" >"$TMP/stdin.svg" && cmp -s "$TMP/out.svg" "$TMP/stdin.svg" &&
 		ok "reads standard input, writes standard output" || not_ok "reads standard input, writes standard output"
 
@@ -57,6 +68,23 @@ checks() {
 		ok "a line below zero is not drawn"
 	grep -q 'managed.unexplained (below zero: not drawn)' "$TMP/neg.svg" &&
 		ok "a line below zero is listed" || not_ok "a line below zero is listed"
+
+	# 40 more managed.direct.* lines, more than the palette has colours;
+	# free gives up their pages.  A second zone.
+	awk '$1 == "managed.free" { $2 -= 40 }
+	     $1 == "managed.unexplained" { for (i = 1; i <= 40; i++) printf "managed.direct.mod%d 1 4 x\n", i }
+	     $1 == "zone:" { print; $3 = "Normal" } { print }' "$ACC" >"$TMP/many"
+	$SH "$TOOL" "$TMP/many" "$TMP/many.svg" 2>"$TMP/err" && ok "renders 60 lines" ||
+		not_ok "renders 60 lines" "$(cat "$TMP/err")"
+	expect_eq "60 lines: swatches" "$(swatches "$TMP/many.svg" | wc -l | tr -d ' ')" "$(leaves "$TMP/many" | wc -l | tr -d ' ')"
+	expect_eq "60 lines: legend colours distinct" "$(swatches "$TMP/many.svg" | sort | uniq -d | tr '\n' ' ')" ""
+	expect_eq "60 lines: segment colours distinct" "$(grep -o 'class="seg"[^>]* fill="#[0-9a-f]*"' "$TMP/many.svg" |
+		sed 's/.*fill="//; s/"//' | sort | uniq -d | tr '\n' ' ')" ""
+
+	# A zone on node 1: its node number is not a page count.
+	awk '$1 == "zone:" { print; $2 = 1; $3 = "Normal" } { print }' "$ACC" >"$TMP/node1"
+	$SH "$TOOL" "$TMP/node1" "$TMP/node1.svg" 2>"$TMP/err" && ok "renders zones on node 1" ||
+		not_ok "renders zones on node 1" "$(cat "$TMP/err")"
 
 	awk '$1 == "managed.free" { $2 += 1 } { print }' "$ACC" >"$TMP/bad"
 	if $SH "$TOOL" "$TMP/bad" "$TMP/bad.svg" 2>"$TMP/err"; then

@@ -33,7 +33,7 @@ alloc_req() { echo "$(kmalloc_bytes "$1") $2"; }
 insmod /ko/kmemscope.ko || not_ok "insmod kmemscope"
 for h in kmalloc kmem_cache_alloc kfree kmem_cache_free mm_page_alloc \
 	 mm_page_free percpu_alloc_percpu percpu_free_percpu vmalloc vfree \
-	 kmem_cache_alloc_bulk kmem_cache_free_bulk alloc_pages_bulk; do
+	 kmem_cache_alloc_bulk kmem_cache_free_bulk alloc_pages_bulk krealloc; do
 	expect_eq "hook $h self-test" \
 		"$(sed -n "s/^hook: $h  *\([a-z]*\) .*/\1/p" $KS/summary)" ok
 done
@@ -54,6 +54,9 @@ expect_eq "kvmalloc(8 MiB): vmalloc + its page array" \
 expect_eq "kmalloc(100) before krealloc: freed by it" \
 	"$(caller_row ks_wrap_krealloc_first)" "0 0 0 1 1 $W"
 expect_eq "krealloc(1000)" "$(caller_row ks_wrap_krealloc_grow)" "$(alloc_req 1024 1000) 1 1 0 $W"
+# krealloc into the same object: the row's requested bytes are the new size.
+expect_eq "kmalloc(100), krealloc(50) in place" "$(caller_row ks_wrap_krealloc_shrink)" "$(alloc_req 128 50) 1 1 0 $W"
+expect_eq "kmalloc(100), krealloc(120) in place" "$(caller_row ks_wrap_krealloc_fit)" "$(alloc_req 128 120) 1 1 0 $W"
 expect_eq "kcalloc(10, 30)" "$(caller_row ks_wrap_kcalloc)" "$(alloc_req 512 300) 1 1 0 $W"
 expect_eq "vzalloc(20000)" "$(caller_row ks_wrap_vzalloc)" "20480 20000 1 1 0 vmalloc [ks_wrappers]"
 expect_eq "vmalloc(5000)" "$(caller_row ks_wrap_vmalloc)" "8192 5000 1 1 0 vmalloc [ks_wrappers]"
