@@ -13,6 +13,7 @@
 #include "../module/group.c"
 
 #include <kunit/test.h>
+#include <linux/hardirq.h>
 
 /* ---- parser ---- */
 
@@ -643,6 +644,43 @@ static void attrib_learn_page_path(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, ks_attrib_in(inner, KS_RANGE_PAGE_CORE));
 }
 
+/* Calibration takes the task's own page allocation, not an interrupt's. */
+static void attrib_calib_context(struct kunit *test)
+{
+	unsigned long flags;
+	bool in_irq;
+
+	KUNIT_EXPECT_TRUE(test, ks_attrib_calib_wants(current));
+	KUNIT_EXPECT_FALSE(test, ks_attrib_calib_wants(NULL));
+	local_irq_save(flags);
+	__irq_enter_raw();
+	in_irq = ks_attrib_calib_wants(current);
+	__irq_exit_raw();
+	local_irq_restore(flags);
+	KUNIT_EXPECT_FALSE(test, in_irq);
+}
+
+/* Movable pages: a driver's are recorded, unlisted core ones are user. */
+static void attrib_classify_movable(struct kunit *test)
+{
+	unsigned long core_site = (unsigned long)&kstrtouint + 4;
+	unsigned long flags;
+	u8 c[2];
+
+	ks_attrib_init();
+	ks_attrib_set_module_filter("");
+	local_irq_save(flags);
+	c[0] = ks_attrib_classify(core_site, KS_PAGE, KS_HINT_MOVABLE);
+	c[1] = ks_attrib_classify(core_site, KS_PAGE, 0);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, c[0], (u8)KS_CLASS_USER);
+	KUNIT_EXPECT_EQ(test, c[1], (u8)KS_CLASS_OBJECT);
+	KUNIT_EXPECT_EQ(test, ks_attrib_class_of_name("alloc_zspage"),
+			(u8)KS_CLASS_OBJECT);
+	KUNIT_EXPECT_EQ(test, ks_attrib_class_of_name("alloc_migration_target"),
+			(u8)KS_CLASS_USER);
+}
+
 /* The module filter, as the classifier applies it. */
 static void attrib_classify_filter(struct kunit *test)
 {
@@ -694,6 +732,8 @@ static struct kunit_case ks_attrib_cases[] = {
 	KUNIT_CASE(attrib_skip),
 	KUNIT_CASE(attrib_learn_page_path),
 	KUNIT_CASE(attrib_classify_filter),
+	KUNIT_CASE(attrib_calib_context),
+	KUNIT_CASE(attrib_classify_movable),
 	{}
 };
 

@@ -1128,6 +1128,54 @@ static void store_resize(struct kunit *test)
 	ks_store_destroy(st);
 }
 
+/*
+ * A driver with many call sites reloaded again and again in a large
+ * table: each fold finds the first row of each name through the fold's
+ * index, so every name keeps one row with every load's counts.  The time
+ * of the last fold is printed (a figure, not asserted).
+ */
+static void store_fold_many(struct kunit *test)
+{
+	const unsigned int nsites = 1000, loads = 8;
+	struct ks_store *st = new_store(test, 256, 8192);
+	unsigned long *keys = kunit_kcalloc(test, nsites, sizeof(*keys), GFP_KERNEL);
+	char **names = kunit_kcalloc(test, nsites, sizeof(*names), GFP_KERNEL);
+	struct fold_load l = { keys, (const char * const *)names, nsites };
+	long rows, allocs, frees, live;
+	unsigned int i, load, folded = 0;
+	u64 t0, t1 = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, keys);
+	KUNIT_ASSERT_NOT_NULL(test, names);
+	for (i = 0; i < nsites; i++) {
+		keys[i] = 0x100000UL + i * 16;
+		names[i] = kasprintf(GFP_KERNEL, "f%u+0x10 [gone]", i);
+		KUNIT_ASSERT_NOT_NULL(test, names[i]);
+	}
+	for (load = 0; load < loads; load++) {
+		for (i = 0; i < nsites; i++) {
+			KUNIT_ASSERT_EQ(test, al(st, 0x8000, keys[i], 8, 8, KS_KMALLOC), 0);
+			KUNIT_ASSERT_TRUE(test, fr(st, 0x8000, KS_KMALLOC));
+		}
+		t0 = ktime_get_ns();
+		folded += unload(st, &l);
+		t1 = ktime_get_ns() - t0;
+	}
+	KUNIT_EXPECT_EQ(test, folded, nsites * (loads - 1));
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), (int)nsites);
+	for (i = 0; i < nsites; i += 97) {
+		retired_rows(test, st, keys[i], &rows, &allocs, &frees, &live);
+		KUNIT_EXPECT_EQ(test, rows, 1L);
+		KUNIT_EXPECT_EQ(test, allocs, (long)loads);
+		KUNIT_EXPECT_EQ(test, frees, (long)loads);
+	}
+	kunit_info(test, "fold of %u sites in a table of %u slots: %llu us\n",
+		   nsites, 1U << st->site_bits, div_u64(t1, 1000));
+	ks_store_destroy(st);
+	for (i = 0; i < nsites; i++)
+		kfree(names[i]);
+}
+
 static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE_PARAM(store_init_params, init_gen_params),
 	KUNIT_CASE(store_alloc_lookup_free),
@@ -1160,6 +1208,7 @@ static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE(store_split_pool_full),
 	KUNIT_CASE(store_reset_with_readers),
 	KUNIT_CASE(store_resize),
+	KUNIT_CASE(store_fold_many),
 	{}
 };
 

@@ -7,6 +7,8 @@
 
 #include <linux/types.h>
 #include <linux/module.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
 
 /* Site key of page allocations whose caller was not found in the stack. */
 #define KS_UNKNOWN_CALLER	1UL
@@ -21,6 +23,16 @@ struct ks_range {
 	unsigned long start, end;	/* [start, end) */
 	u8 type;
 };
+
+/*
+ * Calibration (selftest.c) keeps the backtrace of a page allocation that
+ * @task made itself: not one an interrupt made while @task was running,
+ * whose frames would be taught as the page allocator's.  Context: any.
+ */
+static inline bool ks_attrib_calib_wants(const struct task_struct *task)
+{
+	return task == current && in_task();
+}
 
 int ks_attrib_init(void);
 int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,

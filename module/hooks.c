@@ -169,9 +169,8 @@ static void ks_record(unsigned long ptr, unsigned long call_site,
 
 		n = stack_trace_save(e, stacks ? ARRAY_SIZE(ks_scratch.entries) :
 					KS_WALK_CALLER, 0);
-		/* Only the task's own allocation: not an interrupt's on it. */
-		if (unlikely(page && READ_ONCE(ks_calib.task) == current &&
-			     in_task() && !ks_calib.n)) {
+		if (unlikely(page && !ks_calib.n &&
+			     ks_attrib_calib_wants(READ_ONCE(ks_calib.task)))) {
 			memcpy(ks_calib.entries, e, n * sizeof(*e));
 			ks_calib.n = n;
 		}
