@@ -14,7 +14,8 @@
  * atomic counters, or records copied a few buckets at a time under one
  * bucket lock) and format afterwards (with format.c's helpers): no store
  * lock is held while formatting.  Files are root-only; addresses print with %pK and so
- * follow kptr_restrict.
+ * follow kptr_restrict, call sites and backtrace entries with no symbol too
+ * (format.c).
  *
  * Notes on locking: the callers and modules snapshots are taken at open()
  * into memory owned by that open file and freed at release(); their
@@ -558,8 +559,11 @@ static int ks_allocs_show(struct seq_file *m, void *v)
 		   r->pid, r->comm[0] ? r->comm : "-", it->label.module,
 		   it->label.name);
 	n = ks_stacks_get(&ks_stacks, r->stack, it->stack, KS_STACK_MAX_DEPTH);
-	for (i = 0; i < n; i++)
-		seq_printf(m, "  %pS\n", (void *)it->stack[i]);
+	for (i = 0; i < n; i++) {
+		/* The label is printed: its name buffer is scratch now. */
+		ks_format_frame(it->label.name, it->stack[i]);
+		seq_printf(m, "  %s\n", it->label.name);
+	}
 	return 0;
 }
 
