@@ -38,7 +38,7 @@
 #include "kmemscope.h"
 #include "attrib.h"
 
-#define KS_SUMMARY_VERSION	"2.3"
+#define KS_SUMMARY_VERSION	"2.4"
 #define KS_CALLERS_VERSION	"2.0"
 #define KS_MODULES_VERSION	"1.0"
 #define KS_ALLOCS_VERSION	"1.0"
@@ -127,11 +127,11 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		   all.live_bytes, all.live_req, all.live_count, all.allocs,
 		   all.frees);
 
-	seq_puts(m, "\n# hook: name state hits\n");
+	seq_puts(m, "\n# hook: name state hits error\n");
 	for (h = 0; h < KS_NR_HOOKS; h++)
-		seq_printf(m, "hook: %-21s %s %lu\n", ks_hooks[h].name,
+		seq_printf(m, "hook: %-21s %s %lu %d\n", ks_hooks[h].name,
 			   ks_hook_state_names[ks_hooks[h].state],
-			   ks_hooks_hits(h));
+			   ks_hooks_hits(h), ks_hooks[h].error);
 
 	seq_puts(m, "\n# not recorded, by cause\n");
 	seq_printf(m, "dropped_pool_full: %ld\n",
