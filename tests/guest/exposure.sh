@@ -91,6 +91,8 @@ if nocap $KS/summary >/dev/null 2>&1; then
 		expect_eq "account without CAP_SYS_ADMIN: $line" \
 			"$(nocap $KS/account | grep "^$line ")" "$(grep "^$line " $KS/account)"
 	done
+elif [ ! -e /proc/self/ns/user ]; then
+	echo "# no user namespaces in this kernel: physical addresses not checked"
 else
 	not_ok "unshare -U cat: cannot read as root without CAP_SYS_ADMIN" "$(nocap $KS/summary 2>&1 | head -n 2)"
 fi
