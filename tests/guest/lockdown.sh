@@ -16,7 +16,8 @@ insmod /ko/ks_lockdown.ko || not_ok "insmod ks_lockdown"
 insmod /ko/kmemscope.ko || not_ok "insmod kmemscope"
 expect_eq "locked down" "$(sed 's/.*\[\(.*\)\].*/\1/' $LD)" confidentiality
 state() { awk -v h="$1" '$1 == "hook:" && $2 == h { print $3, $5 }' $KS/summary; }
-for h in vmalloc vfree kmem_cache_alloc_bulk kmem_cache_free_bulk alloc_pages_bulk; do
+for h in vmalloc vfree kmem_cache_alloc_bulk kmem_cache_free_bulk alloc_pages_bulk \
+	 split_page alloc_pages_exact krealloc; do
 	grep -q "^hook: $h " $KS/summary || continue
 	expect_eq "hook $h" "$(state $h)" "failed -1"
 done
