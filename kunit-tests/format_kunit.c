@@ -183,10 +183,15 @@ static void format_label(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, l->name, want);
 	KUNIT_EXPECT_STREQ(test, l->module, KBUILD_MODNAME);
 	KUNIT_EXPECT_STREQ(test, l->state, "loaded");
-	/* No symbol at all. */
+	/* No symbol at all: the address as %pK prints it here. */
 	ks_label(l, 0x10, NULL, KS_LIVE);
-	KUNIT_EXPECT_STREQ(test, l->name, "0x10 [unknown]");
+	snprintf(want, sizeof(want), "%pK [unknown]", (void *)0x10);
+	KUNIT_EXPECT_STREQ(test, l->name, want);
 	KUNIT_EXPECT_STREQ(test, l->state, "unknown");
+	/* Retired with one: printed again, for this reader. */
+	ks_label(l, 0x10, "0x10 [unknown]", KS_RETIRED_UNLOAD);
+	KUNIT_EXPECT_STREQ(test, l->name, want);
+	KUNIT_EXPECT_STREQ(test, l->state, "unloaded");
 	/* A short buffer is cut. */
 	KUNIT_EXPECT_EQ(test, ks_format_site(want, 8, KS_UNKNOWN_CALLER),
 			-E2BIG);
@@ -246,6 +251,10 @@ static const struct ks_site_snap report_sites[] = {
 	SNAP(NULL, KS_RETIRED_UNLOAD, 66666, 6),
 };
 
+static const struct ks_site_snap report_nosym[] = {
+	SNAP("ffffffffc0001000 [unknown]", KS_RETIRED_UNLOAD, 32, 1),
+};
+
 static void format_report(struct kunit *test)
 {
 	unsigned int n = ARRAY_SIZE(report_sites);
@@ -260,6 +269,11 @@ static void format_report(struct kunit *test)
 						 sizeof(buf)));
 	KUNIT_EXPECT_STREQ(test, buf,
 			   "drv unloaded holding 64 bytes in 1 allocations; top: a_fn+0x10 64/1");
+	/* A site with no symbol is not named in the kernel log. */
+	KUNIT_ASSERT_TRUE(test, ks_format_report(report_nosym, 1, "unknown",
+						 buf, sizeof(buf)));
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "unknown unloaded holding 32 bytes in 1 allocations; top: (no-symbol) 32/1");
 	/* Nothing held: no report, and the buffer is left alone. */
 	strscpy(buf, "untouched", sizeof(buf));
 	KUNIT_EXPECT_FALSE(test, ks_format_report(report_sites, n, "nodrv", buf,

@@ -14,22 +14,30 @@
  *
  * Each open() takes a snapshot (physmem.c) that the file's reads format;
  * the snapshot is the open file's and is freed at release().  No lock is
- * held while formatting.  Files are root-only (0400); they print physical
- * addresses, which root can read in /proc/iomem too.
+ * held while formatting.  Files are root-only (0400).  Physical addresses
+ * follow /proc/iomem's rule: decided once at open() from the opener's
+ * credentials, they print as 0 unless the opener has CAP_SYS_ADMIN in the
+ * initial user namespace; sizes always print.  So that sizes stay right,
+ * the snapshot reads /proc/iomem with the kernel's credentials, not the
+ * opener's (which /proc/iomem would give zeros).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/debugfs.h>
 #include <linux/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/sched/task.h>
 #include <linux/string.h>
+#include <linux/user_namespace.h>
 
 #include "kmemscope.h"
 #include "physmem.h"
 
-#define KS_RESERVED_VERSION	"1.0"
-#define KS_MEMBLOCK_VERSION	"1.1"
+#define KS_RESERVED_VERSION	"1.1"
+#define KS_MEMBLOCK_VERSION	"1.2"
 #define KS_ACCOUNT_VERSION	"1.0"
 
 #define KS_PAGES_KB(p)	((p) << (PAGE_SHIFT - 10))
@@ -132,14 +140,29 @@ static unsigned int ks_ram_ranges(const struct ks_physmem *pm,
 
 /* ---- open/release shared by the three files --------------------------- */
 
+/* A physical address as this open file may print it (see the top). */
+static u64 ks_pa(const struct ks_physmem *pm, u64 addr)
+{
+	return pm->show_addrs ? addr : 0;
+}
+
 static int ks_physmem_open(struct inode *inode, struct file *file,
 			   int (*show)(struct seq_file *, void *))
 {
-	struct ks_physmem *pm = ks_physmem_snapshot();
+	struct cred *kcred = prepare_kernel_cred(&init_task);
+	const struct cred *old;
+	struct ks_physmem *pm;
 	int ret;
 
+	if (!kcred)
+		return -ENOMEM;
+	old = override_creds(kcred);
+	pm = ks_physmem_snapshot();
+	revert_creds(old);
+	put_cred(kcred);
 	if (!pm)
 		return -ENOMEM;
+	pm->show_addrs = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
 	pm->n_ram = ks_ram_ranges(pm, pm->ram, KS_MAX_RAM, &pm->ram_source);
 	ret = single_open(file, show, pm);
 	if (ret)
@@ -263,7 +286,7 @@ static int ks_reserved_show(struct seq_file *m, void *v)
 			ks_dt_flags(flags, sizeof(flags), r);
 			where = pm->n_ram ? ks_range_where(&rr, pm->ram, pm->n_ram) : -1;
 			seq_printf(m, "dt: %s %#llx %#llx %s %s %s %s %s %s\n",
-				   r->name, rr.base, rr.size, ks_dt_kind(r),
+				   r->name, ks_pa(pm, rr.base), rr.size, ks_dt_kind(r),
 				   flags, r->compatible, r->device, r->driver,
 				   where < 0 ? "-" : ks_where_names[where]);
 			if (!r->reserved || r->disabled)
@@ -288,7 +311,7 @@ static int ks_reserved_show(struct seq_file *m, void *v)
 
 			if (!kind)
 				continue;
-			seq_printf(m, "res: %#llx %#llx %s %u %s\n", e->start,
+			seq_printf(m, "res: %#llx %#llx %s %u %s\n", ks_pa(pm, e->start),
 				   size, kind, e->depth, e->name);
 			/* A firmware entry's children lie inside it. */
 			if (e->depth && !strncmp(kind, "firmware", 8))
@@ -405,7 +428,7 @@ static void ks_mb_rows(struct seq_file *m, const struct ks_physmem *pm,
 			snprintf(nid, sizeof(nid), "%d", regs[i].nid);
 		else
 			strscpy(nid, "-", sizeof(nid));
-		seq_printf(m, "%s: %u %#llx %#llx %s %s %s\n", what, i, r.base,
+		seq_printf(m, "%s: %u %#llx %#llx %s %s %s\n", what, i, ks_pa(pm, r.base),
 			   r.size, flags, nid, owner);
 		sum += r.size;
 		if (regs[i].flags & KS_MB_NOMAP)
@@ -451,7 +474,7 @@ static int ks_memblock_show(struct seq_file *m, void *v)
 		if (!ks_is_system_ram(e) && !ks_iomem_kind(pm, e) &&
 		    !(e->depth && !strcmp(e->name, "System RAM")))
 			continue;
-		seq_printf(m, "iomem: %#llx %#llx %u %s\n", e->start,
+		seq_printf(m, "iomem: %#llx %#llx %u %s\n", ks_pa(pm, e->start),
 			   e->end - e->start + 1, e->depth, e->name);
 	}
 	return 0;

@@ -3,8 +3,14 @@
  * format.c - text the views print: call-site labels ("symbol+0xoff
  * [module]", the module and its state), gfp flags decoded, a field of
  * /proc/meminfo, and the one-line report of what an unloaded module still
- * holds.  No locks, no globals; only ks_format_site() (and so
- * ks_label()) asks kallsyms.  The KUnit suite drives them directly.
+ * holds.  No locks, no globals; only ks_format_site() and
+ * ks_format_frame() (and so ks_label()) ask kallsyms.  The KUnit suite
+ * drives them directly.
+ *
+ * An address with no symbol is printed with %pK, so it follows
+ * kptr_restrict in the reader's context as the allocations' addresses do
+ * (zeros, a hash or the address); the unload report, which goes to the
+ * kernel log, names no such address at all.
  */
 #include <linux/gfp.h>
 #include <linux/kallsyms.h>
@@ -40,13 +46,31 @@ void ks_site_tidy(char *sym, size_t size)
 		strlcat(sym, strchr(sym, '+') ? " [kernel]" : " [unknown]", size);
 }
 
+/* sprint_symbol() prints an address it has no symbol for as bare hex. */
+static bool ks_sym_resolved(const char *sym)
+{
+	return strchr(sym, '+');
+}
+
+/*
+ * A site name given to an address with no symbol: "<address> [unknown]"
+ * (or, before, "0x... [unknown]"); not the "(...) [unknown]" placeholders.
+ */
+static bool ks_site_unresolved(const char *name)
+{
+	size_t n = strlen(name), u = strlen(" [unknown]");
+
+	return name[0] != '(' && n > u && !strcmp(name + n - u, " [unknown]");
+}
+
 /**
  * ks_format_site - name a call site as "symbol+0xoff [module]"
  * @buf: output
  * @len: its size (KSYM_SYMBOL_LEN is best)
  * @key: the call site address
  *
- * Context: process.  Return: the length written.
+ * An address with no symbol is "<%pK of it> [unknown]".
+ * Context: process, in the reader's (%pK).  Return: the length written.
  */
 int ks_format_site(char *buf, size_t len, unsigned long key)
 {
@@ -55,8 +79,26 @@ int ks_format_site(char *buf, size_t len, unsigned long key)
 	if (key == KS_UNKNOWN_CALLER)
 		return strscpy(buf, "(caller not found) [unknown]", len);
 	sprint_symbol(sym, key);
-	ks_site_tidy(sym, sizeof(sym));
+	if (ks_sym_resolved(sym))
+		ks_site_tidy(sym, sizeof(sym));
+	else
+		snprintf(sym, sizeof(sym), "%pK [unknown]", (void *)key);
 	return strscpy(buf, sym, len);
+}
+
+/**
+ * ks_format_frame - a backtrace entry, as %pS prints it
+ * @buf: output, KSYM_SYMBOL_LEN bytes
+ * @addr: the return address
+ *
+ * "func+0x1c/0x50 [mod]"; an address with no symbol prints with %pK.
+ * Context: process, in the reader's (%pK).
+ */
+void ks_format_frame(char *buf, unsigned long addr)
+{
+	sprint_symbol(buf, addr);
+	if (!ks_sym_resolved(buf))
+		snprintf(buf, KSYM_SYMBOL_LEN, "%pK", (void *)addr);
 }
 
 /* The state column: "unloaded", "builtin", "unknown" or "loaded". */
@@ -74,7 +116,14 @@ const char *ks_site_state(const char *module, u8 retired)
 void ks_label(struct ks_site_label *l, unsigned long key,
 	      const char *retired_name, u8 retired)
 {
-	if (retired)
+	/*
+	 * A retired site keeps the name it had, but one with no symbol is
+	 * printed again for this reader: it was formatted in the unloading
+	 * task's context.
+	 */
+	if (retired && retired_name && ks_site_unresolved(retired_name))
+		snprintf(l->name, sizeof(l->name), "%pK [unknown]", (void *)key);
+	else if (retired)
 		strscpy(l->name, retired_name ? retired_name : "(unloaded code) [unknown]",
 			sizeof(l->name));
 	else
@@ -191,7 +240,9 @@ long ks_meminfo_field(const char *buf, const char *key)
  *
  * Sums the module's retired-at-unload sites that hold memory, and names
  * the KS_REPORT_TOP largest: "M unloaded holding B bytes in N
- * allocations; top: func+0x1c B/N, ...".
+ * allocations; top: func+0x1c B/N, ...".  A site with no symbol is
+ * "(no-symbol)": the line goes to the kernel log, where %pK cannot follow
+ * the reader.
  * Context: any.  Return: false (and @buf untouched) when it holds nothing.
  */
 bool ks_format_report(const struct ks_site_snap *s, unsigned int n,
@@ -230,6 +281,8 @@ bool ks_format_report(const struct ks_site_snap *s, unsigned int n,
 		sp = strchr(site, ' ');
 		if (sp)
 			*sp = '\0';	/* the module is named already */
+		if (ks_site_unresolved(s[top[j].idx].name))
+			strscpy(site, "(no-symbol)", sizeof(site));
 		used += scnprintf(buf + used, len - used, "%s %s %ld/%ld",
 				  j ? "," : "", site, top[j].bytes,
 				  top[j].count);

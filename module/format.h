@@ -26,6 +26,7 @@ struct ks_site_label {
 
 void ks_site_tidy(char *sym, size_t size);
 int ks_format_site(char *buf, size_t len, unsigned long key);
+void ks_format_frame(char *buf, unsigned long addr);
 const char *ks_site_state(const char *module, u8 retired);
 void ks_label(struct ks_site_label *l, unsigned long key,
 	      const char *retired_name, u8 retired);

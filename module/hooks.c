@@ -51,6 +51,7 @@
 #include <linux/gfp.h>
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
+#include <linux/security.h>
 #include <linux/stacktrace.h>
 #include <linux/tracepoint.h>
 #include <linux/vmalloc.h>
@@ -697,6 +698,7 @@ static bool ks_attached(enum ks_hook h)
 int ks_hooks_register(void)
 {
 	unsigned int i;
+	int kp_err;
 
 	ks_set(KS_HOOK_KFREE, register_trace_kfree(ks_probe_kfree, NULL));
 	ks_set(KS_HOOK_KMEM_CACHE_FREE,
@@ -712,20 +714,27 @@ int ks_hooks_register(void)
 		       tracepoint_probe_register(ks_tps[i].tp, ks_tps[i].probe,
 						 NULL) : -ENOENT);
 
-	ks_set(KS_HOOK_VFREE, register_kprobe(&ks_vfree_kp));
+	/*
+	 * Kprobes are what lockdown=confidentiality forbids (the kernel
+	 * only asks in trace_kprobe): when locked down, those hooks fail.
+	 */
+	kp_err = security_locked_down(LOCKDOWN_KPROBES);
+	ks_set(KS_HOOK_VFREE, kp_err ?: register_kprobe(&ks_vfree_kp));
 	if (KS_COMPAT_HOOK_VFREE_ATOMIC)
-		ks_set(KS_HOOK_VFREE_ATOMIC, register_kprobe(&ks_vfree_atomic_kp));
+		ks_set(KS_HOOK_VFREE_ATOMIC,
+		       kp_err ?: register_kprobe(&ks_vfree_atomic_kp));
 	ks_vmalloc_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
-	ks_set(KS_HOOK_VMALLOC, register_kretprobe(&ks_vmalloc_krp));
-	ks_set(KS_HOOK_CACHE_FREE_BULK, register_kprobe(&ks_bulk_free_kp));
+	ks_set(KS_HOOK_VMALLOC, kp_err ?: register_kretprobe(&ks_vmalloc_krp));
+	ks_set(KS_HOOK_CACHE_FREE_BULK, kp_err ?: register_kprobe(&ks_bulk_free_kp));
 	ks_bulk_alloc_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
-	ks_set(KS_HOOK_CACHE_ALLOC_BULK, register_kretprobe(&ks_bulk_alloc_krp));
-	ks_set(KS_HOOK_PAGES_BULK, register_kprobe(&ks_pages_bulk_kp));
-	ks_set(KS_HOOK_SPLIT_PAGE, register_kprobe(&ks_split_page_kp));
+	ks_set(KS_HOOK_CACHE_ALLOC_BULK,
+	       kp_err ?: register_kretprobe(&ks_bulk_alloc_krp));
+	ks_set(KS_HOOK_PAGES_BULK, kp_err ?: register_kprobe(&ks_pages_bulk_kp));
+	ks_set(KS_HOOK_SPLIT_PAGE, kp_err ?: register_kprobe(&ks_split_page_kp));
 	ks_exact_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
-	ks_set(KS_HOOK_PAGES_EXACT, register_kretprobe(&ks_exact_krp));
+	ks_set(KS_HOOK_PAGES_EXACT, kp_err ?: register_kretprobe(&ks_exact_krp));
 	ks_krealloc_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
-	ks_set(KS_HOOK_KREALLOC, register_kretprobe(&ks_krealloc_krp));
+	ks_set(KS_HOOK_KREALLOC, kp_err ?: register_kretprobe(&ks_krealloc_krp));
 	if (ks_attached(KS_HOOK_KREALLOC))
 		ks_krealloc_learn();
 

@@ -541,8 +541,11 @@ static int ks_rows_show(struct seq_file *m, void *v)
 			   rows->label.name);
 		n = ks_stacks_get(&ks_stacks, r->g.stack, rows->stack,
 				  KS_STACK_MAX_DEPTH);
-		for (i = 0; i < n; i++)
-			seq_printf(m, "  %pS\n", (void *)rows->stack[i]);
+		for (i = 0; i < n; i++) {
+			/* The label is printed: its name buffer is scratch now. */
+			ks_format_frame(rows->label.name, rows->stack[i]);
+			seq_printf(m, "  %s\n", rows->label.name);
+		}
 		break;
 	}
 	return 0;

@@ -12,8 +12,9 @@
  *                 the nodes whose memory-region names a region and their
  *                 bound driver (read under device_lock); /chosen for the
  *                 initrd.
- *   resource tree /proc/iomem, read with the reader's credentials from a
- *                 procfs kmemscope mounts itself (ks_read_proc()): the
+ *   resource tree /proc/iomem, read with the kernel's credentials (account.c
+ *                 takes the snapshot so) from a procfs kmemscope mounts
+ *                 itself (ks_read_proc()): the
  *                 tree's lock (resource_lock) is not exported, and walking
  *                 iomem_resource without it races with drivers that
  *                 request and release regions.
@@ -208,8 +209,9 @@ static void ks_gather_dt(struct ks_physmem *pm)
  * file_open_root_mnt(); the mount goes with its last reference after the
  * read.  A mount per read costs a superblock, which is cheap next to
  * formatting a view, and leaves no state to tear down at unload.  The file
- * is opened with the reader's credentials, as before: /proc/iomem shows
- * addresses only to CAP_SYS_ADMIN.  The instance belongs to the reader's
+ * is opened with the caller's credentials: /proc/iomem shows addresses only
+ * to CAP_SYS_ADMIN, so account.c takes its snapshot with the kernel's and
+ * decides itself what the opener sees.  The instance belongs to the reader's
  * pid namespace, which neither file depends on.
  *
  * Returns the bytes read (at most @size - 1; @size - 1 may mean the file

@@ -107,6 +107,7 @@ struct ks_physmem {
 	/* RAM, normalised, from the best source (account.c fills it) */
 	unsigned int n_ram;
 	const char *ram_source;
+	bool show_addrs;		/* the opener may see physical addresses */
 	struct ks_range ram[KS_MAX_RAM];
 
 	/* zones and counters, in pages */

@@ -14,7 +14,8 @@
  * atomic counters, or records copied a few buckets at a time under one
  * bucket lock) and format afterwards (with format.c's helpers): no store
  * lock is held while formatting.  Files are root-only; addresses print with %pK and so
- * follow kptr_restrict.
+ * follow kptr_restrict, call sites and backtrace entries with no symbol too
+ * (format.c).
  *
  * Notes on locking: the callers and modules snapshots are taken at open()
  * into memory owned by that open file and freed at release(); their
@@ -37,7 +38,7 @@
 #include "kmemscope.h"
 #include "attrib.h"
 
-#define KS_SUMMARY_VERSION	"2.3"
+#define KS_SUMMARY_VERSION	"2.4"
 #define KS_CALLERS_VERSION	"2.0"
 #define KS_MODULES_VERSION	"1.0"
 #define KS_ALLOCS_VERSION	"1.0"
@@ -126,11 +127,11 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		   all.live_bytes, all.live_req, all.live_count, all.allocs,
 		   all.frees);
 
-	seq_puts(m, "\n# hook: name state hits\n");
+	seq_puts(m, "\n# hook: name state hits error\n");
 	for (h = 0; h < KS_NR_HOOKS; h++)
-		seq_printf(m, "hook: %-21s %s %lu\n", ks_hooks[h].name,
+		seq_printf(m, "hook: %-21s %s %lu %d\n", ks_hooks[h].name,
 			   ks_hook_state_names[ks_hooks[h].state],
-			   ks_hooks_hits(h));
+			   ks_hooks_hits(h), ks_hooks[h].error);
 
 	seq_puts(m, "\n# not recorded, by cause\n");
 	seq_printf(m, "dropped_pool_full: %ld\n",
@@ -558,8 +559,11 @@ static int ks_allocs_show(struct seq_file *m, void *v)
 		   r->pid, r->comm[0] ? r->comm : "-", it->label.module,
 		   it->label.name);
 	n = ks_stacks_get(&ks_stacks, r->stack, it->stack, KS_STACK_MAX_DEPTH);
-	for (i = 0; i < n; i++)
-		seq_printf(m, "  %pS\n", (void *)it->stack[i]);
+	for (i = 0; i < n; i++) {
+		/* The label is printed: its name buffer is scratch now. */
+		ks_format_frame(it->label.name, it->stack[i]);
+		seq_printf(m, "  %s\n", it->label.name);
+	}
 	return 0;
 }
 

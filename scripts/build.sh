@@ -56,4 +56,8 @@ if grep -E 'warning:' "$OUT/build.log" >&2; then
 fi
 rm -f "$OUT"/ko/*.ko
 find "$SRC" -name '*.ko' -exec cp {} "$OUT/ko/" \;
+# ks_nosym.ko stands for a module shipped without its symbols.
+strip=strip
+[ "$ARCH" = arm64 ] && strip=aarch64-linux-gnu-strip
+[ ! -f "$OUT/ko/ks_nosym.ko" ] || "$strip" --strip-unneeded "$OUT/ko/ks_nosym.ko"
 ls "$OUT/ko"

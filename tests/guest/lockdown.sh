@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# lockdown.sh - kmemscope under lockdown=confidentiality: it registers no
+# kprobe or kretprobe (the kernel forbids them there, LOCKDOWN_KPROBES),
+# those hooks show "failed" with -EPERM (-1), and the tracepoint hooks
+# still work.  A kernel booted locked down refuses unsigned modules, so
+# ks_lockdown.ko raises lockdown as kmemscope loads (after its load was
+# allowed, before its init).  Lockdown cannot be lifted: run this script
+# last in its guest, or alone.
+. /tests/lib.sh
+
+section lockdown
+LD=/sys/kernel/security/lockdown
+[ -e $LD ] || mount -t securityfs none /sys/kernel/security
+insmod /ko/ks_lockdown.ko || not_ok "insmod ks_lockdown"
+insmod /ko/kmemscope.ko || not_ok "insmod kmemscope"
+expect_eq "locked down" "$(sed 's/.*\[\(.*\)\].*/\1/' $LD)" confidentiality
+state() { awk -v h="$1" '$1 == "hook:" && $2 == h { print $3, $5 }' $KS/summary; }
+for h in vmalloc vfree kmem_cache_alloc_bulk kmem_cache_free_bulk alloc_pages_bulk \
+	 split_page alloc_pages_exact krealloc; do
+	grep -q "^hook: $h " $KS/summary || continue
+	expect_eq "hook $h" "$(state $h)" "failed -1"
+done
+for h in kmalloc kfree kmem_cache_alloc kmem_cache_free; do
+	expect_eq "hook $h" "$(state $h)" "ok 0"
+done
+expect_eq "the 0400 files stay readable" \
+	"$(head -n 1 $KS/callers | sed 's/ - version.*//')" "kmemscope callers"
+if echo mark 2>/dev/null >$KS/control; then
+	echo "# control (0600) is writable under lockdown"
+else
+	echo "# control (0600) cannot be opened for writing under lockdown (debugfs: LOCKDOWN_DEBUGFS)"
+fi
+# kmalloc is still tracked.
+kb=$(awk '$1 == "allocator:" && $2 == "kmalloc" { print $4 }' $KS/summary)
+case $kb in
+'' | 0) not_ok "kmalloc live allocations recorded" "got: '$kb'" ;;
+*) ok "kmalloc live allocations recorded ($kb)" ;;
+esac
+rmmod kmemscope || not_ok "rmmod kmemscope"
