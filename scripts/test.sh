@@ -16,7 +16,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 
 # Integration scripts run on every target, in this order.
-INTEGRATION="fixture.sh pagecases.sh wrappers.sh control.sh badinput.sh lifecycle.sh leaks.sh kmemleak.sh snapshot.sh account.sh"
+INTEGRATION="fixture.sh pagecases.sh wrappers.sh control.sh badinput.sh lifecycle.sh leaks.sh kmemleak.sh snapshot.sh account.sh exposure.sh"
 # Scripts that need the target's Debian module tree (stock targets only),
 # and the Debian modules they modprobe.
 DEBIAN_MODS="realmods.sh"
@@ -67,6 +67,11 @@ kunit | debug) scripts="kunit.sh $INTEGRATION" ;;
 esac
 case " $RACE_TARGETS " in
 *" $t "*) scripts="$scripts races.sh" ;;
+esac
+# Lockdown cannot be lifted once raised: last, on the stock kernels (the
+# KUnit kernel has no securityfs).
+case " $STOCK_TARGETS " in
+*" $t "*) scripts="$scripts lockdown.sh" ;;
 esac
 guest --name test ${opts[@]+"${opts[@]}"} "$t" $scripts
 case " $STRESS_TARGETS " in
