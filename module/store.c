@@ -309,6 +309,20 @@ static inline unsigned int ks_site_hash(struct ks_store *st,
 	return hash_long(key ^ kind, st->site_bits);
 }
 
+/* A slot's counters, name and state back to those of an empty slot. */
+static void ks_site_clear(struct ks_site *s)
+{
+	atomic_long_set(&s->live_bytes, 0);
+	atomic_long_set(&s->live_req, 0);
+	atomic_long_set(&s->allocs, 0);
+	atomic_long_set(&s->frees, 0);
+	atomic_long_set(&s->peak_bytes, 0);
+	s->name = NULL;
+	s->retired = KS_LIVE;
+	s->class = KS_CLASS_OBJECT;
+	s->hint = 0;
+}
+
 /*
  * Claim slot @s, whose key is @old (0 or KS_SITE_TOMB), for (key, kind).
  * Return: 0; -ENOSPC if the table is full; -EBUSY if another CPU took the
@@ -329,13 +343,7 @@ static int ks_site_claim(struct ks_store *st, struct ks_site *s,
 	 * Nobody else writes a slot that is unpublished (kind 0) and holds
 	 * nothing live: start it clean, whatever it held before.
 	 */
-	atomic_long_set(&s->live_bytes, 0);
-	atomic_long_set(&s->live_req, 0);
-	atomic_long_set(&s->allocs, 0);
-	atomic_long_set(&s->frees, 0);
-	atomic_long_set(&s->peak_bytes, 0);
-	s->name = NULL;
-	s->retired = KS_LIVE;
+	ks_site_clear(s);
 	s->hint = hint;
 	s->class = st->classify ? st->classify(key, kind, hint) :
 				  KS_CLASS_OBJECT;
@@ -1104,14 +1112,7 @@ static void ks_site_fold(struct ks_store *st, struct ks_site *s,
 	atomic_long_add(atomic_long_read(&s->allocs), &t->allocs);
 	atomic_long_add(atomic_long_read(&s->frees), &t->frees);
 	ks_update_peak(&t->peak_bytes, atomic_long_read(&s->peak_bytes));
-	atomic_long_set(&s->allocs, 0);
-	atomic_long_set(&s->frees, 0);
-	atomic_long_set(&s->live_bytes, 0);
-	atomic_long_set(&s->live_req, 0);
-	atomic_long_set(&s->peak_bytes, 0);
-	s->name = NULL;
-	s->retired = KS_LIVE;
-	s->class = KS_CLASS_OBJECT;
+	ks_site_clear(s);
 	/* Release: whoever takes the slot finds it clean. */
 	smp_store_release(&s->key, KS_SITE_TOMB);
 	atomic_dec(&st->sites_used);
