@@ -972,6 +972,25 @@ static void store_partial_free(struct kunit *test)
 	ks_store_destroy(st);
 }
 
+/*
+ * The rest of a partly freed block lands on an address another record
+ * holds: the older of the two was freed unseen and goes.
+ */
+static void store_partial_free_onto_stale(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 128, 16);
+	struct ks_record_info info;
+
+	KUNIT_EXPECT_EQ(test, al(st, 0x1040, SITE_B, 4096, 4096, KS_PAGE), 0);
+	KUNIT_EXPECT_EQ(test, al(st, 0x1000, SITE_A, 16384, 16384, KS_PAGE), 0);
+	KUNIT_EXPECT_TRUE(test, fr_part(st, 0x1000, 4096, 0x1040));
+	KUNIT_ASSERT_TRUE(test, ks_store_lookup(st, 0x1040, &info));
+	KUNIT_EXPECT_EQ(test, info.bytes_alloc, 12288U);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->missed_frees), 1L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 1L);
+	ks_store_destroy(st);
+}
+
 static unsigned int split(struct ks_store *st, unsigned long ptr,
 			  unsigned int nr, unsigned int keep)
 {
@@ -1204,6 +1223,7 @@ static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE(store_unknown_caller_site),
 	KUNIT_CASE(store_claim_clean),
 	KUNIT_CASE(store_partial_free),
+	KUNIT_CASE(store_partial_free_onto_stale),
 	KUNIT_CASE(store_split),
 	KUNIT_CASE(store_split_pool_full),
 	KUNIT_CASE(store_reset_with_readers),

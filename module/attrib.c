@@ -412,6 +412,8 @@ int ks_site_module(const char *site, char *mod, size_t len)
  * blindly: drivers and kernel allocators use __GFP_MOVABLE for memory
  * they own (zsmalloc, balloons); only a core-kernel caller that is not
  * listed is taken for the page cache, anonymous memory or migration.
+ * sprint_symbol() cannot tell core code from a built-in driver: a
+ * built-in driver's movable pages count as user pages (documented).
  * Context: any but NMI, interrupts off; does not sleep or allocate.
  */
 u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint)
@@ -438,7 +440,8 @@ u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint)
 			return KS_CLASS_EXCLUDED;
 	}
 	if (kind == KS_PAGE) {
-		bool core = !strchr(sym, '[');
+		/* No "[module]": core kernel, or built in; bare hex: unknown. */
+		bool core = !strchr(sym, '[') && strchr(sym, '+');
 
 		ks_func_name(sym);
 		class = ks_listed_class(sym);

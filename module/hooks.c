@@ -328,14 +328,19 @@ static int ks_exact_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	size_t size = *(size_t *)ri->data;
 	unsigned long addr = regs_return_value(regs);
+	unsigned int nr, keep;
 	unsigned long flags;
 
 	if (!addr || !size || size > (PAGE_SIZE << (BITS_PER_LONG / 2)) ||
 	    !ks_enter(&flags, KS_HOOK_PAGES_EXACT))
 		return 0;
-	ks_store_split(&ks_store, (unsigned long)virt_to_page((void *)addr),
-		       1U << get_order(size), DIV_ROUND_UP(size, PAGE_SIZE),
-		       PAGE_SIZE, sizeof(struct page));
+	nr = 1U << get_order(size);
+	keep = DIV_ROUND_UP(size, PAGE_SIZE);
+	/* The tail's frees found no record: they were the block's. */
+	if (ks_store_split(&ks_store, (unsigned long)virt_to_page((void *)addr),
+			   nr, keep, PAGE_SIZE, sizeof(struct page)))
+		atomic_long_sub(nr - keep,
+				&ks_store.untracked_frees[KS_PAGE]);
 	ks_exit(flags);
 	return 0;
 }
@@ -424,7 +429,8 @@ static struct kretprobe ks_vmalloc_krp = {
  * as seen twice instead of as an untracked free.  When the ring is full
  * the oldest address is dropped: its second call, if any, is then counted
  * as untracked.  ks_vfree_ring_lock: raw, taken with interrupts off (in
- * ks_enter()), never in NMI context.
+ * ks_enter()); in NMI context (x86 int3 kprobes) only tried, and a ring
+ * update given up when it is busy.
  */
 #define KS_VFREE_RING	64
 
@@ -435,12 +441,29 @@ static unsigned int ks_vfree_ring_used;
 atomic_long_t ks_vfree_deferred;
 atomic_long_t ks_vfree_twice;
 
+/*
+ * The ring's lock, on the free path: only tried in NMI context (an x86
+ * kprobe that is an int3 runs its handler there), where the interrupted
+ * code may hold it.  Return: false if busy there.
+ */
+static bool ks_vfree_ring_lock_get(void)
+{
+	if (!in_nmi()) {
+		raw_spin_lock(&ks_vfree_ring_lock);
+		return true;
+	}
+	return raw_spin_trylock(&ks_vfree_ring_lock);
+}
+
+/* A full ring drops its oldest address (see above). */
 static void ks_vfree_ring_add(unsigned long addr)
 {
-	raw_spin_lock(&ks_vfree_ring_lock);
+	if (!ks_vfree_ring_lock_get())
+		return;
+	if (!ks_vfree_ring[ks_vfree_ring_next])
+		ks_vfree_ring_used++;
 	ks_vfree_ring[ks_vfree_ring_next] = addr;
 	ks_vfree_ring_next = (ks_vfree_ring_next + 1) % KS_VFREE_RING;
-	ks_vfree_ring_used = min(ks_vfree_ring_used + 1, KS_VFREE_RING);
 	raw_spin_unlock(&ks_vfree_ring_lock);
 }
 
@@ -450,9 +473,8 @@ static bool ks_vfree_ring_take(unsigned long addr)
 	bool found = false;
 	unsigned int i;
 
-	if (!READ_ONCE(ks_vfree_ring_used))
+	if (!READ_ONCE(ks_vfree_ring_used) || !ks_vfree_ring_lock_get())
 		return false;
-	raw_spin_lock(&ks_vfree_ring_lock);
 	for (i = 0; i < KS_VFREE_RING; i++) {
 		if (ks_vfree_ring[i] == addr) {
 			ks_vfree_ring[i] = 0;
@@ -474,9 +496,7 @@ static int ks_vfree_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (!addr || !ks_enter(&flags, KS_HOOK_VFREE))
 		return 0;
-	if (in_nmi()) {
-		ks_store_free(&ks_store, addr, KS_VMALLOC);
-	} else if (deferred) {
+	if (deferred) {
 		atomic_long_inc(&ks_vfree_deferred);
 		ks_store_free(&ks_store, addr, KS_VMALLOC);
 		ks_vfree_ring_add(addr);

@@ -623,15 +623,23 @@ static void ks_record_move(struct ks_store *st, struct ks_record *r)
 	for (pp = &st->buckets[b]; (o = *pp); pp = &o->next)
 		if (o->ptr == r->ptr)
 			break;
+	/*
+	 * Another record already holds that address: one of the two was
+	 * freed unseen, the older (the newer allocation came after that
+	 * free).  The older goes, as a missed free.
+	 */
+	if (o && o->ts_ns <= r->ts_ns) {
+		if (ks_record_put(st, pp, o))
+			atomic_long_inc(&st->missed_frees);
+	} else if (o) {
+		r->next = NULL;
+		if (ks_record_put(st, &r->next, r))
+			atomic_long_inc(&st->missed_frees);
+		raw_spin_unlock(lock);
+		return;
+	}
 	r->next = st->buckets[b];
 	st->buckets[b] = r;
-	/*
-	 * Another record already holds that address: its allocation came
-	 * after the pages were freed, so this record's rest was freed
-	 * unseen.  The newer record stays.
-	 */
-	if (o && ks_record_put(st, &st->buckets[b], r))
-		atomic_long_inc(&st->missed_frees);
 	raw_spin_unlock(lock);
 }
 
@@ -1063,21 +1071,24 @@ static int ks_fold_index_build(struct ks_store *st, struct ks_fold_index *ix)
 	unsigned int i, n = 0, slots = 1U << st->site_bits;
 	u32 *e;
 
-	for (i = 0; i < slots; i++)
+	for (i = 0; i < slots; i++) {
 		n += ks_fold_into(&st->sites[i]);
+		if (!(i % KS_RESCHED_EVERY))
+			cond_resched();
+	}
 	ix->mask = roundup_pow_of_two(2 * n + 2) - 1;
 	ix->e = kvcalloc(ix->mask + 1, sizeof(*ix->e), GFP_KERNEL);
 	if (!ix->e)
 		return -ENOMEM;
 	for (i = 0; i < slots; i++) {
+		if (!(i % KS_RESCHED_EVERY))
+			cond_resched();
 		if (!ks_fold_into(&st->sites[i]))
 			continue;
 		/* Ascending: the first slot of each name stays. */
 		e = ks_fold_entry(st, ix, &st->sites[i]);
 		if (!*e)
 			*e = i + 1;
-		if (!(i % KS_RESCHED_EVERY))
-			cond_resched();
 	}
 	return 0;
 }
