@@ -767,6 +767,48 @@ int ks_hooks_register(void)
 	return 0;
 }
 
+/*
+ * Kprobes and kretprobes go in two batches: the kprobe core then waits
+ * for one RCU grace period per batch, not one per probe (a load/unload
+ * cycle of kmemscope is much shorter so).
+ */
+static void ks_unregister_kprobes(void)
+{
+	static const struct {
+		enum ks_hook hook;
+		struct kprobe *kp;
+	} kps[] = {
+		{ KS_HOOK_VFREE, &ks_vfree_kp },
+		{ KS_HOOK_VFREE_ATOMIC, &ks_vfree_atomic_kp },
+		{ KS_HOOK_CACHE_FREE_BULK, &ks_bulk_free_kp },
+		{ KS_HOOK_PAGES_BULK, &ks_pages_bulk_kp },
+		{ KS_HOOK_SPLIT_PAGE, &ks_split_page_kp },
+	};
+	static const struct {
+		enum ks_hook hook;
+		struct kretprobe *krp;
+	} krps[] = {
+		{ KS_HOOK_VMALLOC, &ks_vmalloc_krp },
+		{ KS_HOOK_CACHE_ALLOC_BULK, &ks_bulk_alloc_krp },
+		{ KS_HOOK_PAGES_EXACT, &ks_exact_krp },
+		{ KS_HOOK_KREALLOC, &ks_krealloc_krp },
+	};
+	struct kprobe *kp[ARRAY_SIZE(kps)];
+	struct kretprobe *krp[ARRAY_SIZE(krps)];
+	unsigned int i, n = 0, m = 0;
+
+	for (i = 0; i < ARRAY_SIZE(kps); i++)
+		if (ks_attached(kps[i].hook))
+			kp[n++] = kps[i].kp;
+	for (i = 0; i < ARRAY_SIZE(krps); i++)
+		if (ks_attached(krps[i].hook))
+			krp[m++] = krps[i].krp;
+	if (n)
+		unregister_kprobes(kp, n);
+	if (m)
+		unregister_kretprobes(krp, m);
+}
+
 void ks_hooks_unregister(void)
 {
 	unsigned int i;
@@ -784,24 +826,7 @@ void ks_hooks_unregister(void)
 		if (ks_attached(ks_tps[i].hook))
 			tracepoint_probe_unregister(ks_tps[i].tp,
 						    ks_tps[i].probe, NULL);
-	if (ks_attached(KS_HOOK_VMALLOC))
-		unregister_kretprobe(&ks_vmalloc_krp);
-	if (ks_attached(KS_HOOK_VFREE))
-		unregister_kprobe(&ks_vfree_kp);
-	if (ks_attached(KS_HOOK_VFREE_ATOMIC))
-		unregister_kprobe(&ks_vfree_atomic_kp);
-	if (ks_attached(KS_HOOK_CACHE_ALLOC_BULK))
-		unregister_kretprobe(&ks_bulk_alloc_krp);
-	if (ks_attached(KS_HOOK_CACHE_FREE_BULK))
-		unregister_kprobe(&ks_bulk_free_kp);
-	if (ks_attached(KS_HOOK_PAGES_BULK))
-		unregister_kprobe(&ks_pages_bulk_kp);
-	if (ks_attached(KS_HOOK_SPLIT_PAGE))
-		unregister_kprobe(&ks_split_page_kp);
-	if (ks_attached(KS_HOOK_PAGES_EXACT))
-		unregister_kretprobe(&ks_exact_krp);
-	if (ks_attached(KS_HOOK_KREALLOC))
-		unregister_kretprobe(&ks_krealloc_krp);
+	ks_unregister_kprobes();
 	/* No probe may still be running once the store is torn down. */
 	tracepoint_synchronize_unregister();
 	for (h = 0; h < KS_NR_HOOKS; h++)
