@@ -752,7 +752,11 @@ busy:
  * and pages that find no record (pool full, counted in dropped_pool_full)
  * are taken off the site's live figures.  A record that does not hold
  * exactly @nr pages is left alone.
- * Context: not NMI, interrupts disabled.  Return: pages now recorded.
+ * Context: interrupts disabled; never called from inside the store on this
+ * CPU (its callers are probes at split_page() and alloc_pages_exact(),
+ * which no NMI calls; an x86 int3 kprobe runs its handler in NMI context,
+ * but nothing it interrupted holds a store lock).  Return: pages now
+ * recorded.
  */
 unsigned int ks_store_split(struct ks_store *st, unsigned long ptr,
 			    unsigned int nr, unsigned int keep, u32 unit,
@@ -766,7 +770,7 @@ unsigned int ks_store_split(struct ks_store *st, unsigned long ptr,
 	long lost;
 
 	lockdep_assert_irqs_disabled();
-	if (nr < 2 || !keep || keep > nr || in_nmi())
+	if (nr < 2 || !keep || keep > nr)
 		return 0;
 	raw_spin_lock(lock);
 	for (r = st->buckets[b]; r; r = r->next)
