@@ -464,15 +464,17 @@ static void ks_update_peak(atomic_long_t *peak, long v)
 
 /*
  * Take a record from the pool and chain it in bucket @b for @ptr; the
- * caller fills the rest.  Context: bucket @b's lock held.  Return: the
- * record, or NULL when the pool is empty.
+ * caller fills the rest.  Context: bucket @b's lock held; in NMI context
+ * free_lock is only tried.  Return: the record, or NULL when the pool is
+ * empty (or free_lock stayed busy in NMI context).
  */
 static struct ks_record *ks_record_take(struct ks_store *st, unsigned int b,
 					unsigned long ptr)
 {
 	struct ks_record *r;
 
-	raw_spin_lock(&st->free_lock);
+	if (!ks_lock_free_path(&st->free_lock))
+		return NULL;
 	r = st->free_list;
 	if (r)
 		st->free_list = r->next;
@@ -752,11 +754,11 @@ busy:
  * and pages that find no record (pool full, counted in dropped_pool_full)
  * are taken off the site's live figures.  A record that does not hold
  * exactly @nr pages is left alone.
- * Context: interrupts disabled; never called from inside the store on this
- * CPU (its callers are probes at split_page() and alloc_pages_exact(),
- * which no NMI calls; an x86 int3 kprobe runs its handler in NMI context,
- * but nothing it interrupted holds a store lock).  Return: pages now
- * recorded.
+ * Context: interrupts disabled; its callers are probes at split_page()
+ * and alloc_pages_exact(), which no NMI calls, but an x86 int3 kprobe runs
+ * its handler in NMI context: there the locks are only tried (as on the
+ * free path), and pages left without a record for that are counted like
+ * a full pool.  Return: pages now recorded.
  */
 unsigned int ks_store_split(struct ks_store *st, unsigned long ptr,
 			    unsigned int nr, unsigned int keep, u32 unit,
@@ -772,7 +774,10 @@ unsigned int ks_store_split(struct ks_store *st, unsigned long ptr,
 	lockdep_assert_irqs_disabled();
 	if (nr < 2 || !keep || keep > nr)
 		return 0;
-	raw_spin_lock(lock);
+	if (!ks_lock_free_path(lock)) {
+		atomic_long_inc(&st->drop_nmi_busy);
+		return 0;
+	}
 	for (r = st->buckets[b]; r; r = r->next)
 		if (r->ptr == ptr)
 			break;
@@ -792,7 +797,8 @@ unsigned int ks_store_split(struct ks_store *st, unsigned long ptr,
 
 		b = ks_bucket(st, p);
 		lock = ks_bucket_lock(st, b);
-		raw_spin_lock(lock);
+		if (!ks_lock_free_path(lock))
+			break;
 		for (r = st->buckets[b]; r; r = r->next)
 			if (r->ptr == p)
 				break;
