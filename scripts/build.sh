@@ -21,6 +21,13 @@ esac
 
 OUT="$ROOT/out/$t"
 SRC="$OUT/src"
+# Targets of other Debian releases build in that release's chroot: the
+# sources go into it (the build sees them as $BSRC).
+BSRC=$SRC
+if [ -n "${CHROOT:-}" ]; then
+	BSRC="/tmp/kmemscope-$(echo "$ROOT" | sha256sum | cut -c1-8)-$t"
+	SRC="$CACHE/chroot/$CHROOT$BSRC"
+fi
 # A fresh copy every time: an incremental build would compile nothing and
 # so hide the warnings of objects built before.
 rm -rf "$SRC"
@@ -40,13 +47,14 @@ copy_sample() {	# PATH-IN-KERNEL-TREE DIR-UNDER-tests/samples
 }
 copy_sample samples/kmemleak/kmemleak-test.c kmemleak
 
-mk=(make -C "$KDIR" M="$SRC" W=1 KS_TESTS=1 -j"$(nproc)")
+mk=(make -C "$KDIR" M="$BSRC" W=1 KS_TESTS=1 -j"$(nproc)")
 if [ "$ARCH" = arm64 ]; then
 	mk+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 	     DEB_BUILD_ARCH=amd64 DEB_HOST_ARCH=arm64
 	     DEB_HOST_GNU_TYPE=aarch64-linux-gnu)
 fi
-log "building for $t ($KREL)"
+[ -z "${CHROOT:-}" ] || mk=(in_chroot "$CHROOT" "${mk[@]}")
+log "building for $t ($KREL${CHROOT:+, in the $CHROOT chroot})"
 if ! "${mk[@]}" modules >"$OUT/build.log" 2>&1; then
 	cat "$OUT/build.log" >&2
 	die "build for $t failed"

@@ -19,7 +19,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 
 targets=("$@")
-[ ${#targets[@]} = 0 ] && targets=($ALL_TARGETS)
+[ ${#targets[@]} = 0 ] && targets=($CHECK_TARGETS)
 for t in "${targets[@]}"; do
 	valid_target "$t" || die "unknown target '$t' (known: $ALL_TARGETS)"
 done

@@ -14,20 +14,26 @@
 #     targets/<target>/image/    extracted linux-image package
 #     targets/<target>/headers/  extracted arm64 headers (x86_64 uses /usr/src)
 #     targets/<target>/env       KDIR, ARCH, vmlinuz, ... for the harness
+#     chroot/<suite>/            Debian 11, 13 and unstable, for the targets
+#                                whose kbuild tools need that release
+#                                (lib.sh: target_suite); their headers are
+#                                installed or extracted inside it
 #     busybox/<arch>/busybox     static busybox for the initramfs
 #     src/linux-source-<ver>/    unpacked Debian kernel source (kunit, debug)
 #
 # Idempotent: every step checks for its result first, so a second run with
 # a full cache downloads nothing.  The Debian ABI is resolved from the
-# archive (linux-image-amd64 for 6.1; the newest 6.12, and 6.12 PREEMPT_RT
-# (x86_64 only), with headers).
+# archive, so that security updates are picked up: the meta-packages
+# (linux-image-amd64: 6.1 on the host, 5.10 in the bullseye chroot, 7.2 in
+# the sid chroot; linux-image-arm64-16k in trixie's) and, for 6.12 in
+# Debian 12 (no meta-package), the newest image with headers.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 
 PKGS="make gcc libc6-dev bc bison flex libelf-dev libssl-dev dwarves kmod
-	cpio gzip xz-utils zstd python3 perl git
+	cpio gzip xz-utils zstd python3 perl git debootstrap dkms
 	qemu-system-x86 qemu-system-arm busybox-static
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross device-tree-compiler"
 
@@ -197,19 +203,7 @@ setup_stock() {
 		[ -n "$kb" ] || kb=$(ls -d /usr/lib/linux-kbuild-"${ver}"* | head -n1)
 		fix_kbuild_links "$tdir/headers" "$kb"
 	fi
-	# The package has no modules.dep (depmod runs at install): make one.
-	depmod -b "$tdir/image" "$abi-$flavour" ||
-		die "depmod failed for $t"
-	{
-		echo "ABI=$abi"
-		echo "TARGET=$t"
-		echo "ARCH=$arch"
-		echo "KDIR=$kdir"
-		echo "KREL=$abi-$flavour"
-		echo "VMLINUZ=$(ls "$tdir"/image/boot/vmlinuz-* | head -n1)"
-		echo "MODDIR=$tdir/image/lib/modules/$abi-$flavour"
-	} >"$tdir/env.tmp"
-	mv "$tdir/env.tmp" "$tdir/env"
+	write_env "$t" "$abi" "$arch" "$kdir" "$abi-$flavour"
 }
 
 # Point every symlink in an extracted header tree that goes into an arm64
@@ -244,6 +238,198 @@ setup_source() {
 	echo "$want" >"$stamp"
 }
 
+# ---- other Debian releases, in chroots --------------------------------
+
+# ensure_chroot SUITE: a minimal chroot of SUITE with arm64 as a foreign
+# architecture and its apt lists current (refreshed daily).
+ensure_chroot() {
+	local suite=$1 d="$CACHE/chroot/$1" tmp
+	if [ ! -f "$d/.ks-ready" ]; then
+		log "creating a $suite chroot in $d (debootstrap; a minute or two, once)"
+		tmp="$d.tmp"
+		rm -rf "$tmp"
+		mkdir -p "$CACHE/chroot"
+		debootstrap --variant=minbase --include=make "$suite" "$tmp" "$MIRROR" \
+			>"$CACHE/chroot/$suite.log" 2>&1 ||
+			{ tail -n 20 "$CACHE/chroot/$suite.log" >&2; die "debootstrap $suite failed"; }
+		{
+			echo "deb $MIRROR $suite main"
+			case $suite in
+			bullseye | trixie) echo "deb $SECURITY_MIRROR $suite-security main" ;;
+			esac
+		} >"$tmp/etc/apt/sources.list"
+		# unstable's Release file in this archive is past its
+		# Valid-Until date; apt refuses it unless told not to check.
+		[ "$suite" != sid ] ||
+			echo 'Acquire::Check-Valid-Until "false";' >"$tmp/etc/apt/apt.conf.d/99kmemscope"
+		rm -rf "$d"
+		mv "$tmp" "$d"
+		touch "$d/.ks-ready"
+		in_chroot "$suite" dpkg --add-architecture arm64
+		rm -f "$d/.ks-updated"
+	fi
+	if [ -z "$(find "$d/.ks-updated" -mmin -1440 2>/dev/null)" ]; then
+		log "apt-get update in the $suite chroot"
+		in_chroot "$suite" apt-get update -qq >/dev/null || die "apt-get update in the $suite chroot failed"
+		touch "$d/.ks-updated"
+	fi
+}
+
+chroot_install() {	# SUITE PKG...
+	local suite=$1
+	shift
+	in_chroot "$suite" apt-get install -y -qq --no-install-recommends "$@" \
+		>"$CACHE/chroot/$suite-install.log" 2>&1 ||
+		{ tail -n 20 "$CACHE/chroot/$suite-install.log" >&2; die "installing $* in the $suite chroot failed"; }
+}
+
+# chroot_fetch SUITE PKG: PKG's .deb from SUITE, cached in debs/ (names
+# carry their version, so releases do not collide).  Prints its path.
+chroot_fetch() {
+	chroot_try_fetch "$@" || die "cannot download $2 from $1"
+}
+
+chroot_try_fetch() {
+	local suite=$1 pkg=$2 name arch f d="$CACHE/chroot/$1/tmp/kmemscope-debs"
+	name=${pkg%%:*}
+	arch=amd64
+	case $pkg in *:*) arch=${pkg#*:} ;; esac
+	f=$(ls "$CACHE/debs/${name}_"*"_$arch.deb" "$CACHE/debs/${name}_"*"_all.deb" 2>/dev/null | head -n1 || true)
+	if [ -z "$f" ]; then
+		rm -rf "$d"
+		mkdir -p "$d"
+		chmod 0777 "$d"	# apt downloads as its own user
+		in_chroot "$suite" sh -c 'cd /tmp/kmemscope-debs && apt-get download -qq "$0"' "$pkg" \
+			>/dev/null 2>&1 || { rm -rf "$d"; return 1; }
+		mv "$d"/*.deb "$CACHE/debs/"
+		rm -rf "$d"
+		f=$(ls "$CACHE/debs/${name}_"*"_$arch.deb" "$CACHE/debs/${name}_"*"_all.deb" 2>/dev/null | head -n1)
+	fi
+	[ -n "$f" ] || return 1
+	echo "$f"
+}
+
+# chroot_abis SUITE META: the ABIs (e.g. 5.10.0-46, 7.2.13+deb14) of the
+# kernels the versions of meta-package META depend on, newest first.
+chroot_abis() {
+	local suite=$1 meta=$2 v
+	for v in $(in_chroot "$suite" apt-cache madison "$meta" | awk -F'|' '{gsub(/ /, "", $2); print $2}' | sort -ruV); do
+		in_chroot "$suite" apt-cache depends "$meta=$v" 2>/dev/null |
+			sed -n 's/.*Depends: linux-image-\([0-9][^ ]*[0-9]\)-\(amd64\|arm64\|arm64-16k\)\(:arm64\)\{0,1\}$/\1/p' | head -n1
+	done
+}
+
+# fetch_image_headers SUITE ABI FLAVOUR DARCH: download the image and the
+# headers of one ABI; prints the image's .deb, or fails if the archive
+# does not have both (this one lacks bullseye-security's arm64 kernels,
+# though its lists name them).  The unsigned image where there is one,
+# else the signed one: QEMU boots either.
+fetch_image_headers() {
+	local suite=$1 abi=$2 flavour=$3 darch=$4 img
+	chroot_try_fetch "$suite" "linux-headers-$abi-$flavour:$darch" >/dev/null || return 1
+	img=$(chroot_try_fetch "$suite" "linux-image-$abi-$flavour-unsigned:$darch") ||
+		img=$(chroot_try_fetch "$suite" "linux-image-$abi-$flavour:$darch") || return 1
+	echo "$img"
+}
+
+# deb_depends DEB REGEX: the packages DEB depends on whose names match REGEX.
+deb_depends() {
+	dpkg-deb -f "$1" Depends | tr ',|' '\n\n' | sed 's/^ *\([^ ]*\).*/\1/' | grep -E "$2" || true
+}
+
+# setup_chroot_target TARGET: image (+ modules) of a kernel from another
+# Debian release, its headers inside that release's chroot, and the
+# compilers it was built with.
+setup_chroot_target() {
+	local t=$1 arch=${1%%-*} suite abi flavour darch meta tdir d img p kdir kb gccs
+	suite=$(target_suite "$t")
+	case $t in
+	*-16k) flavour=arm64-16k darch=arm64 meta=linux-image-arm64-16k:arm64 ;;
+	arm64-*) flavour=arm64 darch=arm64 meta=linux-image-arm64:arm64 ;;
+	x86_64-*) flavour=amd64 darch=amd64 meta=linux-image-amd64 ;;
+	esac
+	tdir="$CACHE/targets/$t"
+	# Resolved once a day: the newest ABI the archive has whole.
+	if [ -f "$tdir/env" ] && [ -n "$(find "$tdir/env" -mmin -1440)" ]; then
+		return 0
+	fi
+	ensure_chroot "$suite"
+	img=
+	for abi in $(chroot_abis "$suite" "$meta"); do
+		img=$(fetch_image_headers "$suite" "$abi" "$flavour" "$darch") && break
+		log "$t: the archive lacks $abi's image or headers; trying an older one"
+	done
+	[ -n "$img" ] || die "no $meta kernel with image and headers in $suite"
+	if [ -f "$tdir/env" ] && grep -qx "ABI=$abi" "$tdir/env"; then
+		touch "$tdir/env"
+		return 0
+	fi
+	log "setting up $t ($abi-$flavour, Debian $suite)"
+	rm -rf "$tdir"
+	mkdir -p "$tdir"
+
+	# The image.  7.2 splits it: linux-image-* only depends on the
+	# packages that hold the kernel (linux-binary-*) and its modules
+	# (linux-modules-*).
+	extract_deb "$img" "$tdir/image"
+	for p in $(deb_depends "$img" "^linux-(binary|modules)-${abi//+/\\+}-"); do
+		extract_deb "$(chroot_fetch "$suite" "${p%%:*}:$darch")" "$tdir/image"
+	done
+
+	# Headers and compilers, inside the chroot.
+	d="$CACHE/chroot/$suite"
+	if [ "$darch" = amd64 ]; then
+		chroot_install "$suite" "linux-headers-$abi-$flavour"
+		kdir="/usr/src/linux-headers-$abi-$flavour"
+	else
+		# As on the host: the arm64 headers extracted, their kbuild
+		# links pointed at the chroot's amd64 linux-kbuild, and the
+		# cross compiler of the gcc version the headers name.
+		p=$(chroot_fetch "$suite" "linux-headers-$abi-$flavour:arm64")
+		kb=$(deb_depends "$p" '^linux-kbuild-' | head -n1)
+		gccs=$(deb_depends "$p" '^gcc-[0-9]+' | sed -n 's/^gcc-\([0-9]*\).*/gcc-\1-aarch64-linux-gnu/p' | head -n1)
+		[ -n "$kb" ] && [ -n "$gccs" ] || die "cannot tell linux-kbuild and gcc from $p"
+		chroot_install "$suite" "$kb" "$gccs"
+		rm -rf "$d/opt/kmemscope/$t"
+		mkdir -p "$d/opt/kmemscope/$t"
+		extract_deb "$p" "$d/opt/kmemscope/$t"
+		# The arch-independent part, where the Makefile looks for it.
+		p=$(deb_depends "$p" '^linux-headers-.*-common' | head -n1)
+		[ -z "$p" ] || chroot_install "$suite" "$p"
+		fix_kbuild_links "$d/opt/kmemscope/$t" "/usr/lib/$kb"
+		kdir="/opt/kmemscope/$t/usr/src/linux-headers-$abi-$flavour"
+	fi
+	[ -d "$d$kdir" ] || die "no $kdir in the $suite chroot"
+	# dkms, for the DKMS test (it builds against /lib/modules/KVER/build).
+	chroot_install "$suite" dkms kmod
+	write_env "$t" "$abi" "$arch" "$kdir" "$abi-$flavour" "$suite"
+}
+
+# write_env TARGET ABI ARCH KDIR KREL [SUITE]
+write_env() {
+	local tdir="$CACHE/targets/$1" rel=$5 vmlinuz
+	# 7.2's packages are merged-/usr: modules and the kernel itself in
+	# /usr/lib/modules/REL.
+	if [ ! -e "$tdir/image/lib" ] && [ -d "$tdir/image/usr/lib/modules" ]; then
+		ln -s usr/lib "$tdir/image/lib"
+	fi
+	vmlinuz=$(ls "$tdir"/image/boot/vmlinuz-* "$tdir/image/lib/modules/$rel/vmlinuz" 2>/dev/null | head -n1 || true)
+	[ -n "$vmlinuz" ] || die "no kernel in $1's image packages"
+	# The package has no modules.dep (depmod runs at install): make one.
+	depmod -b "$tdir/image" "$rel" || die "depmod failed for $1"
+	{
+		echo "ABI=$2"
+		echo "TARGET=$1"
+		echo "ARCH=$3"
+		echo "KDIR=$4"
+		echo "KREL=$rel"
+		echo "CHROOT=${6:-}"
+		echo "VMLINUZ=$vmlinuz"
+		echo "MODDIR=$tdir/image/lib/modules/$rel"
+	} >"$tdir/env.tmp"
+	mv "$tdir/env.tmp" "$tdir/env"
+}
+
 main() {
 	local print_env=0 targets=() t
 	while [ $# -gt 0 ]; do
@@ -262,16 +448,22 @@ main() {
 	mkdir -p "$CACHE/debs" "$CACHE/targets"
 	apt_install $PKGS
 	fetch_busybox amd64
-	resolve_versions
 	for t in "${targets[@]}"; do
 		case $t in
 		kunit | debug) setup_source ;;
-		arm64-*) fetch_busybox arm64; setup_stock "$t" ;;
-		*) setup_stock "$t" ;;
+		*)
+			[ "$t" = "${t#arm64-}" ] || fetch_busybox arm64
+			if [ "$(target_suite "$t")" = bookworm ]; then
+				resolve_versions
+				setup_stock "$t"
+			else
+				setup_chroot_target "$t"
+			fi
+			;;
 		esac
 	done
 	if [ "$print_env" = 1 ]; then
-		cat "$CACHE/versions"
+		cat "$CACHE/versions" "$CACHE"/versions-* 2>/dev/null || true
 	fi
 }
 

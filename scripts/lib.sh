@@ -2,8 +2,19 @@
 # lib.sh - shared definitions for kmemscope's scripts (sourced, not run).
 
 CACHE=${KMEMSCOPE_CACHE:-$HOME/.cache/kmemscope}
-ALL_TARGETS="x86_64-6.1 x86_64-6.12 x86_64-6.12-rt arm64-6.1 arm64-6.12 kunit debug"
-STOCK_TARGETS="x86_64-6.1 x86_64-6.12 x86_64-6.12-rt arm64-6.1 arm64-6.12"
+# Debian's archive (the host's own sources name it too).
+MIRROR=${KMEMSCOPE_MIRROR:-http://deb.debian.org/debian}
+SECURITY_MIRROR=${KMEMSCOPE_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+
+# Targets, oldest kernel first.  Stock targets are Debian's own kernels;
+# kunit and debug are x86_64 kernels built here from Debian's 6.1 source.
+STOCK_TARGETS="x86_64-5.10 arm64-5.10 x86_64-6.1 arm64-6.1 x86_64-6.12 arm64-6.12 arm64-6.12-16k x86_64-6.12-rt x86_64-7.2 arm64-7.2"
+ALL_TARGETS="$STOCK_TARGETS kunit debug"
+# What `make check` runs by default (targets still being brought up are
+# left out until they pass).
+CHECK_TARGETS="x86_64-6.1 arm64-6.1 x86_64-6.12 arm64-6.12 x86_64-6.12-rt kunit debug"
+# Targets that run every test; the others run the core suite (test.sh).
+FULL_TARGETS="x86_64-6.1 arm64-6.12 arm64-6.12-16k x86_64-6.12-rt kunit debug"
 
 log() { echo "kmemscope: $*" >&2; }
 die() { echo "kmemscope: error: $*" >&2; exit 1; }
@@ -14,4 +25,34 @@ valid_target() {
 		[ "$t" = "$1" ] && return 0
 	done
 	return 1
+}
+
+is_full_target() {
+	case " $FULL_TARGETS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+# target_suite TARGET: the Debian release whose kernel and toolchain the
+# target uses.  bookworm is the host's own; the others build in a chroot
+# of their release ($CACHE/chroot/SUITE, made by deps.sh): their kbuild
+# tools need that release's libraries and compiler.
+target_suite() {
+	case $1 in
+	*-5.10) echo bullseye ;;
+	*-16k) echo trixie ;;
+	*-7.2) echo sid ;;
+	*) echo bookworm ;;
+	esac
+}
+
+# in_chroot SUITE CMD...: run CMD in SUITE's chroot, with /proc mounted
+# in a mount namespace of its own (gone when CMD ends) and a clean
+# environment.
+in_chroot() {
+	local d="$CACHE/chroot/$1"
+	shift
+	[ -f "$d/.ks-ready" ] || die "no chroot at $d (scripts/deps.sh makes it)"
+	unshare --mount sh -c 'mount -t proc proc "$0/proc" &&
+		exec chroot "$0" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root LC_ALL=C DEBIAN_FRONTEND=noninteractive "$@"' "$d" "$@"
 }

@@ -164,7 +164,14 @@ x86_64)
 	;;
 arm64)
 	bin=qemu-system-aarch64
-	qemu+=(-M virt -cpu cortex-a57 -append "console=ttyAMA0 $cmdline")
+	# A 16 KiB-page kernel needs a CPU with the 16K granule (the
+	# Cortex-A57 has 4K and 64K only); pauth-impdef: QEMU's cheap
+	# pointer-authentication hash, far faster under TCG than QARMA.
+	case $t in
+	*-16k) cpu=max,pauth-impdef=on ;;
+	*) cpu=cortex-a57 ;;
+	esac
+	qemu+=(-M virt -cpu "$cpu" -append "console=ttyAMA0 $cmdline")
 	[ -n "$dtb" ] && qemu+=(-dtb "$dtb")
 	;;
 esac
