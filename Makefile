@@ -4,6 +4,7 @@
 #   make [KDIR=/path/to/build] [ARCH=...] [CROSS_COMPILE=...]
 # The project's own targets (see README.md):
 #   make demo      boot the emulated arm64 board and show what kmemscope sees
+#                  (TARGET=x86_64-5.10, arm64-7.2, ...: another kernel)
 #   make check     every build, lint and test, on every target
 #   make deps      install packages and fetch the Debian kernels (cached)
 #   make test TARGET=x86_64-6.1    integration tests on one target
@@ -26,7 +27,7 @@ deps:
 	scripts/deps.sh
 
 demo:
-	scripts/demo.sh
+	scripts/demo.sh $(TARGET)
 
 check:
 	scripts/check.sh $(TARGET)

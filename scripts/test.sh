@@ -1,13 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# test.sh TARGET - build for TARGET and run its guest tests:
+# test.sh [--core] TARGET - build for TARGET and run its guest tests.
+# The whole suite:
 #   stock targets: the integration scripts (tests/guest/*.sh listed below),
 #                  then those that modprobe Debian's own modules; then the
 #                  stress test (stress.sh) in a guest of its own, 4 vCPUs;
+#                  and the DKMS install (dkms-test.sh, a guest of its own);
 #   kunit, debug:  the KUnit suites, then the integration scripts too (their
 #                  self-built kernels have no Debian module tree);
 #   arm64:         then account.sh once more per dts-overlays/ overlay.
+# --core: the core suite (CORE below; DKMS; on arm64 the overlays), what
+# `make check` runs on the targets outside lib.sh's FULL_TARGETS.
+# KS_BUILT=1: out/TARGET/ko is already built (check.sh builds first).
 # Output: TAP lines, then "RESULT passed=N failed=N" (all guests).
 set -uo pipefail
 
@@ -15,7 +20,11 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 
-# Integration scripts run on every target, in this order.
+# The core suite: a build that loads with every hook self-tested (and
+# the DKMS one: dkms.sh), each allocator's and wrapper's exact bytes and
+# pages, leaks and the unload report, the account, unload with nothing left.
+CORE="fixture.sh pagecases.sh wrappers.sh leaks.sh account.sh"
+# Integration scripts of the whole suite, in this order.
 INTEGRATION="fixture.sh pagecases.sh wrappers.sh control.sh badinput.sh lifecycle.sh leaks.sh kmemleak.sh snapshot.sh account.sh exposure.sh"
 # Scripts that need the target's Debian module tree (stock targets only),
 # and the Debian modules they modprobe.
@@ -27,10 +36,17 @@ RACE_TARGETS="x86_64-6.1 arm64-6.12"
 # Targets that run the stress test (kunit's kernel is x86_64-6.1's version).
 STRESS_TARGETS="$STOCK_TARGETS"
 
-t=${1:?usage: test.sh TARGET}
+core=0
+if [ "${1:-}" = --core ]; then
+	core=1
+	shift
+fi
+t=${1:?usage: test.sh [--core] TARGET}
 valid_target "$t" || die "unknown target '$t' (known: $ALL_TARGETS)"
 
-if ! "$HERE/build.sh" "$t" >/dev/null; then
+if [ "${KS_BUILT:-}" = 1 ] && ls "$ROOT/out/$t/ko/kmemscope.ko" >/dev/null 2>&1; then
+	:
+elif ! "$HERE/build.sh" "$t" >/dev/null; then
 	echo "not ok - $t: build"
 	echo "RESULT passed=0 failed=1"
 	exit 1
@@ -73,9 +89,26 @@ esac
 case " $STOCK_TARGETS " in
 *" $t "*) scripts="$scripts lockdown.sh" ;;
 esac
+if [ "$core" = 1 ]; then
+	scripts=$CORE
+	opts=()
+fi
 guest --name test ${opts[@]+"${opts[@]}"} "$t" $scripts
-case " $STRESS_TARGETS " in
-*" $t "*) guest --name stress --smp 4 --timeout 900 "$t" stress.sh ;;
+if [ "$core" = 0 ]; then
+	case " $STRESS_TARGETS " in
+	*" $t "*) guest --name stress --smp 4 --timeout 900 "$t" stress.sh ;;
+	esac
+fi
+case $t in
+kunit | debug) ;;	# no Debian headers package: nothing for DKMS
+*)
+	out=$(mktemp)
+	"$HERE/dkms-test.sh" "$t" | tee "$out" | grep -v '^RESULT '
+	eval "$(sed -n 's/^RESULT passed=\([0-9]*\) failed=\([0-9]*\)$/dp=\1 df=\2/p' "$out" | tail -n1)"
+	rm -f "$out"
+	all_passed=$((all_passed + ${dp:-0}))
+	all_failed=$((all_failed + ${df:-1}))
+	;;
 esac
 
 # arm64: account.sh again on boards with each overlay's carve-outs, at the

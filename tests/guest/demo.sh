@@ -26,7 +26,7 @@ show_modules() {
 	     { printf "%-16s %-9s %12s %10s %10s %10s %10s %10s\n", $1, $2, $3, $4, $5, $6, $7, $8 }' $KS/modules | head -n "$1"
 }
 
-echo "=== The board: QEMU arm64 virt, $(nproc) CPUs, Linux $(uname -r)"
+echo "=== The board: QEMU $(uname -m) ($([ -d /proc/device-tree ] && echo virt, device tree || echo pc, ACPI)), $(nproc) CPUs, Linux $(uname -r)"
 echo "MemTotal $(kb MemTotal), MemFree $(kb MemFree), CmaTotal $(kb CmaTotal)"
 echo
 echo "=== insmod kmemscope.ko"

@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# dkms-test.sh TARGET - install kmemscope with DKMS as a Debian user does
+# (README.md, "With DKMS"), for TARGET's kernel, then boot TARGET with the
+# module DKMS built (tests/guest/dkms.sh):
+#
+#   dkms add <a copy of the sources>
+#   dkms build   -m kmemscope -v VERSION -k KREL
+#   dkms install -m kmemscope -v VERSION -k KREL
+#
+# DKMS needs no running kernel of that version, only its headers: it runs
+# on the host for Debian 12's kernels, in the target's chroot for the
+# others (their headers need that release's tools).  Its trees (dkms.conf's
+# /var/lib/dkms, /usr/src and /lib/modules) are a scratch directory, set
+# through a framework.conf.d bound over the real one in a mount namespace
+# of this script's own: nothing on the machine changes, and two targets
+# can be tested at once.  Arm64 targets cross-build: ARCH and
+# CROSS_COMPILE reach DKMS's make through the environment.
+# Output: TAP lines, then "RESULT passed=N failed=N".
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+ROOT=$(cd "$HERE/.." && pwd)
+
+t=${1:?usage: dkms-test.sh TARGET}
+valid_target "$t" || die "unknown target '$t'"
+case $t in kunit | debug) die "$t has no Debian headers package: no DKMS test" ;; esac
+. "$CACHE/targets/$t/env"
+
+passed=0 failed=0
+ok() { echo "ok - $t: dkms: $1"; passed=$((passed + 1)); }
+not_ok() { echo "not ok - $t: dkms: $1"; failed=$((failed + 1)); }
+finish() { echo "RESULT passed=$passed failed=$failed"; [ "$failed" = 0 ]; exit; }
+
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$ROOT/dkms.conf")
+kver=$(sed -n 's/^#define KS_VERSION\t"\(.*\)"$/\1/p' "$ROOT/module/kmemscope.h")
+if [ -n "$ver" ] && [ "$ver" = "$kver" ]; then
+	ok "dkms.conf's PACKAGE_VERSION is the module's version ($ver)"
+else
+	not_ok "dkms.conf's PACKAGE_VERSION '$ver' is not the module's version '$kver'"
+fi
+
+# The scratch directory, as the build sees it ($S) and from the host ($H).
+rootfs=
+[ -z "${CHROOT:-}" ] || rootfs="$CACHE/chroot/$CHROOT"
+S="/tmp/kmemscope-dkms-$(echo "$ROOT" | sha256sum | cut -c1-8)-$t"
+H="$rootfs$S"
+rm -rf "$H"
+mkdir -p "$H/conf" "$H/var" "$H/src" "$H/lib/$KREL" "$H/tmp"
+# What `dkms add .` copies from a checkout: the sources DKMS builds.
+mkdir -p "$H/src/kmemscope-$ver"
+cp -r "$ROOT/dkms.conf" "$ROOT/Kbuild" "$ROOT/module" "$H/src/kmemscope-$ver/"
+cat >"$H/conf/kmemscope-test.conf" <<CONF
+dkms_tree="$S/var"
+source_tree="$S/src"
+install_tree="$S/lib"
+tmp_location="$S/tmp"
+CONF
+
+env=(PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C)
+if [ "$ARCH" = arm64 ]; then
+	env+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+	      DEB_BUILD_ARCH=amd64 DEB_HOST_ARCH=arm64 DEB_HOST_GNU_TYPE=aarch64-linux-gnu)
+fi
+# run_dkms ARGS...: dkms ARGS, with the scratch trees, on the host or in
+# the chroot.
+run_dkms() {
+	unshare --mount bash -c '
+		rootfs=$1 conf=$2; shift 2
+		mount --bind "$conf" "$rootfs/etc/dkms/framework.conf.d" || exit 1
+		if [ -n "$rootfs" ]; then
+			mount -t proc proc "$rootfs/proc" || exit 1
+			exec chroot "$rootfs" /usr/bin/env -i "$@"
+		fi
+		exec /usr/bin/env -i "$@"' dkms-test "$rootfs" "$H/conf" "${env[@]}" dkms "$@"
+}
+
+log=$ROOT/out/logs/$t-dkms.log
+mkdir -p "$ROOT/out/logs"
+: >"$log"
+step() {	# NAME DKMS-ARGS...
+	local name=$1
+	shift
+	echo "# dkms $*" >>"$log"
+	if run_dkms "$@" >>"$log" 2>&1; then
+		ok "$name"
+	else
+		not_ok "$name (log: $log)"
+		tail -n 20 "$log" | sed 's/^/#   /'
+		cat "$H/var/kmemscope/$ver/build/make.log" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
+		finish
+	fi
+}
+step "dkms add" add "$S/src/kmemscope-$ver"
+step "dkms build -k $KREL" build -m kmemscope -v "$ver" -k "$KREL" --kernelsourcedir "$KDIR"
+step "dkms install -k $KREL" install -m kmemscope -v "$ver" -k "$KREL" --kernelsourcedir "$KDIR" --no-depmod
+ko=$(ls "$H/lib/$KREL/updates/dkms/kmemscope.ko"* 2>/dev/null | head -n1)
+if [ -z "$ko" ]; then
+	not_ok "dkms install put no kmemscope.ko in /lib/modules/$KREL/updates/dkms"
+	finish
+fi
+ok "installed as /lib/modules/$KREL/updates/dkms/$(basename "$ko")"
+# DKMS compresses the module the way the kernel's own are.
+mkdir -p "$ROOT/out/$t/ko"
+case $ko in
+*.xz) xz -dc "$ko" ;;
+*.zst) zstd -qdc "$ko" ;;
+*.gz) gzip -dc "$ko" ;;
+*) cat "$ko" ;;
+esac >"$ROOT/out/$t/ko/kmemscope-dkms.ko" || not_ok "cannot unpack $ko"
+rm -rf "$H"
+
+# Boot with it.
+out=$(mktemp)
+"$HERE/run-guest.sh" --name dkms "$t" dkms.sh | tee "$out" | grep -v '^RESULT '
+res=$(grep '^RESULT ' "$out" | tail -n1)
+rm -f "$out" "$ROOT/out/$t/ko/kmemscope-dkms.ko"
+if [ -n "$res" ]; then
+	passed=$((passed + $(echo "$res" | sed 's/.*passed=\([0-9]*\).*/\1/')))
+	failed=$((failed + $(echo "$res" | sed 's/.*failed=\([0-9]*\).*/\1/')))
+else
+	not_ok "the guest gave no result"
+fi
+finish
