@@ -7,11 +7,14 @@
 #                  (TARGET=x86_64-5.10, arm64-7.2, ...: another kernel)
 #   make check     every build, lint and test, on every target
 #   make deps      install packages and fetch the Debian kernels (cached)
+#   make deb       the Debian packages kmemscope-dkms and kmemscope-tools, in out/deb/
 #   make test TARGET=x86_64-6.1    integration tests on one target
 #   make kunit     KUnit suites in the KUnit kernel
 #   make bench TARGET=x86_64-6.1   kmemscope's overhead (figures, not a test)
 
-KDIR ?= /lib/modules/$(shell uname -r)/build
+# Yocto's module.bbclass passes the kernel's build tree as KERNEL_SRC.
+KERNEL_SRC ?=
+KDIR ?= $(if $(KERNEL_SRC),$(KERNEL_SRC),/lib/modules/$(shell uname -r)/build)
 TARGET ?=
 
 all: modules
@@ -19,12 +22,20 @@ all: modules
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+# Into /lib/modules/<kernel>/updates (INSTALL_MOD_PATH=, or MODLIB= as
+# module.bbclass sets it).
+modules_install:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	rm -rf out
 
 deps:
 	scripts/deps.sh
+
+deb:
+	scripts/deb.sh
 
 demo:
 	scripts/demo.sh $(TARGET)
@@ -44,4 +55,4 @@ checkpatch:
 bench:
 	scripts/bench.sh $(TARGET)
 
-.PHONY: all modules clean deps demo check test kunit checkpatch bench
+.PHONY: all modules modules_install clean deps deb demo check test kunit checkpatch bench

@@ -6,11 +6,14 @@
 #      (kunit-kernel.sh, from build.sh)
 #   2. W=1 builds, warning-free, for every target
 #   3. checkpatch.pl --strict on the C sources; the user-space tools' own
-#      checks (test-snap.sh, test-bar.sh)
+#      checks (test-snap.sh, test-bar.sh); Buildroot's check-package on
+#      packaging/buildroot (lint-packaging.sh); the Debian packages built,
+#      linted, installed in a Debian 12 chroot and booted (deb-test.sh)
 #   4. each target's tests in QEMU (test.sh): the whole suite on lib.sh's
 #      FULL_TARGETS, the core suite on the others; with TARGETs named,
 #      the whole suite on each.  KUnit and the debug kernel (lockdep,
-#      KASAN, debug objects, ...) run the KUnit suites too.
+#      KASAN, debug objects, ...) run the KUnit suites too.  Every target
+#      runs the DKMS test and the Buildroot and Yocto make contracts.
 # Targets are tested KS_CHECK_JOBS at a time (default 2: x86 guests run
 # on one host thread; see run-guest.sh), longest first; each target's
 # output is printed whole when it ends, with its time.
@@ -84,6 +87,8 @@ done
 run_step checkpatch "$HERE/checkpatch.sh"
 run_step "kmemscope-snap (host)" "$HERE/test-snap.sh"
 run_step "kmemscope-bar (host)" "$HERE/test-bar.sh"
+run_step "packaging (Buildroot, Yocto)" "$HERE/lint-packaging.sh"
+run_step "Debian packages (make deb)" "$HERE/deb-test.sh"
 # Longest first, so that two at a time finish together (seconds, warm,
 # measured: see README.md's table).
 order="debug arm64-6.12-16k arm64-6.12 x86_64-6.1 x86_64-6.12-rt arm64-7.2 arm64-5.10 arm64-6.1 kunit x86_64-7.2 x86_64-5.10 x86_64-6.12"

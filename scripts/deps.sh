@@ -3,7 +3,8 @@
 #
 # deps.sh - install everything kmemscope's build and test harness needs.
 #
-#   scripts/deps.sh [--print-env] [TARGET...]
+#   scripts/deps.sh [--print-env] [--host-only] [TARGET...]
+#   scripts/deps.sh --chroot SUITE      (a chroot of SUITE alone)
 #
 # Installs the Debian packages the harness uses, then fetches, for each
 # TARGET (default: all), the Debian kernel image, its modules and the
@@ -255,6 +256,8 @@ ensure_chroot() {
 		{
 			echo "deb $MIRROR $suite main"
 			case $suite in
+			bookworm) echo "deb $MIRROR $suite-updates main"
+				echo "deb $SECURITY_MIRROR $suite-security main" ;;
 			bullseye | trixie) echo "deb $SECURITY_MIRROR $suite-security main" ;;
 			esac
 		} >"$tmp/etc/apt/sources.list"
@@ -431,10 +434,12 @@ write_env() {
 }
 
 main() {
-	local print_env=0 targets=() t
+	local print_env=0 host_only=0 targets=() t
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--print-env) print_env=1 ;;
+		--host-only) host_only=1 ;;
+		--chroot) shift; apt_install $PKGS; ensure_chroot "${1:?--chroot SUITE}"; return 0 ;;
 		-*) die "unknown option $1" ;;
 		*) targets+=("$1") ;;
 		esac
@@ -447,6 +452,7 @@ main() {
 
 	mkdir -p "$CACHE/debs" "$CACHE/targets"
 	apt_install $PKGS
+	[ "$host_only" = 0 ] || return 0
 	fetch_busybox amd64
 	for t in "${targets[@]}"; do
 		case $t in

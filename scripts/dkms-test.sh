@@ -102,21 +102,15 @@ if [ -z "$ko" ]; then
 	finish
 fi
 ok "installed as /lib/modules/$KREL/updates/dkms/$(basename "$ko")"
-# DKMS compresses the module the way the kernel's own are.
-mkdir -p "$ROOT/out/$t/ko"
-case $ko in
-*.xz) xz -dc "$ko" ;;
-*.zst) zstd -qdc "$ko" ;;
-*.gz) gzip -dc "$ko" ;;
-*) cat "$ko" ;;
-esac >"$ROOT/out/$t/ko/kmemscope-dkms.ko" || not_ok "cannot unpack $ko"
+keep="$ROOT/out/$t/dkms-$(basename "$ko")"
+cp "$ko" "$keep"
 rm -rf "$H"
 
 # Boot with it.
 out=$(mktemp)
-"$HERE/run-guest.sh" --name dkms "$t" dkms.sh | tee "$out" | grep -v '^RESULT '
+"$HERE/boot-ko.sh" "$t" dkms "$keep" | tee "$out" | grep -v '^RESULT '
 res=$(grep '^RESULT ' "$out" | tail -n1)
-rm -f "$out" "$ROOT/out/$t/ko/kmemscope-dkms.ko"
+rm -f "$out" "$keep"
 if [ -n "$res" ]; then
 	passed=$((passed + $(echo "$res" | sed 's/.*passed=\([0-9]*\).*/\1/')))
 	failed=$((failed + $(echo "$res" | sed 's/.*failed=\([0-9]*\).*/\1/')))

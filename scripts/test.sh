@@ -7,10 +7,13 @@
 #                  then those that modprobe Debian's own modules; then the
 #                  stress test (stress.sh) in a guest of its own, 4 vCPUs;
 #                  and the DKMS install (dkms-test.sh, a guest of its own);
+#                  and the Buildroot and Yocto make contracts
+#                  (pkg-contract-test.sh; kunit and debug too);
 #   kunit, debug:  the KUnit suites, then the integration scripts too (their
 #                  self-built kernels have no Debian module tree);
 #   arm64:         then account.sh once more per dts-overlays/ overlay.
-# --core: the core suite (CORE below; DKMS; on arm64 the overlays), what
+# --core: the core suite (CORE below; DKMS; the Buildroot and Yocto
+# contracts; on arm64 the overlays), what
 # `make check` runs on the targets outside lib.sh's FULL_TARGETS.
 # KS_BUILT=1: out/TARGET/ko is already built (check.sh builds first).
 # Output: TAP lines, then "RESULT passed=N failed=N" (all guests).
@@ -99,17 +102,22 @@ if [ "$core" = 0 ]; then
 	*" $t "*) guest --name stress --smp 4 --timeout 900 "$t" stress.sh ;;
 	esac
 fi
-case $t in
-kunit | debug) ;;	# no Debian headers package: nothing for DKMS
-*)
+# step SCRIPT ARGS...: a host-side test script; its counts add up.
+step() {
+	local out dp= df=
 	out=$(mktemp)
-	"$HERE/dkms-test.sh" "$t" | tee "$out" | grep -v '^RESULT '
+	"$@" | tee "$out" | grep -v '^RESULT '
 	eval "$(sed -n 's/^RESULT passed=\([0-9]*\) failed=\([0-9]*\)$/dp=\1 df=\2/p' "$out" | tail -n1)"
 	rm -f "$out"
 	all_passed=$((all_passed + ${dp:-0}))
 	all_failed=$((all_failed + ${df:-1}))
-	;;
+}
+case $t in
+kunit | debug) ;;	# no Debian headers package: nothing for DKMS
+*) step "$HERE/dkms-test.sh" "$t" ;;
 esac
+# Buildroot's and Yocto's make command lines (packaging/).
+step "$HERE/pkg-contract-test.sh" "$t"
 
 # arm64: account.sh again on boards with each overlay's carve-outs, at the
 # RAM size the overlay is laid out for (its " * ram: SIZE" line).

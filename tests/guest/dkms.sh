@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # dkms.sh - the kmemscope.ko that `dkms build` / `dkms install` made for
-# this kernel (scripts/dkms-test.sh puts it in /ko/kmemscope-dkms.ko)
+# this kernel (scripts/boot-ko.sh puts it in /ko/kmemscope-dkms.ko)
 # loads and self-tests every hook as the harness's own build does: the
 # same hooks, each in the same state, none failed; and unloads clean.
 . /tests/lib.sh
