@@ -372,10 +372,11 @@ setup_chroot_target() {
 	mkdir -p "$tdir"
 
 	# The image.  7.2 splits it: linux-image-* only depends on the
-	# packages that hold the kernel (linux-binary-*) and its modules
-	# (linux-modules-*).
+	# packages that hold the kernel (linux-binary-*), its modules
+	# (linux-modules-*) and their lists, config and System.map
+	# (linux-base-*).
 	extract_deb "$img" "$tdir/image"
-	for p in $(deb_depends "$img" "^linux-(binary|modules)-${abi//+/\\+}-"); do
+	for p in $(deb_depends "$img" "^linux-(binary|modules|base)-${abi//+/\\+}-"); do
 		extract_deb "$(chroot_fetch "$suite" "${p%%:*}:$darch")" "$tdir/image"
 	done
 
@@ -401,6 +402,9 @@ setup_chroot_target() {
 		[ -z "$p" ] || chroot_install "$suite" "$p"
 		fix_kbuild_links "$d/opt/kmemscope/$t" "/usr/lib/$kb"
 		kdir="/opt/kmemscope/$t/usr/src/linux-headers-$abi-$flavour"
+		# 7.2's Makefile names its own directory (KBUILD_OUTPUT=),
+		# where the package installs it: name where it is.
+		sed -i "s|^KBUILD_OUTPUT=.*|KBUILD_OUTPUT=$kdir|" "$d$kdir/Makefile"
 	fi
 	[ -d "$d$kdir" ] || die "no $kdir in the $suite chroot"
 	# dkms, for the DKMS test (it builds against /lib/modules/KVER/build).
