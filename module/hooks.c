@@ -535,6 +535,7 @@ static struct kprobe ks_vfree_atomic_kp = {
 struct ks_bulk_data {
 	struct kmem_cache *s;
 	void **p;
+	size_t nr;
 	unsigned long caller;
 	gfp_t gfp;
 };
@@ -546,6 +547,7 @@ static int ks_bulk_alloc_entry(struct kretprobe_instance *ri,
 
 	d->s = (void *)regs_get_kernel_argument(regs, 0);
 	d->gfp = (__force gfp_t)regs_get_kernel_argument(regs, 1);
+	d->nr = regs_get_kernel_argument(regs, 2);
 	d->p = (void **)regs_get_kernel_argument(regs, 3);
 	d->caller = ks_compat_entry_ret_addr(regs);
 	return 0;
@@ -555,7 +557,7 @@ static int ks_bulk_alloc_ret(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
 {
 	struct ks_bulk_data *d = (void *)ri->data;
-	long i, n = (long)regs_return_value(regs);
+	long i, n = ks_compat_cache_bulk_count(regs_return_value(regs), d->nr);
 	unsigned long flags;
 	size_t size;
 

@@ -69,7 +69,7 @@ static noinline void ks_selftest_slab(void)
 		ks_verdict(KS_HOOK_KMEM_CACHE_ALLOC, a);
 		ks_verdict(KS_HOOK_KMEM_CACHE_FREE, a && ks_gone(p));
 	}
-	n = kmem_cache_alloc_bulk(cache, GFP_KERNEL, ARRAY_SIZE(objs), objs);
+	n = ks_compat_cache_alloc_bulk(cache, GFP_KERNEL, ARRAY_SIZE(objs), objs);
 	if (n > 0) {
 		a = true;
 		for (i = 0; i < n; i++)
@@ -158,7 +158,8 @@ static noinline void ks_selftest_pages(void)
 	}
 
 	hits = ks_hooks_hits(KS_HOOK_PAGES_BULK);
-	if (alloc_pages_bulk_array(GFP_KERNEL, ARRAY_SIZE(bulk), bulk)) {
+	if (ks_compat_alloc_pages_bulk_array(GFP_KERNEL, ARRAY_SIZE(bulk),
+					     bulk)) {
 		ks_verdict(KS_HOOK_PAGES_BULK,
 			   ks_hooks_hits(KS_HOOK_PAGES_BULK) > hits);
 		for (i = 0; i < ARRAY_SIZE(bulk); i++)
@@ -183,11 +184,11 @@ static noinline void ks_selftest_vmalloc_percpu(void)
 
 	pc = alloc_percpu(u64);
 	if (pc) {
-		a = ks_seen((void __force *)pc, KS_PERCPU,
+		a = ks_seen((void *)(__force unsigned long)pc, KS_PERCPU,
 			    sizeof(u64) * num_possible_cpus());
 		free_percpu(pc);
 		ks_verdict(KS_HOOK_PERCPU_ALLOC, a);
-		ks_verdict(KS_HOOK_PERCPU_FREE, a && ks_gone((void __force *)pc));
+		ks_verdict(KS_HOOK_PERCPU_FREE, a && ks_gone((void *)(__force unsigned long)pc));
 	}
 }
 
