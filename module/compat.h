@@ -33,8 +33,12 @@
 
 /* ---- Linux 6.13 to 7.2 (Debian unstable's 7.2) ------------------------- */
 
-/* 7.2 has <linux/balloon.h> (and CONFIG_BALLOON) for balloon_compaction.h. */
-#if __has_include(<linux/balloon.h>)
+/*
+ * 7.0 renamed <linux/balloon_compaction.h> to <linux/balloon.h> and
+ * CONFIG_MEMORY_BALLOON to CONFIG_BALLOON (2026 balloon rework; 7.2 has
+ * both, 6.12 neither; the exact first version is not checked here).
+ */
+#if KS_KERNEL_AT_LEAST(7, 0)
 #include <linux/balloon.h>
 #else
 #include <linux/balloon_compaction.h>
@@ -83,8 +87,13 @@ static inline long ks_compat_cache_bulk_count(unsigned long ret,
 }
 
 /* kmem_cache_alloc_bulk() as objects allocated (see above). */
-#define ks_compat_cache_alloc_bulk(s, gfp, nr, p) \
-	((int)ks_compat_cache_bulk_count(kmem_cache_alloc_bulk(s, gfp, nr, p), nr))
+static inline int ks_compat_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp,
+					     size_t nr, void **p)
+{
+	return (int)ks_compat_cache_bulk_count(kmem_cache_alloc_bulk(s, gfp,
+								     nr, p),
+					       nr);
+}
 
 /* 6.11 made platform_driver.remove return void (6.1: .remove_new). */
 #if KS_KERNEL_AT_LEAST(6, 11)
@@ -102,15 +111,31 @@ static inline long ks_compat_cache_bulk_count(unsigned long ret,
 #endif
 
 /* 6.13 added hrtimer_setup(); hrtimer_init() is gone by 7.2. */
+static inline void
+ks_compat_hrtimer_setup(struct hrtimer *timer,
+			enum hrtimer_restart (*fn)(struct hrtimer *),
+			clockid_t clock, enum hrtimer_mode mode)
+{
 #if KS_KERNEL_AT_LEAST(6, 13)
-#define ks_compat_hrtimer_setup(timer, fn, clock, mode) \
-	hrtimer_setup(timer, fn, clock, mode)
+	hrtimer_setup(timer, fn, clock, mode);
 #else
-#define ks_compat_hrtimer_setup(timer, fn, clock, mode)	\
-	do {							\
-		hrtimer_init(timer, clock, mode);		\
-		(timer)->function = (fn);			\
-	} while (0)
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
+#endif
+}
+
+/*
+ * 6.18 (slab sheaves): kfree_rcu() of a slab object goes to a per-CPU
+ * rcu_free sheaf when __kfree_rcu_sheaf() returns true; no tracepoint
+ * reports that free, ever (the sheaf goes back to the slab after a grace
+ * period, untraced).  0 where kfree_rcu() ends in traced or hooked frees.
+ */
+#if KS_KERNEL_AT_LEAST(6, 18)
+#define KS_COMPAT_KFREE_RCU_SHEAF	1
+#define KS_COMPAT_KFREE_RCU_SHEAF_SYMBOL "__kfree_rcu_sheaf"
+#else
+#define KS_COMPAT_KFREE_RCU_SHEAF	0
+#define KS_COMPAT_KFREE_RCU_SHEAF_SYMBOL "__kfree_rcu_sheaf"
 #endif
 
 /* ---- end of 6.13 to 7.2 ------------------------------------------------- */

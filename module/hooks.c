@@ -13,6 +13,7 @@
  *   split_page                                           kprobe: one record a page
  *   alloc_pages_exact                                    kretprobe: the same
  *   krealloc (in place: no tracepoint)                   kretprobe
+ *   __kfree_rcu_sheaf (6.18 on: kfree_rcu, untraced)     kretprobe
  *
  * Each byte is counted once.  A record is one object handed to a caller:
  * a kmalloc (large ones too: their pages are not recorded again), a cache
@@ -79,6 +80,7 @@ struct ks_hook_info ks_hooks[KS_NR_HOOKS] = {
 	[KS_HOOK_SPLIT_PAGE]		= { .name = "split_page" },
 	[KS_HOOK_PAGES_EXACT]		= { .name = "alloc_pages_exact" },
 	[KS_HOOK_KREALLOC]		= { .name = "krealloc" },
+	[KS_HOOK_KFREE_RCU_SHEAF]	= { .name = "kfree_rcu_sheaf" },
 };
 
 /* Frames a backtrace may need before the caller: probe, glue, allocator. */
@@ -678,6 +680,44 @@ static void ks_krealloc_learn(void)
 	kfree(q ?: p);
 }
 
+/* ---- kfree_rcu into a sheaf (compat.h) --------------------------------- */
+
+/*
+ * kfree_rcu() of a slab object that __kfree_rcu_sheaf() takes (it returns
+ * true) is freed for its caller there: the sheaf goes back to the slab
+ * after a grace period with no tracepoint.  When it returns false the
+ * object takes the batched path, whose frees are traced or hooked
+ * (kfree_bulk): nothing is done here then.  The object may be a kmalloc
+ * or a cache object; a free that finds no record is counted as kmalloc's.
+ */
+static int ks_kfree_rcu_entry(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	unsigned long *obj = (void *)ri->data;
+
+	*obj = regs_get_kernel_argument(regs, 1);
+	return ZERO_OR_NULL_PTR((void *)*obj);
+}
+
+/* Applied even while disabled, as frees are. */
+static int ks_kfree_rcu_ret(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	unsigned long *obj = (void *)ri->data;
+
+	/* bool: only the low byte of the return register is defined. */
+	if (regs_return_value(regs) & 0xff)
+		ks_free(*obj, KS_HOOK_KFREE_RCU_SHEAF, KS_KMALLOC);
+	return 0;
+}
+
+static struct kretprobe ks_kfree_rcu_krp = {
+	.kp.symbol_name	= KS_COMPAT_KFREE_RCU_SHEAF_SYMBOL,
+	.entry_handler	= ks_kfree_rcu_entry,
+	.handler	= ks_kfree_rcu_ret,
+	.data_size	= sizeof(unsigned long),
+};
+
 /* ---- registration ------------------------------------------------------ */
 
 struct ks_tp {
@@ -759,6 +799,12 @@ int ks_hooks_register(void)
 	ks_set(KS_HOOK_KREALLOC, kp_err ?: register_kretprobe(&ks_krealloc_krp));
 	if (ks_attached(KS_HOOK_KREALLOC))
 		ks_krealloc_learn();
+	if (KS_COMPAT_KFREE_RCU_SHEAF) {
+		ks_kfree_rcu_krp.maxactive = max_t(int, 16,
+						   4 * num_possible_cpus());
+		ks_set(KS_HOOK_KFREE_RCU_SHEAF,
+		       kp_err ?: register_kretprobe(&ks_kfree_rcu_krp));
+	}
 
 	/* Allocations without their frees would be worse than nothing. */
 	if (!ks_attached(KS_HOOK_KFREE) ||
@@ -794,6 +840,7 @@ static void ks_unregister_kprobes(void)
 		{ KS_HOOK_CACHE_ALLOC_BULK, &ks_bulk_alloc_krp },
 		{ KS_HOOK_PAGES_EXACT, &ks_exact_krp },
 		{ KS_HOOK_KREALLOC, &ks_krealloc_krp },
+		{ KS_HOOK_KFREE_RCU_SHEAF, &ks_kfree_rcu_krp },
 	};
 	struct kprobe *kp[ARRAY_SIZE(kps)];
 	struct kretprobe *krp[ARRAY_SIZE(krps)];
@@ -855,7 +902,8 @@ unsigned long ks_hooks_missed(void)
 unsigned long ks_hooks_frees_missed(void)
 {
 	return ks_vfree_kp.nmissed + ks_vfree_atomic_kp.nmissed +
-	       ks_bulk_free_kp.nmissed;
+	       ks_bulk_free_kp.nmissed + ks_kfree_rcu_krp.nmissed +
+	       ks_kfree_rcu_krp.kp.nmissed;
 }
 
 unsigned long ks_hooks_recursion_drops(void)

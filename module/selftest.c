@@ -84,6 +84,35 @@ static noinline void ks_selftest_slab(void)
 	kmem_cache_destroy(cache);
 }
 
+/*
+ * kfree_rcu() into a sheaf (6.18 on, compat.h): the record goes at once.
+ * A kfree_rcu() the sheaf refuses takes the batched path, freed later: the
+ * hook then did not fire and stays silent, as it should.
+ */
+struct ks_selftest_rcu {
+	struct rcu_head rcu;
+	u64 pad[4];
+};
+
+static noinline void ks_selftest_kfree_rcu(void)
+{
+	struct ks_selftest_rcu *p = kmalloc(sizeof(*p), GFP_KERNEL);
+	unsigned long hits;
+	bool a;
+
+	if (!p || !KS_COMPAT_KFREE_RCU_SHEAF) {
+		kfree(p);
+		return;
+	}
+	a = ks_seen(p, KS_KMALLOC, sizeof(*p));
+	hits = ks_hooks_hits(KS_HOOK_KFREE_RCU_SHEAF);
+	kfree_rcu(p, rcu);
+	/* p is not dereferenced again: only its address is looked up. */
+	ks_verdict(KS_HOOK_KFREE_RCU_SHEAF,
+		   a && ks_hooks_hits(KS_HOOK_KFREE_RCU_SHEAF) > hits &&
+		   ks_gone(p));
+}
+
 /* krealloc() to a size that still fits: the same object, a new size. */
 static noinline void ks_selftest_krealloc(void)
 {
@@ -206,6 +235,7 @@ int ks_selftest(void)
 	ks_reset();
 	ks_selftest_slab();
 	ks_selftest_krealloc();
+	ks_selftest_kfree_rcu();
 	ks_selftest_pages();
 	ks_selftest_vmalloc_percpu();
 	for (h = 0; h < KS_NR_HOOKS; h++)
