@@ -2,8 +2,9 @@
 /*
  * compat.h - every kernel-version difference kmemscope depends on.
  *
- * Supported: 6.1 to 6.12.  Code outside this file never tests
- * LINUX_VERSION_CODE; it calls the ks_compat_* wrappers below.  This is
+ * Supported: 6.1 to 6.12, and 7.2 (Debian unstable: the 6.13 to 7.2 block
+ * below).  Code outside this file never tests LINUX_VERSION_CODE; it
+ * calls the ks_compat_* wrappers below.  This is
  * the one file checkpatch's LINUX_VERSION_CODE rule is waived for.
  */
 #ifndef _KMEMSCOPE_COMPAT_H
@@ -35,8 +36,8 @@
 
 /*
  * 7.0 renamed <linux/balloon_compaction.h> to <linux/balloon.h> and
- * CONFIG_MEMORY_BALLOON to CONFIG_BALLOON (2026 balloon rework; 7.2 has
- * both, 6.12 neither; the exact first version is not checked here).
+ * CONFIG_MEMORY_BALLOON to CONFIG_BALLOON (2026 balloon rework: 7.2 has
+ * the new names, 6.12 the old; the exact first version is not checked).
  */
 #if KS_KERNEL_AT_LEAST(7, 0)
 #include <linux/balloon.h>
