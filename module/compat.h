@@ -139,6 +139,12 @@ ks_compat_hrtimer_setup(struct hrtimer *timer,
 #define KS_COMPAT_KFREE_RCU_SHEAF_SYMBOL "__kfree_rcu_sheaf"
 #endif
 
+/*
+ * 6.18 added kfree_nolock(): no tracepoint, and it may free what kmalloc()
+ * (traced) returned; the slab frees its own sheaves and obj_exts with it.
+ */
+#define KS_COMPAT_KFREE_NOLOCK		KS_KERNEL_AT_LEAST(6, 18)
+
 /* ---- end of 6.13 to 7.2 ------------------------------------------------- */
 
 /*

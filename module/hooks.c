@@ -14,6 +14,7 @@
  *   alloc_pages_exact                                    kretprobe: the same
  *   krealloc (in place: no tracepoint)                   kretprobe
  *   __kfree_rcu_sheaf (6.18 on: kfree_rcu, untraced)     kretprobe
+ *   kfree_nolock (6.18 on, untraced)                     kprobe
  *
  * Each byte is counted once.  A record is one object handed to a caller:
  * a kmalloc (large ones too: their pages are not recorded again), a cache
@@ -81,6 +82,7 @@ struct ks_hook_info ks_hooks[KS_NR_HOOKS] = {
 	[KS_HOOK_PAGES_EXACT]		= { .name = "alloc_pages_exact" },
 	[KS_HOOK_KREALLOC]		= { .name = "krealloc" },
 	[KS_HOOK_KFREE_RCU_SHEAF]	= { .name = "kfree_rcu_sheaf" },
+	[KS_HOOK_KFREE_NOLOCK]		= { .name = "kfree_nolock" },
 };
 
 /* Frames a backtrace may need before the caller: probe, glue, allocator. */
@@ -718,6 +720,29 @@ static struct kretprobe ks_kfree_rcu_krp = {
 	.data_size	= sizeof(unsigned long),
 };
 
+/*
+ * kfree_nolock() (compat.h): untraced, as kmalloc_nolock() is; a free that
+ * finds no record was most likely kmalloc_nolock()'s, not an untracked
+ * free.  It may run in NMI context: the store's locks are only tried there.
+ */
+static int ks_kfree_nolock_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	unsigned long addr = regs_get_kernel_argument(regs, 0);
+	unsigned long flags;
+
+	if (ZERO_OR_NULL_PTR((void *)addr) ||
+	    !ks_enter(&flags, KS_HOOK_KFREE_NOLOCK))
+		return 0;
+	ks_store_free_known(&ks_store, addr, KS_KMALLOC);
+	ks_exit(flags);
+	return 0;
+}
+
+static struct kprobe ks_kfree_nolock_kp = {
+	.symbol_name	= "kfree_nolock",
+	.pre_handler	= ks_kfree_nolock_pre,
+};
+
 /* ---- registration ------------------------------------------------------ */
 
 struct ks_tp {
@@ -799,6 +824,9 @@ int ks_hooks_register(void)
 	ks_set(KS_HOOK_KREALLOC, kp_err ?: register_kretprobe(&ks_krealloc_krp));
 	if (ks_attached(KS_HOOK_KREALLOC))
 		ks_krealloc_learn();
+	if (KS_COMPAT_KFREE_NOLOCK)
+		ks_set(KS_HOOK_KFREE_NOLOCK,
+		       kp_err ?: register_kprobe(&ks_kfree_nolock_kp));
 	if (KS_COMPAT_KFREE_RCU_SHEAF) {
 		ks_kfree_rcu_krp.maxactive = max_t(int, 16,
 						   4 * num_possible_cpus());
@@ -831,6 +859,7 @@ static void ks_unregister_kprobes(void)
 		{ KS_HOOK_CACHE_FREE_BULK, &ks_bulk_free_kp },
 		{ KS_HOOK_PAGES_BULK, &ks_pages_bulk_kp },
 		{ KS_HOOK_SPLIT_PAGE, &ks_split_page_kp },
+		{ KS_HOOK_KFREE_NOLOCK, &ks_kfree_nolock_kp },
 	};
 	static const struct {
 		enum ks_hook hook;
@@ -903,7 +932,7 @@ unsigned long ks_hooks_frees_missed(void)
 {
 	return ks_vfree_kp.nmissed + ks_vfree_atomic_kp.nmissed +
 	       ks_bulk_free_kp.nmissed + ks_kfree_rcu_krp.nmissed +
-	       ks_kfree_rcu_krp.kp.nmissed;
+	       ks_kfree_rcu_krp.kp.nmissed + ks_kfree_nolock_kp.nmissed;
 }
 
 unsigned long ks_hooks_recursion_drops(void)

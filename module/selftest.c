@@ -113,6 +113,21 @@ static noinline void ks_selftest_kfree_rcu(void)
 		   ks_gone(p));
 }
 
+/* kfree_nolock() (6.18 on, compat.h) of what kmalloc() returned. */
+static noinline void ks_selftest_kfree_nolock(void)
+{
+#if KS_COMPAT_KFREE_NOLOCK
+	void *p = kmalloc(72, GFP_KERNEL);
+	bool a;
+
+	if (!p)
+		return;
+	a = ks_seen(p, KS_KMALLOC, 72);
+	kfree_nolock(p);
+	ks_verdict(KS_HOOK_KFREE_NOLOCK, a && ks_gone(p));
+#endif
+}
+
 /* krealloc() to a size that still fits: the same object, a new size. */
 static noinline void ks_selftest_krealloc(void)
 {
@@ -236,6 +251,7 @@ int ks_selftest(void)
 	ks_selftest_slab();
 	ks_selftest_krealloc();
 	ks_selftest_kfree_rcu();
+	ks_selftest_kfree_nolock();
 	ks_selftest_pages();
 	ks_selftest_vmalloc_percpu();
 	for (h = 0; h < KS_NR_HOOKS; h++)

@@ -41,9 +41,12 @@ for h in kmalloc kmem_cache_alloc kfree kmem_cache_free mm_page_alloc \
 	expect_eq "hook $h self-test" \
 		"$(sed -n "s/^hook: $h  *\([a-z]*\) .*/\1/p" $KS/summary)" ok
 done
-# kfree_rcu() into a slab sheaf: hooked from 6.18 on (compat.h), off before.
-kfr=$(sed -n "s/^hook: kfree_rcu_sheaf  *\([a-z]*\) .*/\1/p" $KS/summary)
-[ "$kfr" = off ] || expect_eq "hook kfree_rcu_sheaf self-test" "$kfr" ok
+# kfree_rcu() into a slab sheaf and kfree_nolock(): hooked from 6.18 on
+# (compat.h), off before.
+for h in kfree_rcu_sheaf kfree_nolock; do
+	st=$(sed -n "s/^hook: $h  *\([a-z]*\) .*/\1/p" $KS/summary)
+	[ "$st" = off ] || expect_eq "hook $h self-test" "$st" ok
+done
 insmod /ko/ks_wrappers.ko && ok "insmod ks_wrappers" || not_ok "insmod ks_wrappers"
 
 W="kmalloc [ks_wrappers]"
