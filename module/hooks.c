@@ -13,6 +13,8 @@
  *   split_page                                           kprobe: one record a page
  *   alloc_pages_exact                                    kretprobe: the same
  *   krealloc (in place: no tracepoint)                   kretprobe
+ *   __kfree_rcu_sheaf (6.18 on: kfree_rcu, untraced)     kretprobe
+ *   kfree_nolock (6.18 on, untraced)                     kprobe
  *
  * Each byte is counted once.  A record is one object handed to a caller:
  * a kmalloc (large ones too: their pages are not recorded again), a cache
@@ -79,6 +81,8 @@ struct ks_hook_info ks_hooks[KS_NR_HOOKS] = {
 	[KS_HOOK_SPLIT_PAGE]		= { .name = "split_page" },
 	[KS_HOOK_PAGES_EXACT]		= { .name = "alloc_pages_exact" },
 	[KS_HOOK_KREALLOC]		= { .name = "krealloc" },
+	[KS_HOOK_KFREE_RCU_SHEAF]	= { .name = "kfree_rcu_sheaf" },
+	[KS_HOOK_KFREE_NOLOCK]		= { .name = "kfree_nolock" },
 };
 
 /* Frames a backtrace may need before the caller: probe, glue, allocator. */
@@ -535,6 +539,7 @@ static struct kprobe ks_vfree_atomic_kp = {
 struct ks_bulk_data {
 	struct kmem_cache *s;
 	void **p;
+	size_t nr;
 	unsigned long caller;
 	gfp_t gfp;
 };
@@ -546,6 +551,7 @@ static int ks_bulk_alloc_entry(struct kretprobe_instance *ri,
 
 	d->s = (void *)regs_get_kernel_argument(regs, 0);
 	d->gfp = (__force gfp_t)regs_get_kernel_argument(regs, 1);
+	d->nr = regs_get_kernel_argument(regs, 2);
 	d->p = (void **)regs_get_kernel_argument(regs, 3);
 	d->caller = ks_compat_entry_ret_addr(regs);
 	return 0;
@@ -555,7 +561,7 @@ static int ks_bulk_alloc_ret(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
 {
 	struct ks_bulk_data *d = (void *)ri->data;
-	long i, n = (long)regs_return_value(regs);
+	long i, n = ks_compat_cache_bulk_count(regs_return_value(regs), d->nr);
 	unsigned long flags;
 	size_t size;
 
@@ -676,6 +682,67 @@ static void ks_krealloc_learn(void)
 	kfree(q ?: p);
 }
 
+/* ---- kfree_rcu into a sheaf (compat.h) --------------------------------- */
+
+/*
+ * kfree_rcu() of a slab object that __kfree_rcu_sheaf() takes (it returns
+ * true) is freed for its caller there: the sheaf goes back to the slab
+ * after a grace period with no tracepoint.  When it returns false the
+ * object takes the batched path, whose frees are traced or hooked
+ * (kfree_bulk): nothing is done here then.  The object may be a kmalloc
+ * or a cache object; a free that finds no record is counted as kmalloc's.
+ */
+static int ks_kfree_rcu_entry(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	unsigned long *obj = (void *)ri->data;
+
+	*obj = regs_get_kernel_argument(regs, 1);
+	return ZERO_OR_NULL_PTR((void *)*obj);
+}
+
+/* Applied even while disabled, as frees are. */
+static int ks_kfree_rcu_ret(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	unsigned long *obj = (void *)ri->data;
+
+	/* bool: only the low byte of the return register is defined. */
+	if (regs_return_value(regs) & 0xff)
+		ks_free(*obj, KS_HOOK_KFREE_RCU_SHEAF, KS_KMALLOC);
+	return 0;
+}
+
+static struct kretprobe ks_kfree_rcu_krp = {
+	.kp.symbol_name	= KS_COMPAT_KFREE_RCU_SHEAF_SYMBOL,
+	.entry_handler	= ks_kfree_rcu_entry,
+	.handler	= ks_kfree_rcu_ret,
+	.data_size	= sizeof(unsigned long),
+};
+
+/*
+ * kfree_nolock() (compat.h): untraced, as kmalloc_nolock() is; a free that
+ * finds no record was most likely kmalloc_nolock()'s, not an untracked
+ * free.  It may run in NMI context: the store's locks are only tried there.
+ */
+static int ks_kfree_nolock_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	unsigned long addr = regs_get_kernel_argument(regs, 0);
+	unsigned long flags;
+
+	if (ZERO_OR_NULL_PTR((void *)addr) ||
+	    !ks_enter(&flags, KS_HOOK_KFREE_NOLOCK))
+		return 0;
+	ks_store_free_known(&ks_store, addr, KS_KMALLOC);
+	ks_exit(flags);
+	return 0;
+}
+
+static struct kprobe ks_kfree_nolock_kp = {
+	.symbol_name	= "kfree_nolock",
+	.pre_handler	= ks_kfree_nolock_pre,
+};
+
 /* ---- registration ------------------------------------------------------ */
 
 struct ks_tp {
@@ -757,6 +824,15 @@ int ks_hooks_register(void)
 	ks_set(KS_HOOK_KREALLOC, kp_err ?: register_kretprobe(&ks_krealloc_krp));
 	if (ks_attached(KS_HOOK_KREALLOC))
 		ks_krealloc_learn();
+	if (KS_COMPAT_KFREE_NOLOCK)
+		ks_set(KS_HOOK_KFREE_NOLOCK,
+		       kp_err ?: register_kprobe(&ks_kfree_nolock_kp));
+	if (KS_COMPAT_KFREE_RCU_SHEAF) {
+		ks_kfree_rcu_krp.maxactive = max_t(int, 16,
+						   4 * num_possible_cpus());
+		ks_set(KS_HOOK_KFREE_RCU_SHEAF,
+		       kp_err ?: register_kretprobe(&ks_kfree_rcu_krp));
+	}
 
 	/* Allocations without their frees would be worse than nothing. */
 	if (!ks_attached(KS_HOOK_KFREE) ||
@@ -783,6 +859,7 @@ static void ks_unregister_kprobes(void)
 		{ KS_HOOK_CACHE_FREE_BULK, &ks_bulk_free_kp },
 		{ KS_HOOK_PAGES_BULK, &ks_pages_bulk_kp },
 		{ KS_HOOK_SPLIT_PAGE, &ks_split_page_kp },
+		{ KS_HOOK_KFREE_NOLOCK, &ks_kfree_nolock_kp },
 	};
 	static const struct {
 		enum ks_hook hook;
@@ -792,6 +869,7 @@ static void ks_unregister_kprobes(void)
 		{ KS_HOOK_CACHE_ALLOC_BULK, &ks_bulk_alloc_krp },
 		{ KS_HOOK_PAGES_EXACT, &ks_exact_krp },
 		{ KS_HOOK_KREALLOC, &ks_krealloc_krp },
+		{ KS_HOOK_KFREE_RCU_SHEAF, &ks_kfree_rcu_krp },
 	};
 	struct kprobe *kp[ARRAY_SIZE(kps)];
 	struct kretprobe *krp[ARRAY_SIZE(krps)];
@@ -853,7 +931,8 @@ unsigned long ks_hooks_missed(void)
 unsigned long ks_hooks_frees_missed(void)
 {
 	return ks_vfree_kp.nmissed + ks_vfree_atomic_kp.nmissed +
-	       ks_bulk_free_kp.nmissed;
+	       ks_bulk_free_kp.nmissed + ks_kfree_rcu_krp.nmissed +
+	       ks_kfree_rcu_krp.kp.nmissed + ks_kfree_nolock_kp.nmissed;
 }
 
 unsigned long ks_hooks_recursion_drops(void)

@@ -69,7 +69,7 @@ static noinline void ks_selftest_slab(void)
 		ks_verdict(KS_HOOK_KMEM_CACHE_ALLOC, a);
 		ks_verdict(KS_HOOK_KMEM_CACHE_FREE, a && ks_gone(p));
 	}
-	n = kmem_cache_alloc_bulk(cache, GFP_KERNEL, ARRAY_SIZE(objs), objs);
+	n = ks_compat_cache_alloc_bulk(cache, GFP_KERNEL, ARRAY_SIZE(objs), objs);
 	if (n > 0) {
 		a = true;
 		for (i = 0; i < n; i++)
@@ -82,6 +82,50 @@ static noinline void ks_selftest_slab(void)
 		ks_verdict(KS_HOOK_CACHE_FREE_BULK, f);
 	}
 	kmem_cache_destroy(cache);
+}
+
+/*
+ * kfree_rcu() into a sheaf (6.18 on, compat.h): the record goes at once.
+ * A kfree_rcu() the sheaf refuses takes the batched path, freed later: the
+ * hook then did not fire and stays silent, as it should.
+ */
+struct ks_selftest_rcu {
+	struct rcu_head rcu;
+	u64 pad[4];
+};
+
+static noinline void ks_selftest_kfree_rcu(void)
+{
+	struct ks_selftest_rcu *p = kmalloc(sizeof(*p), GFP_KERNEL);
+	unsigned long hits;
+	bool a;
+
+	if (!p || !KS_COMPAT_KFREE_RCU_SHEAF) {
+		kfree(p);
+		return;
+	}
+	a = ks_seen(p, KS_KMALLOC, sizeof(*p));
+	hits = ks_hooks_hits(KS_HOOK_KFREE_RCU_SHEAF);
+	kfree_rcu(p, rcu);
+	/* p is not dereferenced again: only its address is looked up. */
+	ks_verdict(KS_HOOK_KFREE_RCU_SHEAF,
+		   a && ks_hooks_hits(KS_HOOK_KFREE_RCU_SHEAF) > hits &&
+		   ks_gone(p));
+}
+
+/* kfree_nolock() (6.18 on, compat.h) of what kmalloc() returned. */
+static noinline void ks_selftest_kfree_nolock(void)
+{
+#if KS_COMPAT_KFREE_NOLOCK
+	void *p = kmalloc(72, GFP_KERNEL);
+	bool a;
+
+	if (!p)
+		return;
+	a = ks_seen(p, KS_KMALLOC, 72);
+	kfree_nolock(p);
+	ks_verdict(KS_HOOK_KFREE_NOLOCK, a && ks_gone(p));
+#endif
 }
 
 /* krealloc() to a size that still fits: the same object, a new size. */
@@ -158,7 +202,8 @@ static noinline void ks_selftest_pages(void)
 	}
 
 	hits = ks_hooks_hits(KS_HOOK_PAGES_BULK);
-	if (alloc_pages_bulk_array(GFP_KERNEL, ARRAY_SIZE(bulk), bulk)) {
+	if (ks_compat_alloc_pages_bulk_array(GFP_KERNEL, ARRAY_SIZE(bulk),
+					     bulk)) {
 		ks_verdict(KS_HOOK_PAGES_BULK,
 			   ks_hooks_hits(KS_HOOK_PAGES_BULK) > hits);
 		for (i = 0; i < ARRAY_SIZE(bulk); i++)
@@ -183,11 +228,11 @@ static noinline void ks_selftest_vmalloc_percpu(void)
 
 	pc = alloc_percpu(u64);
 	if (pc) {
-		a = ks_seen((void __force *)pc, KS_PERCPU,
+		a = ks_seen((void *)(__force unsigned long)pc, KS_PERCPU,
 			    sizeof(u64) * num_possible_cpus());
 		free_percpu(pc);
 		ks_verdict(KS_HOOK_PERCPU_ALLOC, a);
-		ks_verdict(KS_HOOK_PERCPU_FREE, a && ks_gone((void __force *)pc));
+		ks_verdict(KS_HOOK_PERCPU_FREE, a && ks_gone((void *)(__force unsigned long)pc));
 	}
 }
 
@@ -205,6 +250,8 @@ int ks_selftest(void)
 	ks_reset();
 	ks_selftest_slab();
 	ks_selftest_krealloc();
+	ks_selftest_kfree_rcu();
+	ks_selftest_kfree_nolock();
 	ks_selftest_pages();
 	ks_selftest_vmalloc_percpu();
 	for (h = 0; h < KS_NR_HOOKS; h++)

@@ -45,8 +45,18 @@ expect_eq "leaks: the first row is the certain leak" \
 expect_eq "unload report in the kernel log" \
 	"$(dmesg | sed -n 's/.*kmemscope: \(ks_fixture unloaded holding [0-9]* bytes in [0-9]* allocations\).*/\1/p' | tail -n1)" \
 	"ks_fixture unloaded holding $FIX_KZALLOC bytes in 2 allocations"
-expect_eq "unload report kept in leaks" \
-	"$(grep -c "^report: ks_fixture unloaded holding $FIX_KZALLOC bytes in 2 allocations; top: ks_fixture_kzalloc_held+0x[0-9a-f]* $((FIX_KZALLOC / 2))/1, ks_fixture_kzalloc_held+0x[0-9a-f]* $((FIX_KZALLOC / 2))/1" /tmp/leaks)" 1
+# The two kzalloc() calls are two call sites where the compiler unrolls
+# ks_fixture_kzalloc_held()'s loop (gcc 12 and 14: 6.1, 6.12) and one where
+# it does not (gcc 16: 7.2): the report's top list follows the sites the
+# leaks view lists for it.
+kz_sites=$(awk '$1 == "unloaded" && $6 == "ks_fixture" && $8 ~ /^ks_fixture_kzalloc_held\+/' /tmp/leaks | wc -l)
+kz_site='ks_fixture_kzalloc_held+0x[0-9a-f]*'
+case $kz_sites in
+1) kz_top="$kz_site $FIX_KZALLOC/2" ;;
+*) kz_top="$kz_site $((FIX_KZALLOC / 2))/1, $kz_site $((FIX_KZALLOC / 2))/1" ;;
+esac
+expect_eq "unload report kept in leaks ($kz_sites call sites)" \
+	"$(grep -c "^report: ks_fixture unloaded holding $FIX_KZALLOC bytes in 2 allocations; top: $kz_top" /tmp/leaks)" 1
 
 # min_age: 0 lists every live allocation as old; a large value none.
 echo "min_age 0" >$KS/control

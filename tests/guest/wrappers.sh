@@ -16,6 +16,9 @@ ncpu=$(awk -F- '{ print ($2 == "" ? 1 : $2 + 1) }' /sys/devices/system/cpu/possi
 # devm_kstrdup("kmemscope"); alloc_req turns the kmalloc class into the
 # bytes counted (kmalloc_bytes, lib.sh).
 # arm64 6.1's smallest kmalloc class is 128 bytes (ARCH_KMALLOC_MINALIGN).
+# 7.2's devres header is 8 bytes longer (struct devres_node gained
+# free_node: data at 56 on x86_64): devm_kstrdup's 66 bytes round up to 96.
+# On arm64 data[] is ARCH_DMA_MINALIGN (128) aligned either way.
 # Percpu objects carry a memcg pointer per 4 bytes where CONFIG_MEMCG_KMEM
 # is on (Debian's kernels; not the KUnit kernel).
 kstr="32 23" kasp="16 9" pcpu_extra=2
@@ -24,7 +27,8 @@ x86_64-6.1) devm_a="192 140" devm_z="256 240" devm_s="64 50" ;;
 x86_64-6.12 | x86_64-6.12-rt) devm_a="192 192" devm_z="256 256" devm_s="64 64" ;;
 arm64-6.1) devm_a="256 228" devm_z="512 328" devm_s="256 138"
 	   kstr="128 23" kasp="128 9" ;;
-arm64-6.12) devm_a="256 256" devm_z="512 512" devm_s="192 192" ;;
+x86_64-7.2) devm_a="192 192" devm_z="256 256" devm_s="96 96" ;;
+arm64-6.12 | arm64-7.2) devm_a="256 256" devm_z="512 512" devm_s="192 192" ;;
 kunit | debug) devm_a="192 140" devm_z="256 240" devm_s="64 50" pcpu_extra=1 ;;
 esac
 # "bytes req" of a "class req" pair above.
@@ -36,6 +40,12 @@ for h in kmalloc kmem_cache_alloc kfree kmem_cache_free mm_page_alloc \
 	 kmem_cache_alloc_bulk kmem_cache_free_bulk alloc_pages_bulk krealloc; do
 	expect_eq "hook $h self-test" \
 		"$(sed -n "s/^hook: $h  *\([a-z]*\) .*/\1/p" $KS/summary)" ok
+done
+# kfree_rcu() into a slab sheaf and kfree_nolock(): hooked from 6.18 on
+# (compat.h), off before.
+for h in kfree_rcu_sheaf kfree_nolock; do
+	st=$(sed -n "s/^hook: $h  *\([a-z]*\) .*/\1/p" $KS/summary)
+	[ "$st" = off ] || expect_eq "hook $h self-test" "$st" ok
 done
 insmod /ko/ks_wrappers.ko && ok "insmod ks_wrappers" || not_ok "insmod ks_wrappers"
 

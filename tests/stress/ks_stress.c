@@ -78,6 +78,8 @@
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
+#include "../../module/compat.h"
+
 #define KSS_MAX_CPUS	8
 #define KSS_SLOTS	32		/* per CPU, context and allocator */
 #define KSS_FOREIGN	8		/* one step in 8 frees anywhere */
@@ -406,7 +408,7 @@ static u64 kss_run_steps(struct kss_cpu *c, enum kss_ctx ctx,
 
 static void kss_timer_fn(struct timer_list *t)
 {
-	struct kss_cpu *c = from_timer(c, t, timer);
+	struct kss_cpu *c = ks_compat_timer_container_of(c, t, timer);
 	u64 pause;
 
 	if (!READ_ONCE(kss_running))
@@ -499,7 +501,7 @@ static int kss_stop(void)
 		/* The thread sees kss_running false once it has the lock. */
 		mutex_lock(&c->lock);
 		if (c->armed) {
-			del_timer_sync(&c->timer);
+			timer_delete_sync(&c->timer);
 			hrtimer_cancel(&c->hrtimer);
 			c->armed = false;
 		}
@@ -750,9 +752,9 @@ static int __init kss_init(void)
 		c->cpu = cpu;
 		mutex_init(&c->lock);
 		timer_setup(&c->timer, kss_timer_fn, TIMER_PINNED);
-		hrtimer_init(&c->hrtimer, CLOCK_MONOTONIC,
-			     HRTIMER_MODE_REL_PINNED_HARD);
-		c->hrtimer.function = kss_hrtimer_fn;
+		ks_compat_hrtimer_setup(&c->hrtimer, kss_hrtimer_fn,
+					CLOCK_MONOTONIC,
+					HRTIMER_MODE_REL_PINNED_HARD);
 		for (i = 0; i < KSS_NR_RUN_CTX; i++)
 			prandom_seed_state(&c->rnd[i], cpu * KSS_NR_RUN_CTX + i + 1);
 		t = kthread_create(kss_thread, c, "ks_stress/%u", cpu);
