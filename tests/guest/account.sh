@@ -229,8 +229,9 @@ expect_eq "zone lines = /proc/zoneinfo (spanned present managed)" \
 expect_eq "checks that differ" "$(grep '^check: .*differ' /tmp/account)" ""
 # Every CMA pool the overlay declares became CMA memory: the kernel only
 # takes a pool whose base and size are whole pageblocks (4 MB with 4 KiB
-# pages, 32 MB with 16 KiB pages) and otherwise keeps it as a plain
-# reservation, which the lines above would not notice.
+# pages, 32 MB with 16 KiB pages); otherwise it frees the region and sets
+# up its default pool instead (64 MB on Debian's kernels), which the lines
+# above would not notice.
 if [ -n "$OVERLAY" ]; then
 	cma_decl=0
 	for sz in $(regions | awk '$4 == "cma" { print $3 }'); do cma_decl=$((cma_decl + sz)); done
