@@ -179,19 +179,29 @@ static void ks_regions_nomap_sum_test(struct kunit *test)
 struct pages_case {
 	const char *name;
 	struct ks_range r;
+	unsigned int shift;	/* 12: 4 KiB pages, 14: 16 KiB pages */
 	u64 pages;
 };
 
 static const struct pages_case pages_cases[] = {
-	{ "aligned", R(0x1000, 0x3000), 3 },
-	{ "x86 low RAM (0x1000-0x9fbff)", R(0x1000, 0x9ec00), 158 },
-	{ "unaligned both ends", R(0x1800, 0x2000), 1 },
-	{ "smaller than a page", R(0x1100, 0x100), 0 },
-	{ "one page after an unaligned start", R(0xfff, 0x1001), 1 },
-	{ "a page less one byte", R(0x1000, 0xfff), 0 },
-	{ "empty", R(0x1000, 0), 0 },
-	{ "top of the address space", R(U64_MAX - 0x2fff, 0x3000), 2 },
-	{ "base in the last page", R(U64_MAX - 10, 5), 0 },
+	{ "aligned", R(0x1000, 0x3000), 12, 3 },
+	{ "x86 low RAM (0x1000-0x9fbff)", R(0x1000, 0x9ec00), 12, 158 },
+	{ "unaligned both ends", R(0x1800, 0x2000), 12, 1 },
+	{ "smaller than a page", R(0x1100, 0x100), 12, 0 },
+	{ "one page after an unaligned start", R(0xfff, 0x1001), 12, 1 },
+	{ "a page less one byte", R(0x1000, 0xfff), 12, 0 },
+	{ "empty", R(0x1000, 0), 12, 0 },
+	{ "top of the address space", R(U64_MAX - 0x2fff, 0x3000), 12, 2 },
+	{ "base in the last page", R(U64_MAX - 10, 5), 12, 0 },
+	/* The same arithmetic with 16 KiB pages (arm64-6.12-16k). */
+	{ "16K: aligned", R(0x4000, 0xc000), 14, 3 },
+	{ "16K: 4 KiB-aligned ends", R(0x1000, 0x7000), 14, 1 },
+	{ "16K: x86 low RAM (0x1000-0x9fbff)", R(0x1000, 0x9ec00), 14, 38 },
+	{ "16K: a 4 KiB page", R(0x4000, 0x1000), 14, 0 },
+	{ "16K: a page less one byte", R(0x4000, 0x3fff), 14, 0 },
+	{ "16K: no-map carve-out (2 MB at 0x4fe00000)", R(0x4fe00000, 0x200000), 14, 128 },
+	{ "16K: top of the address space", R(U64_MAX - 0xbfff, 0xc000), 14, 2 },
+	{ "16K: base in the last page", R(U64_MAX - 0x3ff0, 0x100), 14, 0 },
 };
 
 static void pages_desc(const struct pages_case *c, char *desc)
@@ -205,7 +215,7 @@ static void ks_regions_pages_test(struct kunit *test)
 {
 	const struct pages_case *c = test->param_value;
 
-	KUNIT_EXPECT_EQ(test, ks_range_whole_pages(&c->r, 12), c->pages);
+	KUNIT_EXPECT_EQ(test, ks_range_whole_pages(&c->r, c->shift), c->pages);
 }
 
 static struct kunit_case ks_regions_cases[] = {

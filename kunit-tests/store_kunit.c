@@ -991,16 +991,25 @@ static void store_partial_free_onto_stale(struct kunit *test)
 	ks_store_destroy(st);
 }
 
-static unsigned int split(struct ks_store *st, unsigned long ptr,
-			  unsigned int nr, unsigned int keep)
+/* ks_store_split() with pages of @page_size bytes. */
+static unsigned int split_ps(struct ks_store *st, unsigned long ptr,
+			     unsigned int nr, unsigned int keep,
+			     size_t page_size)
 {
 	unsigned long flags;
 	unsigned int n;
 
 	local_irq_save(flags);
-	n = ks_store_split(st, ptr, nr, keep, 4096, 0x40);
+	n = ks_store_split(st, ptr, nr, keep, page_size, 0x40);
 	local_irq_restore(flags);
 	return n;
+}
+
+/* The cases below model 4 KiB pages; store_pages_16k() 16 KiB ones. */
+static unsigned int split(struct ks_store *st, unsigned long ptr,
+			  unsigned int nr, unsigned int keep)
+{
+	return split_ps(st, ptr, nr, keep, 4096);
 }
 
 /* split_page(), then the pages freed last to first; alloc_pages_exact(). */
@@ -1033,6 +1042,44 @@ static void store_split(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->live_count, 5L);
 	KUNIT_EXPECT_FALSE(test, ks_store_lookup(st, 0x4000 + 5 * 0x40, NULL));
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->splits), 2L);
+	ks_store_destroy(st);
+}
+
+/*
+ * The store is given the page size and assumes none: with 16 KiB pages
+ * (arm64-6.12-16k) an order-2 block is 64 KiB, free_pages(p, 0) leaves
+ * 48 KiB, and split_page() / alloc_pages_exact() records are 16 KiB each.
+ */
+static void store_pages_16k(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 128, 16);
+	struct ks_record_info info;
+	struct ks_site_snap *s;
+
+	KUNIT_EXPECT_EQ(test, al(st, 0x1000, SITE_A, 65536, 65536, KS_PAGE), 0);
+	KUNIT_EXPECT_TRUE(test, fr_part(st, 0x1000, 16384, 0x1040));
+	KUNIT_ASSERT_TRUE(test, ks_store_lookup(st, 0x1040, &info));
+	KUNIT_EXPECT_EQ(test, info.bytes_alloc, 49152U);
+	KUNIT_EXPECT_EQ(test, info.bytes_req, 49152U);
+	/* A split of those 3 pages as 4 KiB ones does not match: left alone. */
+	KUNIT_EXPECT_EQ(test, split(st, 0x1040, 3, 3), 0U);
+	/* split_page() of an order-2 block of 16 KiB pages. */
+	KUNIT_EXPECT_EQ(test, al(st, 0x2000, SITE_B, 65536, 65536, KS_PAGE), 0);
+	KUNIT_EXPECT_EQ(test, split_ps(st, 0x2000, 4, 4, 16384), 4U);
+	KUNIT_ASSERT_TRUE(test, ks_store_lookup(st, 0x2000 + 3 * 0x40, &info));
+	KUNIT_EXPECT_EQ(test, info.bytes_alloc, 16384U);
+	KUNIT_EXPECT_TRUE(test, fr(st, 0x2000, KS_PAGE));
+	s = find_site(test, st, SITE_B, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 49152L);
+	KUNIT_EXPECT_EQ(test, s->live_count, 3L);
+	/* alloc_pages_exact(5 pages): 5 of an order-3 block of 16 KiB pages. */
+	KUNIT_EXPECT_EQ(test, al(st, 0x4000, SITE_C, 131072, 131072, KS_PAGE), 0);
+	KUNIT_EXPECT_EQ(test, split_ps(st, 0x4000, 8, 5, 16384), 5U);
+	s = find_site(test, st, SITE_C, false);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, 81920L);
+	KUNIT_EXPECT_EQ(test, s->live_count, 5L);
 	ks_store_destroy(st);
 }
 
@@ -1226,6 +1273,7 @@ static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE(store_partial_free_onto_stale),
 	KUNIT_CASE(store_split),
 	KUNIT_CASE(store_split_pool_full),
+	KUNIT_CASE(store_pages_16k),
 	KUNIT_CASE(store_reset_with_readers),
 	KUNIT_CASE(store_resize),
 	KUNIT_CASE(store_fold_many),

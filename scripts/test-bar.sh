@@ -3,7 +3,9 @@
 #
 # test-bar.sh - host-side checks of scripts/kmemscope-bar against
 # tests/snap-fixtures/account-demo (the demo board's account file, as
-# kmemscope printed it) and variants of it: the segments are the positive
+# kmemscope printed it on arm64-6.12, 4 KiB pages) and account-demo-16k
+# (the same board on arm64-6.12-16k, 16 KiB pages: a quarter of the pages,
+# the same megabytes), and variants of them: the segments are the positive
 # leaf lines, their widths add up to the bar, a line below zero is listed
 # but not drawn, zone lines are not account lines (no legend row), every
 # legend colour is distinct (also with more lines than the palette has),
@@ -15,7 +17,6 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 TOOL=$HERE/kmemscope-bar
-ACC=$ROOT/tests/snap-fixtures/account-demo
 TMP=$(mktemp -d) || exit 1
 trap 'rm -rf "$TMP"' EXIT
 passed=0 failed=0 fl=
@@ -38,7 +39,12 @@ leaves() {
 # The fill colours of the legend's swatches, one a line.
 swatches() { grep -o '<rect x="20" y="[0-9]*" width="12" height="12" fill="#[0-9a-f]*"' "$1" | sed 's/.*fill="//; s/"//'; }
 
+# checks ACCOUNT: every check on one account file.  The figures are the
+# demo board's, whatever its page size: 512 MB of RAM, 11 MB no-map.
 checks() {
+	ACC=$1
+	psz=$(sed -n 's/^page_size: //p' "$ACC")
+	unexpl=$(awk '$1 == "managed.unexplained" { print $2 }' "$ACC")
 	$SH "$TOOL" "$ACC" "$TMP/out.svg" 2>"$TMP/err" && ok "renders the demo account" ||
 		not_ok "renders the demo account" "$(cat "$TMP/err")"
 	expect_eq "first line" "$(head -c 4 "$TMP/out.svg")" "<svg"
@@ -50,6 +56,13 @@ checks() {
 	expect_eq "no-map segment size" "$(grep -o '<title>nomap_reserved: [0-9.]* MB' "$TMP/out.svg")" \
 		"<title>nomap_reserved: 11.00 MB"
 	expect_eq "title" "$(grep -o 'Where [0-9.]* MB of RAM went' "$TMP/out.svg")" "Where 512.0 MB of RAM went"
+	expect_eq "page size in the subtitle" "$(grep -o 'pages of [0-9]* bytes' "$TMP/out.svg")" "pages of $psz bytes"
+	# Each segment's MB: its pages x the file's page_size, not x 4096.
+	expect_eq "segment sizes (MB) = pages x page_size" \
+		"$(grep -o 'class="seg"[^>]*><title>[^<]*' "$TMP/out.svg" | sed 's/.*<title>//' | tr '\n' ' ')" \
+		"$(leaves "$ACC" | while read -r l; do
+			awk -v n="$l" -v p="$psz" '$1 == n { printf "%s: %.2f MB ", n, $2 * p / 1048576 }' "$ACC"
+		done)"
 	grep -q '>zone:' "$TMP/out.svg" && not_ok "no legend row for zone lines" "$(grep -o '>zone:[^<]*' "$TMP/out.svg")" ||
 		ok "no legend row for zone lines"
 	expect_eq "legend rows" "$(grep -c '<text x="38" y="[0-9]*">' "$TMP/out.svg")" \
@@ -60,7 +73,7 @@ checks() {
 		ok "reads standard input, writes standard output" || not_ok "reads standard input, writes standard output"
 
 	# Below zero: unexplained -100, free +100 so that the sums still close.
-	awk '$1 == "managed.unexplained" { $2 = -100 } $1 == "managed.free" { $2 += 100 + 622 } { print }' \
+	awk -v u="$unexpl" '$1 == "managed.unexplained" { $2 = -100 } $1 == "managed.free" { $2 += 100 + u } { print }' \
 		"$ACC" >"$TMP/neg"
 	$SH "$TOOL" "$TMP/neg" "$TMP/neg.svg" 2>"$TMP/err" && ok "renders a line below zero" ||
 		not_ok "renders a line below zero" "$(cat "$TMP/err")"
@@ -71,8 +84,8 @@ checks() {
 
 	# 40 more managed.direct.* lines, more than the palette has colours;
 	# free gives up their pages.  A second zone.
-	awk '$1 == "managed.free" { $2 -= 40 }
-	     $1 == "managed.unexplained" { for (i = 1; i <= 40; i++) printf "managed.direct.mod%d 1 4 x\n", i }
+	awk -v kb=$((psz / 1024)) '$1 == "managed.free" { $2 -= 40 }
+	     $1 == "managed.unexplained" { for (i = 1; i <= 40; i++) printf "managed.direct.mod%d 1 %d x\n", i, kb }
 	     $1 == "zone:" { print; $3 = "Normal" } { print }' "$ACC" >"$TMP/many"
 	$SH "$TOOL" "$TMP/many" "$TMP/many.svg" 2>"$TMP/err" && ok "renders 60 lines" ||
 		not_ok "renders 60 lines" "$(cat "$TMP/err")"
@@ -102,14 +115,16 @@ checks() {
 	fi
 }
 
-fl=sh SH=sh
-checks
-if command -v busybox >/dev/null 2>&1; then
-	fl=busybox SH="busybox sh"
-	mkdir -p "$TMP/bb"
-	for a in awk sed grep head tail; do ln -sf "$(command -v busybox)" "$TMP/bb/$a"; done
-	PATH="$TMP/bb:$PATH" checks
-fi
+for f in account-demo account-demo-16k; do
+	fl="sh: $f" SH=sh
+	checks "$ROOT/tests/snap-fixtures/$f"
+	if command -v busybox >/dev/null 2>&1; then
+		fl="busybox: $f" SH="busybox sh"
+		mkdir -p "$TMP/bb"
+		for a in awk sed grep head tail; do ln -sf "$(command -v busybox)" "$TMP/bb/$a"; done
+		PATH="$TMP/bb:$PATH" checks "$ROOT/tests/snap-fixtures/$f"
+	fi
+done
 fl=lint
 if command -v shellcheck >/dev/null 2>&1; then
 	out=$(shellcheck -s sh -S warning "$TOOL" "$0" 2>&1) && ok "shellcheck -s sh" ||

@@ -34,7 +34,7 @@ regions() {
 		EOF
 		;;
 	board-256m) cat <<-EOF
-		linux,cma dyn:0x4c000000:0x4f000000 0x1000000 cma -
+		linux,cma dyn:0x4c000000:0x4f000000 0x2000000 cma -
 		vpu-pool@4f400000 0x4f400000 0x400000 dma-pool /vpu@0
 		adsp@4f800000 0x4f800000 0x400000 no-map -
 		wifi-firmware@4fc00000 0x4fc00000 0x200000 no-map -
@@ -173,7 +173,7 @@ if [ -d /sys/kernel/debug/memblock ]; then
 	# least what the account computes for it (memblock merges neighbours).
 	sp=$(awk '$1 == "reserved:" && $NF ~ /struct-pages/ { print $4 }' /tmp/memblock |
 		{ s=0; while read -r b; do s=$((s + b)); done; echo $s; })
-	want=$(awk '$1 == "boot.struct_pages" { print $2 * 4096 }' /tmp/account)
+	want=$(awk -v ps=$PAGE_SIZE '$1 == "boot.struct_pages" { print $2 * ps }' /tmp/account)
 	[ "$sp" -gt 0 ] && [ "$sp" -ge "$want" ] &&
 		ok "struct-pages reservations ($sp bytes) hold the struct page array ($want bytes)" ||
 		not_ok "struct-pages reservations hold the struct page array" "labelled: $sp" "array: $want"
@@ -187,8 +187,9 @@ fi
 # ---- account: the sums close -------------------------------------------
 # line NAME [FILE]: pages of an account line.
 line() { awk -v n="$1" '$1 == n { print $2 }' "${2:-/tmp/account}"; }
-bad=$(awk '/^[a-z][a-z_.]* +-?[0-9]+ +-?[0-9]+ / && $3 != $2 * 4 { print $1 }' /tmp/account)
-expect_eq "every line's kB = pages x 4" "$bad" ""
+expect_eq "page_size = the kernel's page size" "$(sed -n 's/^page_size: //p' /tmp/account)" "$PAGE_SIZE"
+bad=$(awk -v k=$PAGE_KB '/^[a-z][a-z_.]* +-?[0-9]+ +-?[0-9]+ / && $3 != $2 * k { print $1 }' /tmp/account)
+expect_eq "every line's kB = pages x $PAGE_KB" "$bad" ""
 phys=$(line physical_ram)
 nomap=$(line nomap_reserved)
 kram=$(line kernel_ram)
@@ -200,32 +201,45 @@ expect_eq "boot.* lines sum to boot_reserved" \
 	"$(awk '$1 ~ /^boot\./ { s += $2 } END { print s }' /tmp/account)" "$boot"
 expect_eq "managed.* lines sum to managed" \
 	"$(awk '$1 ~ /^managed\./ { s += $2 } END { print s }' /tmp/account)" "$managed"
-expect_eq "nomap_reserved = declared no-map" $((nomap * 4096)) "$NOMAP"
+expect_eq "nomap_reserved = declared no-map" $((nomap * PAGE_SIZE)) "$NOMAP"
 # System RAM as /proc/iomem lists it, in whole pages: the memory the
 # kernel reports it has (arm64 leaves no-map regions out of it).
 sysram=$(grep -E '^[0-9a-f]+-[0-9a-f]+ : System RAM' /proc/iomem | sed 's/ .*//; s/-/ /' |
 	while read -r lo hi; do
-		echo $(( ((0x$hi + 1) / 4096) - ((0x$lo + 4095) / 4096) ))
+		echo $(( ((0x$hi + 1) / PAGE_SIZE) - ((0x$lo + PAGE_SIZE - 1) / PAGE_SIZE) ))
 	done | { s=0; while read -r p; do s=$((s + p)); done; echo $s; })
 if [ -d /sys/kernel/debug/memblock ]; then
-	expect_eq "physical_ram = the guest's RAM (kB)" $((phys * 4)) "$RAM_KB"
+	expect_eq "physical_ram = the guest's RAM (kB)" $((phys * PAGE_KB)) "$RAM_KB"
 	expect_eq "physical_ram - nomap_reserved = System RAM pages in /proc/iomem" "$kram" "$sysram"
 else
 	expect_eq "physical_ram = System RAM pages in /proc/iomem" "$phys" "$sysram"
-	gap=$((RAM_KB - phys * 4))
+	gap=$((RAM_KB - phys * PAGE_KB))
 	[ "$gap" -ge 0 ] && [ "$gap" -le 1024 ] &&
 		ok "physical_ram within 1 MB of the guest's RAM (firmware keeps $gap kB)" ||
 		not_ok "physical_ram within 1 MB of the guest's RAM" "gap: $gap kB"
 fi
 expect_eq "managed = zones' managed in /proc/zoneinfo" "$managed" \
 	"$(awk '$1 == "managed" { s += $2 } END { print s }' /proc/zoneinfo)"
-expect_eq "MemTotal = managed (kB)" "$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)" $((managed * 4))
+expect_eq "MemTotal = managed (kB)" "$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)" $((managed * PAGE_KB))
 expect_eq "zone lines = /proc/zoneinfo (spanned present managed)" \
 	"$(awk '$1 == "zone:" && $4 > 0 { print $3, $4, $5, $6 }' /tmp/account)" \
 	"$(awk '$1 == "Node" { z = $4 } $1 == "spanned" && $2 > 0 { s = $2; keep = 1 }
 		$1 == "spanned" && $2 == 0 { keep = 0 }
 		$1 == "present" && keep { p = $2 } $1 == "managed" && keep { print z, s, p, $2 }' /proc/zoneinfo)"
 expect_eq "checks that differ" "$(grep '^check: .*differ' /tmp/account)" ""
+# Every CMA pool the overlay declares became CMA memory: the kernel only
+# takes a pool whose base and size are whole pageblocks (4 MB with 4 KiB
+# pages, 32 MB with 16 KiB pages); otherwise it frees the region and sets
+# up its default pool instead (64 MB on Debian's kernels), which the lines
+# above would not notice.
+if [ -n "$OVERLAY" ]; then
+	cma_decl=0
+	for sz in $(regions | awk '$4 == "cma" { print $3 }'); do cma_decl=$((cma_decl + sz)); done
+	expect_eq "the account's cma pages = the overlay's CMA pools (bytes)" \
+		"$(( $(sed -n 's/^note: cma \([0-9]*\) pages.*/\1/p' /tmp/account) * PAGE_SIZE ))" "$cma_decl"
+	expect_eq "CmaTotal = the overlay's CMA pools (kB)" \
+		"$(awk '$1 == "CmaTotal:" { print $2 }' /proc/meminfo)" "$((cma_decl / 1024))"
+fi
 
 # ---- a driver's pages land on its own line -----------------------------
 P=/sys/kernel/debug/ks_fixture/pages

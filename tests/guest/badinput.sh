@@ -322,15 +322,17 @@ bad=0
 for f in $VIEWS control; do
 	p=$KS/$f
 	want=$(sig $f <$p)
-	# Whole, in reads of odd sizes.
-	for bs in 1 7 4095 4097; do
+	# Whole, in reads of odd sizes, and of a byte either side of a page
+	# (seq_file's first buffer: 4 KiB or 16 KiB).
+	for bs in $(printf '%s\n' 1 7 4095 4097 $((PAGE_SIZE - 1)) $((PAGE_SIZE + 1)) | sort -nu); do
 		tried=$((tried + 1))
 		got=$(dd if=$p bs=$bs 2>/dev/null | sig $f)
 		[ "$got" = "$want" ] || { bad=$((bad + 1)); echo "# $f in $bs-byte reads: '$got', want '$want'"; }
 	done
 	# From odd offsets: as many bytes as asked while the file lasts (its
 	# size may move a little between reads: within the sizes seen).
-	for r in "7 3 2" "1 1 5" "4095 1 1" "4097 0 1" "4097 1 2"; do
+	for r in "7 3 2" "1 1 5" "4095 1 1" "4097 0 1" "4097 1 2" \
+		 "$((PAGE_SIZE - 1)) 1 1" "$((PAGE_SIZE + 1)) 1 2"; do
 		set -- $r
 		tried=$((tried + 1))
 		s1=$(wc -c <$p)

@@ -19,7 +19,7 @@ expect_eq "ks_fixture_kzalloc_held after load" \
 expect_eq "ks_fixture_cache_held after load" \
 	"$(caller_row ks_fixture_cache_held)" "1000 1000 5 5 0 kmem_cache [ks_fixture]"
 expect_eq "ks_fixture_large_held after load" \
-	"$(caller_row ks_fixture_large_held)" "32768 20000 1 1 0 kmalloc [ks_fixture]"
+	"$(caller_row ks_fixture_large_held)" "$FIX_LARGE 20000 1 1 0 kmalloc [ks_fixture]"
 expect_eq "ks_fixture_churn after load" \
 	"$(caller_row ks_fixture_churn)" "0 0 0 16 16 kmalloc [ks_fixture]"
 

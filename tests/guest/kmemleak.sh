@@ -14,7 +14,7 @@
 #   kmalloc(4096)                 2       4096      4k
 #   kzalloc(sizeof(test_node))   10        416      512  (long[25], list_head, long[25])
 #   kmalloc(129)               ncpu        129      192 (256 on arm64 6.1)
-#   vmalloc(64)                   5         64      one page (4096)
+#   vmalloc(64)                   5         64      one page (PAGE_SIZE)
 #
 # The bytes counted for an object are its cache's whole slot: the class,
 # or more where the kernel keeps metadata there (KASAN on the debug
@@ -142,9 +142,9 @@ expect_vmalloc() {
 	when=$1
 	expect_eq "vmalloc hook self-test" \
 		"$(sed -n 's/^hook: vmalloc  *\([a-z]*\) .*/\1/p' $KS/summary)" ok
-	expect_eq "vmalloc(64) x 5 $when" "$(size_group 64 vmalloc)" "20480 320 5 5 0"
+	expect_eq "vmalloc(64) x 5 $when" "$(size_group 64 vmalloc)" "$((5 * PAGE_SIZE)) 320 5 5 0"
 	expect_eq "vmalloc sizes charged to $MOD $when" "$(group_sizes vmalloc)" 64
-	expect_eq "$MOD live vmalloc bytes $when" "$(module_sum vmalloc live_bytes)" 20480
+	expect_eq "$MOD live vmalloc bytes $when" "$(module_sum vmalloc live_bytes)" $((5 * PAGE_SIZE))
 	expect_eq "functions of $MOD's vmalloc sites $when" \
 		"$(a=vmalloc callers_awk 'mod == ENVIRON["m"] && $col["allocator"] == ENVIRON["a"] { print fn }' |
 		   sort -u | tr '\n' ' ' | sed 's/ $//')" kmemleak_test_init
@@ -178,7 +178,7 @@ expect_kmalloc "after load"
 expect_eq "$MOD's sites are all in" "$(distinct fn)" kmemleak_test_init
 if has_vmalloc_hook; then
 	expect_vmalloc "after load"
-	allocators="kmalloc vmalloc" vbytes=20480
+	allocators="kmalloc vmalloc" vbytes=$((5 * PAGE_SIZE))
 else
 	echo "# no vmalloc hook in the summary: vmalloc(64) assertions skipped"
 	allocators=kmalloc vbytes=0

@@ -10,6 +10,26 @@
 KS=/sys/kernel/debug/kmemscope
 _section=
 
+# The kernel's page size in bytes (4096, 16384, 65536, ...), read once from
+# the kernel: the KernelPageSize of this process's mappings.  Every
+# expectation in pages or page-rounded bytes is computed from it.  No
+# default: without it no figure could be checked, so the script stops.
+PAGE_SIZE=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps 2>/dev/null)
+case $PAGE_SIZE in
+[1-9]*[0-9]) ;;
+*)	echo "not ok - page size: no KernelPageSize in /proc/self/smaps ('$PAGE_SIZE')"
+	exit 1 ;;
+esac
+PAGE_KB=$((PAGE_SIZE / 1024))
+# The highest page order the buddy allocator has (MAX_PAGE_ORDER): one
+# /proc/buddyinfo column per order from 0.
+MAX_ORDER=$(awk '/zone/ { print NF - 5; exit }' /proc/buddyinfo 2>/dev/null)
+case $MAX_ORDER in
+[1-9] | [1-9][0-9]) ;;
+*)	echo "not ok - page orders: no zone in /proc/buddyinfo ('$MAX_ORDER')"
+	exit 1 ;;
+esac
+
 section() { _section="$*"; }
 
 ok() { echo "ok - ${_section:+$_section: }$1"; }
@@ -95,9 +115,34 @@ kmalloc_bytes() {
 	cat "/sys/kernel/slab/kmalloc-$_kb_name/slab_size" 2>/dev/null || echo "$1"
 }
 
+# page_round BYTES: BYTES rounded up to whole pages (what vmalloc takes).
+page_round() {
+	echo $(( ($1 + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE ))
+}
+
+# order_bytes BYTES: the bytes of the smallest power-of-two block of pages
+# that holds BYTES (PAGE_SIZE << get_order(BYTES)).
+order_bytes() {
+	_ob=$PAGE_SIZE
+	while [ "$_ob" -lt "$1" ]; do _ob=$((_ob * 2)); done
+	echo "$_ob"
+}
+
+# kmalloc_large_bytes BYTES: what kmemscope counts for a kmalloc(BYTES)
+# above the 4 KiB class: the kmalloc caches go up to two pages
+# (KMALLOC_MAX_CACHE_SIZE: 8 KiB with 4 KiB pages, 32 KiB with 16 KiB
+# pages), with a power of two each; larger requests take a block of pages
+# straight from the page allocator.
+kmalloc_large_bytes() {
+	_kl=$(order_bytes "$1")
+	if [ "$1" -le $((2 * PAGE_SIZE)) ]; then kmalloc_bytes "$_kl"; else echo "$_kl"; fi
+}
+
 # What ks_fixture (tests/fixtures/ks_fixture.c) holds after load, on this
 # kernel: 8 x kmalloc(100), 2 x kzalloc(4000), 5 cache objects of 200
-# bytes and one kmalloc(20000) (8 pages).
+# bytes and one kmalloc(20000) (8 pages of 4 KiB from the page allocator,
+# or one object of the kmalloc-32k cache with 16 KiB pages).
 FIX_KMALLOC=$((8 * $(kmalloc_bytes 128)))
 FIX_KZALLOC=$((2 * $(kmalloc_bytes 4096)))
-FIX_TOTAL=$((FIX_KMALLOC + FIX_KZALLOC + 1000 + 32768))
+FIX_LARGE=$(kmalloc_large_bytes 20000)
+FIX_TOTAL=$((FIX_KMALLOC + FIX_KZALLOC + 1000 + FIX_LARGE))

@@ -18,8 +18,7 @@
 . /tests/lib.sh
 
 section pagecases
-PS=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps)
-[ -n "$PS" ] || PS=4096
+PS=$PAGE_SIZE
 RUN=/sys/kernel/debug/ks_pagecases/run
 
 insmod /ko/kmemscope.ko && ok "insmod kmemscope" || not_ok "insmod kmemscope"

@@ -179,9 +179,8 @@ elif modprobe zram num_devices=1 && echo 128M >/sys/block/zram0/disksize; then
 	sync
 	used=$(awk '{ print $3 }' /sys/block/zram0/mm_stat)
 	zs=$(zs_pages)
-	ps=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps)
 	diff=$((zs > used ? zs - used : used - zs))
-	if [ "$used" -gt $((16 << 20)) ] && [ "$diff" -le $((4 * ps)) ]; then
+	if [ "$used" -gt $((16 << 20)) ] && [ "$diff" -le $((4 * PAGE_SIZE)) ]; then
 		ok "zsmalloc's page bytes ($zs) = zram's mem_used_total ($used), within 4 pages"
 	else
 		not_ok "zsmalloc's page bytes = zram's mem_used_total" "zsmalloc: $zs" "zram: $used"

@@ -123,7 +123,7 @@ expect_eq "diff after insmod: module ks_fixture" "$(diff_module $S/d12 ks_fixtur
 expect_eq "diff after insmod: ks_fixture_kmalloc_held" "$(diff_site $S/d12 ks_fixture_kmalloc_held)" "$FIX_KMALLOC 8 8 0 kmalloc ks_fixture"
 expect_eq "diff after insmod: ks_fixture_kzalloc_held" "$(diff_site $S/d12 ks_fixture_kzalloc_held)" "$FIX_KZALLOC 2 2 0 kmalloc ks_fixture"
 expect_eq "diff after insmod: ks_fixture_cache_held" "$(diff_site $S/d12 ks_fixture_cache_held)" "1000 5 5 0 kmem_cache ks_fixture"
-expect_eq "diff after insmod: ks_fixture_large_held" "$(diff_site $S/d12 ks_fixture_large_held)" "32768 1 1 0 kmalloc ks_fixture"
+expect_eq "diff after insmod: ks_fixture_large_held" "$(diff_site $S/d12 ks_fixture_large_held)" "$FIX_LARGE 1 1 0 kmalloc ks_fixture"
 expect_eq "diff after insmod: ks_fixture_churn" "$(diff_site $S/d12 ks_fixture_churn)" "0 0 16 16 kmalloc ks_fixture"
 expect_eq "diff after insmod: ks_fixture's sites and no others" "$(diff_fns $S/d12 ks_fixture)" \
 	"ks_fixture_cache_held ks_fixture_churn ks_fixture_kmalloc_held ks_fixture_kzalloc_held ks_fixture_large_held "
@@ -145,7 +145,7 @@ check_format $S/d34 "diff after rmmod"
 expect_eq "diff after rmmod: module ks_fixture" "$(diff_module $S/d34 ks_fixture)" "-$((FIX_TOTAL - FIX_KMALLOC)) -8 0 8 $((FIX_TOTAL - FIX_KMALLOC)) 0 loaded unloaded"
 expect_eq "diff after rmmod: ks_fixture_kzalloc_held" "$(diff_site $S/d34 ks_fixture_kzalloc_held)" "-$FIX_KZALLOC -2 0 2 kmalloc ks_fixture"
 expect_eq "diff after rmmod: ks_fixture_cache_held" "$(diff_site $S/d34 ks_fixture_cache_held)" "-1000 -5 0 5 kmem_cache ks_fixture"
-expect_eq "diff after rmmod: ks_fixture_large_held" "$(diff_site $S/d34 ks_fixture_large_held)" "-32768 -1 0 1 kmalloc ks_fixture"
+expect_eq "diff after rmmod: ks_fixture_large_held" "$(diff_site $S/d34 ks_fixture_large_held)" "-$FIX_LARGE -1 0 1 kmalloc ks_fixture"
 expect_eq "diff after rmmod: ks_fixture's sites" "$(diff_fns $S/d34 ks_fixture)" \
 	"ks_fixture_cache_held ks_fixture_kzalloc_held ks_fixture_large_held "
 

@@ -28,7 +28,7 @@ x86_64-6.12 | x86_64-6.12-rt) devm_a="192 192" devm_z="256 256" devm_s="64 64" ;
 arm64-6.1) devm_a="256 228" devm_z="512 328" devm_s="256 138"
 	   kstr="128 23" kasp="128 9" ;;
 x86_64-7.2) devm_a="192 192" devm_z="256 256" devm_s="96 96" ;;
-arm64-6.12 | arm64-7.2) devm_a="256 256" devm_z="512 512" devm_s="192 192" ;;
+arm64-6.12 | arm64-6.12-16k | arm64-7.2) devm_a="256 256" devm_z="512 512" devm_s="192 192" ;;
 kunit | debug) devm_a="192 140" devm_z="256 240" devm_s="64 50" pcpu_extra=1 ;;
 esac
 # "bytes req" of a "class req" pair above.
@@ -57,10 +57,21 @@ expect_eq "kstrdup (23 bytes)" "$(caller_row ks_wrap_kstrdup)" "$(alloc_req $kst
 expect_eq "kasprintf (9 bytes)" "$(caller_row ks_wrap_kasprintf)" "$(alloc_req $kasp) 1 1 0 $W"
 expect_eq "kmemdup(300)" "$(caller_row ks_wrap_kmemdup)" "$(alloc_req 512 300) 1 1 0 $W"
 expect_eq "kvmalloc(100): kmalloc" "$(caller_row ks_wrap_kvmalloc_small)" "$(alloc_req 128 100) 1 1 0 $W"
-# 8 MiB is more than kmalloc serves: vmalloc, whose 16 KiB page array
-# (2048 pointers) is vmalloc'ed for the same caller.
-expect_eq "kvmalloc(8 MiB): vmalloc + its page array" \
-	"$(caller_row ks_wrap_kvmalloc_large)" "8404992 8404992 2 2 0 vmalloc [ks_wrappers]"
+# Twice KMALLOC_MAX_SIZE (the highest order's block: 4 MiB with 4 KiB
+# pages, 32 MiB with 16 KiB pages) is more than kmalloc serves: vmalloc,
+# whose page array (a pointer per page) is vmalloc'ed for the same caller
+# when it is larger than a page (8 MiB in 4 KiB pages: 2048 pointers,
+# 16 KiB; 64 MiB in 16 KiB pages: 4096 pointers, 32 KiB).
+kv_size=$((2 * (PAGE_SIZE << MAX_ORDER)))
+kv_array=$((kv_size / PAGE_SIZE * 8))
+if [ $kv_array -gt $PAGE_SIZE ]; then
+	kv_bytes=$((kv_size + $(page_round $kv_array)))
+	expect_eq "kvmalloc($((kv_size >> 20)) MiB): vmalloc + its page array" \
+		"$(caller_row ks_wrap_kvmalloc_large)" "$kv_bytes $kv_bytes 2 2 0 vmalloc [ks_wrappers]"
+else
+	not_ok "kvmalloc($((kv_size >> 20)) MiB): its page array ($kv_array bytes) is vmalloc'ed" \
+		"no case here for a page array kmalloc'ed (PAGE_SIZE $PAGE_SIZE, MAX_ORDER $MAX_ORDER)"
+fi
 expect_eq "kmalloc(100) before krealloc: freed by it" \
 	"$(caller_row ks_wrap_krealloc_first)" "0 0 0 1 1 $W"
 expect_eq "krealloc(1000)" "$(caller_row ks_wrap_krealloc_grow)" "$(alloc_req 1024 1000) 1 1 0 $W"
@@ -68,10 +79,11 @@ expect_eq "krealloc(1000)" "$(caller_row ks_wrap_krealloc_grow)" "$(alloc_req 10
 expect_eq "kmalloc(100), krealloc(50) in place" "$(caller_row ks_wrap_krealloc_shrink)" "$(alloc_req 128 50) 1 1 0 $W"
 expect_eq "kmalloc(100), krealloc(120) in place" "$(caller_row ks_wrap_krealloc_fit)" "$(alloc_req 128 120) 1 1 0 $W"
 expect_eq "kcalloc(10, 30)" "$(caller_row ks_wrap_kcalloc)" "$(alloc_req 512 300) 1 1 0 $W"
-expect_eq "vzalloc(20000)" "$(caller_row ks_wrap_vzalloc)" "20480 20000 1 1 0 vmalloc [ks_wrappers]"
-expect_eq "vmalloc(5000)" "$(caller_row ks_wrap_vmalloc)" "8192 5000 1 1 0 vmalloc [ks_wrappers]"
-expect_eq "__get_free_pages(order 2)" "$(caller_row ks_wrap_get_free_pages)" "16384 16384 1 1 0 page [ks_wrappers]"
-expect_eq "alloc_pages(order 0)" "$(caller_row ks_wrap_alloc_pages)" "4096 4096 1 1 0 page [ks_wrappers]"
+expect_eq "vzalloc(20000)" "$(caller_row ks_wrap_vzalloc)" "$(page_round 20000) 20000 1 1 0 vmalloc [ks_wrappers]"
+expect_eq "vmalloc(5000)" "$(caller_row ks_wrap_vmalloc)" "$(page_round 5000) 5000 1 1 0 vmalloc [ks_wrappers]"
+expect_eq "__get_free_pages(order 2)" "$(caller_row ks_wrap_get_free_pages)" \
+	"$((4 * PAGE_SIZE)) $((4 * PAGE_SIZE)) 1 1 0 page [ks_wrappers]"
+expect_eq "alloc_pages(order 0)" "$(caller_row ks_wrap_alloc_pages)" "$PAGE_SIZE $PAGE_SIZE 1 1 0 page [ks_wrappers]"
 # alloc_percpu of 64 bytes: 64 per possible CPU requested; the kernel's
 # figure adds a memcg pointer per 4 bytes (pcpu_obj_full_size()).
 expect_eq "alloc_percpu(64 bytes)" "$(caller_row ks_wrap_percpu)" \
