@@ -143,7 +143,12 @@ fi
 (cd "$IR" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUT/initramfs-$name.cpio.gz"
 
 # ---- boot -------------------------------------------------------------
-cmdline="panic=-1 ignore_loglevel ks.ram=$mem $append"
+# watchdog_thresh=60: under emulation on shared host cores a vCPU thread
+# can go unscheduled for many seconds, and the soft-lockup watchdog (20 s
+# by default) takes that for a guest CPU stuck in the kernel.  At 60 a
+# report (after 120 s) still means a CPU that did not schedule for two
+# minutes, which fails the run.
+cmdline="panic=-1 ignore_loglevel watchdog_thresh=60 ks.ram=$mem $append"
 qemu=(-m "$mem" -smp "$smp" -nographic -no-reboot -nic none
       -kernel "$VMLINUZ" -initrd "$OUT/initramfs-$name.cpio.gz"
       -device virtio-serial-pci

@@ -34,8 +34,8 @@ INTEGRATION="fixture.sh pagecases.sh wrappers.sh control.sh badinput.sh lifecycl
 DEBIAN_MODS="realmods.sh"
 KMODS="null_blk scsi_debug sd_mod zram"
 # Resets against loads and readers (races.sh): where the timing differs
-# most (x86 and arm64), in the integration guest.
-RACE_TARGETS="x86_64-6.1 arm64-6.12"
+# most (x86 and arm64; 16 KiB pages), in the integration guest.
+RACE_TARGETS="x86_64-6.1 arm64-6.12 arm64-6.12-16k"
 # Targets that run the stress test (kunit's kernel is x86_64-6.1's version).
 STRESS_TARGETS="$STOCK_TARGETS"
 
