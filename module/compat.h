@@ -2,7 +2,7 @@
 /*
  * compat.h - every kernel-version difference kmemscope depends on.
  *
- * Supported: 6.1 to 6.12.  Code outside this file never tests
+ * Supported: 5.10, and 6.1 to 6.12.  Code outside this file never tests
  * LINUX_VERSION_CODE; it calls the ks_compat_* wrappers below.  This is
  * the one file checkpatch's LINUX_VERSION_CODE rule is waived for.
  */
@@ -21,13 +21,163 @@
 #include <linux/mm.h>
 #include <linux/preempt.h>
 #include <linux/balloon_compaction.h>
+#include <linux/fs.h>
+#include <linux/mount.h>
+#include <linux/vmstat.h>
 
 /* True when the kernel is at least a.b (the only version test allowed). */
 #define KS_KERNEL_AT_LEAST(a, b) \
 	(KERNEL_VERSION(a, b, 0) <= LINUX_VERSION_CODE)
 
+#if !KS_KERNEL_AT_LEAST(5, 10)
+#error "kmemscope needs Linux 5.10 or newer"
+#endif
+
+/* ==== 5.10 (Debian 11) ================================================ */
+/*
+ * Everything below in this block is what 5.10 lacks or spells otherwise
+ * than 6.1; each line names the kernel that changed it.
+ */
 #if !KS_KERNEL_AT_LEAST(6, 1)
-#error "kmemscope needs Linux 6.1 or newer (kmem tracepoints with a kmem_cache argument)"
+#include <linux/platform_device.h>
+
+/*
+ * 5.10: kmem tracepoints carry no kmem_cache; kmalloc_node and
+ * kmem_cache_alloc_node are separate events; 6.1 merged them and added
+ * the cache argument.  kmem_cache_alloc's bytes_req is s->object_size,
+ * what kmem_cache_size() gives on 6.1.
+ */
+#define KS_COMPAT_SLAB_TP_NODE_EVENTS	1
+/* 5.10: percpu_alloc_percpu has no call_site, bytes_alloc, gfp; 5.19 added them. */
+#define KS_COMPAT_PERCPU_TP_CALLER	0
+/* 5.10: no alloc_pages_bulk at all; 5.13 added it. */
+#define KS_COMPAT_HAS_PAGES_BULK	0
+#define KS_K510_PAGES_BULK_SYMBOL	NULL
+/* 5.10: no kvrealloc(); 5.15 added it. */
+#define KS_K510_KVREALLOC
+/*
+ * 5.10: __kmalloc() and __kmalloc_track_caller() hand a large size to
+ * kmalloc_large(), whose kmalloc event names a site inside them, not
+ * their caller (6.1 reports the caller): walk past them as wrappers.
+ */
+#define KS_K510_WRAPPERS \
+	KS_FN(__kmalloc), KS_FN(__kmalloc_track_caller),
+/*
+ * 5.10: the page allocator's exported entries are __alloc_pages_nodemask()
+ * and, with NUMA, alloc_pages_current(); 5.13 renamed the first
+ * __alloc_pages(), 5.16 added folio_alloc().
+ */
+#ifdef CONFIG_NUMA
+#define KS_K510_PAGE_CORE \
+	KS_FN(__alloc_pages_nodemask), KS_FN(alloc_pages_current),
+#else
+#define KS_K510_PAGE_CORE	KS_FN(__alloc_pages_nodemask),
+#endif
+
+/* 5.10: no krealloc_array(); 5.11 added it. */
+static inline void *ks_compat_krealloc_array(void *p, size_t n, size_t size,
+					     gfp_t gfp)
+{
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return krealloc(p, bytes, gfp);
+}
+
+/* 5.10: in_hardirq() is in_irq(); 5.11 added the new name. */
+#define ks_compat_in_hardirq()	in_irq()
+
+/* 5.10: no alloc_pages_bulk_array(); 5.13 added the bulk allocator. */
+static inline unsigned long ks_compat_alloc_pages_bulk(gfp_t gfp,
+						       unsigned long n,
+						       struct page **pages)
+{
+	return 0;
+}
+
+/* 5.10: a zone's per-CPU lists are zone->pageset->pcp; 5.14 split them out. */
+static inline int ks_compat_zone_pcp_count(struct zone *zone, int cpu)
+{
+	return READ_ONCE(per_cpu_ptr(zone->pageset, cpu)->pcp.count);
+}
+
+/* 5.10: zones count no CMA pages (-1: n/a); 5.12 added zone->cma_pages. */
+static inline long ks_compat_zone_cma_pages(struct zone *zone)
+{
+	return -1;
+}
+
+/*
+ * 5.10: NR_PAGETABLE is a zone stat (5.11 made it a node stat); no
+ * NR_SECONDARY_PAGETABLE (6.0 added it).
+ */
+static inline long ks_compat_pagetable_pages(void)
+{
+	return global_zone_page_state(NR_PAGETABLE);
+}
+
+#define KS_COMPAT_PAGETABLE_SOURCE	"NR_PAGETABLE"
+/* 5.10: no NR_SWAPCACHE; 5.12 added it: /proc/meminfo SwapCached instead. */
+#define KS_COMPAT_HAS_NR_SWAPCACHE	0
+
+/* 5.10: no file_open_root_mnt(); 5.15 added it. */
+static inline struct file *ks_compat_file_open_root_mnt(struct vfsmount *mnt,
+							const char *name,
+							int flags, umode_t mode)
+{
+	return file_open_root(mnt->mnt_root, mnt, name, flags, mode);
+}
+
+/* 5.10: no kmalloc_size_roundup(); 6.1 added it.  SLUB's classes. */
+static inline size_t ks_compat_kmalloc_size_roundup(size_t size)
+{
+	unsigned int i;
+
+	if (size > KMALLOC_MAX_CACHE_SIZE)
+		return PAGE_SIZE << get_order(size);
+	i = kmalloc_index(size);
+	return i == 1 ? 96 : i == 2 ? 192 : 1UL << i;
+}
+
+/* 5.10: platform_driver.remove returns int; 6.3 (and Debian's 6.1) added .remove_new. */
+#define KS_COMPAT_PLATFORM_VOID_REMOVE	0
+#endif /* !6.1 */
+/* ==== end of 5.10 ===================================================== */
+
+/* ---- the same on 6.1 and later (5.10's are in the block above) -------- */
+#if KS_KERNEL_AT_LEAST(6, 1)
+#define KS_COMPAT_SLAB_TP_NODE_EVENTS	0
+#define KS_COMPAT_PERCPU_TP_CALLER	1
+#define KS_COMPAT_HAS_PAGES_BULK	1
+#define KS_K510_PAGES_BULK_SYMBOL	"__alloc_pages_bulk"
+#define KS_K510_KVREALLOC		KS_FN(kvrealloc),
+#define KS_K510_WRAPPERS
+#define ks_compat_krealloc_array	krealloc_array
+#define ks_compat_in_hardirq		in_hardirq
+#define ks_compat_alloc_pages_bulk	alloc_pages_bulk_array
+
+static inline int ks_compat_zone_pcp_count(struct zone *zone, int cpu)
+{
+	return READ_ONCE(per_cpu_ptr(zone->per_cpu_pageset, cpu)->count);
+}
+
+static inline long ks_compat_zone_cma_pages(struct zone *zone)
+{
+	return zone_cma_pages(zone);
+}
+
+static inline long ks_compat_pagetable_pages(void)
+{
+	return global_node_page_state(NR_PAGETABLE) +
+	       global_node_page_state(NR_SECONDARY_PAGETABLE);
+}
+
+#define KS_COMPAT_PAGETABLE_SOURCE	"NR_PAGETABLE + NR_SECONDARY_PAGETABLE"
+#define KS_COMPAT_HAS_NR_SWAPCACHE	1
+#define ks_compat_file_open_root_mnt	file_open_root_mnt
+#define ks_compat_kmalloc_size_roundup	kmalloc_size_roundup
+#define KS_COMPAT_PLATFORM_VOID_REMOVE	1
 #endif
 
 /*
@@ -59,13 +209,14 @@ static inline const unsigned long *ks_compat_wrappers(unsigned int *n)
 		KS_FN(vzalloc_node_noprof), KS_FN(__vmalloc_noprof),
 		KS_FN(vmalloc_user_noprof), KS_FN(vmalloc_32_noprof),
 #else
-		KS_FN(kmemdup), KS_FN(kvmalloc_node), KS_FN(kvrealloc),
+		KS_FN(kmemdup), KS_FN(kvmalloc_node), KS_K510_KVREALLOC
 		KS_FN(krealloc), KS_FN(__get_free_pages), KS_FN(get_zeroed_page),
 		KS_FN(alloc_pages_exact), KS_FN(vmalloc), KS_FN(vzalloc),
 		KS_FN(vmalloc_node), KS_FN(vzalloc_node), KS_FN(__vmalloc),
 		KS_FN(vmalloc_user), KS_FN(vmalloc_32), KS_FN(__alloc_percpu),
 		KS_FN(__alloc_percpu_gfp),
 #endif
+		KS_K510_WRAPPERS
 		/* the same name on every supported version */
 		KS_FN(devm_kmalloc), KS_FN(devm_kstrdup), KS_FN(devm_kmemdup),
 		KS_FN(devm_kasprintf), KS_FN(devm_kvasprintf),
@@ -92,9 +243,11 @@ static inline const unsigned long *ks_compat_page_core(unsigned int *n)
 		KS_FN(__alloc_pages_noprof), KS_FN(alloc_pages_noprof),
 		KS_FN(__folio_alloc_noprof), KS_FN(folio_alloc_noprof),
 		KS_FN(alloc_pages_bulk_noprof),
-#else
+#elif KS_KERNEL_AT_LEAST(6, 1)
 		KS_FN(__alloc_pages), KS_FN(alloc_pages), KS_FN(__folio_alloc),
 		KS_FN(folio_alloc), KS_FN(__alloc_pages_bulk),
+#else
+		KS_K510_PAGE_CORE
 #endif
 	};
 
@@ -160,7 +313,7 @@ static inline bool ks_compat_probed_in_interrupt(void)
 #else
 #define KS_COMPAT_VMALLOC_SYMBOL	"__vmalloc_node_range"
 #define KS_COMPAT_CACHE_BULK_SYMBOL	"kmem_cache_alloc_bulk"
-#define KS_COMPAT_PAGES_BULK_SYMBOL	"__alloc_pages_bulk"
+#define KS_COMPAT_PAGES_BULK_SYMBOL	KS_K510_PAGES_BULK_SYMBOL
 #define KS_COMPAT_PAGES_EXACT_SYMBOL	"alloc_pages_exact"
 #define KS_COMPAT_KREALLOC_SYMBOL	"krealloc"
 /* vfree_atomic() frees through __vunmap(), not vfree(): hook it too. */

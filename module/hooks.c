@@ -3,13 +3,16 @@
  * hooks.c - the probes on the kernel's allocation paths.
  *
  *   kmalloc, kmem_cache_alloc, kfree, kmem_cache_free   exported tracepoints
+ *   (5.10: also kmalloc_node, kmem_cache_alloc_node; no kmem_cache argument)
  *   mm_page_alloc, mm_page_free                          tracepoints, by name
  *   percpu_alloc_percpu, percpu_free_percpu              tracepoints, by name
+ *   (5.10: no call site in the event: found in the backtrace)
  *   __vmalloc_node_range                                 kretprobe (caller: 9th arg)
  *   vfree, vfree_atomic (6.1)                            kprobes
  *   kmem_cache_alloc_bulk                                kretprobe
  *   kmem_cache_free_bulk (and kfree_bulk, inline)        kprobe
  *   __alloc_pages_bulk                                   kprobe: counted only
+ *   (none on 5.10, which has no bulk page allocator)
  *   split_page                                           kprobe: one record a page
  *   alloc_pages_exact                                    kretprobe: the same
  *   krealloc (in place: no tracepoint)                   kretprobe
@@ -215,22 +218,56 @@ static void ks_probe_kmalloc(void *data, unsigned long call_site,
 	ks_exit(flags);
 }
 
-static void ks_probe_cache_alloc(void *data, unsigned long call_site,
-				 const void *ptr, struct kmem_cache *s,
-				 gfp_t gfp, int node)
+static void ks_cache_alloc(unsigned long call_site, const void *ptr,
+			   size_t size, gfp_t gfp)
 {
 	unsigned long flags;
-	size_t size;
 
 	if (!READ_ONCE(ks_enabled) || ZERO_OR_NULL_PTR(ptr))
 		return;
 	if (!ks_enter(&flags, KS_HOOK_KMEM_CACHE_ALLOC))
 		return;
-	size = ks_compat_cache_obj_size(s);
 	ks_record((unsigned long)ptr, call_site, size, size, gfp,
 		  KS_KMEM_CACHE);
 	ks_exit(flags);
 }
+
+#if KS_COMPAT_SLAB_TP_NODE_EVENTS
+/*
+ * No kmem_cache argument (compat.h): bytes_req is the cache's object
+ * size, what kmem_cache_size() gives; bytes_alloc is its slot size.
+ */
+static void ks_probe_cache_alloc(void *data, unsigned long call_site,
+				 const void *ptr, size_t bytes_req,
+				 size_t bytes_alloc, gfp_t gfp)
+{
+	ks_cache_alloc(call_site, ptr, bytes_req, gfp);
+}
+
+static void ks_probe_cache_alloc_node(void *data, unsigned long call_site,
+				      const void *ptr, size_t bytes_req,
+				      size_t bytes_alloc, gfp_t gfp, int node)
+{
+	ks_cache_alloc(call_site, ptr, bytes_req, gfp);
+}
+
+static void ks_probe_kmalloc_nonode(void *data, unsigned long call_site,
+				    const void *ptr, size_t bytes_req,
+				    size_t bytes_alloc, gfp_t gfp)
+{
+	ks_probe_kmalloc(data, call_site, ptr, bytes_req, bytes_alloc, gfp,
+			 NUMA_NO_NODE);
+}
+#else
+static void ks_probe_cache_alloc(void *data, unsigned long call_site,
+				 const void *ptr, struct kmem_cache *s,
+				 gfp_t gfp, int node)
+{
+	if (!ZERO_OR_NULL_PTR(ptr))
+		ks_cache_alloc(call_site, ptr, ks_compat_cache_obj_size(s),
+			       gfp);
+}
+#endif
 
 /* Frees are processed even while disabled: records must not go stale. */
 static __always_inline void ks_free(unsigned long ptr, enum ks_hook h,
@@ -251,8 +288,13 @@ static void ks_probe_kfree(void *data, unsigned long call_site,
 		ks_free((unsigned long)ptr, KS_HOOK_KFREE, KS_KMALLOC);
 }
 
+#if KS_COMPAT_SLAB_TP_NODE_EVENTS
+static void ks_probe_cache_free(void *data, unsigned long call_site,
+				const void *ptr)
+#else
 static void ks_probe_cache_free(void *data, unsigned long call_site,
 				const void *ptr, const struct kmem_cache *s)
+#endif
 {
 	if (!ZERO_OR_NULL_PTR(ptr))
 		ks_free((unsigned long)ptr, KS_HOOK_KMEM_CACHE_FREE,
@@ -354,11 +396,8 @@ static struct kretprobe ks_exact_krp = {
 
 /* ---- percpu ------------------------------------------------------------ */
 
-static void ks_probe_percpu_alloc(void *data, unsigned long call_site,
-				  bool reserved, bool is_atomic, size_t size,
-				  size_t align, void *base_addr, int off,
-				  void __percpu *ptr, size_t bytes_alloc,
-				  gfp_t gfp)
+static void ks_percpu_alloc(unsigned long call_site, size_t size,
+			    size_t bytes_alloc, void __percpu *ptr, gfp_t gfp)
 {
 	unsigned long flags;
 
@@ -370,6 +409,34 @@ static void ks_probe_percpu_alloc(void *data, unsigned long call_site,
 		  bytes_alloc, gfp, KS_PERCPU);
 	ks_exit(flags);
 }
+
+#if KS_COMPAT_PERCPU_TP_CALLER
+static void ks_probe_percpu_alloc(void *data, unsigned long call_site,
+				  bool reserved, bool is_atomic, size_t size,
+				  size_t align, void *base_addr, int off,
+				  void __percpu *ptr, size_t bytes_alloc,
+				  gfp_t gfp)
+{
+	ks_percpu_alloc(call_site, size, bytes_alloc, ptr, gfp);
+}
+#else
+/*
+ * No call site, bytes_alloc or gfp in the event (compat.h).  The call
+ * site is found in the backtrace: pcpu_alloc()'s callers are wrappers,
+ * so a site inside one makes ks_record() walk past them.  The bytes the
+ * object takes are its size in every possible CPU's unit (the kernel's
+ * later figure adds memcg pointers the 5.10 kernel keeps per chunk, not
+ * per object); the gfp flags are unknown (KS_GFP_UNKNOWN: "n/a").
+ */
+static void ks_probe_percpu_alloc(void *data, bool reserved, bool is_atomic,
+				  size_t size, size_t align, void *base_addr,
+				  int off, void __percpu *ptr)
+{
+	ks_percpu_alloc(KS_FN(__alloc_percpu), size,
+			size * num_possible_cpus(), ptr,
+			(__force gfp_t)KS_GFP_UNKNOWN);
+}
+#endif
 
 static void ks_probe_percpu_free(void *data, void *base_addr, int off,
 				 void __percpu *ptr)
@@ -718,14 +785,34 @@ static bool ks_attached(enum ks_hook h)
 int ks_hooks_register(void)
 {
 	unsigned int i;
-	int kp_err;
+	int kp_err, err __maybe_unused;
 
 	ks_set(KS_HOOK_KFREE, register_trace_kfree(ks_probe_kfree, NULL));
 	ks_set(KS_HOOK_KMEM_CACHE_FREE,
 	       register_trace_kmem_cache_free(ks_probe_cache_free, NULL));
+#if KS_COMPAT_SLAB_TP_NODE_EVENTS
+	/* One hook each, over both events (the _node one too). */
+	err = register_trace_kmalloc(ks_probe_kmalloc_nonode, NULL);
+	if (!err) {
+		err = register_trace_kmalloc_node(ks_probe_kmalloc, NULL);
+		if (err)
+			unregister_trace_kmalloc(ks_probe_kmalloc_nonode, NULL);
+	}
+	ks_set(KS_HOOK_KMALLOC, err);
+	err = register_trace_kmem_cache_alloc(ks_probe_cache_alloc, NULL);
+	if (!err) {
+		err = register_trace_kmem_cache_alloc_node(ks_probe_cache_alloc_node,
+							   NULL);
+		if (err)
+			unregister_trace_kmem_cache_alloc(ks_probe_cache_alloc,
+							  NULL);
+	}
+	ks_set(KS_HOOK_KMEM_CACHE_ALLOC, err);
+#else
 	ks_set(KS_HOOK_KMALLOC, register_trace_kmalloc(ks_probe_kmalloc, NULL));
 	ks_set(KS_HOOK_KMEM_CACHE_ALLOC,
 	       register_trace_kmem_cache_alloc(ks_probe_cache_alloc, NULL));
+#endif
 
 	/* The page and percpu tracepoints are not exported: find them. */
 	for_each_kernel_tracepoint(ks_find_tp, NULL);
@@ -749,7 +836,10 @@ int ks_hooks_register(void)
 	ks_bulk_alloc_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
 	ks_set(KS_HOOK_CACHE_ALLOC_BULK,
 	       kp_err ?: register_kretprobe(&ks_bulk_alloc_krp));
-	ks_set(KS_HOOK_PAGES_BULK, kp_err ?: register_kprobe(&ks_pages_bulk_kp));
+	/* Off where the kernel has no bulk page allocator (compat.h). */
+	if (KS_COMPAT_HAS_PAGES_BULK)
+		ks_set(KS_HOOK_PAGES_BULK,
+		       kp_err ?: register_kprobe(&ks_pages_bulk_kp));
 	ks_set(KS_HOOK_SPLIT_PAGE, kp_err ?: register_kprobe(&ks_split_page_kp));
 	ks_exact_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
 	ks_set(KS_HOOK_PAGES_EXACT, kp_err ?: register_kretprobe(&ks_exact_krp));
@@ -814,10 +904,22 @@ void ks_hooks_unregister(void)
 	unsigned int i;
 	int h;
 
+#if KS_COMPAT_SLAB_TP_NODE_EVENTS
+	if (ks_attached(KS_HOOK_KMALLOC)) {
+		unregister_trace_kmalloc(ks_probe_kmalloc_nonode, NULL);
+		unregister_trace_kmalloc_node(ks_probe_kmalloc, NULL);
+	}
+	if (ks_attached(KS_HOOK_KMEM_CACHE_ALLOC)) {
+		unregister_trace_kmem_cache_alloc(ks_probe_cache_alloc, NULL);
+		unregister_trace_kmem_cache_alloc_node(ks_probe_cache_alloc_node,
+						       NULL);
+	}
+#else
 	if (ks_attached(KS_HOOK_KMALLOC))
 		unregister_trace_kmalloc(ks_probe_kmalloc, NULL);
 	if (ks_attached(KS_HOOK_KMEM_CACHE_ALLOC))
 		unregister_trace_kmem_cache_alloc(ks_probe_cache_alloc, NULL);
+#endif
 	if (ks_attached(KS_HOOK_KFREE))
 		unregister_trace_kfree(ks_probe_kfree, NULL);
 	if (ks_attached(KS_HOOK_KMEM_CACHE_FREE))

@@ -106,7 +106,7 @@ struct ks_table {
 
 /* A /proc/meminfo reading, in kB (-1: no such line). */
 struct ks_meminfo {
-	long slab, vmalloc_used, percpu, hugetlb;
+	long slab, vmalloc_used, percpu, hugetlb, swap_cached;
 	bool ok;
 };
 

@@ -158,7 +158,7 @@ static noinline void ks_selftest_pages(void)
 	}
 
 	hits = ks_hooks_hits(KS_HOOK_PAGES_BULK);
-	if (alloc_pages_bulk_array(GFP_KERNEL, ARRAY_SIZE(bulk), bulk)) {
+	if (ks_compat_alloc_pages_bulk(GFP_KERNEL, ARRAY_SIZE(bulk), bulk)) {
 		ks_verdict(KS_HOOK_PAGES_BULK,
 			   ks_hooks_hits(KS_HOOK_PAGES_BULK) > hits);
 		for (i = 0; i < ARRAY_SIZE(bulk); i++)

@@ -26,6 +26,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/mm.h>
 #include <linux/fs.h>
 #include <linux/kallsyms.h>
 #include <linux/sched/clock.h>

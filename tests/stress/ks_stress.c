@@ -78,6 +78,8 @@
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
+#include "../../module/compat.h"
+
 #define KSS_MAX_CPUS	8
 #define KSS_SLOTS	32		/* per CPU, context and allocator */
 #define KSS_FOREIGN	8		/* one step in 8 frees anywhere */
@@ -210,7 +212,7 @@ static struct kss_size kss_size(enum kss_ctx ctx, enum kss_kind kind,
 		else
 			s.arg = kss_kmalloc_sizes[idx % ARRAY_SIZE(kss_kmalloc_sizes)];
 		s.req = s.arg;
-		s.bytes = kmalloc_size_roundup(s.arg);
+		s.bytes = ks_compat_kmalloc_size_roundup(s.arg);
 		break;
 	case KSS_CACHE:
 		s.arg = kmem_cache_size(kss_cache);
