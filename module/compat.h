@@ -24,6 +24,7 @@
 #include <linux/fs.h>
 #include <linux/mount.h>
 #include <linux/vmstat.h>
+#include <linux/kprobes.h>
 
 /* True when the kernel is at least a.b (the only version test allowed). */
 #define KS_KERNEL_AT_LEAST(a, b) \
@@ -53,6 +54,65 @@
 /* 5.10: no alloc_pages_bulk at all; 5.13 added it. */
 #define KS_COMPAT_HAS_PAGES_BULK	0
 #define KS_K510_PAGES_BULK_SYMBOL	NULL
+/*
+ * 5.10: vmalloc()'s exported entry points have __vmalloc_node() and
+ * __vmalloc_node_range() inlined in them (Debian's build): each is hooked
+ * as well (gfp: their own, or argument gfp_arg; caller: argument
+ * caller_arg, or their return address when -1).  From 5.13 they call
+ * __vmalloc_node() out of line, which calls __vmalloc_node_range().
+ */
+struct ks_compat_vmalloc_entry {
+	const char *symbol;
+	int gfp_arg;		/* -1: the fixed gfp below */
+	gfp_t gfp;
+	int caller_arg;		/* -1: the entry's return address */
+};
+
+#if defined(CONFIG_64BIT) && defined(CONFIG_ZONE_DMA32)
+#define KS_K510_GFP_VMALLOC32	(GFP_DMA32 | GFP_KERNEL)
+#elif defined(CONFIG_64BIT) && defined(CONFIG_ZONE_DMA)
+#define KS_K510_GFP_VMALLOC32	(GFP_DMA | GFP_KERNEL)
+#else
+#define KS_K510_GFP_VMALLOC32	GFP_KERNEL
+#endif
+
+static inline const struct ks_compat_vmalloc_entry *
+ks_compat_vmalloc_entries(unsigned int *n)
+{
+	static const struct ks_compat_vmalloc_entry list[] = {
+		{ "__vmalloc_node", 2, 0, 4 },
+		{ "__vmalloc", 1, 0, -1 },
+		{ "vmalloc", -1, GFP_KERNEL, -1 },
+		{ "vzalloc", -1, GFP_KERNEL | __GFP_ZERO, -1 },
+		{ "vmalloc_user", -1, GFP_KERNEL | __GFP_ZERO, -1 },
+		{ "vmalloc_node", -1, GFP_KERNEL, -1 },
+		{ "vzalloc_node", -1, GFP_KERNEL | __GFP_ZERO, -1 },
+		{ "vmalloc_32", -1, KS_K510_GFP_VMALLOC32, -1 },
+		{ "vmalloc_32_user", -1, KS_K510_GFP_VMALLOC32 | __GFP_ZERO, -1 },
+	};
+
+	*n = ARRAY_SIZE(list);
+	return list;
+}
+
+#define KS_COMPAT_NR_VMALLOC_ENTRIES	9
+/*
+ * 5.10: the ORC unwinder stops at the kretprobe trampoline (5.14 taught
+ * it to go on), so a krealloc() kretprobe would hide the caller of the
+ * kmalloc it makes.  krealloc() keeps the object when __ksize(p) holds
+ * the new size (5.10's __do_krealloc()): a kprobe at its entry decides
+ * so, without a kretprobe.
+ */
+#define KS_COMPAT_KREALLOC_KPROBE	1
+
+static inline bool ks_compat_krealloc_in_place(const void *p, size_t size)
+{
+	return __ksize(p) >= size;
+}
+
+/* 5.10: ri->rp; 5.11 added get_kretprobe(). */
+#define ks_compat_get_kretprobe(ri)	((ri)->rp)
+
 /* 5.10: no kvrealloc(); 5.15 added it. */
 #define KS_K510_KVREALLOC
 /*
@@ -149,6 +209,28 @@ static inline size_t ks_compat_kmalloc_size_roundup(size_t size)
 #if KS_KERNEL_AT_LEAST(6, 1)
 #define KS_COMPAT_SLAB_TP_NODE_EVENTS	0
 #define KS_COMPAT_PERCPU_TP_CALLER	1
+struct ks_compat_vmalloc_entry {
+	const char *symbol;
+	int gfp_arg;
+	gfp_t gfp;
+	int caller_arg;
+};
+
+static inline const struct ks_compat_vmalloc_entry *
+ks_compat_vmalloc_entries(unsigned int *n)
+{
+	*n = 0;
+	return NULL;
+}
+
+#define KS_COMPAT_NR_VMALLOC_ENTRIES	0
+#define KS_COMPAT_KREALLOC_KPROBE	0
+
+static inline bool ks_compat_krealloc_in_place(const void *p, size_t size)
+{
+	return false;
+}
+#define ks_compat_get_kretprobe		get_kretprobe
 #define KS_COMPAT_HAS_PAGES_BULK	1
 #define KS_K510_PAGES_BULK_SYMBOL	"__alloc_pages_bulk"
 #define KS_K510_KVREALLOC		KS_FN(kvrealloc),

@@ -8,6 +8,8 @@
  *   percpu_alloc_percpu, percpu_free_percpu              tracepoints, by name
  *   (5.10: no call site in the event: found in the backtrace)
  *   __vmalloc_node_range                                 kretprobe (caller: 9th arg)
+ *   vmalloc, vzalloc, __vmalloc_node, ... (5.10 only:     kretprobes
+ *     the above is inlined in them; compat.h)
  *   vfree, vfree_atomic (6.1)                            kprobes
  *   kmem_cache_alloc_bulk                                kretprobe
  *   kmem_cache_free_bulk (and kfree_bulk, inline)        kprobe
@@ -16,6 +18,7 @@
  *   split_page                                           kprobe: one record a page
  *   alloc_pages_exact                                    kretprobe: the same
  *   krealloc (in place: no tracepoint)                   kretprobe
+ *     (5.10: a kprobe, which decides with __ksize(); compat.h)
  *
  * Each byte is counted once.  A record is one object handed to a caller:
  * a kmalloc (large ones too: their pages are not recorded again), a cache
@@ -173,7 +176,7 @@ static void ks_record(unsigned long ptr, unsigned long call_site,
 
 		n = stack_trace_save(e, stacks ? ARRAY_SIZE(ks_scratch.entries) :
 					KS_WALK_CALLER, 0);
-		if (unlikely(page && !ks_calib.n &&
+		if (unlikely(kind == READ_ONCE(ks_calib.kind) && !ks_calib.n &&
 			     ks_attrib_calib_wants(READ_ONCE(ks_calib.task)))) {
 			memcpy(ks_calib.entries, e, n * sizeof(*e));
 			ks_calib.n = n;
@@ -488,6 +491,93 @@ static struct kretprobe ks_vmalloc_krp = {
 };
 
 /*
+ * Exported vmalloc entry points that have __vmalloc_node_range() inlined
+ * (compat.h; none from 5.13).  Where one calls another, or the range
+ * function, out of line, the innermost records the area first and the
+ * others find it recorded when they return: not again.
+ */
+struct ks_vmalloc_entry_probe {
+	struct kretprobe krp;
+	const struct ks_compat_vmalloc_entry *e;
+	bool registered;
+};
+
+static struct ks_vmalloc_entry_probe
+	ks_vmalloc_entry_probes[KS_COMPAT_NR_VMALLOC_ENTRIES + 1];
+static unsigned int ks_nr_vmalloc_entry_probes;
+
+static int ks_vmalloc_entry_entry(struct kretprobe_instance *ri,
+				  struct pt_regs *regs)
+{
+	struct kretprobe *rp = ks_compat_get_kretprobe(ri);
+	const struct ks_compat_vmalloc_entry *e;
+	struct ks_vmalloc_data *d = (void *)ri->data;
+
+	if (!rp)
+		return 1;
+	e = container_of(rp, struct ks_vmalloc_entry_probe, krp)->e;
+	d->size = regs_get_kernel_argument(regs, 0);
+	d->gfp = e->gfp_arg < 0 ? e->gfp :
+		 (__force gfp_t)regs_get_kernel_argument(regs, e->gfp_arg);
+	d->caller = e->caller_arg < 0 ? ks_compat_entry_ret_addr(regs) :
+		    regs_get_kernel_argument(regs, e->caller_arg);
+	return 0;
+}
+
+static int ks_vmalloc_entry_ret(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	unsigned long addr = regs_return_value(regs);
+	struct ks_record_info info;
+
+	if (addr && ks_store_lookup(&ks_store, addr, &info) &&
+	    info.kind == KS_VMALLOC)
+		return 0;
+	return ks_vmalloc_ret(ri, regs);
+}
+
+static void ks_vmalloc_entries_unregister(void)
+{
+	struct kretprobe *krp[ARRAY_SIZE(ks_vmalloc_entry_probes)];
+	unsigned int i, m = 0;
+
+	for (i = 0; i < ks_nr_vmalloc_entry_probes; i++)
+		if (ks_vmalloc_entry_probes[i].registered) {
+			krp[m++] = &ks_vmalloc_entry_probes[i].krp;
+			ks_vmalloc_entry_probes[i].registered = false;
+		}
+	if (m)
+		unregister_kretprobes(krp, m);
+}
+
+static int ks_vmalloc_entries_register(int maxactive)
+{
+	const struct ks_compat_vmalloc_entry *e;
+	unsigned int i, n;
+	int err;
+
+	e = ks_compat_vmalloc_entries(&n);
+	for (i = 0; i < n && i < ARRAY_SIZE(ks_vmalloc_entry_probes); i++) {
+		struct ks_vmalloc_entry_probe *p = &ks_vmalloc_entry_probes[i];
+
+		p->e = &e[i];
+		p->krp.kp.symbol_name = e[i].symbol;
+		p->krp.entry_handler = ks_vmalloc_entry_entry;
+		p->krp.handler = ks_vmalloc_entry_ret;
+		p->krp.data_size = sizeof(struct ks_vmalloc_data);
+		p->krp.maxactive = maxactive;
+		err = register_kretprobe(&p->krp);
+		if (err) {
+			pr_err("cannot attach to %s: %d\n", e[i].symbol, err);
+			return err;
+		}
+		p->registered = true;
+		ks_nr_vmalloc_entry_probes = i + 1;
+	}
+	return 0;
+}
+
+/*
  * vfree() in interrupt context from 6.3 on (compat.h): the kernel defers
  * it through vfree_atomic(), whose work calls vfree() again for the same
  * address.  That second call may not be seen at all (the work's vfree()
@@ -728,6 +818,32 @@ static struct kretprobe ks_krealloc_krp = {
 };
 
 /*
+ * Where a kretprobe on krealloc() would hide the caller of its kmalloc
+ * from the unwinder (5.10, compat.h): a kprobe at entry resizes the
+ * record when krealloc() is about to keep the object.
+ */
+static int ks_krealloc_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	unsigned long p = regs_get_kernel_argument(regs, 0);
+	size_t size = regs_get_kernel_argument(regs, 1);
+	unsigned long flags;
+
+	if (ZERO_OR_NULL_PTR((void *)p) || !size ||
+	    !ks_compat_krealloc_in_place((void *)p, size))
+		return 0;
+	if (!ks_enter(&flags, KS_HOOK_KREALLOC))
+		return 0;
+	ks_store_resize(&ks_store, p, size);
+	ks_exit(flags);
+	return 0;
+}
+
+static struct kprobe ks_krealloc_kp = {
+	.symbol_name	= KS_COMPAT_KREALLOC_SYMBOL,
+	.pre_handler	= ks_krealloc_pre,
+};
+
+/*
  * One krealloc() that moves: its kmalloc (the only one this task makes
  * meanwhile) reports the trampoline as its call site.  Context: process.
  */
@@ -831,7 +947,15 @@ int ks_hooks_register(void)
 		ks_set(KS_HOOK_VFREE_ATOMIC,
 		       kp_err ?: register_kprobe(&ks_vfree_atomic_kp));
 	ks_vmalloc_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
-	ks_set(KS_HOOK_VMALLOC, kp_err ?: register_kretprobe(&ks_vmalloc_krp));
+	err = kp_err ?: register_kretprobe(&ks_vmalloc_krp);
+	if (!err) {
+		err = ks_vmalloc_entries_register(ks_vmalloc_krp.maxactive);
+		if (err)
+			ks_vmalloc_entries_unregister();
+		if (err)
+			unregister_kretprobe(&ks_vmalloc_krp);
+	}
+	ks_set(KS_HOOK_VMALLOC, err);
 	ks_set(KS_HOOK_CACHE_FREE_BULK, kp_err ?: register_kprobe(&ks_bulk_free_kp));
 	ks_bulk_alloc_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
 	ks_set(KS_HOOK_CACHE_ALLOC_BULK,
@@ -844,9 +968,15 @@ int ks_hooks_register(void)
 	ks_exact_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
 	ks_set(KS_HOOK_PAGES_EXACT, kp_err ?: register_kretprobe(&ks_exact_krp));
 	ks_krealloc_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
-	ks_set(KS_HOOK_KREALLOC, kp_err ?: register_kretprobe(&ks_krealloc_krp));
-	if (ks_attached(KS_HOOK_KREALLOC))
-		ks_krealloc_learn();
+	if (KS_COMPAT_KREALLOC_KPROBE) {
+		ks_set(KS_HOOK_KREALLOC,
+		       kp_err ?: register_kprobe(&ks_krealloc_kp));
+	} else {
+		ks_set(KS_HOOK_KREALLOC,
+		       kp_err ?: register_kretprobe(&ks_krealloc_krp));
+		if (ks_attached(KS_HOOK_KREALLOC))
+			ks_krealloc_learn();
+	}
 
 	/* Allocations without their frees would be worse than nothing. */
 	if (!ks_attached(KS_HOOK_KFREE) ||
@@ -873,6 +1003,7 @@ static void ks_unregister_kprobes(void)
 		{ KS_HOOK_CACHE_FREE_BULK, &ks_bulk_free_kp },
 		{ KS_HOOK_PAGES_BULK, &ks_pages_bulk_kp },
 		{ KS_HOOK_SPLIT_PAGE, &ks_split_page_kp },
+		{ KS_HOOK_KREALLOC, &ks_krealloc_kp },
 	};
 	static const struct {
 		enum ks_hook hook;
@@ -887,16 +1018,20 @@ static void ks_unregister_kprobes(void)
 	struct kretprobe *krp[ARRAY_SIZE(krps)];
 	unsigned int i, n = 0, m = 0;
 
+	/* krealloc is one or the other (compat.h). */
 	for (i = 0; i < ARRAY_SIZE(kps); i++)
-		if (ks_attached(kps[i].hook))
+		if (ks_attached(kps[i].hook) &&
+		    (kps[i].kp != &ks_krealloc_kp || KS_COMPAT_KREALLOC_KPROBE))
 			kp[n++] = kps[i].kp;
 	for (i = 0; i < ARRAY_SIZE(krps); i++)
-		if (ks_attached(krps[i].hook))
+		if (ks_attached(krps[i].hook) &&
+		    (krps[i].krp != &ks_krealloc_krp || !KS_COMPAT_KREALLOC_KPROBE))
 			krp[m++] = krps[i].krp;
 	if (n)
 		unregister_kprobes(kp, n);
 	if (m)
 		unregister_kretprobes(krp, m);
+	ks_vmalloc_entries_unregister();
 }
 
 void ks_hooks_unregister(void)
@@ -944,11 +1079,17 @@ void ks_hooks_unregister(void)
  */
 unsigned long ks_hooks_missed(void)
 {
-	return ks_vmalloc_krp.nmissed + ks_vmalloc_krp.kp.nmissed +
+	unsigned long sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < ks_nr_vmalloc_entry_probes; i++)
+		sum += ks_vmalloc_entry_probes[i].krp.nmissed +
+		       ks_vmalloc_entry_probes[i].krp.kp.nmissed;
+	return sum + ks_vmalloc_krp.nmissed + ks_vmalloc_krp.kp.nmissed +
 	       ks_bulk_alloc_krp.nmissed + ks_bulk_alloc_krp.kp.nmissed +
 	       ks_split_page_kp.nmissed + ks_exact_krp.nmissed +
 	       ks_exact_krp.kp.nmissed + ks_krealloc_krp.nmissed +
-	       ks_krealloc_krp.kp.nmissed;
+	       ks_krealloc_krp.kp.nmissed + ks_krealloc_kp.nmissed;
 }
 
 /* Free calls skipped so: their records stay until the address comes back. */

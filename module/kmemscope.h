@@ -66,7 +66,8 @@ extern const char * const ks_class_names[KS_NR_CLASSES];
 
 /* hooks.c */
 struct ks_calib {
-	struct task_struct *task;	/* whose page allocation to keep */
+	struct task_struct *task;	/* whose allocation to keep */
+	u8 kind;			/* of which allocator (KS_PAGE, ...) */
 	unsigned int n;
 	unsigned long entries[KS_STACK_MAX_DEPTH + 16];
 };
