@@ -110,6 +110,12 @@ static inline bool ks_compat_krealloc_in_place(const void *p, size_t size)
 	return __ksize(p) >= size;
 }
 
+/*
+ * 5.10: the unwinder also stops at the trampoline of the kretprobe on
+ * alloc_pages_exact(): its entry handler keeps the caller (hooks.c).
+ */
+#define KS_COMPAT_UNWIND_STOPS_AT_KRETPROBE	1
+
 /* 5.10: ri->rp; 5.11 added get_kretprobe(). */
 #define ks_compat_get_kretprobe(ri)	((ri)->rp)
 
@@ -225,6 +231,7 @@ ks_compat_vmalloc_entries(unsigned int *n)
 
 #define KS_COMPAT_NR_VMALLOC_ENTRIES	0
 #define KS_COMPAT_KREALLOC_KPROBE	0
+#define KS_COMPAT_UNWIND_STOPS_AT_KRETPROBE	0
 
 static inline bool ks_compat_krealloc_in_place(const void *p, size_t size)
 {

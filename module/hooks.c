@@ -147,6 +147,58 @@ static __always_inline void ks_exit(unsigned long flags)
 }
 
 /*
+ * Where the unwinder stops at a kretprobe's trampoline (5.10, compat.h),
+ * the pages alloc_pages_exact() takes show the trampoline where its
+ * caller should be: while a task is in it, its caller waits here, for
+ * the page probe of that task (in task context) to use.  A slot is
+ * claimed with cmpxchg, and only its task reads its caller; when all
+ * are taken, the trampoline is left as the call site.
+ */
+#define KS_EXACT_SLOTS	32
+
+static struct {
+	struct task_struct *task;
+	unsigned long caller;
+} ks_exact_slots[KS_EXACT_SLOTS];
+static atomic_t ks_exact_active;
+
+static int ks_exact_slot_claim(unsigned long caller)
+{
+	int i;
+
+	for (i = 0; i < KS_EXACT_SLOTS; i++)
+		if (!READ_ONCE(ks_exact_slots[i].task) &&
+		    !cmpxchg(&ks_exact_slots[i].task, NULL, current)) {
+			WRITE_ONCE(ks_exact_slots[i].caller, caller);
+			atomic_inc(&ks_exact_active);
+			return i;
+		}
+	return -1;
+}
+
+static void ks_exact_slot_release(int i)
+{
+	if (i < 0)
+		return;
+	atomic_dec(&ks_exact_active);
+	smp_store_release(&ks_exact_slots[i].task, NULL);
+}
+
+/* The caller of the alloc_pages_exact() current is in, or 0. */
+static unsigned long ks_exact_caller(void)
+{
+	int i;
+
+	if (!KS_COMPAT_UNWIND_STOPS_AT_KRETPROBE ||
+	    !atomic_read(&ks_exact_active) || !in_task())
+		return 0;
+	for (i = 0; i < KS_EXACT_SLOTS; i++)
+		if (READ_ONCE(ks_exact_slots[i].task) == current)
+			return READ_ONCE(ks_exact_slots[i].caller);
+	return 0;
+}
+
+/*
  * Record one allocation.  call_site is the allocator's (0 for pages).  A
  * backtrace is taken when stacks are on, for pages, and when call_site
  * is inside a wrapper; the site is then the first frame past the
@@ -182,7 +234,9 @@ static void ks_record(unsigned long ptr, unsigned long call_site,
 			ks_calib.n = n;
 		}
 		i = ks_attrib_skip(e, n, call_site, page);
-		if (i < n) {
+		if (page && ks_exact_caller()) {
+			a.call_site = ks_exact_caller();
+		} else if (i < n) {
 			a.call_site = e[i];
 		} else if (page) {
 			atomic_long_inc(&ks_unknown_callers);
@@ -363,19 +417,31 @@ static struct kprobe ks_split_page_kp = {
  * returns the rest, which free_pages_exact() frees page by page: at its
  * return, the block's record becomes one record per page kept.
  */
+struct ks_exact_data {
+	size_t size;
+	int slot;
+};
+
 static int ks_exact_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	*(size_t *)ri->data = regs_get_kernel_argument(regs, 0);
+	struct ks_exact_data *d = (void *)ri->data;
+
+	d->size = regs_get_kernel_argument(regs, 0);
+	d->slot = -1;
+	if (KS_COMPAT_UNWIND_STOPS_AT_KRETPROBE && in_task())
+		d->slot = ks_exact_slot_claim(ks_compat_entry_ret_addr(regs));
 	return 0;
 }
 
 static int ks_exact_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	size_t size = *(size_t *)ri->data;
+	struct ks_exact_data *d = (void *)ri->data;
+	size_t size = d->size;
 	unsigned long addr = regs_return_value(regs);
 	unsigned int nr, keep;
 	unsigned long flags;
 
+	ks_exact_slot_release(d->slot);
 	if (!addr || !size || size > (PAGE_SIZE << (BITS_PER_LONG / 2)) ||
 	    !ks_enter(&flags, KS_HOOK_PAGES_EXACT))
 		return 0;
@@ -394,7 +460,7 @@ static struct kretprobe ks_exact_krp = {
 	.kp.symbol_name	= KS_COMPAT_PAGES_EXACT_SYMBOL,
 	.entry_handler	= ks_exact_entry,
 	.handler	= ks_exact_ret,
-	.data_size	= sizeof(size_t),
+	.data_size	= sizeof(struct ks_exact_data),
 };
 
 /* ---- percpu ------------------------------------------------------------ */

@@ -21,13 +21,15 @@ ncpu=$(awk -F- '{ print ($2 == "" ? 1 : $2 + 1) }' /sys/devices/system/cpu/possi
 # reports no such figure (its memcg pointers are per chunk, and only in
 # chunks for accounted objects): kmemscope counts the object's bytes in
 # every CPU's unit, pcpu_extra=1.
-# 5.10's devres header is 24 bytes on x86_64 (6.1: 40, aligned to
-# ARCH_KMALLOC_MINALIGN on arm64).
+# 5.10's devres header is 24 bytes on x86_64 (6.1: 40); arm64 5.10 is
+# arm64 6.1's (128-byte minimum kmalloc class, aligned header).
 # 5.10 has no bulk page allocator (5.13 added it): its hook is off.
 kstr="32 23" kasp="16 9" pcpu_extra=2 bulk_hook=ok
 case $TARGET in
 x86_64-5.10) devm_a="128 124" devm_z="256 224" devm_s="64 34"
 	     pcpu_extra=1 bulk_hook=off ;;
+arm64-5.10) devm_a="256 228" devm_z="512 328" devm_s="256 138"
+	    kstr="128 23" kasp="128 9" pcpu_extra=1 bulk_hook=off ;;
 x86_64-6.1) devm_a="192 140" devm_z="256 240" devm_s="64 50" ;;
 x86_64-6.12 | x86_64-6.12-rt) devm_a="192 192" devm_z="256 256" devm_s="64 64" ;;
 arm64-6.1) devm_a="256 228" devm_z="512 328" devm_s="256 138"
