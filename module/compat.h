@@ -49,6 +49,15 @@
  * what kmem_cache_size() gives on 6.1.
  */
 #define KS_COMPAT_SLAB_TP_NODE_EVENTS	1
+/*
+ * 5.10: SLUB's kmem_cache_free() fires its event after the object is
+ * back on the freelist, where an interrupt on this CPU (or another CPU)
+ * may already have taken it again: that allocation's record would then
+ * be freed by the late event.  A kprobe at its entry sees the free
+ * before it happens (the event, where kprobes are locked down).  6.1
+ * fires the event before the free.
+ */
+#define KS_COMPAT_CACHE_FREE_EVENT_LATE	1
 /* 5.10: percpu_alloc_percpu has no call_site, bytes_alloc, gfp; 5.19 added them. */
 #define KS_COMPAT_PERCPU_TP_CALLER	0
 /* 5.10: no alloc_pages_bulk at all; 5.13 added it. */
@@ -119,27 +128,6 @@ static inline bool ks_compat_krealloc_in_place(const void *p, size_t size)
 /* 5.10: ri->rp; 5.11 added get_kretprobe(). */
 #define ks_compat_get_kretprobe(ri)	((ri)->rp)
 
-/* 5.10: no kvrealloc(); 5.15 added it. */
-#define KS_K510_KVREALLOC
-/*
- * 5.10: __kmalloc() and __kmalloc_track_caller() hand a large size to
- * kmalloc_large(), whose kmalloc event names a site inside them, not
- * their caller (6.1 reports the caller): walk past them as wrappers.
- */
-#define KS_K510_WRAPPERS \
-	KS_FN(__kmalloc), KS_FN(__kmalloc_track_caller),
-/*
- * 5.10: the page allocator's exported entries are __alloc_pages_nodemask()
- * and, with NUMA, alloc_pages_current(); 5.13 renamed the first
- * __alloc_pages(), 5.16 added folio_alloc().
- */
-#ifdef CONFIG_NUMA
-#define KS_K510_PAGE_CORE \
-	KS_FN(__alloc_pages_nodemask), KS_FN(alloc_pages_current),
-#else
-#define KS_K510_PAGE_CORE	KS_FN(__alloc_pages_nodemask),
-#endif
-
 /* 5.10: no krealloc_array(); 5.11 added it. */
 static inline void *ks_compat_krealloc_array(void *p, size_t n, size_t size,
 					     gfp_t gfp)
@@ -206,6 +194,52 @@ static inline size_t ks_compat_kmalloc_size_roundup(size_t size)
 	return i == 1 ? 96 : i == 2 ? 192 : 1UL << i;
 }
 
+/*
+ * 5.10: vmalloc_to_page() does not follow a block mapping, and warns on
+ * one (5.13 taught it them): arm64 maps the vmemmap with PMD blocks.  A
+ * walk of the kernel's page tables that follows PMD blocks instead; an
+ * early section's struct pages are never unmapped (physmem.c).  init_mm
+ * is not exported: the kernel's tables are where TTBR1_EL1 points
+ * (swapper_pg_dir; 48-bit physical addresses).  Only arm64 locates the
+ * struct page array on 5.10 (physmem.c's KS_MEMMAP_LOCATED).
+ */
+#if defined(CONFIG_ARM64) && CONFIG_ARM64_PA_BITS == 48
+static inline struct page *ks_compat_vmemmap_to_page(const void *addr)
+{
+	unsigned long a = (unsigned long)addr;
+	phys_addr_t top = read_sysreg(ttbr1_el1) &
+			  ~(TTBR_ASID_MASK | TTBR_CNP_BIT);
+	pgd_t *pgd = (pgd_t *)__va(top) + pgd_index(a);
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t *pmd;
+	pte_t *pte;
+
+	if (pgd_none(*pgd) || pgd_bad(*pgd))
+		return NULL;
+	p4d = p4d_offset(pgd, a);
+	if (p4d_none(*p4d) || p4d_bad(*p4d))
+		return NULL;
+	pud = pud_offset(p4d, a);
+	if (pud_none(*pud) || pud_leaf(*pud) || pud_bad(*pud))
+		return NULL;
+	pmd = pmd_offset(pud, a);
+	if (pmd_none(*pmd))
+		return NULL;
+	if (pmd_leaf(*pmd))
+		return pmd_page(*pmd) + ((a & ~PMD_MASK) >> PAGE_SHIFT);
+	if (pmd_bad(*pmd))
+		return NULL;
+	pte = pte_offset_kernel(pmd, a);
+	return pte_present(*pte) ? pte_page(*pte) : NULL;
+}
+#else
+static inline struct page *ks_compat_vmemmap_to_page(const void *addr)
+{
+	return NULL;
+}
+#endif
+
 /* 5.10: platform_driver.remove returns int; 6.3 (and Debian's 6.1) added .remove_new. */
 #define KS_COMPAT_PLATFORM_VOID_REMOVE	0
 #endif /* !6.1 */
@@ -214,6 +248,7 @@ static inline size_t ks_compat_kmalloc_size_roundup(size_t size)
 /* ---- the same on 6.1 and later (5.10's are in the block above) -------- */
 #if KS_KERNEL_AT_LEAST(6, 1)
 #define KS_COMPAT_SLAB_TP_NODE_EVENTS	0
+#define KS_COMPAT_CACHE_FREE_EVENT_LATE	0
 #define KS_COMPAT_PERCPU_TP_CALLER	1
 struct ks_compat_vmalloc_entry {
 	const char *symbol;
@@ -237,11 +272,10 @@ static inline bool ks_compat_krealloc_in_place(const void *p, size_t size)
 {
 	return false;
 }
+
 #define ks_compat_get_kretprobe		get_kretprobe
 #define KS_COMPAT_HAS_PAGES_BULK	1
 #define KS_K510_PAGES_BULK_SYMBOL	"__alloc_pages_bulk"
-#define KS_K510_KVREALLOC		KS_FN(kvrealloc),
-#define KS_K510_WRAPPERS
 #define ks_compat_krealloc_array	krealloc_array
 #define ks_compat_in_hardirq		in_hardirq
 #define ks_compat_alloc_pages_bulk	alloc_pages_bulk_array
@@ -265,6 +299,7 @@ static inline long ks_compat_pagetable_pages(void)
 #define KS_COMPAT_PAGETABLE_SOURCE	"NR_PAGETABLE + NR_SECONDARY_PAGETABLE"
 #define KS_COMPAT_HAS_NR_SWAPCACHE	1
 #define ks_compat_file_open_root_mnt	file_open_root_mnt
+#define ks_compat_vmemmap_to_page	vmalloc_to_page
 #define ks_compat_kmalloc_size_roundup	kmalloc_size_roundup
 #define KS_COMPAT_PLATFORM_VOID_REMOVE	1
 #endif
@@ -298,14 +333,23 @@ static inline const unsigned long *ks_compat_wrappers(unsigned int *n)
 		KS_FN(vzalloc_node_noprof), KS_FN(__vmalloc_noprof),
 		KS_FN(vmalloc_user_noprof), KS_FN(vmalloc_32_noprof),
 #else
-		KS_FN(kmemdup), KS_FN(kvmalloc_node), KS_K510_KVREALLOC
+		KS_FN(kmemdup), KS_FN(kvmalloc_node),
+#if KS_KERNEL_AT_LEAST(6, 1)
+		KS_FN(kvrealloc),	/* 5.10: none; 5.15 added it */
+#else
+		/*
+		 * 5.10: __kmalloc() and __kmalloc_track_caller() hand a large
+		 * size to kmalloc_large(), whose event names a site inside
+		 * them (6.1 names their caller): walk past them.
+		 */
+		KS_FN(__kmalloc), KS_FN(__kmalloc_track_caller),
+#endif
 		KS_FN(krealloc), KS_FN(__get_free_pages), KS_FN(get_zeroed_page),
 		KS_FN(alloc_pages_exact), KS_FN(vmalloc), KS_FN(vzalloc),
 		KS_FN(vmalloc_node), KS_FN(vzalloc_node), KS_FN(__vmalloc),
 		KS_FN(vmalloc_user), KS_FN(vmalloc_32), KS_FN(__alloc_percpu),
 		KS_FN(__alloc_percpu_gfp),
 #endif
-		KS_K510_WRAPPERS
 		/* the same name on every supported version */
 		KS_FN(devm_kmalloc), KS_FN(devm_kstrdup), KS_FN(devm_kmemdup),
 		KS_FN(devm_kasprintf), KS_FN(devm_kvasprintf),
@@ -336,7 +380,15 @@ static inline const unsigned long *ks_compat_page_core(unsigned int *n)
 		KS_FN(__alloc_pages), KS_FN(alloc_pages), KS_FN(__folio_alloc),
 		KS_FN(folio_alloc), KS_FN(__alloc_pages_bulk),
 #else
-		KS_K510_PAGE_CORE
+		/*
+		 * 5.10: __alloc_pages_nodemask() and, with NUMA,
+		 * alloc_pages_current(); 5.13 renamed the first __alloc_pages(),
+		 * 5.16 added folio_alloc().
+		 */
+		KS_FN(__alloc_pages_nodemask),
+#ifdef CONFIG_NUMA
+		KS_FN(alloc_pages_current),
+#endif
 #endif
 	};
 

@@ -3,7 +3,8 @@
  * hooks.c - the probes on the kernel's allocation paths.
  *
  *   kmalloc, kmem_cache_alloc, kfree, kmem_cache_free   exported tracepoints
- *   (5.10: also kmalloc_node, kmem_cache_alloc_node; no kmem_cache argument)
+ *   (5.10: also kmalloc_node, kmem_cache_alloc_node; no kmem_cache argument;
+ *   kmem_cache_free a kprobe, as its event comes after the free)
  *   mm_page_alloc, mm_page_free                          tracepoints, by name
  *   percpu_alloc_percpu, percpu_free_percpu              tracepoints, by name
  *   (5.10: no call site in the event: found in the backtrace)
@@ -181,6 +182,7 @@ static void ks_exact_slot_release(int i)
 	if (i < 0)
 		return;
 	atomic_dec(&ks_exact_active);
+	/* Pairs with the cmpxchg() that claims it: the caller is not used. */
 	smp_store_release(&ks_exact_slots[i].task, NULL);
 }
 
@@ -357,6 +359,26 @@ static void ks_probe_cache_free(void *data, unsigned long call_site,
 		ks_free((unsigned long)ptr, KS_HOOK_KMEM_CACHE_FREE,
 			KS_KMEM_CACHE);
 }
+
+/*
+ * kmem_cache_free(s, x) at its entry, where the event comes after the
+ * free (compat.h).
+ */
+static int ks_cache_free_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	unsigned long x = regs_get_kernel_argument(regs, 1);
+
+	if (!ZERO_OR_NULL_PTR((void *)x))
+		ks_free(x, KS_HOOK_KMEM_CACHE_FREE, KS_KMEM_CACHE);
+	return 0;
+}
+
+static struct kprobe ks_cache_free_kp = {
+	.symbol_name	= "kmem_cache_free",
+	.pre_handler	= ks_cache_free_pre,
+};
+
+static bool ks_cache_free_by_kprobe;
 
 /* ---- page allocator ---------------------------------------------------- */
 
@@ -969,8 +991,12 @@ int ks_hooks_register(void)
 	unsigned int i;
 	int kp_err, err __maybe_unused;
 
+	kp_err = security_locked_down(LOCKDOWN_KPROBES);
 	ks_set(KS_HOOK_KFREE, register_trace_kfree(ks_probe_kfree, NULL));
-	ks_set(KS_HOOK_KMEM_CACHE_FREE,
+	/* Where the event comes too late, a kprobe if kprobes are allowed. */
+	ks_cache_free_by_kprobe = KS_COMPAT_CACHE_FREE_EVENT_LATE && !kp_err &&
+				  !register_kprobe(&ks_cache_free_kp);
+	ks_set(KS_HOOK_KMEM_CACHE_FREE, ks_cache_free_by_kprobe ? 0 :
 	       register_trace_kmem_cache_free(ks_probe_cache_free, NULL));
 #if KS_COMPAT_SLAB_TP_NODE_EVENTS
 	/* One hook each, over both events (the _node one too). */
@@ -1007,7 +1033,6 @@ int ks_hooks_register(void)
 	 * Kprobes are what lockdown=confidentiality forbids (the kernel
 	 * only asks in trace_kprobe): when locked down, those hooks fail.
 	 */
-	kp_err = security_locked_down(LOCKDOWN_KPROBES);
 	ks_set(KS_HOOK_VFREE, kp_err ?: register_kprobe(&ks_vfree_kp));
 	if (KS_COMPAT_HOOK_VFREE_ATOMIC)
 		ks_set(KS_HOOK_VFREE_ATOMIC,
@@ -1123,7 +1148,9 @@ void ks_hooks_unregister(void)
 #endif
 	if (ks_attached(KS_HOOK_KFREE))
 		unregister_trace_kfree(ks_probe_kfree, NULL);
-	if (ks_attached(KS_HOOK_KMEM_CACHE_FREE))
+	if (ks_attached(KS_HOOK_KMEM_CACHE_FREE) && ks_cache_free_by_kprobe)
+		unregister_kprobe(&ks_cache_free_kp);
+	else if (ks_attached(KS_HOOK_KMEM_CACHE_FREE))
 		unregister_trace_kmem_cache_free(ks_probe_cache_free, NULL);
 	for (i = 0; i < ARRAY_SIZE(ks_tps); i++)
 		if (ks_attached(ks_tps[i].hook))
@@ -1162,6 +1189,7 @@ unsigned long ks_hooks_missed(void)
 unsigned long ks_hooks_frees_missed(void)
 {
 	return ks_vfree_kp.nmissed + ks_vfree_atomic_kp.nmissed +
+	       ks_cache_free_kp.nmissed +
 	       ks_bulk_free_kp.nmissed;
 }
 

@@ -483,7 +483,7 @@ static void ks_memmap_where(struct ks_physmem *pm, unsigned long nr)
 	if (!pm->n_res || pm->n_memmap == KS_MAX_MEMMAP ||
 	    !early_section(__nr_to_section(nr)))
 		return;
-	backing = vmalloc_to_page(first);
+	backing = ks_compat_vmemmap_to_page(first);
 	if (backing)
 		pm->memmap_phys[pm->n_memmap++] = page_to_phys(backing) +
 						  offset_in_page(first);

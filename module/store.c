@@ -222,7 +222,7 @@ static const char *ks_intern_name(struct ks_store *st, const char *name)
 	if (st->nr_names == st->cap_names) {
 		cap = max(16U, 2 * st->cap_names);
 		v = ks_compat_krealloc_array(st->names, cap, sizeof(*v),
-				   GFP_KERNEL | __GFP_NOWARN);
+					     GFP_KERNEL | __GFP_NOWARN);
 		if (!v) {
 			kfree(name);
 			return NULL;

@@ -42,7 +42,7 @@
 #define KS_SUMMARY_VERSION	"2.4"
 #define KS_CALLERS_VERSION	"2.0"
 #define KS_MODULES_VERSION	"1.0"
-#define KS_ALLOCS_VERSION	"1.0"
+#define KS_ALLOCS_VERSION	"1.1"
 
 static struct dentry *ks_dir;
 
