@@ -67,8 +67,8 @@
  * 5.10: vmalloc()'s exported entry points have __vmalloc_node() and
  * __vmalloc_node_range() inlined in them (Debian's build): each is hooked
  * as well (gfp: their own, or argument gfp_arg; caller: argument
- * caller_arg, or their return address when -1).  From 5.13 they call
- * __vmalloc_node() out of line, which calls __vmalloc_node_range().
+ * caller_arg, or their return address when -1).  6.1 calls
+ * __vmalloc_node_range() out of line from all of them.
  */
 struct ks_compat_vmalloc_entry {
 	const char *symbol;
@@ -106,9 +106,9 @@ ks_compat_vmalloc_entries(unsigned int *n)
 
 #define KS_COMPAT_NR_VMALLOC_ENTRIES	9
 /*
- * 5.10: the ORC unwinder stops at the kretprobe trampoline (5.14 taught
- * it to go on), so a krealloc() kretprobe would hide the caller of the
- * kmalloc it makes.  krealloc() keeps the object when __ksize(p) holds
+ * 5.10: the unwinder stops at the kretprobe trampoline (6.1's puts the
+ * real return address back), so a krealloc() kretprobe would hide the
+ * caller of the kmalloc it makes.  krealloc() keeps the object when __ksize(p) holds
  * the new size (5.10's __do_krealloc()): a kprobe at its entry decides
  * so, without a kretprobe.
  */
