@@ -108,9 +108,9 @@ ks_compat_vmalloc_entries(unsigned int *n)
 /*
  * 5.10: the unwinder stops at the kretprobe trampoline (6.1's puts the
  * real return address back), so a krealloc() kretprobe would hide the
- * caller of the kmalloc it makes.  krealloc() keeps the object when __ksize(p) holds
- * the new size (5.10's __do_krealloc()): a kprobe at its entry decides
- * so, without a kretprobe.
+ * caller of the kmalloc it makes.  krealloc() keeps the object when
+ * __ksize(p) holds the new size (5.10's __do_krealloc()): a kprobe at
+ * its entry decides so, without a kretprobe.
  */
 #define KS_COMPAT_KREALLOC_KPROBE	1
 
