@@ -51,13 +51,13 @@
 #define KS_COMPAT_SLAB_TP_NODE_EVENTS	1
 /*
  * 5.10: SLUB's kmem_cache_free() fires its event after the object is
- * back on the freelist, where an interrupt on this CPU (or another CPU)
- * may already have taken it again: that allocation's record would then
- * be freed by the late event.  A kprobe at its entry sees the free
- * before it happens (the event, where kprobes are locked down).  6.1
- * fires the event before the free.
+ * back on the freelist, where an interrupt (or another CPU) may already
+ * have taken it again: that allocation's record is then freed by the
+ * late event (counted as a missed free; rare: 1 in 5 million in the
+ * stress test).  A kprobe at its entry was tried instead: it misses far
+ * more frees (an interrupt during another kprobe's handler).  6.1 fires
+ * the event before the free.
  */
-#define KS_COMPAT_CACHE_FREE_EVENT_LATE	1
 /* 5.10: percpu_alloc_percpu has no call_site, bytes_alloc, gfp; 5.19 added them. */
 #define KS_COMPAT_PERCPU_TP_CALLER	0
 /* 5.10: no alloc_pages_bulk at all; 5.13 added it. */
@@ -248,7 +248,6 @@ static inline struct page *ks_compat_vmemmap_to_page(const void *addr)
 /* ---- the same on 6.1 and later (5.10's are in the block above) -------- */
 #if KS_KERNEL_AT_LEAST(6, 1)
 #define KS_COMPAT_SLAB_TP_NODE_EVENTS	0
-#define KS_COMPAT_CACHE_FREE_EVENT_LATE	0
 #define KS_COMPAT_PERCPU_TP_CALLER	1
 struct ks_compat_vmalloc_entry {
 	const char *symbol;

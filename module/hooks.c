@@ -3,8 +3,7 @@
  * hooks.c - the probes on the kernel's allocation paths.
  *
  *   kmalloc, kmem_cache_alloc, kfree, kmem_cache_free   exported tracepoints
- *   (5.10: also kmalloc_node, kmem_cache_alloc_node; no kmem_cache argument;
- *   kmem_cache_free a kprobe, as its event comes after the free)
+ *   (5.10: also kmalloc_node, kmem_cache_alloc_node; no kmem_cache argument)
  *   mm_page_alloc, mm_page_free                          tracepoints, by name
  *   percpu_alloc_percpu, percpu_free_percpu              tracepoints, by name
  *   (5.10: no call site in the event: found in the backtrace)
@@ -359,26 +358,6 @@ static void ks_probe_cache_free(void *data, unsigned long call_site,
 		ks_free((unsigned long)ptr, KS_HOOK_KMEM_CACHE_FREE,
 			KS_KMEM_CACHE);
 }
-
-/*
- * kmem_cache_free(s, x) at its entry, where the event comes after the
- * free (compat.h).
- */
-static int ks_cache_free_pre(struct kprobe *p, struct pt_regs *regs)
-{
-	unsigned long x = regs_get_kernel_argument(regs, 1);
-
-	if (!ZERO_OR_NULL_PTR((void *)x))
-		ks_free(x, KS_HOOK_KMEM_CACHE_FREE, KS_KMEM_CACHE);
-	return 0;
-}
-
-static struct kprobe ks_cache_free_kp = {
-	.symbol_name	= "kmem_cache_free",
-	.pre_handler	= ks_cache_free_pre,
-};
-
-static bool ks_cache_free_by_kprobe;
 
 /* ---- page allocator ---------------------------------------------------- */
 
@@ -991,12 +970,8 @@ int ks_hooks_register(void)
 	unsigned int i;
 	int kp_err, err __maybe_unused;
 
-	kp_err = security_locked_down(LOCKDOWN_KPROBES);
 	ks_set(KS_HOOK_KFREE, register_trace_kfree(ks_probe_kfree, NULL));
-	/* Where the event comes too late, a kprobe if kprobes are allowed. */
-	ks_cache_free_by_kprobe = KS_COMPAT_CACHE_FREE_EVENT_LATE && !kp_err &&
-				  !register_kprobe(&ks_cache_free_kp);
-	ks_set(KS_HOOK_KMEM_CACHE_FREE, ks_cache_free_by_kprobe ? 0 :
+	ks_set(KS_HOOK_KMEM_CACHE_FREE,
 	       register_trace_kmem_cache_free(ks_probe_cache_free, NULL));
 #if KS_COMPAT_SLAB_TP_NODE_EVENTS
 	/* One hook each, over both events (the _node one too). */
@@ -1033,6 +1008,7 @@ int ks_hooks_register(void)
 	 * Kprobes are what lockdown=confidentiality forbids (the kernel
 	 * only asks in trace_kprobe): when locked down, those hooks fail.
 	 */
+	kp_err = security_locked_down(LOCKDOWN_KPROBES);
 	ks_set(KS_HOOK_VFREE, kp_err ?: register_kprobe(&ks_vfree_kp));
 	if (KS_COMPAT_HOOK_VFREE_ATOMIC)
 		ks_set(KS_HOOK_VFREE_ATOMIC,
@@ -1148,9 +1124,7 @@ void ks_hooks_unregister(void)
 #endif
 	if (ks_attached(KS_HOOK_KFREE))
 		unregister_trace_kfree(ks_probe_kfree, NULL);
-	if (ks_attached(KS_HOOK_KMEM_CACHE_FREE) && ks_cache_free_by_kprobe)
-		unregister_kprobe(&ks_cache_free_kp);
-	else if (ks_attached(KS_HOOK_KMEM_CACHE_FREE))
+	if (ks_attached(KS_HOOK_KMEM_CACHE_FREE))
 		unregister_trace_kmem_cache_free(ks_probe_cache_free, NULL);
 	for (i = 0; i < ARRAY_SIZE(ks_tps); i++)
 		if (ks_attached(ks_tps[i].hook))
@@ -1189,7 +1163,6 @@ unsigned long ks_hooks_missed(void)
 unsigned long ks_hooks_frees_missed(void)
 {
 	return ks_vfree_kp.nmissed + ks_vfree_atomic_kp.nmissed +
-	       ks_cache_free_kp.nmissed +
 	       ks_bulk_free_kp.nmissed;
 }
 
