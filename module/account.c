@@ -35,10 +35,11 @@
 
 #include "kmemscope.h"
 #include "physmem.h"
+#include "compat.h"
 
 #define KS_RESERVED_VERSION	"1.1"
 #define KS_MEMBLOCK_VERSION	"1.2"
-#define KS_ACCOUNT_VERSION	"1.0"
+#define KS_ACCOUNT_VERSION	"1.1"
 
 #define KS_PAGES_KB(p)	((p) << (PAGE_SHIFT - 10))
 
@@ -594,12 +595,16 @@ static void ks_managed_lines(const struct ks_physmem *pm,
 	     "/proc/meminfo Percpu (includes the first chunk, which boot_reserved holds: unexplained reads low by it)");
 	KS_M(KS_M_STACKS, "kernel_stacks", pm->kernel_stack, "NR_KERNEL_STACK_KB");
 	KS_M(KS_M_PGTABLES, "page_tables", pm->page_tables,
-	     "NR_PAGETABLE + NR_SECONDARY_PAGETABLE");
+	     KS_COMPAT_PAGETABLE_SOURCE);
 	KS_M(KS_M_ANON, "anon", pm->anon, "NR_ANON_MAPPED");
 	KS_M(KS_M_FILE, "file_cache", pm->file - pm->shmem - pm->swapcache,
-	     "NR_FILE_PAGES - NR_SHMEM - NR_SWAPCACHE");
+	     KS_COMPAT_HAS_NR_SWAPCACHE ?
+	     "NR_FILE_PAGES - NR_SHMEM - NR_SWAPCACHE" :
+	     "NR_FILE_PAGES - NR_SHMEM - /proc/meminfo SwapCached");
 	KS_M(KS_M_SHMEM, "shmem", pm->shmem, "NR_SHMEM (tmpfs, shared anonymous memory)");
-	KS_M(KS_M_SWAPCACHE, "swapcache", pm->swapcache, "NR_SWAPCACHE");
+	KS_M(KS_M_SWAPCACHE, "swapcache", pm->swapcache,
+	     KS_COMPAT_HAS_NR_SWAPCACHE ? "NR_SWAPCACHE" :
+	     "/proc/meminfo SwapCached (no NR_SWAPCACHE on this kernel)");
 	KS_M(KS_M_HUGETLB, "hugetlb", ks_kb_pages(pm->hugetlb_kb), "/proc/meminfo Hugetlb");
 #undef KS_M
 }
@@ -610,13 +615,17 @@ static int ks_account_show(struct seq_file *m, void *v)
 	struct ks_ram_figures f;
 	struct ks_managed_line rows[KS_NR_M];
 	long managed = 0, present = 0, cma = 0, sum, boot, kernel_ram;
+	bool cma_na = false;
 	unsigned int i;
 
 	ks_ram_figures(pm, &f);
 	for (i = 0; i < pm->n_zones; i++) {
 		managed += pm->zones[i].managed;
 		present += pm->zones[i].present;
-		cma += pm->zones[i].cma;
+		if (pm->zones[i].cma < 0)
+			cma_na = true;
+		else
+			cma += pm->zones[i].cma;
 	}
 	kernel_ram = f.physical - f.nomap;
 	boot = kernel_ram - managed;
@@ -680,9 +689,13 @@ static int ks_account_show(struct seq_file *m, void *v)
 	for (i = 0; i < pm->n_zones; i++) {
 		const struct ks_zone_info *z = &pm->zones[i];
 
-		seq_printf(m, "zone: %d %s %lu %lu %lu %lu %lu %lu\n", z->nid,
+		seq_printf(m, "zone: %d %s %lu %lu %lu %lu %lu ", z->nid,
 			   z->name, z->spanned, z->present, z->managed, z->free,
-			   z->pcp, z->cma);
+			   z->pcp);
+		if (z->cma < 0)
+			seq_puts(m, "n/a\n");
+		else
+			seq_printf(m, "%ld\n", z->cma);
 	}
 	seq_puts(m, "\n# checks\n");
 	seq_printf(m, "check: zones_present %ld vs physical_ram %ld: %s\n",
@@ -691,8 +704,11 @@ static int ks_account_show(struct seq_file *m, void *v)
 		seq_printf(m, "check: nomap memblock %ld kB vs device tree %ld kB: %s\n",
 			   KS_PAGES_KB(f.nomap), f.dt_nomap_kb,
 			   KS_PAGES_KB(f.nomap) == f.dt_nomap_kb ? "equal" : "differ");
-	seq_printf(m, "note: cma %ld pages, inside managed (free CMA pages are in managed.free)\n",
-		   cma);
+	if (cma_na)
+		seq_puts(m, "note: cma n/a on this kernel (its zones do not count CMA pages)\n");
+	else
+		seq_printf(m, "note: cma %ld pages, inside managed (free CMA pages are in managed.free)\n",
+			   cma);
 	if (pm->direct_truncated)
 		seq_puts(m, "note: direct pages of more modules than listed are in the last direct line\n");
 	return 0;

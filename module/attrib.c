@@ -54,10 +54,12 @@ struct ks_range_set {
 };
 
 /*
- * Two sets: the one in use, and the one calibration builds.  The second
- * is published once (RCU), at load, and the first is never reused.
+ * Three sets: the first, and one for each calibration (pages; percpu
+ * where its event has no call site).  Each is published once (RCU), at
+ * load, and none is reused while loaded.
  */
-static struct ks_range_set ks_sets[2];
+static struct ks_range_set ks_sets[3];
+static unsigned int ks_sets_used;
 static struct ks_range_set __rcu *ks_ranges;
 
 static DEFINE_RAW_SPINLOCK(ks_filter_lock);
@@ -219,6 +221,7 @@ int ks_attrib_init(void)
 	unsigned int i, n;
 
 	set->n = 0;
+	ks_sets_used = 1;
 	fn = ks_compat_wrappers(&n);
 	for (i = 0; i < n; i++)
 		ks_add_range(set, fn[i], KS_RANGE_WRAPPER);
@@ -249,11 +252,12 @@ int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,
 			      struct module *caller)
 {
 	struct ks_range_set *old = rcu_dereference_protected(ks_ranges, 1);
-	struct ks_range_set *set = &ks_sets[1];
+	struct ks_range_set *set;
 	unsigned int i, learnt = 0;
 
-	if (old == set)
+	if (ks_sets_used == ARRAY_SIZE(ks_sets))
 		return 0;
+	set = &ks_sets[ks_sets_used];
 	for (i = 0; i < n; i++)
 		if (ks_range_find(old->r, old->n, entries[i]))
 			break;
@@ -271,6 +275,47 @@ int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,
 	if (i == n)	/* the caller was not found: learn nothing */
 		return 0;
 	rcu_assign_pointer(ks_ranges, set);
+	ks_sets_used++;
+	return learnt;
+}
+
+/**
+ * ks_attrib_learn_alloc_path - learn an allocator's functions as wrappers
+ * @entries: a backtrace taken in a probe for an allocation that code of
+ *	     @caller made
+ * @n: its length
+ * @caller: the module that asked (kmemscope itself)
+ *
+ * The frames between the probe's own (in @caller) and the caller's are
+ * the allocator's: they are added as wrappers, so that a backtrace taken
+ * for an event without a call site finds the caller above them.
+ * Context: process, once, at load.  Return: functions learnt.
+ */
+int ks_attrib_learn_alloc_path(const unsigned long *entries, unsigned int n,
+			       struct module *caller)
+{
+	struct ks_range_set *old = rcu_dereference_protected(ks_ranges, 1);
+	struct ks_range_set *set;
+	unsigned int i = 0, end, learnt = 0;
+
+	if (ks_sets_used == ARRAY_SIZE(ks_sets))
+		return 0;
+	set = &ks_sets[ks_sets_used];
+	while (i < n && within_module(entries[i], caller))
+		i++;
+	for (end = i; end < n && !within_module(entries[end], caller); end++)
+		;
+	if (i == end || end == n)	/* no allocator, or no caller */
+		return 0;
+	*set = *old;
+	for (; i < end; i++) {
+		if (!ks_range_find(set->r, set->n, entries[i])) {
+			ks_add_range(set, entries[i], KS_RANGE_WRAPPER);
+			learnt++;
+		}
+	}
+	rcu_assign_pointer(ks_ranges, set);
+	ks_sets_used++;
 	return learnt;
 }
 

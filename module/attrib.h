@@ -37,6 +37,8 @@ static inline bool ks_attrib_calib_wants(const struct task_struct *task)
 int ks_attrib_init(void);
 int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,
 			      struct module *caller);
+int ks_attrib_learn_alloc_path(const unsigned long *entries, unsigned int n,
+			       struct module *caller);
 const struct ks_range *ks_range_find(const struct ks_range *r,
 				     unsigned int n, unsigned long addr);
 bool ks_attrib_in(unsigned long addr, enum ks_range_type type);

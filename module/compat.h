@@ -2,9 +2,9 @@
 /*
  * compat.h - every kernel-version difference kmemscope depends on.
  *
- * Supported: 6.1 to 6.12, and 7.2 (Debian unstable: the 6.13 to 7.2 block
- * below).  Code outside this file never tests LINUX_VERSION_CODE; it
- * calls the ks_compat_* wrappers below.  This is
+ * Supported: 5.10, 6.1 to 6.12, and 7.2 (Debian unstable: the 6.13 to
+ * 7.2 block below).  Code outside this file never tests
+ * LINUX_VERSION_CODE; it calls the ks_compat_* wrappers below.  This is
  * the one file checkpatch's LINUX_VERSION_CODE rule is waived for.
  */
 #ifndef _KMEMSCOPE_COMPAT_H
@@ -23,13 +23,285 @@
 #include <linux/preempt.h>
 #include <linux/timer.h>
 #include <linux/hrtimer.h>
+#include <linux/fs.h>
+#include <linux/mount.h>
+#include <linux/vmstat.h>
+#include <linux/kprobes.h>
 
 /* True when the kernel is at least a.b (the only version test allowed). */
 #define KS_KERNEL_AT_LEAST(a, b) \
 	(KERNEL_VERSION(a, b, 0) <= LINUX_VERSION_CODE)
 
+#if !KS_KERNEL_AT_LEAST(5, 10)
+#error "kmemscope needs Linux 5.10 or newer"
+#endif
+
+/* ==== 5.10 (Debian 11) ================================================ */
+/*
+ * Everything below in this block is what 5.10 lacks or spells otherwise
+ * than 6.1; each line names the kernel that changed it.
+ */
 #if !KS_KERNEL_AT_LEAST(6, 1)
-#error "kmemscope needs Linux 6.1 or newer (kmem tracepoints with a kmem_cache argument)"
+#include <linux/platform_device.h>
+
+/*
+ * 5.10: kmem tracepoints carry no kmem_cache; kmalloc_node and
+ * kmem_cache_alloc_node are separate events; 6.1 merged them and added
+ * the cache argument.  kmem_cache_alloc's bytes_req is s->object_size,
+ * what kmem_cache_size() gives on 6.1.
+ */
+#define KS_COMPAT_SLAB_TP_NODE_EVENTS	1
+/*
+ * 5.10: SLUB's kmem_cache_free() fires its event after the object is
+ * back on the freelist, where an interrupt (or another CPU) may already
+ * have taken it again: that allocation's record is then freed by the
+ * late event (counted as a missed free; rare: 1 in 5 million in the
+ * stress test).  A kprobe at its entry was tried instead: it misses far
+ * more frees (an interrupt during another kprobe's handler).  6.1 fires
+ * the event before the free.
+ */
+/* 5.10: percpu_alloc_percpu has no call_site, bytes_alloc, gfp; 5.19 added them. */
+#define KS_COMPAT_PERCPU_TP_CALLER	0
+/* 5.10: no alloc_pages_bulk at all; 5.13 added it. */
+#define KS_COMPAT_HAS_PAGES_BULK	0
+#define KS_K510_PAGES_BULK_SYMBOL	NULL
+/*
+ * 5.10: vmalloc()'s exported entry points have __vmalloc_node() and
+ * __vmalloc_node_range() inlined in them (Debian's build): each is hooked
+ * as well (gfp: their own, or argument gfp_arg; caller: argument
+ * caller_arg, or their return address when -1).  6.1 calls
+ * __vmalloc_node_range() out of line from all of them.
+ */
+struct ks_compat_vmalloc_entry {
+	const char *symbol;
+	int gfp_arg;		/* -1: the fixed gfp below */
+	gfp_t gfp;
+	int caller_arg;		/* -1: the entry's return address */
+};
+
+#if defined(CONFIG_64BIT) && defined(CONFIG_ZONE_DMA32)
+#define KS_K510_GFP_VMALLOC32	(GFP_DMA32 | GFP_KERNEL)
+#elif defined(CONFIG_64BIT) && defined(CONFIG_ZONE_DMA)
+#define KS_K510_GFP_VMALLOC32	(GFP_DMA | GFP_KERNEL)
+#else
+#define KS_K510_GFP_VMALLOC32	GFP_KERNEL
+#endif
+
+static inline const struct ks_compat_vmalloc_entry *
+ks_compat_vmalloc_entries(unsigned int *n)
+{
+	static const struct ks_compat_vmalloc_entry list[] = {
+		{ "__vmalloc_node", 2, 0, 4 },
+		{ "__vmalloc", 1, 0, -1 },
+		{ "vmalloc", -1, GFP_KERNEL, -1 },
+		{ "vzalloc", -1, GFP_KERNEL | __GFP_ZERO, -1 },
+		{ "vmalloc_user", -1, GFP_KERNEL | __GFP_ZERO, -1 },
+		{ "vmalloc_node", -1, GFP_KERNEL, -1 },
+		{ "vzalloc_node", -1, GFP_KERNEL | __GFP_ZERO, -1 },
+		{ "vmalloc_32", -1, KS_K510_GFP_VMALLOC32, -1 },
+		{ "vmalloc_32_user", -1, KS_K510_GFP_VMALLOC32 | __GFP_ZERO, -1 },
+	};
+
+	*n = ARRAY_SIZE(list);
+	return list;
+}
+
+#define KS_COMPAT_NR_VMALLOC_ENTRIES	9
+/*
+ * 5.10: the unwinder stops at the kretprobe trampoline (6.1's puts the
+ * real return address back), so a krealloc() kretprobe would hide the
+ * caller of the kmalloc it makes.  krealloc() keeps the object when
+ * __ksize(p) holds the new size (5.10's __do_krealloc()): a kprobe at
+ * its entry decides so, without a kretprobe.
+ */
+#define KS_COMPAT_KREALLOC_KPROBE	1
+
+static inline bool ks_compat_krealloc_in_place(const void *p, size_t size)
+{
+	return __ksize(p) >= size;
+}
+
+/*
+ * 5.10: the unwinder also stops at the trampoline of the kretprobe on
+ * alloc_pages_exact(): its entry handler keeps the caller (hooks.c).
+ */
+#define KS_COMPAT_UNWIND_STOPS_AT_KRETPROBE	1
+
+/* 5.10: ri->rp; 5.11 added get_kretprobe(). */
+#define ks_compat_get_kretprobe(ri)	((ri)->rp)
+
+/* 5.10: no krealloc_array(); 5.11 added it. */
+static inline void *ks_compat_krealloc_array(void *p, size_t n, size_t size,
+					     gfp_t gfp)
+{
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return krealloc(p, bytes, gfp);
+}
+
+/* 5.10: in_hardirq() is in_irq(); 5.11 added the new name. */
+#define ks_compat_in_hardirq()	in_irq()
+
+/* 5.10: no alloc_pages_bulk_array(); 5.13 added the bulk allocator. */
+static inline unsigned long ks_compat_alloc_pages_bulk(gfp_t gfp,
+						       unsigned long n,
+						       struct page **pages)
+{
+	return 0;
+}
+
+/* 5.10: a zone's per-CPU lists are zone->pageset->pcp; 5.14 split them out. */
+static inline int ks_compat_zone_pcp_count(struct zone *zone, int cpu)
+{
+	return READ_ONCE(per_cpu_ptr(zone->pageset, cpu)->pcp.count);
+}
+
+/* 5.10: zones count no CMA pages (-1: n/a); 5.12 added zone->cma_pages. */
+static inline long ks_compat_zone_cma_pages(struct zone *zone)
+{
+	return -1;
+}
+
+/*
+ * 5.10: NR_PAGETABLE is a zone stat (5.11 made it a node stat); no
+ * NR_SECONDARY_PAGETABLE (6.0 added it).
+ */
+static inline long ks_compat_pagetable_pages(void)
+{
+	return global_zone_page_state(NR_PAGETABLE);
+}
+
+#define KS_COMPAT_PAGETABLE_SOURCE	"NR_PAGETABLE"
+/* 5.10: no NR_SWAPCACHE; 5.12 added it: /proc/meminfo SwapCached instead. */
+#define KS_COMPAT_HAS_NR_SWAPCACHE	0
+
+/* 5.10: no file_open_root_mnt(); 5.15 added it. */
+static inline struct file *ks_compat_file_open_root_mnt(struct vfsmount *mnt,
+							const char *name,
+							int flags, umode_t mode)
+{
+	return file_open_root(mnt->mnt_root, mnt, name, flags, mode);
+}
+
+/* 5.10: no kmalloc_size_roundup(); 6.1 added it.  SLUB's classes. */
+static inline size_t ks_compat_kmalloc_size_roundup(size_t size)
+{
+	unsigned int i;
+
+	if (size > KMALLOC_MAX_CACHE_SIZE)
+		return PAGE_SIZE << get_order(size);
+	i = kmalloc_index(size);
+	return i == 1 ? 96 : i == 2 ? 192 : 1UL << i;
+}
+
+/*
+ * 5.10: vmalloc_to_page() does not follow a block mapping, and warns on
+ * one (5.13 taught it them): arm64 maps the vmemmap with PMD blocks.  A
+ * walk of the kernel's page tables that follows PMD blocks instead; an
+ * early section's struct pages are never unmapped (physmem.c).  init_mm
+ * is not exported: the kernel's tables are where TTBR1_EL1 points
+ * (swapper_pg_dir; 48-bit physical addresses).  Only arm64 locates the
+ * struct page array on 5.10 (physmem.c's KS_MEMMAP_LOCATED).
+ */
+#if defined(CONFIG_ARM64) && CONFIG_ARM64_PA_BITS == 48
+static inline struct page *ks_compat_vmemmap_to_page(const void *addr)
+{
+	unsigned long a = (unsigned long)addr;
+	phys_addr_t top = read_sysreg(ttbr1_el1) &
+			  ~(TTBR_ASID_MASK | TTBR_CNP_BIT);
+	pgd_t *pgd = (pgd_t *)__va(top) + pgd_index(a);
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t *pmd;
+	pte_t *pte;
+
+	if (pgd_none(*pgd) || pgd_bad(*pgd))
+		return NULL;
+	p4d = p4d_offset(pgd, a);
+	if (p4d_none(*p4d) || p4d_bad(*p4d))
+		return NULL;
+	pud = pud_offset(p4d, a);
+	if (pud_none(*pud) || pud_leaf(*pud) || pud_bad(*pud))
+		return NULL;
+	pmd = pmd_offset(pud, a);
+	if (pmd_none(*pmd))
+		return NULL;
+	if (pmd_leaf(*pmd))
+		return pmd_page(*pmd) + ((a & ~PMD_MASK) >> PAGE_SHIFT);
+	if (pmd_bad(*pmd))
+		return NULL;
+	pte = pte_offset_kernel(pmd, a);
+	return pte_present(*pte) ? pte_page(*pte) : NULL;
+}
+#else
+static inline struct page *ks_compat_vmemmap_to_page(const void *addr)
+{
+	return NULL;
+}
+#endif
+
+/* 5.10: platform_driver.remove returns int; 6.3 (and Debian's 6.1) added .remove_new. */
+#define KS_COMPAT_PLATFORM_VOID_REMOVE	0
+#endif /* !6.1 */
+/* ==== end of 5.10 ===================================================== */
+
+/* ---- the same on 6.1 and later (5.10's are in the block above) -------- */
+#if KS_KERNEL_AT_LEAST(6, 1)
+#define KS_COMPAT_SLAB_TP_NODE_EVENTS	0
+#define KS_COMPAT_PERCPU_TP_CALLER	1
+struct ks_compat_vmalloc_entry {
+	const char *symbol;
+	int gfp_arg;
+	gfp_t gfp;
+	int caller_arg;
+};
+
+static inline const struct ks_compat_vmalloc_entry *
+ks_compat_vmalloc_entries(unsigned int *n)
+{
+	*n = 0;
+	return NULL;
+}
+
+#define KS_COMPAT_NR_VMALLOC_ENTRIES	0
+#define KS_COMPAT_KREALLOC_KPROBE	0
+#define KS_COMPAT_UNWIND_STOPS_AT_KRETPROBE	0
+
+static inline bool ks_compat_krealloc_in_place(const void *p, size_t size)
+{
+	return false;
+}
+
+#define ks_compat_get_kretprobe		get_kretprobe
+#define KS_COMPAT_HAS_PAGES_BULK	1
+#define KS_K510_PAGES_BULK_SYMBOL	"__alloc_pages_bulk"
+#define ks_compat_krealloc_array	krealloc_array
+#define ks_compat_in_hardirq		in_hardirq
+
+static inline int ks_compat_zone_pcp_count(struct zone *zone, int cpu)
+{
+	return READ_ONCE(per_cpu_ptr(zone->per_cpu_pageset, cpu)->count);
+}
+
+static inline long ks_compat_zone_cma_pages(struct zone *zone)
+{
+	return zone_cma_pages(zone);
+}
+
+static inline long ks_compat_pagetable_pages(void)
+{
+	return global_node_page_state(NR_PAGETABLE) +
+	       global_node_page_state(NR_SECONDARY_PAGETABLE);
+}
+
+#define KS_COMPAT_PAGETABLE_SOURCE	"NR_PAGETABLE + NR_SECONDARY_PAGETABLE"
+#define KS_COMPAT_HAS_NR_SWAPCACHE	1
+#define ks_compat_file_open_root_mnt	file_open_root_mnt
+#define ks_compat_vmemmap_to_page	vmalloc_to_page
+#define ks_compat_kmalloc_size_roundup	kmalloc_size_roundup
+#define KS_COMPAT_PLATFORM_VOID_REMOVE	1
 #endif
 
 /* ---- Linux 6.13 to 7.2 (Debian unstable's 7.2) ------------------------- */
@@ -58,12 +330,15 @@
 #define KS_COMPAT_KREALLOC_NAME		"krealloc_noprof"
 #endif
 
-/* 6.14 dropped alloc_pages_bulk_array(): alloc_pages_bulk() takes the array. */
+/*
+ * 6.14 dropped alloc_pages_bulk_array(): alloc_pages_bulk() takes the
+ * array.  (5.10 has neither: its ks_compat_alloc_pages_bulk() is above.)
+ */
 #if KS_KERNEL_AT_LEAST(6, 14)
-#define ks_compat_alloc_pages_bulk_array(gfp, nr, array) \
+#define ks_compat_alloc_pages_bulk(gfp, nr, array) \
 	alloc_pages_bulk(gfp, nr, array)
-#else
-#define ks_compat_alloc_pages_bulk_array(gfp, nr, array) \
+#elif KS_KERNEL_AT_LEAST(6, 1)
+#define ks_compat_alloc_pages_bulk(gfp, nr, array) \
 	alloc_pages_bulk_array(gfp, nr, array)
 #endif
 
@@ -176,7 +451,17 @@ static inline const unsigned long *ks_compat_wrappers(unsigned int *n)
 		KS_FN(vzalloc_node_noprof), KS_FN(__vmalloc_noprof),
 		KS_FN(vmalloc_user_noprof), KS_FN(vmalloc_32_noprof),
 #else
-		KS_FN(kmemdup), KS_FN(kvmalloc_node), KS_FN(kvrealloc),
+		KS_FN(kmemdup), KS_FN(kvmalloc_node),
+#if KS_KERNEL_AT_LEAST(6, 1)
+		KS_FN(kvrealloc),	/* 5.10: none; 5.15 added it */
+#else
+		/*
+		 * 5.10: __kmalloc() and __kmalloc_track_caller() hand a large
+		 * size to kmalloc_large(), whose event names a site inside
+		 * them (6.1 names their caller): walk past them.
+		 */
+		KS_FN(__kmalloc), KS_FN(__kmalloc_track_caller),
+#endif
 		KS_FN(krealloc), KS_FN(__get_free_pages), KS_FN(get_zeroed_page),
 		KS_FN(alloc_pages_exact), KS_FN(vmalloc), KS_FN(vzalloc),
 		KS_FN(vmalloc_node), KS_FN(vzalloc_node), KS_FN(__vmalloc),
@@ -209,9 +494,19 @@ static inline const unsigned long *ks_compat_page_core(unsigned int *n)
 		KS_FN(__alloc_pages_noprof), KS_FN(alloc_pages_noprof),
 		KS_FN(__folio_alloc_noprof), KS_FN(folio_alloc_noprof),
 		KS_FN(alloc_pages_bulk_noprof),
-#else
+#elif KS_KERNEL_AT_LEAST(6, 1)
 		KS_FN(__alloc_pages), KS_FN(alloc_pages), KS_FN(__folio_alloc),
 		KS_FN(folio_alloc), KS_FN(__alloc_pages_bulk),
+#else
+		/*
+		 * 5.10: __alloc_pages_nodemask() and, with NUMA,
+		 * alloc_pages_current(); 5.13 renamed the first __alloc_pages(),
+		 * 5.16 added folio_alloc().
+		 */
+		KS_FN(__alloc_pages_nodemask),
+#ifdef CONFIG_NUMA
+		KS_FN(alloc_pages_current),
+#endif
 #endif
 	};
 
@@ -277,7 +572,7 @@ static inline bool ks_compat_probed_in_interrupt(void)
 #else
 #define KS_COMPAT_VMALLOC_SYMBOL	"__vmalloc_node_range"
 #define KS_COMPAT_CACHE_BULK_SYMBOL	"kmem_cache_alloc_bulk"
-#define KS_COMPAT_PAGES_BULK_SYMBOL	"__alloc_pages_bulk"
+#define KS_COMPAT_PAGES_BULK_SYMBOL	KS_K510_PAGES_BULK_SYMBOL
 #define KS_COMPAT_PAGES_EXACT_SYMBOL	"alloc_pages_exact"
 #define KS_COMPAT_KREALLOC_SYMBOL	"krealloc"
 /* vfree_atomic() frees through __vunmap(), not vfree(): hook it too. */

@@ -182,7 +182,8 @@ static const struct {
  * @gfp: the flags
  *
  * A named set first, then the remaining bits by name, then what is left
- * in hex; "0" for none.  Context: any.  Return: the length written.
+ * in hex; "0" for none; "n/a" for KS_GFP_UNKNOWN (not reported by the
+ * kernel).  Context: any.  Return: the length written.
  */
 size_t ks_format_gfp(char *buf, size_t len, u32 gfp)
 {
@@ -191,6 +192,8 @@ size_t ks_format_gfp(char *buf, size_t len, u32 gfp)
 	size_t n = 0;
 
 	buf[0] = '\0';
+	if (gfp == KS_GFP_UNKNOWN)
+		return scnprintf(buf, len, "n/a");
 	for (i = 0; i < ARRAY_SIZE(ks_gfp_names); i++)
 		if ((gfp & ks_gfp_names[i].mask) == ks_gfp_names[i].mask) {
 			n += scnprintf(buf + n, len - n, "%s",

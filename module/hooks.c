@@ -3,16 +3,22 @@
  * hooks.c - the probes on the kernel's allocation paths.
  *
  *   kmalloc, kmem_cache_alloc, kfree, kmem_cache_free   exported tracepoints
+ *   (5.10: also kmalloc_node, kmem_cache_alloc_node; no kmem_cache argument)
  *   mm_page_alloc, mm_page_free                          tracepoints, by name
  *   percpu_alloc_percpu, percpu_free_percpu              tracepoints, by name
+ *   (5.10: no call site in the event: found in the backtrace)
  *   __vmalloc_node_range                                 kretprobe (caller: 9th arg)
+ *   vmalloc, vzalloc, __vmalloc_node, ... (5.10 only:     kretprobes
+ *     the above is inlined in them; compat.h)
  *   vfree, vfree_atomic (6.1)                            kprobes
  *   kmem_cache_alloc_bulk                                kretprobe
  *   kmem_cache_free_bulk (and kfree_bulk, inline)        kprobe
  *   __alloc_pages_bulk                                   kprobe: counted only
+ *   (none on 5.10, which has no bulk page allocator)
  *   split_page                                           kprobe: one record a page
  *   alloc_pages_exact                                    kretprobe: the same
  *   krealloc (in place: no tracepoint)                   kretprobe
+ *     (5.10: a kprobe, which decides with __ksize(); compat.h)
  *   __kfree_rcu_sheaf (6.18 on: kfree_rcu, untraced)     kretprobe
  *   kfree_nolock (6.18 on, untraced)                     kprobe
  *
@@ -145,6 +151,59 @@ static __always_inline void ks_exit(unsigned long flags)
 }
 
 /*
+ * Where the unwinder stops at a kretprobe's trampoline (5.10, compat.h),
+ * the pages alloc_pages_exact() takes show the trampoline where its
+ * caller should be: while a task is in it, its caller waits here, for
+ * the page probe of that task (in task context) to use.  A slot is
+ * claimed with cmpxchg, and only its task reads its caller; when all
+ * are taken, the trampoline is left as the call site.
+ */
+#define KS_EXACT_SLOTS	32
+
+static struct {
+	struct task_struct *task;
+	unsigned long caller;
+} ks_exact_slots[KS_EXACT_SLOTS];
+static atomic_t ks_exact_active;
+
+static int ks_exact_slot_claim(unsigned long caller)
+{
+	int i;
+
+	for (i = 0; i < KS_EXACT_SLOTS; i++)
+		if (!READ_ONCE(ks_exact_slots[i].task) &&
+		    !cmpxchg(&ks_exact_slots[i].task, NULL, current)) {
+			WRITE_ONCE(ks_exact_slots[i].caller, caller);
+			atomic_inc(&ks_exact_active);
+			return i;
+		}
+	return -1;
+}
+
+static void ks_exact_slot_release(int i)
+{
+	if (i < 0)
+		return;
+	atomic_dec(&ks_exact_active);
+	/* Pairs with the cmpxchg() that claims it: the caller is not used. */
+	smp_store_release(&ks_exact_slots[i].task, NULL);
+}
+
+/* The caller of the alloc_pages_exact() current is in, or 0. */
+static unsigned long ks_exact_caller(void)
+{
+	int i;
+
+	if (!KS_COMPAT_UNWIND_STOPS_AT_KRETPROBE ||
+	    !atomic_read(&ks_exact_active) || !in_task())
+		return 0;
+	for (i = 0; i < KS_EXACT_SLOTS; i++)
+		if (READ_ONCE(ks_exact_slots[i].task) == current)
+			return READ_ONCE(ks_exact_slots[i].caller);
+	return 0;
+}
+
+/*
  * Record one allocation.  call_site is the allocator's (0 for pages).  A
  * backtrace is taken when stacks are on, for pages, and when call_site
  * is inside a wrapper; the site is then the first frame past the
@@ -174,13 +233,15 @@ static void ks_record(unsigned long ptr, unsigned long call_site,
 
 		n = stack_trace_save(e, stacks ? ARRAY_SIZE(ks_scratch.entries) :
 					KS_WALK_CALLER, 0);
-		if (unlikely(page && !ks_calib.n &&
+		if (unlikely(kind == READ_ONCE(ks_calib.kind) && !ks_calib.n &&
 			     ks_attrib_calib_wants(READ_ONCE(ks_calib.task)))) {
 			memcpy(ks_calib.entries, e, n * sizeof(*e));
 			ks_calib.n = n;
 		}
 		i = ks_attrib_skip(e, n, call_site, page);
-		if (i < n) {
+		if (page && ks_exact_caller()) {
+			a.call_site = ks_exact_caller();
+		} else if (i < n) {
 			a.call_site = e[i];
 		} else if (page) {
 			atomic_long_inc(&ks_unknown_callers);
@@ -219,22 +280,56 @@ static void ks_probe_kmalloc(void *data, unsigned long call_site,
 	ks_exit(flags);
 }
 
-static void ks_probe_cache_alloc(void *data, unsigned long call_site,
-				 const void *ptr, struct kmem_cache *s,
-				 gfp_t gfp, int node)
+static void ks_cache_alloc(unsigned long call_site, const void *ptr,
+			   size_t size, gfp_t gfp)
 {
 	unsigned long flags;
-	size_t size;
 
 	if (!READ_ONCE(ks_enabled) || ZERO_OR_NULL_PTR(ptr))
 		return;
 	if (!ks_enter(&flags, KS_HOOK_KMEM_CACHE_ALLOC))
 		return;
-	size = ks_compat_cache_obj_size(s);
 	ks_record((unsigned long)ptr, call_site, size, size, gfp,
 		  KS_KMEM_CACHE);
 	ks_exit(flags);
 }
+
+#if KS_COMPAT_SLAB_TP_NODE_EVENTS
+/*
+ * No kmem_cache argument (compat.h): bytes_req is the cache's object
+ * size, what kmem_cache_size() gives; bytes_alloc is its slot size.
+ */
+static void ks_probe_cache_alloc(void *data, unsigned long call_site,
+				 const void *ptr, size_t bytes_req,
+				 size_t bytes_alloc, gfp_t gfp)
+{
+	ks_cache_alloc(call_site, ptr, bytes_req, gfp);
+}
+
+static void ks_probe_cache_alloc_node(void *data, unsigned long call_site,
+				      const void *ptr, size_t bytes_req,
+				      size_t bytes_alloc, gfp_t gfp, int node)
+{
+	ks_cache_alloc(call_site, ptr, bytes_req, gfp);
+}
+
+static void ks_probe_kmalloc_nonode(void *data, unsigned long call_site,
+				    const void *ptr, size_t bytes_req,
+				    size_t bytes_alloc, gfp_t gfp)
+{
+	ks_probe_kmalloc(data, call_site, ptr, bytes_req, bytes_alloc, gfp,
+			 NUMA_NO_NODE);
+}
+#else
+static void ks_probe_cache_alloc(void *data, unsigned long call_site,
+				 const void *ptr, struct kmem_cache *s,
+				 gfp_t gfp, int node)
+{
+	if (!ZERO_OR_NULL_PTR(ptr))
+		ks_cache_alloc(call_site, ptr, ks_compat_cache_obj_size(s),
+			       gfp);
+}
+#endif
 
 /* Frees are processed even while disabled: records must not go stale. */
 static __always_inline void ks_free(unsigned long ptr, enum ks_hook h,
@@ -255,8 +350,13 @@ static void ks_probe_kfree(void *data, unsigned long call_site,
 		ks_free((unsigned long)ptr, KS_HOOK_KFREE, KS_KMALLOC);
 }
 
+#if KS_COMPAT_SLAB_TP_NODE_EVENTS
+static void ks_probe_cache_free(void *data, unsigned long call_site,
+				const void *ptr)
+#else
 static void ks_probe_cache_free(void *data, unsigned long call_site,
 				const void *ptr, const struct kmem_cache *s)
+#endif
 {
 	if (!ZERO_OR_NULL_PTR(ptr))
 		ks_free((unsigned long)ptr, KS_HOOK_KMEM_CACHE_FREE,
@@ -322,19 +422,31 @@ static struct kprobe ks_split_page_kp = {
  * returns the rest, which free_pages_exact() frees page by page: at its
  * return, the block's record becomes one record per page kept.
  */
+struct ks_exact_data {
+	size_t size;
+	int slot;
+};
+
 static int ks_exact_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	*(size_t *)ri->data = regs_get_kernel_argument(regs, 0);
+	struct ks_exact_data *d = (void *)ri->data;
+
+	d->size = regs_get_kernel_argument(regs, 0);
+	d->slot = -1;
+	if (KS_COMPAT_UNWIND_STOPS_AT_KRETPROBE && in_task())
+		d->slot = ks_exact_slot_claim(ks_compat_entry_ret_addr(regs));
 	return 0;
 }
 
 static int ks_exact_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	size_t size = *(size_t *)ri->data;
+	struct ks_exact_data *d = (void *)ri->data;
+	size_t size = d->size;
 	unsigned long addr = regs_return_value(regs);
 	unsigned int nr, keep;
 	unsigned long flags;
 
+	ks_exact_slot_release(d->slot);
 	if (!addr || !size || size > (PAGE_SIZE << (BITS_PER_LONG / 2)) ||
 	    !ks_enter(&flags, KS_HOOK_PAGES_EXACT))
 		return 0;
@@ -353,16 +465,13 @@ static struct kretprobe ks_exact_krp = {
 	.kp.symbol_name	= KS_COMPAT_PAGES_EXACT_SYMBOL,
 	.entry_handler	= ks_exact_entry,
 	.handler	= ks_exact_ret,
-	.data_size	= sizeof(size_t),
+	.data_size	= sizeof(struct ks_exact_data),
 };
 
 /* ---- percpu ------------------------------------------------------------ */
 
-static void ks_probe_percpu_alloc(void *data, unsigned long call_site,
-				  bool reserved, bool is_atomic, size_t size,
-				  size_t align, void *base_addr, int off,
-				  void __percpu *ptr, size_t bytes_alloc,
-				  gfp_t gfp)
+static void ks_percpu_alloc(unsigned long call_site, size_t size,
+			    size_t bytes_alloc, void __percpu *ptr, gfp_t gfp)
 {
 	unsigned long flags;
 
@@ -374,6 +483,34 @@ static void ks_probe_percpu_alloc(void *data, unsigned long call_site,
 		  bytes_alloc, gfp, KS_PERCPU);
 	ks_exit(flags);
 }
+
+#if KS_COMPAT_PERCPU_TP_CALLER
+static void ks_probe_percpu_alloc(void *data, unsigned long call_site,
+				  bool reserved, bool is_atomic, size_t size,
+				  size_t align, void *base_addr, int off,
+				  void __percpu *ptr, size_t bytes_alloc,
+				  gfp_t gfp)
+{
+	ks_percpu_alloc(call_site, size, bytes_alloc, ptr, gfp);
+}
+#else
+/*
+ * No call site, bytes_alloc or gfp in the event (compat.h).  The call
+ * site is found in the backtrace: pcpu_alloc()'s callers are wrappers,
+ * so a site inside one makes ks_record() walk past them.  The bytes the
+ * object takes are its size in every possible CPU's unit (the kernel's
+ * later figure adds memcg pointers the 5.10 kernel keeps per chunk, not
+ * per object); the gfp flags are unknown (KS_GFP_UNKNOWN: "n/a").
+ */
+static void ks_probe_percpu_alloc(void *data, bool reserved, bool is_atomic,
+				  size_t size, size_t align, void *base_addr,
+				  int off, void __percpu *ptr)
+{
+	ks_percpu_alloc(KS_FN(__alloc_percpu), size,
+			size * num_possible_cpus(), ptr,
+			(__force gfp_t)KS_GFP_UNKNOWN);
+}
+#endif
 
 static void ks_probe_percpu_free(void *data, void *base_addr, int off,
 				 void __percpu *ptr)
@@ -423,6 +560,93 @@ static struct kretprobe ks_vmalloc_krp = {
 	.handler	= ks_vmalloc_ret,
 	.data_size	= sizeof(struct ks_vmalloc_data),
 };
+
+/*
+ * Exported vmalloc entry points that have __vmalloc_node_range() inlined
+ * (compat.h; none from 5.13).  Where one calls another, or the range
+ * function, out of line, the innermost records the area first and the
+ * others find it recorded when they return: not again.
+ */
+struct ks_vmalloc_entry_probe {
+	struct kretprobe krp;
+	const struct ks_compat_vmalloc_entry *e;
+	bool registered;
+};
+
+static struct ks_vmalloc_entry_probe
+	ks_vmalloc_entry_probes[KS_COMPAT_NR_VMALLOC_ENTRIES + 1];
+static unsigned int ks_nr_vmalloc_entry_probes;
+
+static int ks_vmalloc_entry_entry(struct kretprobe_instance *ri,
+				  struct pt_regs *regs)
+{
+	struct kretprobe *rp = ks_compat_get_kretprobe(ri);
+	const struct ks_compat_vmalloc_entry *e;
+	struct ks_vmalloc_data *d = (void *)ri->data;
+
+	if (!rp)
+		return 1;
+	e = container_of(rp, struct ks_vmalloc_entry_probe, krp)->e;
+	d->size = regs_get_kernel_argument(regs, 0);
+	d->gfp = e->gfp_arg < 0 ? e->gfp :
+		 (__force gfp_t)regs_get_kernel_argument(regs, e->gfp_arg);
+	d->caller = e->caller_arg < 0 ? ks_compat_entry_ret_addr(regs) :
+		    regs_get_kernel_argument(regs, e->caller_arg);
+	return 0;
+}
+
+static int ks_vmalloc_entry_ret(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	unsigned long addr = regs_return_value(regs);
+	struct ks_record_info info;
+
+	if (addr && ks_store_lookup(&ks_store, addr, &info) &&
+	    info.kind == KS_VMALLOC)
+		return 0;
+	return ks_vmalloc_ret(ri, regs);
+}
+
+static void ks_vmalloc_entries_unregister(void)
+{
+	struct kretprobe *krp[ARRAY_SIZE(ks_vmalloc_entry_probes)];
+	unsigned int i, m = 0;
+
+	for (i = 0; i < ks_nr_vmalloc_entry_probes; i++)
+		if (ks_vmalloc_entry_probes[i].registered) {
+			krp[m++] = &ks_vmalloc_entry_probes[i].krp;
+			ks_vmalloc_entry_probes[i].registered = false;
+		}
+	if (m)
+		unregister_kretprobes(krp, m);
+}
+
+static int ks_vmalloc_entries_register(int maxactive)
+{
+	const struct ks_compat_vmalloc_entry *e;
+	unsigned int i, n;
+	int err;
+
+	e = ks_compat_vmalloc_entries(&n);
+	for (i = 0; i < n && i < ARRAY_SIZE(ks_vmalloc_entry_probes); i++) {
+		struct ks_vmalloc_entry_probe *p = &ks_vmalloc_entry_probes[i];
+
+		p->e = &e[i];
+		p->krp.kp.symbol_name = e[i].symbol;
+		p->krp.entry_handler = ks_vmalloc_entry_entry;
+		p->krp.handler = ks_vmalloc_entry_ret;
+		p->krp.data_size = sizeof(struct ks_vmalloc_data);
+		p->krp.maxactive = maxactive;
+		err = register_kretprobe(&p->krp);
+		if (err) {
+			pr_err("cannot attach to %s: %d\n", e[i].symbol, err);
+			return err;
+		}
+		p->registered = true;
+		ks_nr_vmalloc_entry_probes = i + 1;
+	}
+	return 0;
+}
 
 /*
  * vfree() in interrupt context from 6.3 on (compat.h): the kernel defers
@@ -667,6 +891,32 @@ static struct kretprobe ks_krealloc_krp = {
 };
 
 /*
+ * Where a kretprobe on krealloc() would hide the caller of its kmalloc
+ * from the unwinder (5.10, compat.h): a kprobe at entry resizes the
+ * record when krealloc() is about to keep the object.
+ */
+static int ks_krealloc_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	unsigned long p = regs_get_kernel_argument(regs, 0);
+	size_t size = regs_get_kernel_argument(regs, 1);
+	unsigned long flags;
+
+	if (ZERO_OR_NULL_PTR((void *)p) || !size ||
+	    !ks_compat_krealloc_in_place((void *)p, size))
+		return 0;
+	if (!ks_enter(&flags, KS_HOOK_KREALLOC))
+		return 0;
+	ks_store_resize(&ks_store, p, size);
+	ks_exit(flags);
+	return 0;
+}
+
+static struct kprobe ks_krealloc_kp = {
+	.symbol_name	= KS_COMPAT_KREALLOC_SYMBOL,
+	.pre_handler	= ks_krealloc_pre,
+};
+
+/*
  * One krealloc() that moves: its kmalloc (the only one this task makes
  * meanwhile) reports the trampoline as its call site.  Context: process.
  */
@@ -785,14 +1035,34 @@ static bool ks_attached(enum ks_hook h)
 int ks_hooks_register(void)
 {
 	unsigned int i;
-	int kp_err;
+	int kp_err, err __maybe_unused;
 
 	ks_set(KS_HOOK_KFREE, register_trace_kfree(ks_probe_kfree, NULL));
 	ks_set(KS_HOOK_KMEM_CACHE_FREE,
 	       register_trace_kmem_cache_free(ks_probe_cache_free, NULL));
+#if KS_COMPAT_SLAB_TP_NODE_EVENTS
+	/* One hook each, over both events (the _node one too). */
+	err = register_trace_kmalloc(ks_probe_kmalloc_nonode, NULL);
+	if (!err) {
+		err = register_trace_kmalloc_node(ks_probe_kmalloc, NULL);
+		if (err)
+			unregister_trace_kmalloc(ks_probe_kmalloc_nonode, NULL);
+	}
+	ks_set(KS_HOOK_KMALLOC, err);
+	err = register_trace_kmem_cache_alloc(ks_probe_cache_alloc, NULL);
+	if (!err) {
+		err = register_trace_kmem_cache_alloc_node(ks_probe_cache_alloc_node,
+							   NULL);
+		if (err)
+			unregister_trace_kmem_cache_alloc(ks_probe_cache_alloc,
+							  NULL);
+	}
+	ks_set(KS_HOOK_KMEM_CACHE_ALLOC, err);
+#else
 	ks_set(KS_HOOK_KMALLOC, register_trace_kmalloc(ks_probe_kmalloc, NULL));
 	ks_set(KS_HOOK_KMEM_CACHE_ALLOC,
 	       register_trace_kmem_cache_alloc(ks_probe_cache_alloc, NULL));
+#endif
 
 	/* The page and percpu tracepoints are not exported: find them. */
 	for_each_kernel_tracepoint(ks_find_tp, NULL);
@@ -811,19 +1081,36 @@ int ks_hooks_register(void)
 		ks_set(KS_HOOK_VFREE_ATOMIC,
 		       kp_err ?: register_kprobe(&ks_vfree_atomic_kp));
 	ks_vmalloc_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
-	ks_set(KS_HOOK_VMALLOC, kp_err ?: register_kretprobe(&ks_vmalloc_krp));
+	err = kp_err ?: register_kretprobe(&ks_vmalloc_krp);
+	if (!err) {
+		err = ks_vmalloc_entries_register(ks_vmalloc_krp.maxactive);
+		if (err)
+			ks_vmalloc_entries_unregister();
+		if (err)
+			unregister_kretprobe(&ks_vmalloc_krp);
+	}
+	ks_set(KS_HOOK_VMALLOC, err);
 	ks_set(KS_HOOK_CACHE_FREE_BULK, kp_err ?: register_kprobe(&ks_bulk_free_kp));
 	ks_bulk_alloc_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
 	ks_set(KS_HOOK_CACHE_ALLOC_BULK,
 	       kp_err ?: register_kretprobe(&ks_bulk_alloc_krp));
-	ks_set(KS_HOOK_PAGES_BULK, kp_err ?: register_kprobe(&ks_pages_bulk_kp));
+	/* Off where the kernel has no bulk page allocator (compat.h). */
+	if (KS_COMPAT_HAS_PAGES_BULK)
+		ks_set(KS_HOOK_PAGES_BULK,
+		       kp_err ?: register_kprobe(&ks_pages_bulk_kp));
 	ks_set(KS_HOOK_SPLIT_PAGE, kp_err ?: register_kprobe(&ks_split_page_kp));
 	ks_exact_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
 	ks_set(KS_HOOK_PAGES_EXACT, kp_err ?: register_kretprobe(&ks_exact_krp));
 	ks_krealloc_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
-	ks_set(KS_HOOK_KREALLOC, kp_err ?: register_kretprobe(&ks_krealloc_krp));
-	if (ks_attached(KS_HOOK_KREALLOC))
-		ks_krealloc_learn();
+	if (KS_COMPAT_KREALLOC_KPROBE) {
+		ks_set(KS_HOOK_KREALLOC,
+		       kp_err ?: register_kprobe(&ks_krealloc_kp));
+	} else {
+		ks_set(KS_HOOK_KREALLOC,
+		       kp_err ?: register_kretprobe(&ks_krealloc_krp));
+		if (ks_attached(KS_HOOK_KREALLOC))
+			ks_krealloc_learn();
+	}
 	if (KS_COMPAT_KFREE_NOLOCK)
 		ks_set(KS_HOOK_KFREE_NOLOCK,
 		       kp_err ?: register_kprobe(&ks_kfree_nolock_kp));
@@ -860,6 +1147,7 @@ static void ks_unregister_kprobes(void)
 		{ KS_HOOK_PAGES_BULK, &ks_pages_bulk_kp },
 		{ KS_HOOK_SPLIT_PAGE, &ks_split_page_kp },
 		{ KS_HOOK_KFREE_NOLOCK, &ks_kfree_nolock_kp },
+		{ KS_HOOK_KREALLOC, &ks_krealloc_kp },
 	};
 	static const struct {
 		enum ks_hook hook;
@@ -875,16 +1163,20 @@ static void ks_unregister_kprobes(void)
 	struct kretprobe *krp[ARRAY_SIZE(krps)];
 	unsigned int i, n = 0, m = 0;
 
+	/* krealloc is one or the other (compat.h). */
 	for (i = 0; i < ARRAY_SIZE(kps); i++)
-		if (ks_attached(kps[i].hook))
+		if (ks_attached(kps[i].hook) &&
+		    (kps[i].kp != &ks_krealloc_kp || KS_COMPAT_KREALLOC_KPROBE))
 			kp[n++] = kps[i].kp;
 	for (i = 0; i < ARRAY_SIZE(krps); i++)
-		if (ks_attached(krps[i].hook))
+		if (ks_attached(krps[i].hook) &&
+		    (krps[i].krp != &ks_krealloc_krp || !KS_COMPAT_KREALLOC_KPROBE))
 			krp[m++] = krps[i].krp;
 	if (n)
 		unregister_kprobes(kp, n);
 	if (m)
 		unregister_kretprobes(krp, m);
+	ks_vmalloc_entries_unregister();
 }
 
 void ks_hooks_unregister(void)
@@ -892,10 +1184,22 @@ void ks_hooks_unregister(void)
 	unsigned int i;
 	int h;
 
+#if KS_COMPAT_SLAB_TP_NODE_EVENTS
+	if (ks_attached(KS_HOOK_KMALLOC)) {
+		unregister_trace_kmalloc(ks_probe_kmalloc_nonode, NULL);
+		unregister_trace_kmalloc_node(ks_probe_kmalloc, NULL);
+	}
+	if (ks_attached(KS_HOOK_KMEM_CACHE_ALLOC)) {
+		unregister_trace_kmem_cache_alloc(ks_probe_cache_alloc, NULL);
+		unregister_trace_kmem_cache_alloc_node(ks_probe_cache_alloc_node,
+						       NULL);
+	}
+#else
 	if (ks_attached(KS_HOOK_KMALLOC))
 		unregister_trace_kmalloc(ks_probe_kmalloc, NULL);
 	if (ks_attached(KS_HOOK_KMEM_CACHE_ALLOC))
 		unregister_trace_kmem_cache_alloc(ks_probe_cache_alloc, NULL);
+#endif
 	if (ks_attached(KS_HOOK_KFREE))
 		unregister_trace_kfree(ks_probe_kfree, NULL);
 	if (ks_attached(KS_HOOK_KMEM_CACHE_FREE))
@@ -920,11 +1224,17 @@ void ks_hooks_unregister(void)
  */
 unsigned long ks_hooks_missed(void)
 {
-	return ks_vmalloc_krp.nmissed + ks_vmalloc_krp.kp.nmissed +
+	unsigned long sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < ks_nr_vmalloc_entry_probes; i++)
+		sum += ks_vmalloc_entry_probes[i].krp.nmissed +
+		       ks_vmalloc_entry_probes[i].krp.kp.nmissed;
+	return sum + ks_vmalloc_krp.nmissed + ks_vmalloc_krp.kp.nmissed +
 	       ks_bulk_alloc_krp.nmissed + ks_bulk_alloc_krp.kp.nmissed +
 	       ks_split_page_kp.nmissed + ks_exact_krp.nmissed +
 	       ks_exact_krp.kp.nmissed + ks_krealloc_krp.nmissed +
-	       ks_krealloc_krp.kp.nmissed;
+	       ks_krealloc_krp.kp.nmissed + ks_krealloc_kp.nmissed;
 }
 
 /* Free calls skipped so: their records stay until the address comes back. */

@@ -68,7 +68,8 @@ extern const char * const ks_class_names[KS_NR_CLASSES];
 
 /* hooks.c */
 struct ks_calib {
-	struct task_struct *task;	/* whose page allocation to keep */
+	struct task_struct *task;	/* whose allocation to keep */
+	u8 kind;			/* of which allocator (KS_PAGE, ...) */
 	unsigned int n;
 	unsigned long entries[KS_STACK_MAX_DEPTH + 16];
 };
@@ -108,7 +109,7 @@ struct ks_table {
 
 /* A /proc/meminfo reading, in kB (-1: no such line). */
 struct ks_meminfo {
-	long slab, vmalloc_used, percpu, hugetlb;
+	long slab, vmalloc_used, percpu, hugetlb, swap_cached;
 	bool ok;
 };
 

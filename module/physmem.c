@@ -65,6 +65,7 @@
 
 #include "kmemscope.h"
 #include "physmem.h"
+#include "compat.h"
 
 /* One byte of static percpu data: it lives in the first chunk's units. */
 static DEFINE_PER_CPU(u8, ks_pcpu_probe);
@@ -235,7 +236,7 @@ static ssize_t ks_read_proc(const char *name, char *buf, size_t size)
 	module_put(proc->owner);	/* get_fs_type()'s; procfs is built in */
 	if (IS_ERR(mnt))
 		return PTR_ERR(mnt);
-	f = file_open_root_mnt(mnt, name, O_RDONLY, 0);
+	f = ks_compat_file_open_root_mnt(mnt, name, O_RDONLY, 0);
 	if (IS_ERR(f)) {
 		mntput(mnt);
 		return PTR_ERR(f);
@@ -270,6 +271,7 @@ void ks_read_meminfo(struct ks_meminfo *mi)
 		mi->vmalloc_used = ks_meminfo_field(buf, "\nVmallocUsed:");
 		mi->percpu = ks_meminfo_field(buf, "\nPercpu:");
 		mi->hugetlb = ks_meminfo_field(buf, "\nHugetlb:");
+		mi->swap_cached = ks_meminfo_field(buf, "\nSwapCached:");
 		mi->ok = true;
 	}
 	kfree(buf);
@@ -481,7 +483,7 @@ static void ks_memmap_where(struct ks_physmem *pm, unsigned long nr)
 	if (!pm->n_res || pm->n_memmap == KS_MAX_MEMMAP ||
 	    !early_section(__nr_to_section(nr)))
 		return;
-	backing = vmalloc_to_page(first);
+	backing = ks_compat_vmemmap_to_page(first);
 	if (backing)
 		pm->memmap_phys[pm->n_memmap++] = page_to_phys(backing) +
 						  offset_in_page(first);
@@ -509,13 +511,9 @@ static void ks_gather_zones(struct ks_physmem *pm)
 			zi->present = zone->present_pages;
 			zi->managed = zone_managed_pages(zone);
 			zi->free = zone_page_state(zone, NR_FREE_PAGES);
-			for_each_online_cpu(cpu) {
-				struct per_cpu_pages *pcp;
-
-				pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
-				zi->pcp += READ_ONCE(pcp->count);
-			}
-			zi->cma = zone_cma_pages(zone);
+			for_each_online_cpu(cpu)
+				zi->pcp += ks_compat_zone_pcp_count(zone, cpu);
+			zi->cma = ks_compat_zone_cma_pages(zone);
 			first = min(first, zone->zone_start_pfn);
 			last = max(last, zone_end_pfn(zone));
 		}
@@ -554,14 +552,18 @@ static void ks_gather_counters(struct ks_physmem *pm)
 	pm->slab_unreclaimable = ks_node_pages(NR_SLAB_UNRECLAIMABLE_B);
 	v = global_node_page_state(NR_KERNEL_STACK_KB);
 	pm->kernel_stack = v > 0 ? v >> (PAGE_SHIFT - 10) : 0;
-	pm->page_tables = ks_node_pages(NR_PAGETABLE) +
-			  ks_node_pages(NR_SECONDARY_PAGETABLE);
+	v = ks_compat_pagetable_pages();
+	pm->page_tables = v > 0 ? v : 0;
 	pm->anon = ks_node_pages(NR_ANON_MAPPED);
 	pm->file = ks_node_pages(NR_FILE_PAGES);
 	pm->shmem = ks_node_pages(NR_SHMEM);
-	pm->swapcache = ks_node_pages(NR_SWAPCACHE);
-
 	ks_read_meminfo(&mi);
+#if KS_COMPAT_HAS_NR_SWAPCACHE
+	pm->swapcache = ks_node_pages(NR_SWAPCACHE);
+#else
+	pm->swapcache = mi.ok && mi.swap_cached > 0 ?
+			mi.swap_cached >> (PAGE_SHIFT - 10) : 0;
+#endif
 	pm->vmalloc_kb = mi.ok ? mi.vmalloc_used : -1;
 	pm->percpu_kb = mi.ok ? mi.percpu : -1;
 	pm->hugetlb_kb = mi.ok ? mi.hugetlb : -1;

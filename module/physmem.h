@@ -61,7 +61,8 @@ struct ks_mb_region {
 struct ks_zone_info {
 	char name[16];
 	int nid;
-	unsigned long spanned, present, managed, free, pcp, cma;
+	unsigned long spanned, present, managed, free, pcp;
+	long cma;			/* -1: the kernel does not count it */
 };
 
 /* Live page-allocator pages tracked per module (the modules table). */

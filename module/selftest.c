@@ -151,6 +151,7 @@ static noinline void ks_calibrate_pages(void)
 	int learnt;
 
 	ks_calib.n = 0;
+	ks_calib.kind = KS_PAGE;
 	WRITE_ONCE(ks_calib.task, current);
 	page = alloc_pages(GFP_KERNEL, 0);
 	WRITE_ONCE(ks_calib.task, NULL);
@@ -160,6 +161,30 @@ static noinline void ks_calibrate_pages(void)
 					   THIS_MODULE);
 	pr_debug("page allocator calibration: %d inner functions learnt\n",
 		 learnt);
+}
+
+/*
+ * Where the percpu event has no call site (compat.h), learn the percpu
+ * allocator's functions between the event and the caller (pcpu_alloc(),
+ * reached by a tail call from __alloc_percpu(): not a frame of its own),
+ * so that a percpu object is charged to its caller.
+ */
+static noinline void ks_calibrate_percpu(void)
+{
+	void __percpu *pc;
+	int learnt;
+
+	if (KS_COMPAT_PERCPU_TP_CALLER)
+		return;
+	ks_calib.n = 0;
+	ks_calib.kind = KS_PERCPU;
+	WRITE_ONCE(ks_calib.task, current);
+	pc = alloc_percpu(u64);
+	WRITE_ONCE(ks_calib.task, NULL);
+	free_percpu(pc);
+	learnt = ks_attrib_learn_alloc_path(ks_calib.entries, ks_calib.n,
+					    THIS_MODULE);
+	pr_debug("percpu allocator calibration: %d functions learnt\n", learnt);
 }
 
 static noinline void ks_selftest_pages(void)
@@ -202,8 +227,7 @@ static noinline void ks_selftest_pages(void)
 	}
 
 	hits = ks_hooks_hits(KS_HOOK_PAGES_BULK);
-	if (ks_compat_alloc_pages_bulk_array(GFP_KERNEL, ARRAY_SIZE(bulk),
-					     bulk)) {
+	if (ks_compat_alloc_pages_bulk(GFP_KERNEL, ARRAY_SIZE(bulk), bulk)) {
 		ks_verdict(KS_HOOK_PAGES_BULK,
 			   ks_hooks_hits(KS_HOOK_PAGES_BULK) > hits);
 		for (i = 0; i < ARRAY_SIZE(bulk); i++)
@@ -246,6 +270,7 @@ int ks_selftest(void)
 	int h, bad = 0;
 
 	ks_calibrate_pages();
+	ks_calibrate_percpu();
 	/* Sites keyed before calibration may be wrong: start clean. */
 	ks_reset();
 	ks_selftest_slab();

@@ -97,12 +97,14 @@
  */
 #include <linux/hash.h>
 #include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "compat.h"
 #include "store.h"
 
 static inline unsigned int ks_bucket(struct ks_store *st, unsigned long ptr)
@@ -219,8 +221,8 @@ static const char *ks_intern_name(struct ks_store *st, const char *name)
 	}
 	if (st->nr_names == st->cap_names) {
 		cap = max(16U, 2 * st->cap_names);
-		v = krealloc_array(st->names, cap, sizeof(*v),
-				   GFP_KERNEL | __GFP_NOWARN);
+		v = ks_compat_krealloc_array(st->names, cap, sizeof(*v),
+					     GFP_KERNEL | __GFP_NOWARN);
 		if (!v) {
 			kfree(name);
 			return NULL;
@@ -575,7 +577,7 @@ int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a)
 		r->comm[sizeof(r->comm) - 1] = '\0';
 	} else {
 		r->pid = 0;
-		strscpy(r->comm, in_hardirq() ? "[hardirq]" :
+		strscpy(r->comm, ks_compat_in_hardirq() ? "[hardirq]" :
 				 in_serving_softirq() ? "[softirq]" : "[atomic]",
 			sizeof(r->comm));
 	}

@@ -26,6 +26,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/mm.h>
 #include <linux/fs.h>
 #include <linux/kallsyms.h>
 #include <linux/sched/clock.h>
@@ -41,7 +42,7 @@
 #define KS_SUMMARY_VERSION	"2.5"
 #define KS_CALLERS_VERSION	"2.0"
 #define KS_MODULES_VERSION	"1.0"
-#define KS_ALLOCS_VERSION	"1.0"
+#define KS_ALLOCS_VERSION	"1.1"
 
 static struct dentry *ks_dir;
 

@@ -61,7 +61,7 @@ esac
 
 section "account${OVERLAY:+ ($OVERLAY)}"
 insmod /ko/kmemscope.ko && ok "insmod kmemscope" || not_ok "insmod kmemscope"
-for f in reserved:1.1 memblock:1.2 account:1.0; do
+for f in reserved:1.1 memblock:1.2 account:1.1; do
 	v=${f#*:}; f=${f%:*}
 	cat $KS/$f >/tmp/$f
 	expect_eq "$f version line" "$(head -n1 /tmp/$f)" "kmemscope $f - version: $v"

@@ -212,7 +212,7 @@ static struct kss_size kss_size(enum kss_ctx ctx, enum kss_kind kind,
 		else
 			s.arg = kss_kmalloc_sizes[idx % ARRAY_SIZE(kss_kmalloc_sizes)];
 		s.req = s.arg;
-		s.bytes = kmalloc_size_roundup(s.arg);
+		s.bytes = ks_compat_kmalloc_size_roundup(s.arg);
 		break;
 	case KSS_CACHE:
 		s.arg = kmem_cache_size(kss_cache);
