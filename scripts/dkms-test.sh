@@ -13,9 +13,9 @@
 # on the host for Debian 12's kernels, in the target's chroot for the
 # others (their headers need that release's tools).  Its trees (dkms.conf's
 # /var/lib/dkms, /usr/src and /lib/modules) are a scratch directory, set
-# through a framework.conf.d bound over the real one in a mount namespace
-# of this script's own: nothing on the machine changes, and two targets
-# can be tested at once.  Arm64 targets cross-build: ARCH and
+# through a framework.conf bound over the real one in a mount namespace of
+# this script's own: nothing on the machine changes, and two targets can
+# be tested at once.  Arm64 targets cross-build: ARCH and
 # CROSS_COMPILE reach DKMS's make through the environment.
 # Output: TAP lines, then "RESULT passed=N failed=N".
 set -uo pipefail
@@ -52,12 +52,16 @@ mkdir -p "$H/conf" "$H/var" "$H/src" "$H/lib/$KREL" "$H/tmp"
 # What `dkms add .` copies from a checkout: the sources DKMS builds.
 mkdir -p "$H/src/kmemscope-$ver"
 cp -r "$ROOT/dkms.conf" "$ROOT/Kbuild" "$ROOT/module" "$H/src/kmemscope-$ver/"
-cat >"$H/conf/kmemscope-test.conf" <<CONF
-dkms_tree="$S/var"
-source_tree="$S/src"
-install_tree="$S/lib"
-tmp_location="$S/tmp"
-CONF
+# The release's own framework.conf with the scratch trees after it: DKMS
+# 2.8 (Debian 11) reads only that file, 3.x reads framework.conf.d/ too
+# (empty on Debian).
+{
+	cat "$rootfs/etc/dkms/framework.conf" 2>/dev/null
+	echo "dkms_tree=\"$S/var\""
+	echo "source_tree=\"$S/src\""
+	echo "install_tree=\"$S/lib\""
+	echo "tmp_location=\"$S/tmp\""
+} >"$H/conf/framework.conf"
 
 env=(PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C)
 if [ "$ARCH" = arm64 ]; then
@@ -69,12 +73,12 @@ fi
 run_dkms() {
 	unshare --mount bash -c '
 		rootfs=$1 conf=$2; shift 2
-		mount --bind "$conf" "$rootfs/etc/dkms/framework.conf.d" || exit 1
+		mount --bind "$conf" "$rootfs/etc/dkms/framework.conf" || exit 1
 		if [ -n "$rootfs" ]; then
 			mount -t proc proc "$rootfs/proc" || exit 1
 			exec chroot "$rootfs" /usr/bin/env -i "$@"
 		fi
-		exec /usr/bin/env -i "$@"' dkms-test "$rootfs" "$H/conf" "${env[@]}" dkms "$@"
+		exec /usr/bin/env -i "$@"' dkms-test "$rootfs" "$H/conf/framework.conf" "${env[@]}" dkms "$@"
 }
 
 log=$ROOT/out/logs/$t-dkms.log
@@ -93,9 +97,16 @@ step() {	# NAME DKMS-ARGS...
 		finish
 	fi
 }
+# The headers are named with --kernelsourcedir.  DKMS 2.8 (Debian 11)
+# then "prepares" that tree (make mrproper, oldconfig, prepare: it wipes
+# the headers' generated config) unless told not to; 3.x does not.
+kopts=(--kernelsourcedir "$KDIR")
+case $(run_dkms --version 2>/dev/null) in
+*dkms[-:]2.*) kopts+=(--no-prepare-kernel --no-clean-kernel) ;;
+esac
 step "dkms add" add "$S/src/kmemscope-$ver"
-step "dkms build -k $KREL" build -m kmemscope -v "$ver" -k "$KREL" --kernelsourcedir "$KDIR"
-step "dkms install -k $KREL" install -m kmemscope -v "$ver" -k "$KREL" --kernelsourcedir "$KDIR" --no-depmod
+step "dkms build -k $KREL" build -m kmemscope -v "$ver" -k "$KREL" "${kopts[@]}"
+step "dkms install -k $KREL" install -m kmemscope -v "$ver" -k "$KREL" "${kopts[@]}" --no-depmod
 ko=$(ls "$H/lib/$KREL/updates/dkms/kmemscope.ko"* 2>/dev/null | head -n1)
 if [ -z "$ko" ]; then
 	not_ok "dkms install put no kmemscope.ko in /lib/modules/$KREL/updates/dkms"
