@@ -62,8 +62,11 @@ static void format_gfp_room(struct kunit *test)
 	char buf[KS_GFP_STR_LEN], small[12];
 	size_t n;
 
-	/* Every bit set fits the room the header promises. */
-	n = ks_format_gfp(buf, sizeof(buf), U32_MAX);
+	/*
+	 * Every bit set fits the room the header promises (all 32 are
+	 * KS_GFP_UNKNOWN, below: no gfp_t has its top bit).
+	 */
+	n = ks_format_gfp(buf, sizeof(buf), U32_MAX >> 1);
 	KUNIT_EXPECT_LT(test, n, sizeof(buf) - 1);
 	KUNIT_EXPECT_EQ(test, strlen(buf), n);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "|__GFP_ZERO|__GFP_COMP|"));
@@ -77,6 +80,10 @@ static void format_gfp_room(struct kunit *test)
 	n = ks_format_gfp(small, 1, (__force u32)GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, n, (size_t)0);
 	KUNIT_EXPECT_STREQ(test, small, "");
+	/* Flags the kernel did not report (5.10's percpu event). */
+	n = ks_format_gfp(buf, sizeof(buf), KS_GFP_UNKNOWN);
+	KUNIT_EXPECT_EQ(test, n, strlen("n/a"));
+	KUNIT_EXPECT_STREQ(test, buf, "n/a");
 }
 
 /* ---- call-site names and labels ---- */
