@@ -27,18 +27,7 @@ LOG="$ROOT/out/logs/deb.log"
 mkdir -p "$ROOT/out/logs"
 : >"$LOG"
 # run DESC CMD...: CMD, its output in the log; ok or not ok.
-run() {
-	local d=$1
-	shift
-	echo "# $*" >>"$LOG"
-	if "$@" >>"$LOG" 2>&1; then
-		ok "$d"
-	else
-		not_ok "$d (log: $LOG)"
-		tail -n 15 "$LOG" | sed 's/^/#   /'
-		return 1
-	fi
-}
+run() { log_step "$LOG" "$@"; }
 
 run "make deb" "$HERE/deb.sh" || finish
 ver=$(dpkg-parsechangelog -l "$ROOT/debian/changelog" -S Version)
@@ -78,16 +67,7 @@ for t in $TARGETS; do
 		continue
 	fi
 	ok "DKMS built kmemscope for $k on installation ($(basename "$ko"))"
-	out=$(mktemp)
-	"$HERE/boot-ko.sh" "$t" deb "$ko" | tee "$out" | grep -v '^RESULT '
-	res=$(grep '^RESULT ' "$out" | tail -n1)
-	rm -f "$out"
-	if [ -n "$res" ]; then
-		passed=$((passed + $(echo "$res" | sed 's/.*passed=\([0-9]*\).*/\1/')))
-		failed=$((failed + $(echo "$res" | sed 's/.*failed=\([0-9]*\).*/\1/')))
-	else
-		not_ok "$t: the guest gave no result"
-	fi
+	add_results "$HERE/boot-ko.sh" "$t" deb "$ko"
 done
 run "kmemscope-snap help, from /usr/bin" in_chroot bookworm kmemscope-snap help
 run "kmemscope-bar --help, from /usr/bin" in_chroot bookworm kmemscope-bar --help

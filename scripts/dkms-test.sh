@@ -85,17 +85,9 @@ log=$ROOT/out/logs/$t-dkms.log
 mkdir -p "$ROOT/out/logs"
 : >"$log"
 step() {	# NAME DKMS-ARGS...
-	local name=$1
-	shift
-	echo "# dkms $*" >>"$log"
-	if run_dkms "$@" >>"$log" 2>&1; then
-		ok "$name"
-	else
-		not_ok "$name (log: $log)"
-		tail -n 20 "$log" | sed 's/^/#   /'
-		cat "$H/var/kmemscope/$ver/build/make.log" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
-		finish
-	fi
+	log_step "$log" "$1" run_dkms "${@:2}" && return
+	tail -n 20 "$H/var/kmemscope/$ver/build/make.log" 2>/dev/null | sed 's/^/#   /'
+	finish
 }
 # The headers are named with --kernelsourcedir.  DKMS 2.8 (Debian 11)
 # then "prepares" that tree (make mrproper, oldconfig, prepare: it wipes
@@ -118,14 +110,6 @@ cp "$ko" "$keep"
 rm -rf "$H"
 
 # Boot with it.
-out=$(mktemp)
-"$HERE/boot-ko.sh" "$t" dkms "$keep" | tee "$out" | grep -v '^RESULT '
-res=$(grep '^RESULT ' "$out" | tail -n1)
-rm -f "$out" "$keep"
-if [ -n "$res" ]; then
-	passed=$((passed + $(echo "$res" | sed 's/.*passed=\([0-9]*\).*/\1/')))
-	failed=$((failed + $(echo "$res" | sed 's/.*failed=\([0-9]*\).*/\1/')))
-else
-	not_ok "the guest gave no result"
-fi
+add_results "$HERE/boot-ko.sh" "$t" dkms "$keep"
+rm -f "$keep"
 finish

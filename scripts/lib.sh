@@ -55,3 +55,38 @@ in_chroot() {
 		exec chroot "$0" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 			HOME=/root LC_ALL=C DEBIAN_FRONTEND=noninteractive "$@"' "$d" "$@"
 }
+
+# add_results CMD...: run CMD, a test script whose output is TAP ending
+# in "RESULT passed=N failed=N"; its output passes through without that
+# line and its counts add up in the caller's $passed and $failed.  A CMD
+# that ends without a RESULT line counts as one failure.
+add_results() {
+	local out res
+	out=$(mktemp)
+	"$@" | tee "$out" | grep -v '^RESULT '
+	res=$(sed -n 's/^RESULT passed=\([0-9]*\) failed=\([0-9]*\)$/\1 \2/p' "$out" | tail -n1)
+	rm -f "$out"
+	if [ -n "$res" ]; then
+		passed=$((passed + ${res% *}))
+		failed=$((failed + ${res#* }))
+	else
+		echo "not ok - $(basename "$1"): ended without a result"
+		failed=$((failed + 1))
+	fi
+}
+
+# log_step LOG DESC CMD...: run CMD with its output appended to LOG; then
+# the caller's ok DESC, or its not_ok with LOG's last lines.  Returns
+# CMD's status.
+log_step() {
+	local log=$1 d=$2
+	shift 2
+	echo "# $*" >>"$log"
+	if "$@" >>"$log" 2>&1; then
+		ok "$d"
+	else
+		not_ok "$d (log: $log)"
+		tail -n 20 "$log" | sed 's/^/#   /'
+		return 1
+	fi
+}

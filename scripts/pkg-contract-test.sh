@@ -88,19 +88,8 @@ check_ko() {
 	fi
 }
 
-# step DESC CMD...: CMD, its output in the log.
-step() {
-	local d=$1
-	shift
-	echo "# $*" >>"$LOG"
-	if inroot "$@" >>"$LOG" 2>&1; then
-		ok "$d"
-	else
-		not_ok "$d (log: $LOG)"
-		tail -n 15 "$LOG" | sed 's/^/#   /'
-		return 1
-	fi
-}
+# step DESC CMD...: CMD in the target's root, its output in the log.
+step() { log_step "$LOG" "$1" inroot "${@:2}"; }
 
 # ---- Buildroot ----
 copy_tree br/build/kmemscope-0.2

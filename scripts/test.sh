@@ -67,17 +67,9 @@ present_kmods() {
 }
 
 # guest ARGS...: run-guest.sh ARGS; its TAP passes through, its counts
-# add up in all_passed and all_failed.
-all_passed=0 all_failed=0
-guest() {
-	local out passed=0 failed=1
-	out=$(mktemp)
-	"$HERE/run-guest.sh" "$@" | tee "$out" | grep -v '^RESULT '
-	eval "$(sed -n 's/^RESULT \(passed=[0-9]* failed=[0-9]*\)$/\1/p' "$out" | tail -n1)"
-	rm -f "$out"
-	all_passed=$((all_passed + passed))
-	all_failed=$((all_failed + failed))
-}
+# add up in passed and failed (lib.sh: add_results).
+passed=0 failed=0
+guest() { add_results "$HERE/run-guest.sh" "$@"; }
 
 opts=()
 case $t in
@@ -102,22 +94,12 @@ if [ "$core" = 0 ]; then
 	*" $t "*) guest --name stress --smp 4 --timeout 900 "$t" stress.sh ;;
 	esac
 fi
-# step SCRIPT ARGS...: a host-side test script; its counts add up.
-step() {
-	local out dp= df=
-	out=$(mktemp)
-	"$@" | tee "$out" | grep -v '^RESULT '
-	eval "$(sed -n 's/^RESULT passed=\([0-9]*\) failed=\([0-9]*\)$/dp=\1 df=\2/p' "$out" | tail -n1)"
-	rm -f "$out"
-	all_passed=$((all_passed + ${dp:-0}))
-	all_failed=$((all_failed + ${df:-1}))
-}
 case $t in
 kunit | debug) ;;	# no Debian headers package: nothing for DKMS
-*) step "$HERE/dkms-test.sh" "$t" ;;
+*) add_results "$HERE/dkms-test.sh" "$t" ;;
 esac
 # Buildroot's and Yocto's make command lines (packaging/).
-step "$HERE/pkg-contract-test.sh" "$t"
+add_results "$HERE/pkg-contract-test.sh" "$t"
 
 # arm64: account.sh again on boards with each overlay's carve-outs, at the
 # RAM size the overlay is laid out for (its " * ram: SIZE" line).
@@ -129,12 +111,12 @@ if [ "$ARCH" = arm64 ]; then
 		dtb="$ROOT/out/$t/$name.dtb"
 		if [ -z "$mem" ] || ! "$HERE/dtb.sh" "$name" "$mem" 2 "$dtb"; then
 			echo "not ok - $t: overlay $name (no ' * ram: SIZE' line, or it does not apply)"
-			all_failed=$((all_failed + 1))
+			failed=$((failed + 1))
 			continue
 		fi
 		guest --name "ov-$name" --mem "$mem" --dtb "$dtb" --append "ks.overlay=$name" \
 			"$t" account.sh
 	done
 fi
-echo "RESULT passed=$all_passed failed=$all_failed"
-[ "$all_failed" = 0 ]
+echo "RESULT passed=$passed failed=$failed"
+[ "$failed" = 0 ]
