@@ -25,7 +25,6 @@
 
 #include <linux/capability.h>
 #include <linux/cred.h>
-#include <linux/debugfs.h>
 #include <linux/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -33,13 +32,10 @@
 #include <linux/string.h>
 #include <linux/user_namespace.h>
 
-#include "kmemscope.h"
+#include "account.h"
+#include "versions.h"
 #include "physmem.h"
 #include "compat.h"
-
-#define KS_RESERVED_VERSION	"1.1"
-#define KS_MEMBLOCK_VERSION	"1.2"
-#define KS_ACCOUNT_VERSION	"1.1"
 
 #define KS_PAGES_KB(p)	((p) << (PAGE_SHIFT - 10))
 
@@ -184,7 +180,7 @@ static int name##_open(struct inode *inode, struct file *file)		\
 {									\
 	return ks_physmem_open(inode, file, name##_show);		\
 }									\
-static const struct file_operations name##_fops = {			\
+const struct file_operations name##_fops = {				\
 	.owner		= THIS_MODULE,					\
 	.open		= name##_open,					\
 	.read		= seq_read,					\
@@ -715,10 +711,3 @@ static int ks_account_show(struct seq_file *m, void *v)
 }
 
 KS_PHYSMEM_FOPS(ks_account);
-
-void ks_account_create(struct dentry *dir)
-{
-	debugfs_create_file("reserved", 0400, dir, NULL, &ks_reserved_fops);
-	debugfs_create_file("memblock", 0400, dir, NULL, &ks_memblock_fops);
-	debugfs_create_file("account", 0400, dir, NULL, &ks_account_fops);
-}

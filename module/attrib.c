@@ -44,13 +44,14 @@
 #include "attrib.h"
 #include "compat.h"
 #include "store.h"
+#include "owner.h"
 
 #define KS_MAX_RANGES	64
 
-struct ks_range_set {
+struct ks_text_range_set {
 	unsigned int n;
 	unsigned long lo, hi;		/* all ranges lie in [lo, hi) */
-	struct ks_range r[KS_MAX_RANGES];
+	struct ks_text_range r[KS_MAX_RANGES];
 };
 
 /*
@@ -58,9 +59,9 @@ struct ks_range_set {
  * where its event has no call site).  Each is published once (RCU), at
  * load, and none is reused while loaded.
  */
-static struct ks_range_set ks_sets[3];
+static struct ks_text_range_set ks_sets[3];
 static unsigned int ks_sets_used;
-static struct ks_range_set __rcu *ks_ranges;
+static struct ks_text_range_set __rcu *ks_ranges;
 
 static DEFINE_RAW_SPINLOCK(ks_filter_lock);
 static char ks_filter[MODULE_NAME_LEN];		/* "" when off */
@@ -160,9 +161,9 @@ static const struct {
 	{ "zs_malloc", KS_CLASS_OBJECT },
 };
 
-static int ks_range_cmp(const void *a, const void *b)
+static int ks_text_range_cmp(const void *a, const void *b)
 {
-	const struct ks_range *x = a, *y = b;
+	const struct ks_text_range *x = a, *y = b;
 
 	return x->start < y->start ? -1 : x->start > y->start;
 }
@@ -187,7 +188,7 @@ static unsigned long ks_func_size(unsigned long addr)
 }
 
 /* addr: any address inside the function; the range is the whole function. */
-static void ks_add_range(struct ks_range_set *set, unsigned long addr, u8 type)
+static void ks_add_range(struct ks_text_range_set *set, unsigned long addr, u8 type)
 {
 	unsigned long size, off;
 	char buf[KSYM_SYMBOL_LEN];
@@ -202,21 +203,21 @@ static void ks_add_range(struct ks_range_set *set, unsigned long addr, u8 type)
 			(void *)addr);
 		return;
 	}
-	if (ks_range_find(set->r, set->n, addr))
+	if (ks_text_range_find(set->r, set->n, addr))
 		return;
 	set->r[set->n].start = addr - off;
 	set->r[set->n].end = addr - off + size;
 	set->r[set->n].type = type;
 	set->n++;
-	sort(set->r, set->n, sizeof(set->r[0]), ks_range_cmp, NULL);
+	sort(set->r, set->n, sizeof(set->r[0]), ks_text_range_cmp, NULL);
 	set->lo = set->r[0].start;
 	set->hi = set->r[set->n - 1].end;
 }
 
 /* Context: process, before any hook is attached. */
-int ks_attrib_init(void)
+void ks_attrib_init(void)
 {
-	struct ks_range_set *set = &ks_sets[0];
+	struct ks_text_range_set *set = &ks_sets[0];
 	const unsigned long *fn;
 	unsigned int i, n;
 
@@ -232,7 +233,6 @@ int ks_attrib_init(void)
 	for (i = 0; i < n; i++)
 		ks_add_range(set, fn[i], KS_RANGE_KMALLOC_TWICE);
 	rcu_assign_pointer(ks_ranges, set);
-	return 0;
 }
 
 /**
@@ -251,15 +251,15 @@ int ks_attrib_init(void)
 int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,
 			      struct module *caller)
 {
-	struct ks_range_set *old = rcu_dereference_protected(ks_ranges, 1);
-	struct ks_range_set *set;
+	struct ks_text_range_set *old = rcu_dereference_protected(ks_ranges, 1);
+	struct ks_text_range_set *set;
 	unsigned int i, learnt = 0;
 
 	if (ks_sets_used == ARRAY_SIZE(ks_sets))
 		return 0;
 	set = &ks_sets[ks_sets_used];
 	for (i = 0; i < n; i++)
-		if (ks_range_find(old->r, old->n, entries[i]))
+		if (ks_text_range_find(old->r, old->n, entries[i]))
 			break;
 	if (i == n)
 		return 0;
@@ -267,7 +267,7 @@ int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,
 	for (; i < n; i++) {
 		if (within_module(entries[i], caller))
 			break;
-		if (!ks_range_find(set->r, set->n, entries[i])) {
+		if (!ks_text_range_find(set->r, set->n, entries[i])) {
 			ks_add_range(set, entries[i], KS_RANGE_PAGE_CORE);
 			learnt++;
 		}
@@ -294,8 +294,8 @@ int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,
 int ks_attrib_learn_alloc_path(const unsigned long *entries, unsigned int n,
 			       struct module *caller)
 {
-	struct ks_range_set *old = rcu_dereference_protected(ks_ranges, 1);
-	struct ks_range_set *set;
+	struct ks_text_range_set *old = rcu_dereference_protected(ks_ranges, 1);
+	struct ks_text_range_set *set;
 	unsigned int i = 0, end, learnt = 0;
 
 	if (ks_sets_used == ARRAY_SIZE(ks_sets))
@@ -309,7 +309,7 @@ int ks_attrib_learn_alloc_path(const unsigned long *entries, unsigned int n,
 		return 0;
 	*set = *old;
 	for (; i < end; i++) {
-		if (!ks_range_find(set->r, set->n, entries[i])) {
+		if (!ks_text_range_find(set->r, set->n, entries[i])) {
 			ks_add_range(set, entries[i], KS_RANGE_WRAPPER);
 			learnt++;
 		}
@@ -320,15 +320,16 @@ int ks_attrib_learn_alloc_path(const unsigned long *entries, unsigned int n,
 }
 
 /**
- * ks_range_find - the range holding addr
+ * ks_text_range_find - the range holding addr
  * @r: ranges sorted by start, not overlapping
  * @n: how many
  * @addr: the address
  *
  * Context: any.  Return: the range, or NULL.
  */
-const struct ks_range *ks_range_find(const struct ks_range *r,
-				     unsigned int n, unsigned long addr)
+const struct ks_text_range *ks_text_range_find(const struct ks_text_range *r,
+					       unsigned int n,
+					       unsigned long addr)
 {
 	unsigned int lo = 0, hi = n;
 
@@ -348,27 +349,27 @@ const struct ks_range *ks_range_find(const struct ks_range *r,
 /* Context: any, preemption off (a probe) or process. */
 bool ks_attrib_in(unsigned long addr, enum ks_range_type type)
 {
-	const struct ks_range_set *set;
-	const struct ks_range *r;
+	const struct ks_text_range_set *set;
+	const struct ks_text_range *r;
 
 	rcu_read_lock_sched();
 	set = rcu_dereference_sched(ks_ranges);
 	/* Most call sites (all of a module's) are outside: no search. */
 	r = set && addr >= set->lo && addr < set->hi ?
-	    ks_range_find(set->r, set->n, addr) : NULL;
+	    ks_text_range_find(set->r, set->n, addr) : NULL;
 	rcu_read_unlock_sched();
 	return r && r->type == type;
 }
 
 static bool ks_in_any(unsigned long addr)
 {
-	const struct ks_range_set *set;
+	const struct ks_text_range_set *set;
 	bool found;
 
 	rcu_read_lock_sched();
 	set = rcu_dereference_sched(ks_ranges);
 	found = set && addr >= set->lo && addr < set->hi &&
-		ks_range_find(set->r, set->n, addr);
+		ks_text_range_find(set->r, set->n, addr);
 	rcu_read_unlock_sched();
 	return found;
 }
@@ -427,26 +428,6 @@ u8 ks_attrib_class_of_name(const char *func)
 }
 
 /**
- * ks_site_module - the module named in a formatted call site
- * @site: "func+0x1c [mod]" (or without the module: the kernel)
- * @mod: output, "kernel" for core kernel code
- * @len: its size
- *
- * Context: any.  Return: 0.
- */
-int ks_site_module(const char *site, char *mod, size_t len)
-{
-	const char *b = strrchr(site, '['), *e = b ? strchr(b, ']') : NULL;
-
-	if (!e) {
-		strscpy(mod, "kernel", len);
-		return 0;
-	}
-	strscpy(mod, b + 1, min_t(size_t, len, e - b));
-	return 0;
-}
-
-/**
  * ks_attrib_classify - class of a new site (the store's classify callback)
  * @key: the site's address
  * @kind: its allocator
@@ -480,7 +461,7 @@ u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint)
 
 	sprint_symbol(sym, key);
 	if (filter[0]) {
-		ks_site_module(sym, mod, sizeof(mod));
+		ks_owner_of(sym, mod, sizeof(mod));
 		if (strcmp(mod, filter))
 			return KS_CLASS_EXCLUDED;
 	}
@@ -503,14 +484,13 @@ u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint)
  *
  * Context: process.  The caller reclassifies the existing sites.
  */
-int ks_attrib_set_module_filter(const char *name)
+void ks_attrib_set_module_filter(const char *name)
 {
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&ks_filter_lock, flags);
 	strscpy(ks_filter, name, sizeof(ks_filter));
 	raw_spin_unlock_irqrestore(&ks_filter_lock, flags);
-	return 0;
 }
 
 /* Context: process.  Valid until the next set; for display only. */

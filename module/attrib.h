@@ -19,7 +19,7 @@ enum ks_range_type {
 	KS_RANGE_KMALLOC_TWICE,	/* report large kmallocs twice (compat.h) */
 };
 
-struct ks_range {
+struct ks_text_range {
 	unsigned long start, end;	/* [start, end) */
 	u8 type;
 };
@@ -34,20 +34,20 @@ static inline bool ks_attrib_calib_wants(const struct task_struct *task)
 	return task == current && in_task();
 }
 
-int ks_attrib_init(void);
+void ks_attrib_init(void);
 int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,
 			      struct module *caller);
 int ks_attrib_learn_alloc_path(const unsigned long *entries, unsigned int n,
 			       struct module *caller);
-const struct ks_range *ks_range_find(const struct ks_range *r,
-				     unsigned int n, unsigned long addr);
+const struct ks_text_range *ks_text_range_find(const struct ks_text_range *r,
+					       unsigned int n,
+					       unsigned long addr);
 bool ks_attrib_in(unsigned long addr, enum ks_range_type type);
 unsigned int ks_attrib_skip(const unsigned long *entries, unsigned int n,
 			    unsigned long call_site, bool page);
 u8 ks_attrib_class_of_name(const char *func);
 u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint);
-int ks_attrib_set_module_filter(const char *name);
+void ks_attrib_set_module_filter(const char *name);
 const char *ks_attrib_module_filter(void);
-int ks_site_module(const char *site, char *mod, size_t len);
 
 #endif /* _KMEMSCOPE_ATTRIB_H */

@@ -4,52 +4,29 @@
  * parse.c), read the current settings.
  *
  * Notes on locking: ks_control_lock (a mutex; writers are processes)
- * serialises commands; ks_reset_lock serialises resets with the one the
- * self-test makes at load (the files are created after it, in any case).
- * Settings the probes read (ks_enabled, ks_stacks_on, ks_stack_depth,
- * ks_min_size) are written with WRITE_ONCE() and read with READ_ONCE(); a
- * probe racing with a command follows the old or the new setting.  reset pauses the probes
- * (ks_paused, then synchronize_rcu(): probes run with preemption off) so
- * that the store and the stack table can be cleared.
+ * serialises commands and the settings' read-back.  Settings the probes
+ * read (ks_enabled, ks_stacks_on, ks_stack_depth, ks_min_size: state.c)
+ * are written with WRITE_ONCE() and read with READ_ONCE(); a probe racing
+ * with a command follows the old or the new setting.  "reset" is
+ * reset.c's; the sampler takes its own lock inside this one.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/debugfs.h>
 #include <linux/mutex.h>
-#include <linux/rcupdate.h>
-#include <linux/sched/clock.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 
-#include "kmemscope.h"
+#include "control.h"
+#include "versions.h"
+#include "state.h"
 #include "attrib.h"
 #include "parse.h"
-
-#define KS_CONTROL_VERSION	"1.1"
+#include "reset.h"
+#include "marks.h"
+#include "leaks.h"
+#include "sampler.h"
 
 static DEFINE_MUTEX(ks_control_lock);
-/* One reset at a time: the control file's, the self-test's at load. */
-static DEFINE_MUTEX(ks_reset_lock);
-
-/* Pause the probes, clear the store and the stack table.  Context: process. */
-void ks_reset(void)
-{
-	mutex_lock(&ks_reset_lock);
-	WRITE_ONCE(ks_paused, true);
-	synchronize_rcu();
-	ks_store_reset(&ks_store);
-	ks_stacks_reset(&ks_stacks);
-	ks_sampler_reset();
-	atomic_long_set(&ks_filtered_small, 0);
-	atomic_long_set(&ks_unknown_callers, 0);
-	atomic_long_set(&ks_user_pages, 0);
-	atomic_long_set(&ks_vfree_deferred, 0);
-	atomic_long_set(&ks_vfree_twice, 0);
-	ks_loaded_ns = local_clock();
-	ks_mark_ns = ks_loaded_ns;
-	WRITE_ONCE(ks_paused, false);
-	mutex_unlock(&ks_reset_lock);
-}
 
 static int ks_apply(const struct ks_cmd *c)
 {
@@ -147,7 +124,7 @@ static int ks_control_open(struct inode *inode, struct file *file)
 	return single_open(file, ks_control_show, NULL);
 }
 
-static const struct file_operations ks_control_fops = {
+const struct file_operations ks_control_fops = {
 	.owner		= THIS_MODULE,
 	.open		= ks_control_open,
 	.read		= seq_read,
@@ -155,9 +132,3 @@ static const struct file_operations ks_control_fops = {
 	.write		= ks_control_write,
 	.release	= single_release,
 };
-
-int ks_control_create(struct dentry *dir)
-{
-	debugfs_create_file("control", 0600, dir, NULL, &ks_control_fops);
-	return 0;
-}

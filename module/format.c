@@ -19,6 +19,7 @@
 
 #include "attrib.h"
 #include "format.h"
+#include "owner.h"
 
 /**
  * ks_site_tidy - make a symbol printed by sprint_symbol() a site name
@@ -106,9 +107,9 @@ const char *ks_site_state(const char *module, u8 retired)
 {
 	if (retired == KS_RETIRED_UNLOAD)
 		return "unloaded";
-	if (!strcmp(module, "kernel"))
+	if (!strcmp(module, KS_OWNER_KERNEL))
 		return "builtin";
-	if (!strcmp(module, "unknown"))
+	if (!strcmp(module, KS_OWNER_UNKNOWN))
 		return "unknown";
 	return "loaded";
 }
@@ -128,7 +129,7 @@ void ks_label(struct ks_site_label *l, unsigned long key,
 			sizeof(l->name));
 	else
 		ks_format_site(l->name, sizeof(l->name), key);
-	ks_site_module(l->name, l->module, sizeof(l->module));
+	ks_owner_of(l->name, l->module, sizeof(l->module));
 	l->state = ks_site_state(l->module, retired);
 }
 
@@ -258,7 +259,7 @@ bool ks_format_report(const struct ks_site_snap *s, unsigned int n,
 
 	for (i = 0; i < n; i++) {
 		if (s[i].retired != KS_RETIRED_UNLOAD || s[i].live_count <= 0 ||
-		    !ks_site_name_in(s[i].name, module))
+		    !ks_owner_is(s[i].name, module))
 			continue;
 		bytes += s[i].live_bytes;
 		count += s[i].live_count;

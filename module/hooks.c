@@ -65,7 +65,8 @@
 #include <linux/vmalloc.h>
 #include <trace/events/kmem.h>
 
-#include "kmemscope.h"
+#include "hooks.h"
+#include "state.h"
 #include "attrib.h"
 #include "compat.h"
 

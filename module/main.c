@@ -6,12 +6,18 @@
  * Module parameters, load and unload, and the module notifier that keeps
  * the names of call sites whose code goes away.
  *
- * Load order: store, stack table, attribution ranges, leak reports'
- * works, notifier, hooks, self-test, and the debugfs files last, so that
- * nothing can be read or written (a reset, a sampler interval) while the
- * module is still initialising or failing to.  Unload runs it backwards;
- * the hooks are gone (tracepoint_synchronize_unregister()) before the
- * store is freed.
+ * Load order: store, stack table, attribution ranges, unload reports'
+ * and sampler's works, notifier, hooks, self-test, and the debugfs files
+ * last, so that nothing can be read or written (a reset, a sampler
+ * interval) while the module is still initialising or failing to.
+ * Unload: the debugfs files first (no command can restart the sampler),
+ * then the notifier; pending unload reports are written and the sampler
+ * stopped while the hooks are still on (frees that RCU hands back late
+ * are still seen); then the hooks go (tracepoint_synchronize_unregister():
+ * no probe runs afterwards), and only then the stack table and the store.
+ *
+ * Locking: none of its own; the module notifier runs in process context,
+ * under the module loader's own serialisation.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -22,8 +28,16 @@
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 
-#include "kmemscope.h"
+#include "versions.h"
+#include "state.h"
 #include "attrib.h"
+#include "format.h"
+#include "hooks.h"
+#include "selftest.h"
+#include "reports.h"
+#include "sampler.h"
+#include "marks.h"
+#include "debugfs.h"
 
 static unsigned int max_records = 32768;
 module_param(max_records, uint, 0444);
@@ -45,33 +59,6 @@ MODULE_PARM_DESC(enable, "start tracking at load (default: yes)");
 static bool stacks;
 module_param(stacks, bool, 0444);
 MODULE_PARM_DESC(stacks, "record a backtrace with each allocation from load (default: no)");
-
-struct ks_store ks_store;
-struct ks_stacks ks_stacks;
-bool ks_enabled;
-bool ks_paused;
-bool ks_stacks_on;
-unsigned int ks_stack_depth = 16;
-unsigned long ks_min_size;
-u64 ks_loaded_ns;
-
-const char * const ks_kind_names[KS_NR_KINDS] = {
-	[KS_KMALLOC]	= "kmalloc",
-	[KS_KMEM_CACHE]	= "kmem_cache",
-	[KS_VMALLOC]	= "vmalloc",
-	[KS_PAGE]	= "page",
-	[KS_PERCPU]	= "percpu",
-};
-
-const char * const ks_class_names[KS_NR_CLASSES] = {
-	[KS_CLASS_OBJECT]	= "object",
-	[KS_CLASS_SLAB]		= "slab_backing",
-	[KS_CLASS_VMALLOC]	= "vmalloc_backing",
-	[KS_CLASS_PERCPU]	= "percpu_backing",
-	[KS_CLASS_PAGETABLE]	= "page_tables",
-	[KS_CLASS_USER]		= "user_and_file",
-	[KS_CLASS_EXCLUDED]	= "filtered_out",
-};
 
 /* ---- sites of code that goes away ------------------------------------- */
 
@@ -116,7 +103,7 @@ static int ks_module_notify(struct notifier_block *nb, unsigned long action,
 			      g.init_only ? KS_RETIRED_INIT : KS_RETIRED_UNLOAD);
 	if (!g.init_only) {
 		ks_store_mark_unloaded(&ks_store, g.mod->name);
-		ks_leaks_module_going(g.mod->name);
+		ks_reports_module_going(g.mod->name);
 		ks_store_fold_unloaded(&ks_store, g.mod->name);
 	}
 	return NOTIFY_DONE;
@@ -163,10 +150,12 @@ static int __init kmemscope_init(void)
 	ks_attrib_init();
 	ks_store.classify = ks_attrib_classify;
 	ks_loaded_ns = local_clock();
+	ks_marks_reset(ks_loaded_ns);
 
-	ret = ks_leaks_init();
+	ret = ks_reports_init();
 	if (ret)
 		goto err_stacks;
+	ks_sampler_init();
 	/* Nothing can be pending yet; the slots' works are initialised. */
 	ret = register_module_notifier(&ks_module_nb);
 	if (ret)
@@ -182,7 +171,7 @@ static int __init kmemscope_init(void)
 	WRITE_ONCE(ks_stacks_on, stacks);
 	WRITE_ONCE(ks_enabled, enable);
 
-	ret = ks_views_create();
+	ret = ks_debugfs_create();
 	if (ret) {
 		pr_err("cannot create the debugfs files: %d\n", ret);
 		goto err_hooks;
@@ -199,7 +188,8 @@ err_hooks:
 err_notifier:
 	WRITE_ONCE(ks_enabled, false);
 	unregister_module_notifier(&ks_module_nb);
-	ks_leaks_exit();
+	ks_reports_exit();
+	ks_sampler_exit();
 err_stacks:
 	ks_stacks_destroy(&ks_stacks);
 err_store:
@@ -210,9 +200,10 @@ err_store:
 static void __exit kmemscope_exit(void)
 {
 	/* First, so that no command restarts the sampler stopped below. */
-	ks_views_remove();
+	ks_debugfs_remove();
 	unregister_module_notifier(&ks_module_nb);
-	ks_leaks_exit();
+	ks_reports_exit();
+	ks_sampler_exit();
 	WRITE_ONCE(ks_enabled, false);
 	ks_hooks_unregister();
 	ks_stacks_destroy(&ks_stacks);

@@ -16,7 +16,10 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-#include "kmemscope.h"
+#include "selftest.h"
+#include "state.h"
+#include "hooks.h"
+#include "reset.h"
 #include "compat.h"
 #include "attrib.h"
 

@@ -106,6 +106,7 @@
 
 #include "compat.h"
 #include "store.h"
+#include "owner.h"
 
 static inline unsigned int ks_bucket(struct ks_store *st, unsigned long ptr)
 {
@@ -986,25 +987,6 @@ unsigned int ks_store_retire_sites(struct ks_store *st,
 }
 
 /**
- * ks_site_name_in - does a retired site's name say it is module's code?
- * @name: "symbol+0xoff [module]", as kept for a retired site (may be NULL)
- * @module: a module name
- *
- * Context: any.
- */
-bool ks_site_name_in(const char *name, const char *module)
-{
-	size_t nl, ml = strlen(module);
-
-	if (!name)
-		return false;
-	nl = strlen(name);
-	return nl >= ml + 2 && name[nl - 1] == ']' &&
-	       name[nl - ml - 2] == '[' &&
-	       !strncmp(name + nl - ml - 1, module, ml);
-}
-
-/**
  * ks_store_mark_unloaded - mark retired __init sites of a module unloaded
  * @st: the store
  * @module: the module's name
@@ -1024,7 +1006,7 @@ void ks_store_mark_unloaded(struct ks_store *st, const char *module)
 		if (!(i % KS_RESCHED_EVERY))
 			cond_resched();
 		if (s->retired == KS_RETIRED_INIT &&
-		    ks_site_name_in(s->name, module))
+		    ks_owner_is(s->name, module))
 			WRITE_ONCE(s->retired, KS_RETIRED_UNLOAD);
 	}
 	mutex_unlock(&st->names_lock);
@@ -1042,7 +1024,7 @@ static bool ks_fold_candidate(struct ks_site *s, const char *module)
 	       READ_ONCE(s->class) == KS_CLASS_OBJECT &&
 	       atomic_long_read_acquire(&s->frees) ==
 	       atomic_long_read(&s->allocs) &&
-	       ks_site_name_in(s->name, module);
+	       ks_owner_is(s->name, module);
 }
 
 /* A slot others can be folded into: retired at unload, named, an object. */

@@ -241,7 +241,6 @@ unsigned int ks_store_copy_records(struct ks_store *st,
 void ks_store_reclassify(struct ks_store *st);
 void ks_store_mark_unloaded(struct ks_store *st, const char *module);
 unsigned int ks_store_fold_unloaded(struct ks_store *st, const char *module);
-bool ks_site_name_in(const char *name, const char *module);
 bool ks_store_lookup(struct ks_store *st, unsigned long ptr,
 		     struct ks_record_info *info);
 

@@ -5,7 +5,9 @@
 #   1. dependencies (deps.sh) and the KUnit and debug kernels
 #      (kunit-kernel.sh, from build.sh)
 #   2. W=1 builds, warning-free, for every target
-#   3. checkpatch.pl --strict on the C sources; the user-space tools' own
+#   3. checkpatch.pl --strict on the C sources; module/ has no dependency
+#      cycle (layers.sh); each debugfs-docs page states the format version
+#      the module prints (docs-versions.sh); the user-space tools' own
 #      checks (test-snap.sh, test-bar.sh); Buildroot's check-package on
 #      packaging/buildroot (lint-packaging.sh); the Debian packages built,
 #      linted, installed in a Debian 12 chroot and booted (deb-test.sh)
@@ -83,6 +85,8 @@ for t in "${targets[@]}"; do
 	run_step "build $t" single "build $t (W=1, no warnings)" "$HERE/build.sh" "$t"
 done
 run_step checkpatch "$HERE/checkpatch.sh"
+run_step "layers (module/)" "$HERE/layers.sh" "${targets[0]}"
+run_step "format versions (debugfs-docs)" "$HERE/docs-versions.sh"
 run_step "kmemscope-snap (host)" "$HERE/test-snap.sh"
 run_step "kmemscope-bar (host)" "$HERE/test-bar.sh"
 run_step "packaging (Buildroot, Yocto)" "$HERE/lint-packaging.sh"

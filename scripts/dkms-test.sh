@@ -35,7 +35,7 @@ not_ok() { echo "not ok - $t: dkms: $1"; failed=$((failed + 1)); }
 finish() { echo "RESULT passed=$passed failed=$failed"; [ "$failed" = 0 ]; exit; }
 
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$ROOT/dkms.conf")
-kver=$(sed -n 's/^#define KS_VERSION\t"\(.*\)"$/\1/p' "$ROOT/module/kmemscope.h")
+kver=$(sed -n 's/^#define KS_VERSION[[:space:]]*"\(.*\)"$/\1/p' "$ROOT/module/versions.h")
 if [ -n "$ver" ] && [ "$ver" = "$kver" ]; then
 	ok "dkms.conf's PACKAGE_VERSION is the module's version ($ver)"
 else

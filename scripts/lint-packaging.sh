@@ -38,7 +38,7 @@ else
 fi
 
 # The versions in the packaging agree with the module's.
-ver=$(sed -n 's/^#define KS_VERSION\t"\(.*\)"$/\1/p' "$ROOT/module/kmemscope.h")
+ver=$(sed -n 's/^#define KS_VERSION[[:space:]]*"\(.*\)"$/\1/p' "$ROOT/module/versions.h")
 brv=$(sed -n 's/^KMEMSCOPE_VERSION = //p' "$ROOT/packaging/buildroot/package/kmemscope/kmemscope.mk")
 [ "$brv" = "$ver" ] && ok "buildroot: KMEMSCOPE_VERSION is the module's ($ver)" ||
 	not_ok "buildroot: KMEMSCOPE_VERSION '$brv' is not the module's '$ver'"

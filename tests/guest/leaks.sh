@@ -8,7 +8,7 @@
 section leaks
 insmod /ko/kmemscope.ko unload_delay_ms=300 || not_ok "insmod kmemscope"
 L=$KS/leaks
-expect_eq "leaks: version line" "$(head -n1 $L)" "kmemscope leaks - version: 1.1"
+expect_eq "leaks: version line" "$(head -n1 $L)" "kmemscope leaks - version: 1.2"
 expect_eq "leaks: nothing left out past the rows' cap" \
 	"$(grep '^not_listed_over_cap:' $L)" "not_listed_over_cap: 0 groups, 0 allocations, 0 bytes"
 expect_eq "since_mark: version line" "$(head -n1 $KS/since_mark)" "kmemscope since_mark - version: 1.1"

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hooks.h - the probes on the kernel's allocation paths, their states
+ * and their counters.  See hooks.c.
+ */
+#ifndef _KMEMSCOPE_HOOKS_H
+#define _KMEMSCOPE_HOOKS_H
+
+#include <linux/atomic.h>
+#include <linux/sched.h>
+#include <linux/types.h>
+
+#include "stacks.h"
+
+enum ks_hook {
+	KS_HOOK_KMALLOC,
+	KS_HOOK_KMEM_CACHE_ALLOC,
+	KS_HOOK_KFREE,
+	KS_HOOK_KMEM_CACHE_FREE,
+	KS_HOOK_PAGE_ALLOC,
+	KS_HOOK_PAGE_FREE,
+	KS_HOOK_PERCPU_ALLOC,
+	KS_HOOK_PERCPU_FREE,
+	KS_HOOK_VMALLOC,
+	KS_HOOK_VFREE,
+	KS_HOOK_VFREE_ATOMIC,
+	KS_HOOK_CACHE_ALLOC_BULK,
+	KS_HOOK_CACHE_FREE_BULK,
+	KS_HOOK_PAGES_BULK,
+	KS_HOOK_SPLIT_PAGE,
+	KS_HOOK_PAGES_EXACT,
+	KS_HOOK_KREALLOC,
+	KS_HOOK_KFREE_RCU_SHEAF,
+	KS_HOOK_KFREE_NOLOCK,
+	KS_NR_HOOKS,
+};
+
+/* State of one hook, as the summary reports it. */
+enum ks_hook_state {
+	KS_HOOK_OFF,		/* not registered (or not needed here) */
+	KS_HOOK_ATTACHED,	/* registered, self-test not run */
+	KS_HOOK_VERIFIED,	/* registered and seen firing at load */
+	KS_HOOK_SILENT,		/* registered but did not fire at load */
+	KS_HOOK_FAILED,		/* registration failed */
+};
+
+struct ks_hook_info {
+	const char *name;
+	enum ks_hook_state state;
+	int error;
+};
+
+/* The self-test's calibration: a backtrace the probes keep for it. */
+struct ks_calib {
+	struct task_struct *task;	/* whose allocation to keep */
+	u8 kind;			/* of which allocator (KS_PAGE, ...) */
+	unsigned int n;
+	unsigned long entries[KS_STACK_MAX_DEPTH + 16];
+};
+
+extern struct ks_calib ks_calib;
+extern struct ks_hook_info ks_hooks[KS_NR_HOOKS];
+extern atomic_long_t ks_filtered_small;
+extern atomic_long_t ks_unknown_callers;
+extern atomic_long_t ks_user_pages;
+extern atomic_long_t ks_vfree_deferred;
+extern atomic_long_t ks_vfree_twice;
+int ks_hooks_register(void);
+void ks_hooks_unregister(void);
+unsigned long ks_hooks_recursion_drops(void);
+unsigned long ks_hooks_hits(enum ks_hook h);
+unsigned long ks_hooks_missed(void);
+unsigned long ks_hooks_frees_missed(void);
+
+#endif /* _KMEMSCOPE_HOOKS_H */

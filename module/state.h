@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * state.h - the tracker's one store, its stack table and the settings the
+ * probes read.  See state.c.
+ */
+#ifndef _KMEMSCOPE_STATE_H
+#define _KMEMSCOPE_STATE_H
+
+#include <linux/types.h>
+
+#include "store.h"
+#include "stacks.h"
+
+extern struct ks_store ks_store;
+extern struct ks_stacks ks_stacks;
+extern bool ks_enabled;
+extern bool ks_paused;
+extern bool ks_stacks_on;
+extern unsigned int ks_stack_depth;
+extern unsigned long ks_min_size;
+extern u64 ks_loaded_ns;
+extern const char * const ks_kind_names[KS_NR_KINDS];
+extern const char * const ks_class_names[KS_NR_CLASSES];
+
+/* The name of allocator @kind, "?" for none. */
+static inline const char *ks_kind_name(u8 kind)
+{
+	return kind < KS_NR_KINDS ? ks_kind_names[kind] : "?";
+}
+
+#endif /* _KMEMSCOPE_STATE_H */
