@@ -24,6 +24,12 @@
 # out/logs/TARGET-NAME.tap (the tests' results).  Adds two results of its
 # own: that the guest ran to the end, and that the console shows no kernel
 # error report (BUG:, WARNING:, Oops, Call Trace, lockdep, KASAN, ...).
+# Either failure names the script the guest was in.  A guest still running
+# at the time limit is dumped before it is killed (every vCPU's registers,
+# every task's stack, every CPU's backtrace: printed with the failure).
+# A guest that hung or reported an error is run once more the same way
+# (TARGET-NAME-again.*) and the output says whether that repeated; the
+# first run's result stands.
 # Prints "RESULT passed=N failed=N" last; exits 1 if anything failed.
 set -euo pipefail
 
@@ -148,12 +154,10 @@ fi
 # by default) takes that for a guest CPU stuck in the kernel.  At 60 a
 # report (after 120 s) still means a CPU that did not schedule for two
 # minutes, which fails the run.
-cmdline="panic=-1 ignore_loglevel watchdog_thresh=60 ks.ram=$mem $append"
+cmdline="panic=-1 ignore_loglevel watchdog_thresh=60 sysrq_always_enabled ks.ram=$mem $append"
 qemu=(-m "$mem" -smp "$smp" -nographic -no-reboot -nic none
       -kernel "$VMLINUZ" -initrd "$OUT/initramfs-$name.cpio.gz"
-      -device virtio-serial-pci
-      -chardev "file,id=res,path=$tap"
-      -device virtserialport,chardev=res,name=ks.results)
+      -device virtio-serial-pci)
 [ "$icount" = 1 ] && qemu+=(-icount shift=0,sleep=off)
 case $ARCH in
 x86_64)
@@ -180,13 +184,60 @@ arm64)
 	[ -n "$dtb" ] && qemu+=(-dtb "$dtb")
 	;;
 esac
-start=$(date +%s)
-rc=0
-timeout --foreground -k 5 "$timeout_s" "$bin" "${qemu[@]}" </dev/null >"$console" 2>&1 || rc=$?
-secs=$(( $(date +%s) - start ))
+# boot CONSOLE TAP: run the guest once; sets rc and secs.  A guest still
+# running at the time limit is asked for its state before it is killed:
+# QEMU's monitor prints every vCPU's registers (info registers -a) and the
+# kernel, through a serial break (sysrq_always_enabled), every task's
+# stack (sysrq-t) and every CPU's backtrace (sysrq-l), all into the
+# console.  stdin is a FIFO: -nographic muxes the monitor and the serial
+# port on it (Ctrl-A c toggles them, Ctrl-A b sends a break).
+boot() {
+	local con=$1 res=$2 fifo pid waited=0 fd
+	rm -f "$con" "$res"
+	fifo=$(mktemp -u)
+	mkfifo "$fifo"
+	exec {fd}<>"$fifo"
+	start=$(date +%s)
+	"$bin" "${qemu[@]}" -chardev "file,id=res,path=$res" \
+		-device virtserialport,chardev=res,name=ks.results \
+		<"$fifo" >>"$con" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt "$timeout_s" ]; do
+		sleep 1
+		waited=$((waited + 1))
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		{
+			printf '\n\n*** run-guest: time limit (%ss): registers, tasks, backtraces ***\n' \
+				"$timeout_s"
+		} >>"$con"
+		printf '\001c' >&"$fd"; sleep 1
+		printf 'info registers -a\n' >&"$fd"; sleep 3
+		printf '\001c' >&"$fd"; sleep 1
+		printf '\001bt' >&"$fd"; sleep 10
+		printf '\001bl' >&"$fd"; sleep 10
+		kill "$pid" 2>/dev/null || true
+		sleep 5
+		kill -9 "$pid" 2>/dev/null || true
+	fi
+	rc=0
+	wait "$pid" || rc=$?
+	exec {fd}>&-
+	rm -f "$fifo"
+	secs=$(( $(date +%s) - start ))
+	touch "$res"
+}
+
+# The script the guest was in when it stopped.
+phase() {	# TAP
+	awk '/^# harness: run / { p = $4 } /^# harness: end / { p = "" }
+	     END { print p == "" ? "between scripts" : p }' "$1"
+}
+
+boot "$console" "$tap"
+crashed=0
 
 # ---- results ----------------------------------------------------------
-touch "$tap"
 passed=0 failed=0
 while IFS= read -r l; do
 	case $l in
@@ -201,8 +252,15 @@ if grep -q '^# harness: done' "$tap"; then
 	[ "$quiet" = 1 ] || echo "ok - $t: guest '$name' ran to the end (${secs}s)"
 else
 	failed=$((failed + 1))
-	echo "not ok - $t: guest '$name' did not finish (qemu exit $rc after ${secs}s; console: $console)"
-	tail -n 25 "$console" | sed 's/^/#   /'
+	crashed=1
+	echo "not ok - $t: guest '$name' did not finish in $(phase "$tap") (qemu exit $rc after ${secs}s; console: $console)"
+	if grep -q '^\*\*\* run-guest: time limit' "$console"; then
+		echo "#   -- its state at the time limit (registers, tasks, backtraces):"
+		sed -n '/^\*\*\* run-guest: time limit/,$p' "$console" |
+			grep -v '^(qemu)' | head -n 400 | sed 's/^/#   /'
+	else
+		tail -n 25 "$console" | sed 's/^/#   /'
+	fi
 fi
 
 # Kernel error reports.  Most start with "BUG:" or "WARNING:" (lockdep's,
@@ -221,17 +279,53 @@ reports=('BUG:' 'WARNING:' 'Oops' 'Call Trace' 'kernel BUG' 'Kernel panic'
 	 'scheduling while atomic' 'INFO: task .* blocked' 'RCU stall'
 	 'detected stall' 'BUG [^ ]+ \((Not tainted|Tainted)')
 pat=$(IFS='|'; echo "${reports[*]}")
-if grep -Eq "$pat" "$console"; then
+# The kernel's own reports: not the dumps asked for at the time limit.
+own_reports() {	# CONSOLE
+	sed '/^\*\*\* run-guest: time limit/,$d' "$1" | grep -En "$pat"
+}
+# The first report of a console: "LINE PHASE", the phase from the
+# "ks-harness: run X" lines the guest's init writes to the kernel log.
+first_report() {	# CONSOLE
+	local first
+	first=$(own_reports "$1" | head -n 1 | cut -d: -f1 || true)
+	[ -n "$first" ] || return 0
+	echo "$first $(head -n "$first" "$1" | sed -n 's/.*ks-harness: run \([^ ]*\).*/\1/p' | tail -n 1)"
+}
+if own_reports "$console" >/dev/null; then
 	failed=$((failed + 1))
-	echo "not ok - $t: console of '$name' has kernel error reports ($console)"
-	grep -En "$pat" "$console" | head -n 10 | sed 's/^/#   /'
+	crashed=1
+	read -r first where <<<"$(first_report "$console")"
+	echo "not ok - $t: console of '$name' has kernel error reports, the first in ${where:-boot} ($console)"
+	own_reports "$console" | head -n 10 | sed 's/^/#   /'
 	# The first report whole (its header says what it is), up to 60 lines.
-	first=$(grep -En "$pat" "$console" | head -n 1 | cut -d: -f1)
 	echo "#   -- the first report, from line $first of the console:"
 	sed -n "$((first > 3 ? first - 3 : 1)),$((first + 56))p" "$console" | sed 's/^/#   /'
 else
 	passed=$((passed + 1))
 	[ "$quiet" = 1 ] || echo "ok - $t: console of '$name' is clean"
+fi
+
+# A guest that hung or whose kernel reported an error runs once more, the
+# same way (the same scripts, modules and seeds), to say whether that
+# repeats.  Its result is only reported: the first run's failure stands.
+# KS_GUEST_RERUN=0: no rerun.
+if [ "$crashed" = 1 ] && [ "${KS_GUEST_RERUN:-1}" = 1 ]; then
+	again_con="$LOGS/$t-$name-again.console"
+	again_tap="$LOGS/$t-$name-again.tap"
+	boot "$again_con" "$again_tap"
+	why=
+	n=$(grep -c '^not ok ' "$again_tap" || true)
+	[ "$n" = 0 ] || why="$n failed test(s)"
+	grep -q '^# harness: done' "$again_tap" ||
+		why="${why:+$why, }did not finish in $(phase "$again_tap")"
+	read -r again_first again_where <<<"$(first_report "$again_con")"
+	[ -z "$again_first" ] || why="${why:+$why, }a kernel report in ${again_where:-boot}"
+	if [ -z "$why" ]; then
+		echo "# $t: the same run again (same scripts, modules and seeds) passed: the failure above did not repeat"
+	else
+		echo "# $t: the same run again (same scripts, modules and seeds) failed too: $why ($again_con)"
+		grep '^not ok ' "$again_tap" | head -n 5 | sed 's/^/#   again: /'
+	fi
 fi
 echo "RESULT passed=$passed failed=$failed"
 [ "$failed" = 0 ]
