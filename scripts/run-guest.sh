@@ -81,8 +81,8 @@ ln -s busybox "$IR/bin/sh"
 cp "$ROOT/tests/guest/init" "$IR/init"
 chmod +x "$IR/init"
 cp "$ROOT"/tests/guest/*.sh "$IR/tests/"
-install -m 0755 "$ROOT/scripts/kmemscope-snap" "$IR/bin/kmemscope-snap"
-install -m 0755 "$ROOT/scripts/kmemscope-bar" "$IR/bin/kmemscope-bar"
+install -m 0755 "$ROOT/tools/kmemscope-snap" "$IR/bin/kmemscope-snap"
+install -m 0755 "$ROOT/tools/kmemscope-bar" "$IR/bin/kmemscope-bar"
 cp "$OUT"/ko/*.ko "$IR/ko/" 2>/dev/null || true
 
 # Kernel modules the harness needs (the results channel), with their
