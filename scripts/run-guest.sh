@@ -5,7 +5,9 @@
 #
 # Boot TARGET's kernel under QEMU (TCG) with an initramfs holding busybox,
 # kmemscope and the test modules (out/TARGET/ko/), and the guest scripts
-# from tests/guest/; run SCRIPTs in the guest; collect their TAP.
+# from tests/guest/ (the tests) and tests/guest-helpers/ (/init, lib.sh,
+# the runners that are not tests); run SCRIPTs in the guest; collect their
+# TAP.
 #
 #   --name NAME      name of this run (logs: out/logs/TARGET-NAME.*)
 #   --dtb FILE       (arm64) boot with this device tree
@@ -78,9 +80,11 @@ arm64) bb="$CACHE/busybox/arm64/busybox" ;;
 esac
 cp "$bb" "$IR/bin/busybox"
 ln -s busybox "$IR/bin/sh"
-cp "$ROOT/tests/guest/init" "$IR/init"
+cp "$ROOT/tests/guest-helpers/init" "$IR/init"
 chmod +x "$IR/init"
-cp "$ROOT"/tests/guest/*.sh "$IR/tests/"
+# The tests and the helpers (lib.sh, the KUnit, bench and demo runners)
+# side by side in the guest's /tests.
+cp "$ROOT"/tests/guest/*.sh "$ROOT"/tests/guest-helpers/*.sh "$IR/tests/"
 install -m 0755 "$ROOT/tools/kmemscope-snap" "$IR/bin/kmemscope-snap"
 install -m 0755 "$ROOT/tools/kmemscope-bar" "$IR/bin/kmemscope-bar"
 cp "$OUT"/ko/*.ko "$IR/ko/" 2>/dev/null || true
