@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 40
 #
 # control.sh - the control file: every command does what it says, bad
 # input is refused with an error and changes nothing; the allocations

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 10
 #
 # fixture.sh - kmemscope sees exactly what ks_fixture allocates, from the
 # functions that allocate it, and sees it go back to zero after its frees

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 80
 #
 # kmemleak.sh - kmemscope against code nobody on the project wrote: the
 # kernel's samples/kmemleak/kmemleak-test.c (module kmemleak_test), built

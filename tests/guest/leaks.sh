@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 70
 #
 # leaks.sh - leak candidates: what an unloaded module still holds (leaks
 # file and the unload report in the kernel log), old allocations by

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 60
 #
 # lifecycle.sh - modules loaded before kmemscope are attributed like the
 # others; a module unloaded while holding memory keeps its name, marked

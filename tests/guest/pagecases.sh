@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 20
 #
 # pagecases.sh - pages and vmalloc areas given back in parts or by other
 # paths (tests/fixtures/ks_pagecases.c): kmemscope keeps exactly what is

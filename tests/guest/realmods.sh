@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: debian-modules
 #
 # realmods.sh - kmemscope against Debian's own modules (needs run-guest.sh
 # --kmods "null_blk scsi_debug sd_mod"): load each, do I/O through the

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 90
 #
 # snapshot.sh - kmemscope-snap (tools/kmemscope-snap, in the guest's /bin)
 # on a running kmemscope: snapshots before and after ks_fixture loads, and

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: stress
 #
 # stress.sh - kmemscope under load (run with 4 vCPUs).  ks_stress
 # allocates and frees through every allocator from process, softirq and

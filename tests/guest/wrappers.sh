@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 30
 #
 # wrappers.sh - every allocator, and every helper a driver allocates
 # through, is charged to the driver's own function and module
