@@ -106,7 +106,7 @@ expect_eq "disabled: frees still processed" \
 rmmod ks_fixture
 insmod /ko/ks_fixture.ko
 expect_eq "disabled: new allocations not recorded" \
-	"$(callers_awk 'mod == "ks_fixture" { s += $col["live_bytes"] } END { print s + 0 }')" 0
+	"$(module_sum ks_fixture)" 0
 echo enable >$C
 rmmod ks_fixture
 

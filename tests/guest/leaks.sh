@@ -115,7 +115,7 @@ rmmod ks_fixture
 # everything it allocated is reported under its name, and nothing else.
 if [ -e /ko/kmemleak-test.ko ]; then
 	insmod /ko/kmemleak-test.ko
-	held=$(module_live kmemleak_test)
+	held=$(module_sum kmemleak_test)
 	rmmod kmemleak_test
 	sleep 1
 	cat $L >/tmp/leaks
