@@ -6,7 +6,7 @@
 # not a test: make check does not run it.
 #
 # Builds (build.sh), boots TARGET under QEMU with -icount (run-guest.sh
-# --icount), where tests/guest/bench.sh runs every case of
+# --icount), where tests/guest-helpers/bench.sh runs every case of
 # tests/bench/ks_bench.c without kmemscope, with it, and with its stack
 # capture on (when it has one).  Under -icount the guest's clock counts
 # retired instructions, so the figures repeat from run to run; they do not

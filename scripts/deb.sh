@@ -22,8 +22,8 @@ D="$ROOT/out/deb"
 rm -rf "$D"
 mkdir -p "$D/build/kmemscope-$ver"
 cp -r "$ROOT"/{debian,dkms.conf,Kbuild,module,README.md,debugfs-docs} "$D/build/kmemscope-$ver/"
-mkdir -p "$D/build/kmemscope-$ver/scripts"
-cp "$ROOT"/scripts/kmemscope-snap "$ROOT"/scripts/kmemscope-bar "$D/build/kmemscope-$ver/scripts/"
+mkdir -p "$D/build/kmemscope-$ver/tools"
+cp "$ROOT"/tools/kmemscope-snap "$ROOT"/tools/kmemscope-bar "$D/build/kmemscope-$ver/tools/"
 (cd "$D/build/kmemscope-$ver" && dpkg-buildpackage -b -us -uc) >"$D/build.log" 2>&1 || {
 	tail -n 30 "$D/build.log" >&2
 	die "dpkg-buildpackage failed; log: $D/build.log"

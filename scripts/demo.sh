@@ -34,7 +34,7 @@ grep -v '^# harness:' "$ROOT/out/logs/$T-demo.tap" | grep -v '^ok - '
 grep '^not ok' "$ROOT/out/logs/demo.result" || true
 # The account, drawn: out/demo-account.svg.
 sed -n '/^kmemscope account - version/,/^note: cma/p' "$ROOT/out/logs/$T-demo.tap" >"$ROOT/out/demo-account.txt"
-if "$HERE/kmemscope-bar" "$ROOT/out/demo-account.txt" "$ROOT/out/demo-account.svg"; then
+if "$ROOT/tools/kmemscope-bar" "$ROOT/out/demo-account.txt" "$ROOT/out/demo-account.svg"; then
 	echo
 	echo "the account as a stacked bar: out/demo-account.svg"
 else

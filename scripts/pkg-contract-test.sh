@@ -68,7 +68,7 @@ inroot() {
 copy_tree() {
 	rm -rf "$H/$1"
 	mkdir -p "$H/$1"
-	(cd "$ROOT" && cp -r Kbuild Makefile COPYING module scripts "$H/$1/")
+	(cd "$ROOT" && cp -r Kbuild Makefile COPYING module scripts tools "$H/$1/")
 }
 
 # check_ko DIR DESC: one kmemscope.ko under DIR, for $KREL.

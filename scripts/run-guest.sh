@@ -5,7 +5,9 @@
 #
 # Boot TARGET's kernel under QEMU (TCG) with an initramfs holding busybox,
 # kmemscope and the test modules (out/TARGET/ko/), and the guest scripts
-# from tests/guest/; run SCRIPTs in the guest; collect their TAP.
+# from tests/guest/ (the tests) and tests/guest-helpers/ (/init, lib.sh,
+# the runners that are not tests); run SCRIPTs in the guest; collect their
+# TAP.
 #
 #   --name NAME      name of this run (logs: out/logs/TARGET-NAME.*)
 #   --dtb FILE       (arm64) boot with this device tree
@@ -84,11 +86,13 @@ arm64) bb="$CACHE/busybox/arm64/busybox" ;;
 esac
 cp "$bb" "$IR/bin/busybox"
 ln -s busybox "$IR/bin/sh"
-cp "$ROOT/tests/guest/init" "$IR/init"
+cp "$ROOT/tests/guest-helpers/init" "$IR/init"
 chmod +x "$IR/init"
-cp "$ROOT"/tests/guest/*.sh "$IR/tests/"
-install -m 0755 "$ROOT/scripts/kmemscope-snap" "$IR/bin/kmemscope-snap"
-install -m 0755 "$ROOT/scripts/kmemscope-bar" "$IR/bin/kmemscope-bar"
+# The tests and the helpers (lib.sh, the KUnit, bench and demo runners)
+# side by side in the guest's /tests.
+cp "$ROOT"/tests/guest/*.sh "$ROOT"/tests/guest-helpers/*.sh "$IR/tests/"
+install -m 0755 "$ROOT/tools/kmemscope-snap" "$IR/bin/kmemscope-snap"
+install -m 0755 "$ROOT/tools/kmemscope-bar" "$IR/bin/kmemscope-bar"
 cp "$OUT"/ko/*.ko "$IR/ko/" 2>/dev/null || true
 
 # Kernel modules the harness needs (the results channel), with their
@@ -238,6 +242,17 @@ boot "$console" "$tap"
 crashed=0
 
 # ---- results ----------------------------------------------------------
+# KTAP from tests/guest-helpers/kunit.sh: parsed here by the kernel's own
+# kunit.py, into TAP lines (scripts/kunit-tap.py).
+guest_tap() {
+	if grep -q '^# ktap-begin ' "$tap"; then
+		tr -d '\r' <"$tap" |
+			/usr/bin/python3 "$HERE/kunit-tap.py" "$CACHE/src/linux-source-6.1/tools/testing/kunit/kunit.py" ||
+			echo "not ok - kunit-tap.py: could not parse the KUnit results (exit $?)"
+	else
+		tr -d '\r' <"$tap"
+	fi
+}
 passed=0 failed=0
 while IFS= read -r l; do
 	case $l in
@@ -245,7 +260,7 @@ while IFS= read -r l; do
 	"not ok "*) failed=$((failed + 1)) ;;
 	esac
 	[ "$quiet" = 1 ] || printf '%s\n' "$l" | sed "s/^\(not ok\|ok\) - /\1 - $t: /"
-done < <(tr -d '\r' <"$tap")
+done < <(guest_tap)
 
 if grep -q '^# harness: done' "$tap"; then
 	passed=$((passed + 1))

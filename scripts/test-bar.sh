@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# test-bar.sh - host-side checks of scripts/kmemscope-bar against
+# test-bar.sh - host-side checks of tools/kmemscope-bar against
 # tests/snap-fixtures/account-demo (the demo board's account file, as
 # kmemscope printed it on arm64-6.12, 4 KiB pages) and account-demo-16k
 # (the same board on arm64-6.12-16k, 16 KiB pages: a quarter of the pages,
@@ -16,7 +16,7 @@
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-TOOL=$HERE/kmemscope-bar
+TOOL=$ROOT/tools/kmemscope-bar
 TMP=$(mktemp -d) || exit 1
 trap 'rm -rf "$TMP"' EXIT
 passed=0 failed=0 fl=

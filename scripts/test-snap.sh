@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# test-snap.sh - host-side checks of scripts/kmemscope-snap against the
+# test-snap.sh - host-side checks of tools/kmemscope-snap against the
 # hand-made snapshot directories of tests/snap-fixtures/ (in the documented
 # formats; diff-a-b.expected is their diff, worked out by hand):
 #   a, b   two snapshots: call sites that grow, shrink, churn, appear and
@@ -20,7 +20,7 @@
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-TOOL=$HERE/kmemscope-snap
+TOOL=$ROOT/tools/kmemscope-snap
 FIX=$ROOT/tests/snap-fixtures
 TMP=$(mktemp -d) || exit 1
 trap 'rm -rf "$TMP"' EXIT

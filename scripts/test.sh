@@ -3,7 +3,8 @@
 #
 # test.sh [--core] TARGET - build for TARGET and run its guest tests.
 # The whole suite:
-#   stock targets: the integration scripts (tests/guest/*.sh listed below),
+#   stock targets: the integration scripts (tests/guest/*.sh of suite
+#                  "integration", see suite() below),
 #                  then those that modprobe Debian's own modules; then the
 #                  stress test (stress.sh) in a guest of its own, 4 vCPUs;
 #                  and the DKMS install (dkms-test.sh, a guest of its own);
@@ -27,11 +28,21 @@ ROOT=$(cd "$HERE/.." && pwd)
 # the DKMS one: dkms.sh), each allocator's and wrapper's exact bytes and
 # pages, leaks and the unload report, the account, unload with nothing left.
 CORE="fixture.sh pagecases.sh wrappers.sh leaks.sh account.sh"
-# Integration scripts of the whole suite, in this order.
-INTEGRATION="fixture.sh pagecases.sh wrappers.sh control.sh badinput.sh lifecycle.sh leaks.sh kmemleak.sh snapshot.sh account.sh exposure.sh"
-# Scripts that need the target's Debian module tree (stock targets only),
-# and the Debian modules they modprobe.
-DEBIAN_MODS="realmods.sh"
+# suite NAME: the test scripts of tests/guest/ whose second line is
+# "# suite: NAME [ORDER]", by ORDER (none: after those with one), then
+# by name.  Every script there names its suite: "integration" (the whole
+# suite, in the integration guest), "debian-modules" (need the target's
+# Debian module tree: stock targets only), "races", "lockdown", "stress"
+# (below) and "dkms" (dkms-test.sh).
+suite() {
+	awk -v s="$1" 'FNR == 2 && $1 == "#" && $2 == "suite:" && $3 == s {
+		n = FILENAME; sub(/.*\//, "", n)
+		print ($4 == "" ? 999999 : $4), n
+	}' "$ROOT"/tests/guest/*.sh | sort -k1,1n -k2,2 | cut -d' ' -f2 | tr '\n' ' ' | sed 's/ $//'
+}
+INTEGRATION=$(suite integration)
+DEBIAN_MODS=$(suite debian-modules)
+# The Debian modules that DEBIAN_MODS modprobe.
 KMODS="null_blk scsi_debug sd_mod zram"
 # Resets against loads and readers (races.sh): where the timing differs
 # most (x86 and arm64; 16 KiB pages), in the integration guest.
@@ -46,6 +57,9 @@ if [ "${1:-}" = --core ]; then
 fi
 t=${1:?usage: test.sh [--core] TARGET}
 valid_target "$t" || die "unknown target '$t' (known: $ALL_TARGETS)"
+# A test script that names no suite would never run.
+untagged=$(awk 'FNR == 2 && !($1 == "#" && $2 == "suite:" && $3 != "") { print FILENAME }' \
+	"$ROOT"/tests/guest/*.sh)
 
 if [ "${KS_BUILT:-}" = 1 ] && ls "$ROOT/out/$t/ko/kmemscope.ko" >/dev/null 2>&1; then
 	:
@@ -70,6 +84,10 @@ present_kmods() {
 # add up in passed and failed (lib.sh: add_results).
 passed=0 failed=0
 guest() { add_results "$HERE/run-guest.sh" "$@"; }
+for f in $untagged; do
+	echo "not ok - $t: ${f#"$ROOT"/} has no '# suite: NAME' second line"
+	failed=$((failed + 1))
+done
 
 opts=()
 case $t in
@@ -91,7 +109,7 @@ fi
 guest --name test ${opts[@]+"${opts[@]}"} "$t" $scripts
 if [ "$core" = 0 ]; then
 	case " $STRESS_TARGETS " in
-	*" $t "*) guest --name stress --smp 4 --timeout 900 "$t" stress.sh ;;
+	*" $t "*) guest --name stress --smp 4 --timeout 900 "$t" $(suite stress) ;;
 	esac
 fi
 case $t in

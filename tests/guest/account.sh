@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 100
 #
 # account.sh - the reserved, memblock and account files.
 #

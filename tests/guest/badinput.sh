@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 50
 #
 # badinput.sh - bad input to kmemscope's debugfs files and parameters.
 # Control writes that are malformed, oversized, partial, binary or made by

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 40
 #
 # control.sh - the control file: every command does what it says, bad
 # input is refused with an error and changes nothing; the allocations
@@ -105,7 +106,7 @@ expect_eq "disabled: frees still processed" \
 rmmod ks_fixture
 insmod /ko/ks_fixture.ko
 expect_eq "disabled: new allocations not recorded" \
-	"$(callers_awk 'mod == "ks_fixture" { s += $col["live_bytes"] } END { print s + 0 }')" 0
+	"$(module_sum ks_fixture)" 0
 echo enable >$C
 rmmod ks_fixture
 

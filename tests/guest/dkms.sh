@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: dkms
 #
 # dkms.sh - the kmemscope.ko that `dkms build` / `dkms install` made for
 # this kernel (scripts/boot-ko.sh puts it in /ko/kmemscope-dkms.ko)

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 110
 #
 # exposure.sh - what kmemscope's files show of kernel addresses.  A call
 # site or backtrace entry with no symbol (ks_nosym.ko is stripped) prints

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 10
 #
 # fixture.sh - kmemscope sees exactly what ks_fixture allocates, from the
 # functions that allocate it, and sees it go back to zero after its frees
@@ -54,7 +55,7 @@ expect_eq "ks_fixture_cache_held after rmmod" \
 	"$(caller_row ks_fixture_cache_held)" "0 0 0 5 5 kmem_cache [ks_fixture]"
 expect_eq "ks_fixture_large_held after rmmod" \
 	"$(caller_row ks_fixture_large_held)" "0 0 0 1 1 kmalloc [ks_fixture]"
-expect_eq "ks_fixture live bytes after rmmod" "$(module_live ks_fixture)" 0
+expect_eq "ks_fixture live bytes after rmmod" "$(module_sum ks_fixture)" 0
 
 for f in dropped_pool_full dropped_site_table_full dropped_recursion; do
 	expect_eq "summary $f" "$(summary_field $f)" 0

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 80
 #
 # kmemleak.sh - kmemscope against code nobody on the project wrote: the
 # kernel's samples/kmemleak/kmemleak-test.c (module kmemleak_test), built
@@ -95,13 +96,6 @@ distinct() {
 		sort | uniq | tr '\n' ' ' | sed 's/ $//'
 }
 
-# Sum of column $2 over $MOD's rows of allocator $1.
-module_sum() {
-	a=$1 k=$2 callers_awk '
-		mod == ENVIRON["m"] && $col["allocator"] == ENVIRON["a"] { s += $col[ENVIRON["k"]] }
-		END { print s + 0 }'
-}
-
 export m=$MOD
 
 # "REQUEST COUNT CLASS" for every kmalloc/kzalloc call of the sample.
@@ -128,9 +122,9 @@ $(kmalloc_calls)
 EOF
 	expect_eq "kmalloc sizes charged to $MOD $when" "$(group_sizes kmalloc)" \
 		"$(kmalloc_calls | awk '{ print $1 }' | sort -n | tr '\n' ' ' | sed 's/ $//')"
-	expect_eq "$MOD live kmalloc bytes $when" "$(module_sum kmalloc live_bytes)" "$tb"
-	expect_eq "$MOD live kmalloc requested bytes $when" "$(module_sum kmalloc live_req)" "$tr"
-	expect_eq "$MOD kmalloc frees $when" "$(module_sum kmalloc frees)" 0
+	expect_eq "$MOD live kmalloc bytes $when" "$(module_sum $MOD live_bytes kmalloc)" "$tb"
+	expect_eq "$MOD live kmalloc requested bytes $when" "$(module_sum $MOD live_req kmalloc)" "$tr"
+	expect_eq "$MOD kmalloc frees $when" "$(module_sum $MOD frees kmalloc)" 0
 	KMALLOC_TOTAL=$tb
 }
 
@@ -144,7 +138,7 @@ expect_vmalloc() {
 		"$(sed -n 's/^hook: vmalloc  *\([a-z]*\) .*/\1/p' $KS/summary)" ok
 	expect_eq "vmalloc(64) x 5 $when" "$(size_group 64 vmalloc)" "$((5 * PAGE_SIZE)) 320 5 5 0"
 	expect_eq "vmalloc sizes charged to $MOD $when" "$(group_sizes vmalloc)" 64
-	expect_eq "$MOD live vmalloc bytes $when" "$(module_sum vmalloc live_bytes)" $((5 * PAGE_SIZE))
+	expect_eq "$MOD live vmalloc bytes $when" "$(module_sum $MOD live_bytes vmalloc)" $((5 * PAGE_SIZE))
 	expect_eq "functions of $MOD's vmalloc sites $when" \
 		"$(a=vmalloc callers_awk 'mod == ENVIRON["m"] && $col["allocator"] == ENVIRON["a"] { print fn }' |
 		   sort -u | tr '\n' ' ' | sed 's/ $//')" kmemleak_test_init
@@ -193,7 +187,7 @@ expect_kmalloc "after rmmod"
 expect_eq "$MOD's sites after rmmod are all in" "$(distinct fn)" kmemleak_test_init
 has_vmalloc_hook && expect_vmalloc "after rmmod"
 expect_eq "allocators charged to $MOD after rmmod" "$(distinct allocator)" "$allocators"
-expect_eq "$MOD live bytes after rmmod (module_live)" "$(module_live $MOD)" \
+expect_eq "$MOD live bytes after rmmod (module_sum)" "$(module_sum $MOD)" \
 	"$((KMALLOC_TOTAL + vbytes))"
 
 for f in dropped_pool_full dropped_site_table_full dropped_recursion; do

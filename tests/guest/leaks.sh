@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 70
 #
 # leaks.sh - leak candidates: what an unloaded module still holds (leaks
 # file and the unload report in the kernel log), old allocations by
@@ -114,7 +115,7 @@ rmmod ks_fixture
 # everything it allocated is reported under its name, and nothing else.
 if [ -e /ko/kmemleak-test.ko ]; then
 	insmod /ko/kmemleak-test.ko
-	held=$(module_live kmemleak_test)
+	held=$(module_sum kmemleak_test)
 	rmmod kmemleak_test
 	sleep 1
 	cat $L >/tmp/leaks

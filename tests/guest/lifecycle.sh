@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 60
 #
 # lifecycle.sh - modules loaded before kmemscope are attributed like the
 # others; a module unloaded while holding memory keeps its name, marked
@@ -35,7 +36,7 @@ expect_eq "reloaded module has its own row" \
 	"$(awk '$1 == "ks_fixture" && $2 == "loaded" { print $3 }' $KS/modules)" $FIX_TOTAL
 rmmod ks_fixture
 expect_eq "after the second unload only the leak remains" \
-	"$(module_live ks_fixture)" $FIX_KZALLOC
+	"$(module_sum ks_fixture)" $FIX_KZALLOC
 
 # A driver's test loop: loaded, used and unloaded again and again, mostly
 # at the same address.  Each unload folds its call sites into the rows of
@@ -63,7 +64,7 @@ expect_eq "$N loads: dropped_site_table_full" "$(summary_field dropped_site_tabl
 folded=$(summary_field sites | sed -n 's/.*, \([0-9]*\) folded$/\1/p')
 [ "${folded:-0}" -ge $N ] && ok "$N loads: summary counts the folded sites ($folded)" ||
 	not_ok "$N loads: summary counts the folded sites" "$(summary_field sites)"
-expect_eq "the leak of the first load is still there" "$(module_live ks_fixture)" $FIX_KZALLOC
+expect_eq "the leak of the first load is still there" "$(module_sum ks_fixture)" $FIX_KZALLOC
 rmmod kmemscope
 
 # kmemscope in and out while the system allocates and frees.

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: lockdown
 #
 # lockdown.sh - kmemscope under lockdown=confidentiality: it registers no
 # kprobe or kretprobe (the kernel forbids them there, LOCKDOWN_KPROBES),

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 20
 #
 # pagecases.sh - pages and vmalloc areas given back in parts or by other
 # paths (tests/fixtures/ks_pagecases.c): kmemscope keeps exactly what is
@@ -89,5 +90,5 @@ expect_eq "ks_pc_split after release" "$(caller_row ks_pc_split)" "0 0 0 4 4 pag
 expect_eq "ks_pc_exact after release" "$(caller_row ks_pc_exact)" "0 0 0 5 5 page [ks_pagecases]"
 expect_eq "page_frees_over" "$(summary_field page_frees_over)" 0
 rmmod ks_pagecases && ok "rmmod ks_pagecases" || not_ok "rmmod ks_pagecases"
-expect_eq "ks_pagecases live bytes after rmmod" "$(module_live ks_pagecases)" 0
+expect_eq "ks_pagecases live bytes after rmmod" "$(module_sum ks_pagecases)" 0
 rmmod kmemscope && ok "rmmod kmemscope" || not_ok "rmmod kmemscope"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: races
 #
 # races.sh - resets against everything that can run beside them:
 #   - a reset written the moment the control file appears, while

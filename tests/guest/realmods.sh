@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: debian-modules
 #
 # realmods.sh - kmemscope against Debian's own modules (needs run-guest.sh
 # --kmods "null_blk scsi_debug sd_mod"): load each, do I/O through the
@@ -30,11 +31,6 @@ wait_for() {
 	[ -e "$1" ]
 }
 
-# Column $2 of module $1's rows, summed.
-mod_sum() {
-	mm=$1 k=$2 callers_awk 'mod == ENVIRON["mm"] { s += $col[ENVIRON["k"]] } END { print s + 0 }'
-}
-
 # The rows of module $1 that still hold memory, as diagnostics.
 mod_held() {
 	mm=$1 callers_awk 'mod == ENVIRON["mm"] && $col["live_bytes"] != 0 { print }' | head -n 20
@@ -45,7 +41,7 @@ mod_held() {
 # 5 s) still count as given back.  Prints the live bytes.
 settle() {
 	i=0
-	while live=$(module_live "$1") && [ "$live" != 0 ] && [ $i -lt 30 ]; do
+	while live=$(module_sum "$1") && [ "$live" != 0 ] && [ $i -lt 30 ]; do
 		sleep 0.2
 		i=$((i + 1))
 	done
@@ -65,10 +61,10 @@ expect_balanced() {
 		not_ok "$1 live bytes after unload" "got:  '$live'" "want: '0'" $held
 		IFS=$oldifs
 	fi
-	expect_eq "$1 live allocations after unload" "$(mod_sum "$1" live_count)" 0
-	allocs=$(mod_sum "$1" allocs)
+	expect_eq "$1 live allocations after unload" "$(module_sum "$1" live_count)" 0
+	allocs=$(module_sum "$1" allocs)
 	if [ "$allocs" -gt 0 ]; then
-		ok "$1 allocated ($allocs allocations, $(mod_sum "$1" frees) frees)"
+		ok "$1 allocated ($allocs allocations, $(module_sum "$1" frees) frees)"
 	else
 		not_ok "$1 allocated" "no allocation charged to [$1]"
 	fi
@@ -188,7 +184,7 @@ elif modprobe zram num_devices=1 && echo 128M >/sys/block/zram0/disksize; then
 	echo 1 >/sys/block/zram0/reset
 	expect_eq "zsmalloc's page bytes after the zram reset" "$(zs_pages)" 0
 	if rmmod zram; then ok "rmmod zram"; else not_ok "rmmod zram"; fi
-	expect_eq "zram live bytes after rmmod" "$(module_live zram)" 0
+	expect_eq "zram live bytes after rmmod" "$(module_sum zram)" 0
 else
 	not_ok "modprobe zram, a 128 MiB device"
 fi

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 90
 #
-# snapshot.sh - kmemscope-snap (scripts/kmemscope-snap, in the guest's /bin)
+# snapshot.sh - kmemscope-snap (tools/kmemscope-snap, in the guest's /bin)
 # on a running kmemscope: snapshots before and after ks_fixture loads, and
 # after it frees a group and unloads, diff to exactly ks_fixture's figures
 # (see ks_fixture.c); watch writes its samples and plot draws them.  The
@@ -16,7 +17,7 @@ mkdir -p $S
 
 if ! command -v kmemscope-snap >/dev/null 2>&1; then
 	not_ok "kmemscope-snap in the guest's /bin" \
-		"scripts/run-guest.sh should copy scripts/kmemscope-snap to the initramfs's /bin"
+		"scripts/run-guest.sh should copy tools/kmemscope-snap to the initramfs's /bin"
 	exit 0
 fi
 ok "kmemscope-snap in the guest's /bin"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: stress
 #
 # stress.sh - kmemscope under load (run with 4 vCPUs).  ks_stress
 # allocates and frees through every allocator from process, softirq and
@@ -157,8 +158,8 @@ bg_report() {	# PHASE [comes-and-goes]
 ks_rows() {	# CALLERS-FILE
 	callers_awk '
 		mod == "ks_stress" {
-			f = fn; sub(/\..*/, "", f); ctx = f; sub(/^kss_alloc_/, "", ctx)
-			if (f == "kss_hold") ctx = "hold"
+			fb = fn; sub(/\..*/, "", fb); ctx = fb; sub(/^kss_alloc_/, "", ctx)
+			if (fb == "kss_hold") ctx = "hold"
 			k = ctx " " $col["allocator"]
 			c[k] += $col["live_count"]; r[k] += $col["live_req"]; b[k] += $col["live_bytes"]
 			a[k] += $col["allocs"]; fr[k] += $col["frees"]
@@ -220,8 +221,8 @@ bg readers 1
 bg fixture 1
 # hold: "allocs frees live_count" of kss_hold's call sites.
 hold_row() {
-	callers_awk 'mod == "ks_stress" && fn ~ /^kss_hold(\.|$)/ { a += $col["allocs"]; f += $col["frees"]; c += $col["live_count"] }
-		END { print a + 0, f + 0, c + 0 }'
+	callers_awk 'mod == "ks_stress" && fn ~ /^kss_hold(\.|$)/ { a += $col["allocs"]; fr += $col["frees"]; c += $col["live_count"] }
+		END { print a + 0, fr + 0, c + 0 }'
 }
 records() { summary_field records | awk -v f="$1" '{ for (i = 2; i <= NF; i++) if ($i ~ "^" f) print $(i - 1) }'; }
 bad=0

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# suite: integration 30
 #
 # wrappers.sh - every allocator, and every helper a driver allocates
 # through, is charged to the driver's own function and module
@@ -106,16 +107,16 @@ expect_eq "kmalloc(64) + kfree_sensitive" "$(caller_row ks_wrap_kfree_sensitive)
 expect_eq "kvmalloc(100) + kvfree" "$(caller_row ks_wrap_kvfree)" "0 0 0 1 1 $W"
 expect_eq "failed kmalloc and NULL frees: nothing recorded" "$(caller_row ks_wrap_failed)" ""
 
-total=$(callers_awk 'mod == "ks_wrappers" { s += $col["live_bytes"] } END { print s + 0 }')
+total=$(module_sum ks_wrappers)
 expect_eq "modules: ks_wrappers total equals its callers" \
 	"$(awk '$1 == "ks_wrappers" && $2 == "loaded" { print $3 }' $KS/modules)" "$total"
 expect_eq "callers: no ks_wrappers memory charged to the kernel's wrappers" \
 	"$(grep -cE '^[1-9][0-9]* .* (kvmalloc_node|__kvmalloc_node_noprof|kmemdup|devm_kmalloc|kstrdup|kasprintf|kvasprintf|__get_free_pages|get_free_pages_noprof|alloc_pages|alloc_pages_noprof|alloc_pages_mpol_noprof)\+' $KS/callers)" 0
 
 echo release >/sys/kernel/debug/ks_wrappers/release
-expect_eq "ks_wrappers live bytes after it frees" "$(module_live ks_wrappers)" 0
+expect_eq "ks_wrappers live bytes after it frees" "$(module_sum ks_wrappers)" 0
 rmmod ks_wrappers && ok "rmmod ks_wrappers" || not_ok "rmmod ks_wrappers"
-expect_eq "ks_wrappers live bytes after rmmod" "$(module_live ks_wrappers)" 0
+expect_eq "ks_wrappers live bytes after rmmod" "$(module_sum ks_wrappers)" 0
 expect_eq "modules: ks_wrappers marked unloaded" \
 	"$(awk '$1 == "ks_wrappers" { print $2 }' $KS/modules)" unloaded
 rmmod kmemscope && ok "rmmod kmemscope" || not_ok "rmmod kmemscope"

@@ -23,9 +23,9 @@ define KMEMSCOPE_LINUX_CONFIG_FIXUPS
 endef
 
 define KMEMSCOPE_INSTALL_TARGET_CMDS
-	$(INSTALL) -D -m 0755 $(@D)/scripts/kmemscope-snap \
+	$(INSTALL) -D -m 0755 $(@D)/tools/kmemscope-snap \
 		$(TARGET_DIR)/usr/bin/kmemscope-snap
-	$(INSTALL) -D -m 0755 $(@D)/scripts/kmemscope-bar \
+	$(INSTALL) -D -m 0755 $(@D)/tools/kmemscope-bar \
 		$(TARGET_DIR)/usr/bin/kmemscope-bar
 endef
 

@@ -23,6 +23,6 @@ RDEPENDS:${PN}-tools = "busybox"
 
 do_install:append() {
 	install -d ${D}${bindir}
-	install -m 0755 ${S}/scripts/kmemscope-snap ${D}${bindir}/
-	install -m 0755 ${S}/scripts/kmemscope-bar ${D}${bindir}/
+	install -m 0755 ${S}/tools/kmemscope-snap ${D}${bindir}/
+	install -m 0755 ${S}/tools/kmemscope-bar ${D}${bindir}/
 }

@@ -67,22 +67,14 @@ load_refused() {
 	fi
 }
 
-# The callers file, with its header line of column names ("# a b c ...")
-# turned into awk variables: col["live_bytes"] is that column's number;
-# the last column (call_site, "symbol+0xoff [module]") runs to the end of
-# the line and is in the awk variable `site`, its function in `fn`, its
-# module (without brackets) in `mod`.
+# callers_awk AWK-PROGRAM [FILE]: the callers file (default $KS/callers)
+# read by kmemscope-snap, the one parser of it (its version line checked,
+# its columns named by the header line): in AWK-PROGRAM, $col["live_bytes"]
+# is a column's value, `site` the call site ("symbol+0xoff [module]", to
+# the end of the line), `fn` its function, `mod` its module.  Its awk
+# names are taken: f(), tbl_row(), num(), abs(), hdr, nc, sc, extra, err.
 callers_awk() {	# AWK-PROGRAM [FILE]
-	awk '
-		/^# / && !hdr { for (i = 2; i <= NF; i++) col[$i] = i - 1; ncol = NF - 1; hdr = 1; next }
-		/^#/ || /version:/ || !hdr { next }
-		{
-			site = $0
-			for (i = 1; i < ncol; i++) sub(/^[^ ]+ /, "", site)
-			fn = site; sub(/\+.*/, "", fn)
-			mod = site; sub(/.*\[/, "", mod); sub(/\].*/, "", mod)
-		}
-		'"$1" "${2:-$KS/callers}"
+	kmemscope-snap callers-awk "$@"
 }
 
 # caller_row FUNC: the callers rows of the sites in function FUNC, summed:
@@ -94,9 +86,14 @@ caller_row() {
 		END { if (n) print b, r, c, al, fr, k, "[" m "]" }'
 }
 
-# module_live MODULE: live bytes of all call sites in MODULE.
-module_live() {
-	m=$1 callers_awk 'mod == ENVIRON["m"] { s += $col["live_bytes"] } END { print s + 0 }'
+# module_sum MODULE [COLUMN [ALLOCATOR]]: COLUMN (default live_bytes)
+# summed over the call sites of MODULE (of ALLOCATOR only, when given).
+module_sum() {
+	mm=$1 k=${2:-live_bytes} al=${3:-} callers_awk '
+		mod == ENVIRON["mm"] && (ENVIRON["al"] == "" || $col["allocator"] == ENVIRON["al"]) {
+			s += $col[ENVIRON["k"]]
+		}
+		END { print s + 0 }'
 }
 
 # summary_field KEY: the value of "KEY: value" in the summary.

@@ -71,7 +71,7 @@ cat $KS/callers >/tmp/callers
 { head -n 2 /tmp/callers; grep -E ' \[ks_fixture\]$' /tmp/callers; } >/tmp/drv
 show_callers /tmp/drv
 for m in ks_fixture ks_wrappers; do
-	left=$(module_live $m)
+	left=$(module_sum $m)
 	echo "$m holds $left bytes after rmmod"
 	expect_eq "$m holds nothing after rmmod" "$left" 0
 done

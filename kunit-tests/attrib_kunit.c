@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * attrib_kunit.c - KUnit suite for the pure parts of attribution
+ * (module/attrib.c).
+ */
+#include "../module/attrib.c"
+
+#include <kunit/test.h>
+#include <linux/hardirq.h>
+
+static const struct ks_text_range test_ranges[] = {
+	{ 0x1000, 0x1100, KS_RANGE_PAGE_CORE },
+	{ 0x1100, 0x1180, KS_RANGE_PAGE_CORE },	/* adjacent */
+	{ 0x2000, 0x2040, KS_RANGE_WRAPPER },
+	{ 0x9000, 0x9001, KS_RANGE_WRAPPER },
+};
+
+static void attrib_range_find(struct kunit *test)
+{
+	const struct ks_text_range *r = test_ranges;
+	unsigned int n = ARRAY_SIZE(test_ranges);
+
+	KUNIT_EXPECT_PTR_EQ(test, ks_text_range_find(r, n, 0x1000), &r[0]);
+	KUNIT_EXPECT_PTR_EQ(test, ks_text_range_find(r, n, 0x10ff), &r[0]);
+	KUNIT_EXPECT_PTR_EQ(test, ks_text_range_find(r, n, 0x1100), &r[1]);
+	KUNIT_EXPECT_NULL(test, ks_text_range_find(r, n, 0x1180));
+	KUNIT_EXPECT_NULL(test, ks_text_range_find(r, n, 0xfff));
+	KUNIT_EXPECT_NULL(test, ks_text_range_find(r, n, 0x3000));
+	KUNIT_EXPECT_PTR_EQ(test, ks_text_range_find(r, n, 0x9000), &r[3]);
+	KUNIT_EXPECT_NULL(test, ks_text_range_find(r, n, 0x9001));
+	KUNIT_EXPECT_NULL(test, ks_text_range_find(r, 0, 0x1000));
+}
+
+struct class_case {
+	const char *func;
+	u8 class;
+};
+
+static const struct class_case class_cases[] = {
+	{ "allocate_slab", KS_CLASS_SLAB },
+	{ "kmalloc_large", KS_CLASS_SLAB },
+	{ "__kmalloc_large_node_noprof", KS_CLASS_SLAB },
+	{ "__vmalloc_area_node", KS_CLASS_VMALLOC },
+	{ "pcpu_populate_chunk", KS_CLASS_PERCPU },
+	{ "__pte_alloc", KS_CLASS_PAGETABLE },
+	{ "vma_alloc_folio", KS_CLASS_USER },
+	{ "filemap_alloc_folio", KS_CLASS_USER },
+	{ "my_driver_probe", KS_CLASS_OBJECT },
+	{ "allocate_slab_extra", KS_CLASS_OBJECT },
+	{ "", KS_CLASS_OBJECT },
+	{ "new_slab", KS_CLASS_SLAB },
+	{ "vm_area_alloc_pages", KS_CLASS_VMALLOC },
+	{ "pcpu_alloc_pages", KS_CLASS_PERCPU },
+	{ "pagetable_alloc_noprof", KS_CLASS_PAGETABLE },
+	{ "shmem_alloc_folio", KS_CLASS_USER },
+	{ "do_cow_fault", KS_CLASS_USER },
+	/* near misses: names are whole and case matters */
+	{ "allocate_sla", KS_CLASS_OBJECT },
+	{ "Allocate_slab", KS_CLASS_OBJECT },
+	{ "allocate_slab ", KS_CLASS_OBJECT },
+	{ "_allocate_slab", KS_CLASS_OBJECT },
+	{ "allocate_slab.isra.0", KS_CLASS_OBJECT },
+};
+
+static void class_case_desc(const struct class_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "'%s'", c->func);
+}
+
+KUNIT_ARRAY_PARAM(class, class_cases, class_case_desc);
+
+static void attrib_class_of_name(struct kunit *test)
+{
+	const struct class_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ks_attrib_class_of_name(c->func), c->class);
+}
+
+struct func_name_case {
+	const char *sym;
+	const char *func;
+};
+
+static const struct func_name_case func_name_cases[] = {
+	{ "func.isra.0+0x1c/0x50 [mod]", "func" },
+	{ "func+0x1c/0x50 [mod]", "func" },
+	{ "func+0x1c/0x50", "func" },
+	{ "func [mod]", "func" },
+	{ "func", "func" },
+	{ "func.cold+0x5/0x9", "func" },
+	{ ".cold+0x0", "" },
+	{ "0xffffffffc0001234", "0xffffffffc0001234" },
+	{ "", "" },
+};
+
+static void func_name_case_desc(const struct func_name_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "'%s'", c->sym);
+}
+
+KUNIT_ARRAY_PARAM(func_name, func_name_cases, func_name_case_desc);
+
+/* "func.isra.0+0x1c/0x50 [mod]" to "func", as page classes are looked up. */
+static void attrib_func_name(struct kunit *test)
+{
+	const struct func_name_case *c = test->param_value;
+	char sym[KSYM_SYMBOL_LEN];
+
+	strscpy(sym, c->sym, sizeof(sym));
+	ks_func_name(sym);
+	KUNIT_EXPECT_STREQ(test, sym, c->func);
+}
+
+/* Function sizes, from the running kernel's symbols. */
+static void attrib_func_size(struct kunit *test)
+{
+	unsigned long a = (unsigned long)&kstrtouint;
+
+	KUNIT_EXPECT_GT(test, ks_func_size(a), 0UL);
+	/* Any address inside gives the whole function's size. */
+	KUNIT_EXPECT_EQ(test, ks_func_size(a + 1), ks_func_size(a));
+	/* No symbol: no size. */
+	KUNIT_EXPECT_EQ(test, ks_func_size(0), 0UL);
+}
+
+/* The wrapper skipping, against the ranges of the running kernel. */
+static void attrib_skip(struct kunit *test)
+{
+	unsigned long wrapper, core, e[6];
+
+	ks_attrib_init();
+	wrapper = (unsigned long)&kstrdup + 4;
+	core = (unsigned long)&__get_free_pages + 4;
+	/* kmalloc-type: start at the call site, skip wrappers. */
+	e[0] = 0x10; e[1] = 0x20; e[2] = wrapper; e[3] = 0x1234; e[4] = 0x40;
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 5, wrapper, false), 3U);
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 5, 0x20, false), 1U);
+	/* Call site not in the stack: from the first wrapper on. */
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 5, 0x77, false), 3U);
+	/* Nothing past the wrappers: n. */
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 3, wrapper, false), 3U);
+	/* Pages: start at the page allocator, then skip the wrappers. */
+	e[0] = 0x10; e[1] = 0x20; e[2] = (unsigned long)&alloc_pages + 8;
+	e[3] = core; e[4] = 0x5555; e[5] = 0x6666;
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 6, 0, true), 4U);
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 2, 0, true), 2U);
+	/* An empty backtrace. */
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 0, 0x10, false), 0U);
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 0, 0, true), 0U);
+	/* Wrappers only: nothing past them. */
+	e[0] = wrapper; e[1] = core; e[2] = wrapper + 1;
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 3, wrapper, false), 3U);
+	/* The call site itself, not a wrapper, is the caller. */
+	e[0] = 0x10; e[1] = 0x4444; e[2] = 0x5555;
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 3, 0x4444, false), 1U);
+	/* Pages with no page allocator frame: no caller. */
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 3, 0, true), 3U);
+	KUNIT_EXPECT_TRUE(test, ks_attrib_in(wrapper, KS_RANGE_WRAPPER));
+	KUNIT_EXPECT_FALSE(test, ks_attrib_in(wrapper, KS_RANGE_PAGE_CORE));
+	KUNIT_EXPECT_FALSE(test, ks_attrib_in(0x10, KS_RANGE_WRAPPER));
+}
+
+/* Learning the page allocator's inner functions from one backtrace. */
+static void attrib_learn_page_path(struct kunit *test)
+{
+	unsigned long inner = (unsigned long)&kstrtouint + 4, e[4];
+	unsigned long self = (unsigned long)&attrib_learn_page_path + 4;
+	const unsigned long *core;
+	unsigned int n;
+
+	ks_attrib_init();
+	core = ks_compat_page_core(&n);
+	KUNIT_ASSERT_GT(test, n, 0U);
+	KUNIT_ASSERT_FALSE(test, ks_attrib_in(inner, KS_RANGE_PAGE_CORE));
+	/* No known entry point in the backtrace: nothing learnt. */
+	e[0] = 0x10; e[1] = inner; e[2] = self;
+	KUNIT_EXPECT_EQ(test, ks_attrib_learn_page_path(e, 3, THIS_MODULE), 0);
+	/* The caller is not in it: nothing learnt, nothing published. */
+	e[0] = 0x10; e[1] = core[0] + 4; e[2] = inner;
+	KUNIT_EXPECT_EQ(test, ks_attrib_learn_page_path(e, 3, THIS_MODULE), 0);
+	KUNIT_EXPECT_FALSE(test, ks_attrib_in(inner, KS_RANGE_PAGE_CORE));
+	/* Entry point, an inner function, the caller: one function learnt. */
+	e[3] = self;
+	KUNIT_EXPECT_EQ(test, ks_attrib_learn_page_path(e, 4, THIS_MODULE), 1);
+	KUNIT_EXPECT_TRUE(test, ks_attrib_in(inner + 1, KS_RANGE_PAGE_CORE));
+	/* Learnt once: a second calibration changes nothing. */
+	KUNIT_EXPECT_EQ(test, ks_attrib_learn_page_path(e, 4, THIS_MODULE), 0);
+	/* Pages: the learnt function is skipped like the entry points. */
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 4, 0, true), 3U);
+	ks_attrib_init();
+	KUNIT_EXPECT_FALSE(test, ks_attrib_in(inner, KS_RANGE_PAGE_CORE));
+}
+
+/* Calibration takes the task's own page allocation, not an interrupt's. */
+static void attrib_calib_context(struct kunit *test)
+{
+	unsigned long flags;
+	bool in_irq;
+
+	KUNIT_EXPECT_TRUE(test, ks_attrib_calib_wants(current));
+	KUNIT_EXPECT_FALSE(test, ks_attrib_calib_wants(NULL));
+	local_irq_save(flags);
+	__irq_enter_raw();
+	in_irq = ks_attrib_calib_wants(current);
+	__irq_exit_raw();
+	local_irq_restore(flags);
+	KUNIT_EXPECT_FALSE(test, in_irq);
+}
+
+/* Movable pages: a driver's are recorded, unlisted core ones are user. */
+static void attrib_classify_movable(struct kunit *test)
+{
+	unsigned long core_site = (unsigned long)&kstrtouint + 4;
+	unsigned long flags;
+	u8 c[2];
+
+	ks_attrib_init();
+	ks_attrib_set_module_filter("");
+	local_irq_save(flags);
+	c[0] = ks_attrib_classify(core_site, KS_PAGE, KS_HINT_MOVABLE);
+	c[1] = ks_attrib_classify(core_site, KS_PAGE, 0);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, c[0], (u8)KS_CLASS_USER);
+	KUNIT_EXPECT_EQ(test, c[1], (u8)KS_CLASS_OBJECT);
+	KUNIT_EXPECT_EQ(test, ks_attrib_class_of_name("alloc_zspage"),
+			(u8)KS_CLASS_OBJECT);
+	KUNIT_EXPECT_EQ(test, ks_attrib_class_of_name("alloc_migration_target"),
+			(u8)KS_CLASS_USER);
+}
+
+/* The module filter, as the classifier applies it. */
+static void attrib_classify_filter(struct kunit *test)
+{
+	unsigned long core_site = (unsigned long)&kstrtouint + 4;
+	char longname[MODULE_NAME_LEN + 8];
+	unsigned long flags;
+	u8 c[6];
+
+	ks_attrib_init();
+	local_irq_save(flags);
+	c[0] = ks_attrib_classify(core_site, KS_KMALLOC, 0);
+	c[1] = ks_attrib_classify(KS_UNKNOWN_CALLER, KS_PAGE, 0);
+	c[2] = ks_attrib_classify(core_site, KS_PAGE, 0);
+	local_irq_restore(flags);
+	ks_attrib_set_module_filter("null_blk");
+	local_irq_save(flags);
+	c[3] = ks_attrib_classify(core_site, KS_KMALLOC, 0);
+	c[4] = ks_attrib_classify(KS_UNKNOWN_CALLER, KS_PAGE, 0);
+	local_irq_restore(flags);
+	ks_attrib_set_module_filter("kernel");
+	local_irq_save(flags);
+	c[5] = ks_attrib_classify(core_site, KS_KMALLOC, 0);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_STREQ(test, ks_attrib_module_filter(), "kernel");
+
+	KUNIT_EXPECT_EQ(test, c[0], (u8)KS_CLASS_OBJECT);
+	KUNIT_EXPECT_EQ(test, c[1], (u8)KS_CLASS_OBJECT);
+	KUNIT_EXPECT_EQ(test, c[2], (u8)KS_CLASS_OBJECT);
+	KUNIT_EXPECT_EQ(test, c[3], (u8)KS_CLASS_EXCLUDED);
+	KUNIT_EXPECT_EQ(test, c[4], (u8)KS_CLASS_EXCLUDED);
+	KUNIT_EXPECT_EQ(test, c[5], (u8)KS_CLASS_OBJECT);
+
+	/* A name too long for a module is cut, not overrun. */
+	memset(longname, 'm', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	ks_attrib_set_module_filter(longname);
+	KUNIT_EXPECT_EQ(test, strlen(ks_attrib_module_filter()),
+			(size_t)MODULE_NAME_LEN - 1);
+	ks_attrib_set_module_filter("");
+	KUNIT_EXPECT_STREQ(test, ks_attrib_module_filter(), "");
+}
+
+static struct kunit_case ks_attrib_cases[] = {
+	KUNIT_CASE(attrib_range_find),
+	KUNIT_CASE_PARAM(attrib_class_of_name, class_gen_params),
+	KUNIT_CASE_PARAM(attrib_func_name, func_name_gen_params),
+	KUNIT_CASE(attrib_func_size),
+	KUNIT_CASE(attrib_skip),
+	KUNIT_CASE(attrib_learn_page_path),
+	KUNIT_CASE(attrib_classify_filter),
+	KUNIT_CASE(attrib_calib_context),
+	KUNIT_CASE(attrib_classify_movable),
+	{}
+};
+
+static struct kunit_suite ks_attrib_suite = {
+	.name = "kmemscope_attribution",
+	.test_cases = ks_attrib_cases,
+};
+
+kunit_test_suite(ks_attrib_suite);
