@@ -25,7 +25,7 @@
 . /tests/lib.sh
 
 section stress
-S=/sys/kernel/debug/ks_stress
+. /tests/stress-lib.sh
 C=$KS/control
 FILES="summary callers modules allocations leaks since_mark control"
 CHAOS_S=12		# seconds of each phase with a time
@@ -37,7 +37,6 @@ HOLD=16384		# ... by holding this many kmalloc(64) (ks_stress's maximum)
 
 now() { cut -d' ' -f1 /proc/uptime; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-stress() { echo "$1" >$S/control; }
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 
 # ks_stress's bookkeeping: "allocations run_ms".
@@ -151,27 +150,6 @@ bg_report() {	# PHASE [comes-and-goes]
 	echo "# $1: $(bg_sum readers 1) reads of kmemscope files, $(bg_sum toggler 1) control commands," \
 		"$(bg_sum fixture 1) ks_fixture loads and unloads, $(bg_sum exhaust 1) holds of $HOLD objects" \
 		"(a full pool)${2:+, $(bg_sum readers 3) reads failed while kmemscope was unloading}"
-}
-
-# kmemscope's call sites of ks_stress summed per context and allocator (the
-# function kss_alloc_CONTEXT, or kss_hold), as in stress_rows.
-ks_rows() {	# CALLERS-FILE
-	callers_awk '
-		mod == "ks_stress" {
-			fb = fn; sub(/\..*/, "", fb); ctx = fb; sub(/^kss_alloc_/, "", ctx)
-			if (fb == "kss_hold") ctx = "hold"
-			k = ctx " " $col["allocator"]
-			c[k] += $col["live_count"]; r[k] += $col["live_req"]; b[k] += $col["live_bytes"]
-			a[k] += $col["allocs"]; fr[k] += $col["frees"]
-		}
-		END { for (k in c) print k, c[k], r[k], (k ~ / percpu$/ ? "-" : b[k]), a[k], fr[k] }' "$1" | sort
-}
-# ks_stress's bookkeeping: "context allocator live_count live_req
-# live_bytes allocs frees", allocations and frees since the stats in BASE.
-stress_rows() {	# BASE STATS
-	awk 'FNR == 1 { f++ } /^#/ || NF != 8 { next }
-		f == 1 { a[$1 " " $2] = $6; fr[$1 " " $2] = $7; next }
-		$6 - a[$1 " " $2] || $3 { print $1, $2, $3, $4, $5, $6 - a[$1 " " $2], $7 - fr[$1 " " $2] }' "$1" "$2" | sort
 }
 
 insmod /ko/ks_stress.ko || not_ok "insmod ks_stress"
@@ -358,16 +336,7 @@ echo "# exact: $(stress_rate "$from"), records $(sed -n 's/^records: //p' /tmp/s
 
 stress check && ok "ks_stress's bookkeeping recounted from its slots" ||
 	not_ok "ks_stress's bookkeeping recounted from its slots"
-ks_rows /tmp/callers >/tmp/ks.rows
-stress_rows /tmp/stats.base /tmp/stats.stop >/tmp/stress.rows
-echo "# exact: context allocator live_count live_req live_bytes allocs frees (ks_stress's; kmemscope's must be equal)"
-sed 's/^/#   /' /tmp/stress.rows
-while read -r ctx kind rest; do
-	expect_eq "kmemscope = ks_stress: $ctx $kind live_count live_req live_bytes allocs frees" \
-		"$(awk -v k="$ctx $kind" '$1 " " $2 == k { $1 = $2 = ""; print substr($0, 3) }' /tmp/ks.rows)" "$rest"
-done </tmp/stress.rows
-expect_eq "kmemscope has no other ks_stress call sites" \
-	"$(cut -d' ' -f1,2 /tmp/ks.rows | tr '\n' ,)" "$(cut -d' ' -f1,2 /tmp/stress.rows | tr '\n' ,)"
+expect_stress_exact exact /tmp/callers /tmp/stats.base /tmp/stats.stop
 expect_eq "modules: ks_stress kmalloc kmem_cache vmalloc page bytes, live_count, allocs, frees" \
 	"$(awk '$1 == "ks_stress" { print $4, $5, $6, $7, $9, $10, $11 }' /tmp/modules)" \
 	"$(awk '{ b[$2] += ($5 == "-" ? 0 : $5); c += $3; a += $6; f += $7 }

@@ -101,6 +101,10 @@ static unsigned int hardirq_steps = 2;
 module_param(hardirq_steps, uint, 0444);
 MODULE_PARM_DESC(hardirq_steps, "steps per hrtimer run (1..64)");
 
+static bool nowarn;
+module_param(nowarn, bool, 0444);
+MODULE_PARM_DESC(nowarn, "no allocation failure warnings from the threads either (__GFP_NOWARN: for fault injection)");
+
 static unsigned int hardirq_period_us = 1000;
 module_param(hardirq_period_us, uint, 0444);
 MODULE_PARM_DESC(hardirq_period_us, "hrtimer period, microseconds (100..1000000)");
@@ -287,7 +291,8 @@ static __always_inline void kss_fill(struct kss_cpu *c, enum kss_ctx ctx,
 		p = (unsigned long)v;
 		break;
 	case KSS_VMALLOC:
-		v = vmalloc(s.arg);
+		/* vmalloc() warns when it fails; __vmalloc() takes gfp. */
+		v = gfp & __GFP_NOWARN ? __vmalloc(s.arg, gfp) : vmalloc(s.arg);
 		if (v)
 			*(u8 *)v = idx;
 		p = (unsigned long)v;
@@ -315,7 +320,8 @@ static __always_inline void kss_fill(struct kss_cpu *c, enum kss_ctx ctx,
 static noinline void kss_alloc_process(struct kss_cpu *c, enum kss_kind kind,
 				       unsigned int idx)
 {
-	kss_fill(c, KSS_PROCESS, kind, idx, GFP_KERNEL);
+	kss_fill(c, KSS_PROCESS, kind, idx,
+		 GFP_KERNEL | (nowarn ? __GFP_NOWARN : 0));
 }
 
 static noinline void kss_alloc_softirq(struct kss_cpu *c, enum kss_kind kind,

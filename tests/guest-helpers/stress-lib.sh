@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# stress-lib.sh - ks_stress's controls and bookkeeping against kmemscope's
+# figures, for the guest tests that load it (stress.sh, faults.sh).
+# Sourced after lib.sh.
+
+S=/sys/kernel/debug/ks_stress
+stress() { echo "$1" >$S/control; }
+
+# kmemscope's call sites of ks_stress summed per context (the function
+# kss_alloc_CONTEXT, or kss_hold) and allocator, as in stress_rows:
+# "context allocator live_count live_req live_bytes allocs frees"
+# (percpu: no live_bytes).
+ks_rows() {	# CALLERS-FILE
+	callers_awk '
+		mod == "ks_stress" {
+			fb = fn; sub(/\..*/, "", fb); ctx = fb; sub(/^kss_alloc_/, "", ctx)
+			if (fb == "kss_hold") ctx = "hold"
+			k = ctx " " $col["allocator"]
+			c[k] += $col["live_count"]; r[k] += $col["live_req"]; b[k] += $col["live_bytes"]
+			a[k] += $col["allocs"]; fr[k] += $col["frees"]
+		}
+		END { for (k in c) print k, c[k], r[k], (k ~ / percpu$/ ? "-" : b[k]), a[k], fr[k] }' "$1" | sort
+}
+# ks_stress's bookkeeping: "context allocator live_count live_req
+# live_bytes allocs frees", allocations and frees since the stats in BASE.
+stress_rows() {	# BASE STATS
+	awk 'FNR == 1 { f++ } /^#/ || NF != 8 { next }
+		f == 1 { a[$1 " " $2] = $6; fr[$1 " " $2] = $7; next }
+		$6 - a[$1 " " $2] || $3 { print $1, $2, $3, $4, $5, $6 - a[$1 " " $2], $7 - fr[$1 " " $2] }' "$1" "$2" | sort
+}
+# expect_stress_exact PHASE CALLERS BASE STATS: kmemscope's figures for
+# each (context, allocator) of ks_stress equal its own bookkeeping since
+# BASE, and kmemscope has no other ks_stress call sites.
+expect_stress_exact() {
+	ks_rows "$2" >/tmp/ks.rows
+	stress_rows "$3" "$4" >/tmp/stress.rows
+	echo "# $1: context allocator live_count live_req live_bytes allocs frees (ks_stress's; kmemscope's must be equal)"
+	sed 's/^/#   /' /tmp/stress.rows
+	while read -r ctx kind rest; do
+		expect_eq "kmemscope = ks_stress: $ctx $kind live_count live_req live_bytes allocs frees" \
+			"$(awk -v k="$ctx $kind" '$1 " " $2 == k { $1 = $2 = ""; print substr($0, 3) }' /tmp/ks.rows)" "$rest"
+	done </tmp/stress.rows
+	expect_eq "kmemscope has no other ks_stress call sites" \
+		"$(cut -d' ' -f1,2 /tmp/ks.rows | tr '\n' ,)" "$(cut -d' ' -f1,2 /tmp/stress.rows | tr '\n' ,)"
+}
