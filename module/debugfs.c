@@ -9,9 +9,12 @@
  *   reserved     account.c        memblock     account.c
  *   account      account.c        control      control.c
  *
- * Views are 0400 and control 0600: only root reads or writes them.
+ * Views are 0400 and control 0600: only root reads or writes them.  If a
+ * file cannot be created (no memory), none is left and the load fails.
  * Locking: none; create and remove run at load and unload only.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/err.h>
 
@@ -51,9 +54,19 @@ int ks_debugfs_create(void)
 	ks_dir = debugfs_create_dir("kmemscope", NULL);
 	if (IS_ERR(ks_dir))
 		return PTR_ERR(ks_dir);
-	for (i = 0; i < ARRAY_SIZE(ks_files); i++)
-		debugfs_create_file(ks_files[i].name, ks_files[i].mode, ks_dir,
-				    NULL, ks_files[i].fops);
+	for (i = 0; i < ARRAY_SIZE(ks_files); i++) {
+		struct dentry *d = debugfs_create_file(ks_files[i].name,
+						       ks_files[i].mode, ks_dir,
+						       NULL, ks_files[i].fops);
+
+		/* A load without one of its files would hide that it failed. */
+		if (IS_ERR(d)) {
+			pr_err("cannot create debugfs file %s: %ld\n",
+			       ks_files[i].name, PTR_ERR(d));
+			ks_debugfs_remove();
+			return PTR_ERR(d);
+		}
+	}
 	return 0;
 }
 
