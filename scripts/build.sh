@@ -68,4 +68,13 @@ find "$SRC" -name '*.ko' -exec cp {} "$OUT/ko/" \;
 strip=strip
 [ "$ARCH" = arm64 ] && strip=aarch64-linux-gnu-strip
 [ ! -f "$OUT/ko/ks_nosym.ko" ] || "$strip" --strip-unneeded "$OUT/ko/ks_nosym.ko"
-ls "$OUT/ko"
+# Guest programs (tests/guest-bin/): static, for the target's architecture.
+rm -rf "$OUT/bin"
+mkdir -p "$OUT/bin"
+cc=gcc
+[ "$ARCH" = arm64 ] && cc=aarch64-linux-gnu-gcc
+for c in "$ROOT"/tests/guest-bin/*.c; do
+	"$cc" -static -O2 -Wall -Wextra -Werror -o "$OUT/bin/$(basename "$c" .c)" "$c" ||
+		die "build of $c for $t failed"
+done
+ls "$OUT/ko" "$OUT/bin"

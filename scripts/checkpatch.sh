@@ -4,7 +4,7 @@
 # checkpatch.sh [FILE...] - run the kernel's checkpatch.pl (from Debian's
 # linux-source, see deps.sh) on kmemscope's C sources; one TAP result per
 # file.  Default: every .c/.h under module/, kunit-tests/, tests/fixtures/,
-# tests/bench/, tests/stress/.
+# tests/bench/, tests/stress/, tests/guest-bin/.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -16,7 +16,7 @@ SRC="$CACHE/src/linux-source-6.1"
 
 cd "$ROOT" || exit 1
 if [ $# = 0 ]; then
-	set -- $(git ls-files -co --exclude-standard 'module/*.[ch]' 'kunit-tests/*.[ch]' 'tests/fixtures/*.[ch]' 'tests/bench/*.[ch]' 'tests/stress/*.[ch]' | sort -u)
+	set -- $(git ls-files -co --exclude-standard 'module/*.[ch]' 'kunit-tests/*.[ch]' 'tests/fixtures/*.[ch]' 'tests/bench/*.[ch]' 'tests/stress/*.[ch]' 'tests/guest-bin/*.[ch]' | sort -u)
 fi
 passed=0 failed=0
 for f in "$@"; do

@@ -94,6 +94,7 @@ cp "$ROOT"/tests/guest/*.sh "$ROOT"/tests/guest-helpers/*.sh "$IR/tests/"
 install -m 0755 "$ROOT/tools/kmemscope-snap" "$IR/bin/kmemscope-snap"
 install -m 0755 "$ROOT/tools/kmemscope-bar" "$IR/bin/kmemscope-bar"
 cp "$OUT"/ko/*.ko "$IR/ko/" 2>/dev/null || true
+cp "$OUT"/bin/* "$IR/bin/" 2>/dev/null || true
 
 # Kernel modules the harness needs (the results channel), with their
 # dependencies in load order, from the image's modules.dep.
