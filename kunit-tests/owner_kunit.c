@@ -29,6 +29,8 @@ static const struct site_module_case site_module_cases[] = {
 	{ "f+0x1 [mod]", 1, "" },
 	{ "f+0x1 [mod]", 4, "mod" },
 	{ "f+0x1 [mod]", 3, "mo" },
+	/* only a bracketed word that ends the name names a module */
+	{ "f+0x1 [mod] x", MODULE_NAME_LEN, "kernel" },
 };
 
 static void site_module_case_desc(const struct site_module_case *c, char *desc)
@@ -63,6 +65,7 @@ static void owner_is(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ks_owner_is("f+0x1 [a] [b]", "b"));
 	KUNIT_EXPECT_FALSE(test, ks_owner_is("f+0x1 [a] [b]", "a"));
 	KUNIT_EXPECT_TRUE(test, ks_owner_is("f+0x1 []", ""));
+	KUNIT_EXPECT_FALSE(test, ks_owner_is("f+0x1 [mod] x", "mod"));
 }
 
 static struct kunit_case ks_owner_cases[] = {

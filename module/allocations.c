@@ -9,6 +9,8 @@
  * seek back walks again from the start.  No lock of its own.
  */
 #include <linux/fs.h>
+#include <linux/math64.h>
+#include <linux/module.h>
 #include <linux/sched/clock.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>

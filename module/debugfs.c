@@ -11,6 +11,8 @@
  *
  * Views are 0400 and control 0600: only root reads or writes them.  If a
  * file cannot be created (no memory), none is left and the load fails.
+ * (As with any module whose init fails after its debugfs files appeared,
+ * a file opened in that moment keeps no reference on the module.)
  * Locking: none; create and remove run at load and unload only.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -52,8 +54,11 @@ int ks_debugfs_create(void)
 	unsigned int i;
 
 	ks_dir = debugfs_create_dir("kmemscope", NULL);
-	if (IS_ERR(ks_dir))
+	if (IS_ERR(ks_dir)) {
+		pr_err("cannot create the debugfs directory: %ld\n",
+		       PTR_ERR(ks_dir));
 		return PTR_ERR(ks_dir);
+	}
 	for (i = 0; i < ARRAY_SIZE(ks_files); i++) {
 		struct dentry *d = debugfs_create_file(ks_files[i].name,
 						       ks_files[i].mode, ks_dir,

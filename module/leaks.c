@@ -16,6 +16,7 @@
  * ks_min_age_s is a plain word, written by control.c under its lock and
  * read with READ_ONCE().
  */
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/sched/clock.h>
 #include <linux/seq_file.h>
@@ -25,6 +26,8 @@
 #include "leaks.h"
 #include "versions.h"
 #include "state.h"
+#include "group.h"
+#include "trend.h"
 #include "tally.h"
 #include "format.h"
 #include "marks.h"
@@ -80,13 +83,14 @@ static int ks_pick_leaks(const struct ks_record_snap *r, u64 now, void *arg)
 }
 
 /*
- * Build the rows of a view: per-module totals of the first category
- * (unloaded modules for leaks, every module for since_mark), the kept
- * reports (leaks only), then the groups.  Context: process.
+ * Build the rows of a view: the kept reports (leaks only), per-module
+ * totals of the first category (unloaded modules for leaks, every module
+ * for since_mark), the growing sites (leaks only), then the groups.
+ * Context: process.
  */
 static struct ks_rows *ks_rows_build(bool since)
 {
-	unsigned int n, g, i, nmod = 0, nrep = 0, total, ngrow = 0, keep;
+	unsigned int n, g, i, nmod = 0, nmax, nrep = 0, total, ngrow = 0, keep;
 	u64 mark = READ_ONCE(ks_mark_ns);
 	struct ks_module_row *mods = NULL;
 	char *reps = NULL;
@@ -104,8 +108,9 @@ static struct ks_rows *ks_rows_build(bool since)
 	groups = kvmalloc_array(n + 1, sizeof(*groups), GFP_KERNEL);
 	l = kmalloc(sizeof(*l), GFP_KERNEL);
 	grow = kmalloc_array(KS_GROWING_MAX, sizeof(*grow), GFP_KERNEL);
-	reps = kmalloc_array(KS_REPORTS, KS_REPORT_LEN, GFP_KERNEL);
-	if (!groups || !l || !grow || !reps)
+	if (!since)
+		reps = kmalloc_array(KS_REPORTS, KS_REPORT_LEN, GFP_KERNEL);
+	if (!groups || !l || !grow || (!since && !reps))
 		goto err;
 	ngrow = since ? 0 : ks_find_growing(grow, KS_GROWING_MAX);
 	nrep = since ? 0 : ks_reports_copy(reps, KS_REPORTS);
@@ -121,7 +126,10 @@ static struct ks_rows *ks_rows_build(bool since)
 			   sizeof(rows->rows[0]), KS_ROWS_MAX_BYTES);
 	total = nrep + ngrow + 2 * keep;
 	rows = kvzalloc(struct_size(rows, rows, total), GFP_KERNEL);
-	mods = kvmalloc_array(keep + 1, sizeof(*mods), GFP_KERNEL);
+	/* A module row each at most, for the first category's kept groups. */
+	for (i = 0, nmax = 0; i < keep; i++)
+		nmax += groups[i].cat == (since ? KS_CAT_SINCE : KS_CAT_UNLOADED);
+	mods = kvmalloc_array(nmax + 1, sizeof(*mods), GFP_KERNEL);
 	if (!rows || !mods) {
 		kvfree(rows);
 		goto err;
@@ -145,7 +153,7 @@ static struct ks_rows *ks_rows_build(bool since)
 			continue;
 		ks_label(l, groups[i].call_site, groups[i].site_name,
 			 groups[i].retired);
-		m = ks_module_row_get(mods, &nmod, i < keep ? keep : nmod,
+		m = ks_module_row_get(mods, &nmod, i < keep ? nmax : nmod,
 				      l->module, NULL);
 		if (!m)
 			continue;

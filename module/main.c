@@ -172,10 +172,8 @@ static int __init kmemscope_init(void)
 	WRITE_ONCE(ks_enabled, enable);
 
 	ret = ks_debugfs_create();
-	if (ret) {
-		pr_err("cannot create the debugfs files: %d\n", ret);
+	if (ret)
 		goto err_hooks;
-	}
 
 	pr_info("version %s loaded: %u records, %u sites, %u stacks; %d hooks failed their self-test; tracking %s\n",
 		KS_VERSION, max_records, max_sites, max_stacks, bad,

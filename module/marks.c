@@ -4,8 +4,9 @@
  * and kmemscope_mark() / kmemscope_live_since() for other modules' tests
  * (kmemscope_api.h), exported GPL.
  *
- * Locking: ks_mark_ns and ks_marks are plain words, written by control.c
- * under its lock (or by a reset) and read with READ_ONCE().  The API
+ * Locking: ks_mark_ns and ks_marks are plain words, written at load
+ * (main.c), by control.c under its lock and by a reset, and read with
+ * READ_ONCE().  The API
  * copies records out (tally.c) and takes no lock of its own.
  */
 #include <linux/module.h>

@@ -4,8 +4,8 @@
  * it from a site's name.
  *
  * A site is named as sprint_symbol() names it, "func+0x1c/0x50 [mod]" or,
- * tidied (format.c), "func+0x1c [mod]": the module is the last bracketed
- * word.  Core kernel code has no brackets (or, once tidied, "[kernel]");
+ * tidied (format.c), "func+0x1c [mod]": the module is the bracketed word
+ * that ends the name.  Core kernel code has no brackets (or, once tidied, "[kernel]");
  * an address with no symbol is "[unknown]".  The views, the store's fold
  * of unloaded modules' sites, the module filter and the exported API all
  * ask here.  No state; context: any.
@@ -22,15 +22,15 @@
 #define KS_OWNER_UNKNOWN	"unknown"
 
 /*
- * The module named in @site: the last "[...]" word.  Returns its start in
- * @site and sets *@len, or returns NULL for core kernel code.
+ * The module named in @site: the "[...]" word that ends it.  Returns its
+ * start in @site and sets *@len, or returns NULL for core kernel code.
  */
 static inline const char *ks_owner_find(const char *site, size_t *len)
 {
 	const char *b = site ? strrchr(site, '[') : NULL;
 	const char *e = b ? strchr(b, ']') : NULL;
 
-	if (!e)
+	if (!e || e[1])
 		return NULL;
 	*len = e - b - 1;
 	return b + 1;

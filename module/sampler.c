@@ -9,8 +9,10 @@
  * settings; the sampler is a delayed work (process context).  The history
  * is allocated when the sampler is turned on and freed when it is turned
  * off.  ks_sample_interval_s and ks_sample_window are written under the
- * lock and read by the views with READ_ONCE().  Lock order: control.c's
- * ks_control_lock, then ks_sampler_lock.
+ * lock; control.c reads them under its own lock (every change comes
+ * through it), the views with READ_ONCE() (a moment's value).  Lock order:
+ * control.c's ks_control_lock, then reset.c's ks_reset_lock, then
+ * ks_sampler_lock.
  */
 #include <linux/mm.h>
 #include <linux/mutex.h>

@@ -6,10 +6,11 @@
  * main.c sizes and creates the store and the table at load and destroys
  * them at unload; everything else uses them in between.
  *
- * Locking: the settings are plain words.  control.c writes them with
- * WRITE_ONCE() under its own lock; the probes read them with READ_ONCE()
- * and follow the old or the new value.  ks_paused is set by reset.c only.
- * ks_loaded_ns is written at load and by a reset.
+ * Locking: the settings are plain words.  main.c sets them at load, before
+ * the files exist; then control.c writes them with WRITE_ONCE() under its
+ * own lock.  The probes read them with READ_ONCE() and follow the old or
+ * the new value.  ks_paused is set by reset.c only.  ks_loaded_ns is
+ * written at load and by a reset.
  */
 #include <linux/module.h>
 

@@ -20,7 +20,11 @@ struct ks_sites {
 	struct ks_site_snap sites[];
 };
 
-/* One module's (or the kernel's) live totals. */
+/*
+ * One module's (or the kernel's) live totals.  The leaks views keep a
+ * category's count in live_count and its bytes in total, by name alone
+ * (state NULL): such rows are theirs, not for ks_modules_build()'s sort.
+ */
 struct ks_module_row {
 	char name[MODULE_NAME_LEN];
 	const char *state;		/* format.c's ks_site_state() */
