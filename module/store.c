@@ -74,12 +74,13 @@
  *   site was retired: the record and free paths run with interrupts off,
  *   so none that found the site before it was retired is still running,
  *   and with nothing live none can find it through a record.  A slot is
- *   unpublished (kind 0) before its counters are cleared, and the cleared
- *   slot is published as KS_SITE_TOMB with release.  A lookup reads the
- *   key again after the kind and the retired flag: a slot folded and taken
- *   by another key meanwhile does not match.  A copy that raced with a
- *   fold is dropped (the key changed under it) or, at worst, shows the
- *   folded counters twice for that one read.
+ *   unpublished (kind 0) and published as KS_SITE_TOMB with release; it
+ *   stays retired until a claim clears it, so that a lookup of its old
+ *   key racing with the fold never takes it for a live site.  A lookup
+ *   reads the key again after the kind and the retired flag: a slot
+ *   folded and taken by another key meanwhile does not match.  A copy
+ *   that raced with a fold is dropped (the key changed under it) or, at
+ *   worst, shows the folded counters twice for that one read.
  *
  * - ks_store_reset() and ks_store_destroy() need the store quiescent: no
  *   record/free path running (the caller pauses the hooks first).  Views
@@ -1117,8 +1118,16 @@ static void ks_site_fold(struct ks_store *st, struct ks_site *s,
 	atomic_long_add(atomic_long_read(&s->allocs), &t->allocs);
 	atomic_long_add(atomic_long_read(&s->frees), &t->frees);
 	ks_update_peak(&t->peak_bytes, atomic_long_read(&s->peak_bytes));
-	ks_site_clear(s);
-	/* Release: whoever takes the slot finds it clean. */
+	/*
+	 * The slot stays retired until it is claimed again: a lookup of its
+	 * old key (new code loaded at the same address) that read the kind
+	 * before it was cleared must still find it retired, never a live
+	 * slot about to become a tombstone with that lookup's allocations.
+	 * The claim clears the rest (ks_site_claim()); without a name, the
+	 * slot is no fold's candidate or target meanwhile.
+	 */
+	s->name = NULL;
+	/* Release: a claim that finds the tombstone finds the above done. */
 	smp_store_release(&s->key, KS_SITE_TOMB);
 	atomic_dec(&st->sites_used);
 	atomic_long_inc(&st->sites_folded);

@@ -4,6 +4,8 @@
 #   ok DESC / not_ok DESC [DIAG...]    one result
 #   expect_eq DESC GOT WANT            ok when equal, else not ok with both
 #   section NAME                       prefixes the following descriptions
+#   run_checked DESC CMD...            ok when CMD succeeds, else not ok
+#                                      with its status and output
 # Results are "ok - [section] desc" / "not ok - [section] desc"; the host
 # numbers and counts them.
 
@@ -143,3 +145,82 @@ FIX_KMALLOC=$((8 * $(kmalloc_bytes 128)))
 FIX_KZALLOC=$((2 * $(kmalloc_bytes 4096)))
 FIX_LARGE=$(kmalloc_large_bytes 20000)
 FIX_TOTAL=$((FIX_KMALLOC + FIX_KZALLOC + 1000 + FIX_LARGE))
+
+# run_checked DESC CMD...: run CMD (insmod, rmmod, modprobe, ...); ok DESC
+# when it succeeds, else not ok DESC with its exit status and its output
+# as TAP comments.  Returns CMD's status.
+run_checked() {
+	local d=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		ok "$d"
+	else
+		not_ok "$d" "'$*' exited $rc:"
+		echo "$out" | sed 's/^/#     /'
+	fi
+	return "$rc"
+}
+
+# module_live_count MODULE: live allocations and live bytes of all call
+# sites in MODULE, as "COUNT BYTES".
+module_live_count() {
+	echo "$(module_sum "$1" live_count) $(module_sum "$1")"
+}
+
+# The kernel's samples/kmemleak/kmemleak-test.c (module kmemleak_test):
+# what it allocates at load, all from its init function (tests/guest/
+# kmemleak.sh has the table and the kernels' differences).
+#
+# Possible CPUs from a list such as "0-1" or "0,2-3".
+possible_cpus() {
+	tr ',' '\n' </sys/devices/system/cpu/possible |
+		awk -F- 'NF == 2 { n += $2 - $1 + 1; next } NF == 1 && $1 != "" { n++ } END { print n + 0 }'
+}
+NCPU=$(possible_cpus)
+# The smallest kmalloc class: arm64 5.10 and 6.1 have ARCH_DMA_MINALIGN
+# 128 (until 6.5): no kmalloc cache below 128, and none of 192.
+case "$(uname -m) $(uname -r)" in
+aarch64\ 5.10.* | aarch64\ 6.1.*) KMIN=128 ;;
+*) KMIN=8 ;;
+esac
+
+# kclass BYTES: the kmalloc class of a request of BYTES on this kernel.
+kclass() {
+	awk -v r="$1" -v min="$KMIN" 'BEGIN {
+		split("8 16 32 64 96 128 192 256 512 1024 2048 4096 8192", c, " ")
+		for (i = 1; i <= 13; i++) {
+			if (c[i] < min) continue
+			if (min >= 64 && c[i] == 96) continue
+			if (min >= 128 && c[i] == 192) continue
+			if (c[i] >= r) { print c[i]; exit }
+		}
+	}'
+}
+
+# "REQUEST COUNT CLASS" for every kmalloc/kzalloc call of the sample.
+kmalloc_calls() {
+	echo "32 2 $(kclass 32)"
+	echo "1024 2 $(kclass 1024)"
+	echo "2048 2 $(kclass 2048)"
+	echo "4096 2 $(kclass 4096)"
+	echo "416 10 $(kclass 416)"
+	echo "129 $NCPU $(kclass 129)"
+}
+
+# Its five vmalloc(64) calls are seen only where kmemscope hooks vmalloc.
+has_vmalloc_hook() { grep -q '^hook: vmalloc ' $KS/summary; }
+
+# kmemleak_test_figures: "COUNT BYTES" the sample holds after its load:
+# every kmalloc at its cache's slot size (kmalloc_bytes), and with the
+# vmalloc hook five pages.  kmemscope must be loaded (its summary).
+kmemleak_test_figures() {
+	_kn=0 _kb=0
+	while read -r _req _n _cls; do
+		_kn=$((_kn + _n)) _kb=$((_kb + _n * $(kmalloc_bytes "$_cls")))
+	done <<EOF
+$(kmalloc_calls)
+EOF
+	has_vmalloc_hook && _kn=$((_kn + 5)) _kb=$((_kb + 5 * PAGE_SIZE))
+	echo "$_kn $_kb"
+}

@@ -6,7 +6,8 @@
 # from Debian's linux-source by scripts/build.sh.
 #
 # What the sample allocates at load, all from kmemleak_test_init() (64-bit
-# kernels; "class" is the kmalloc cache the request lands in):
+# kernels; "class" is the kmalloc cache the request lands in; lib.sh's
+# kmalloc_calls and kmemleak_test_figures compute it):
 #
 #   call                          n      requested  class
 #   kmalloc(32)                   2         32      32  (128 on arm64 5.10, 6.1)
@@ -39,25 +40,6 @@
 . /tests/lib.sh
 
 MOD=kmemleak_test
-
-# Possible CPUs from a list such as "0-1" or "0,2-3".
-possible_cpus() {
-	tr ',' '\n' </sys/devices/system/cpu/possible |
-		awk -F- 'NF == 2 { n += $2 - $1 + 1; next } NF == 1 && $1 != "" { n++ } END { print n + 0 }'
-}
-
-# The kmalloc class of a request of $1 bytes on this kernel.
-kclass() {
-	awk -v r="$1" -v min="$KMIN" 'BEGIN {
-		split("8 16 32 64 96 128 192 256 512 1024 2048 4096 8192", c, " ")
-		for (i = 1; i <= 13; i++) {
-			if (c[i] < min) continue
-			if (min >= 64 && c[i] == 96) continue
-			if (min >= 128 && c[i] == 192) continue
-			if (c[i] >= r) { print c[i]; exit }
-		}
-	}'
-}
 
 # The same, from the caches this kernel really has (/sys/kernel/slab).
 kclass_sysfs() {
@@ -98,16 +80,6 @@ distinct() {
 
 export m=$MOD
 
-# "REQUEST COUNT CLASS" for every kmalloc/kzalloc call of the sample.
-kmalloc_calls() {
-	echo "32 2 $(kclass 32)"
-	echo "1024 2 $(kclass 1024)"
-	echo "2048 2 $(kclass 2048)"
-	echo "4096 2 $(kclass 4096)"
-	echo "416 10 $(kclass 416)"
-	echo "129 $NCPU $(kclass 129)"
-}
-
 # expect_kmalloc WHEN: every kmalloc size group of the sample, live and
 # unfreed, and the module's kmalloc totals.
 expect_kmalloc() {
@@ -128,10 +100,8 @@ EOF
 	KMALLOC_TOTAL=$tb
 }
 
-# The vmalloc(64) calls: only once kmemscope hooks vmalloc.  Each is one
-# page allocated for 64 bytes requested, from kmemleak_test_init.
-has_vmalloc_hook() { grep -q '^hook: vmalloc ' $KS/summary; }
-
+# The vmalloc(64) calls (lib.sh: has_vmalloc_hook): one page each,
+# allocated for 64 bytes requested, from kmemleak_test_init.
 expect_vmalloc() {
 	when=$1
 	expect_eq "vmalloc hook self-test" \
@@ -145,12 +115,6 @@ expect_vmalloc() {
 }
 
 section kmemleak
-# arm64 5.10 is arm64 6.1's case (ARCH_DMA_MINALIGN 128 until 6.5).
-case "$(uname -m) $(uname -r)" in
-aarch64\ 5.10.* | aarch64\ 6.1.*) KMIN=128 ;;
-*) KMIN=8 ;;
-esac
-NCPU=$(possible_cpus)
 echo "# possible CPUs: $(cat /sys/devices/system/cpu/possible) ($NCPU); smallest kmalloc class $KMIN"
 
 # The classes assumed above must be the kernel's own.
