@@ -11,6 +11,8 @@
 #   make test TARGET=x86_64-6.1    integration tests on one target
 #   make kunit     KUnit suites in the KUnit kernel
 #   make bench TARGET=x86_64-6.1   kmemscope's overhead (figures, not a test)
+#   make soak [TARGET=arm64-6.12] [SOAK_MIN=30]   kmemscope loaded under load
+#                  for a long time (figures and a verdict; not in make check)
 
 # Yocto's module.bbclass passes the kernel's build tree as KERNEL_SRC.
 KERNEL_SRC ?=
@@ -55,4 +57,7 @@ checkpatch:
 bench:
 	scripts/bench.sh $(TARGET)
 
-.PHONY: all modules modules_install clean deps deb demo check test kunit checkpatch bench
+soak:
+	scripts/soak.sh $(or $(TARGET),arm64-6.12) $(or $(SOAK_MIN),30)
+
+.PHONY: all modules modules_install clean deps deb demo check test kunit checkpatch bench soak

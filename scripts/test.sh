@@ -32,8 +32,9 @@ CORE="fixture.sh pagecases.sh wrappers.sh leaks.sh account.sh"
 # "# suite: NAME [ORDER]", by ORDER (none: after those with one), then
 # by name.  Every script there names its suite: "integration" (the whole
 # suite, in the integration guest), "debian-modules" (need the target's
-# Debian module tree: stock targets only), "races", "lockdown", "stress"
-# (below) and "dkms" (dkms-test.sh).
+# Debian module tree: stock targets only), "races", "lockdown", "stress",
+# "faults" (the debug kernel's fault injection: below) and "dkms"
+# (dkms-test.sh).
 suite() {
 	awk -v s="$1" 'FNR == 2 && $1 == "#" && $2 == "suite:" && $3 == s {
 		n = FILENAME; sub(/.*\//, "", n)
@@ -111,6 +112,9 @@ if [ "$core" = 0 ]; then
 	case " $STRESS_TARGETS " in
 	*" $t "*) guest --name stress --smp 4 --timeout 900 "$t" $(suite stress) ;;
 	esac
+	# Fault injection and kmemleak: the debug kernel has them.
+	[ "$t" != debug ] ||
+		guest --name faults --timeout 1200 --append kmemleak=on "$t" $(suite faults)
 fi
 case $t in
 kunit | debug) ;;	# no Debian headers package: nothing for DKMS
