@@ -24,7 +24,7 @@ FILES="summary callers modules allocations leaks since_mark control account"
 mins=$(sed -n 's/.*ks\.soak_min=\([0-9]*\).*/\1/p' /proc/cmdline)
 mins=${mins:-30}
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
-field() { sed -n "s/^$1: //p" /tmp/summary; }
+field() { sed -n "s/^$1: //p" /tmp/summary | head -n 1; }
 
 readers() {	# N
 	local n=0 bad=0 f l
@@ -71,13 +71,16 @@ echo "# minute: store_bytes sampler_bytes own_live_bytes records_used sites_used
 for m in $(seq "$mins"); do
 	sleep 60
 	cat $KS/summary >/tmp/summary
-	own=$(awk '$1 == "kmemscope" { print $3 }' $KS/modules)
-	sampler=$(field sampler | sed -n 's/.*samples, \([0-9]*\) bytes of history/\1/p')
-	echo "$m $(field store_bytes) ${sampler:-0} ${own:-0} $(field records | cut -d' ' -f1)" \
+	own=$(awk '$1 == "kmemscope" { s += $3 } END { print s + 0 }' $KS/modules)
+	sampler=$(field sampler | sed -n 's/.*samples, \([0-9]*\) bytes of history.*/\1/p')
+	echo "$m $(field store_bytes) ${sampler:-0} $own $(field records | cut -d' ' -f1)" \
 		"$(field sites | cut -d' ' -f1) $(field dropped_pool_full) $(field dropped_site_table_full)" \
 		"$(field dropped_recursion) $(field dropped_kretprobe_missed) $(field missed_frees)" \
 		"$(field dropped_frees_kprobe_busy) $(meminfo Slab) $(meminfo VmallocUsed) $(meminfo Percpu)" |
-		tee -a /tmp/minutes | sed 's/^/# minute: /'
+		tr -s '\n' ' ' | sed 's/ $//' >/tmp/minute
+	cat /tmp/minute >>/tmp/minutes
+	echo >>/tmp/minutes
+	sed 's/^/# minute: /' /tmp/minute; echo
 	echo reset >$C || not_ok "reset at minute $m"
 done
 touch /tmp/stop.soak
