@@ -112,9 +112,13 @@ if [ "$core" = 0 ]; then
 	case " $STRESS_TARGETS " in
 	*" $t "*) guest --name stress --smp 4 --timeout 900 "$t" $(suite stress) ;;
 	esac
-	# Fault injection and kmemleak: the debug kernel has them.
+	# Fault injection and kmemleak: the debug kernel has them.  A load of
+	# kmemscope passes about 870 fault points, each tried in about a
+	# second: every 3rd by default (KS_FAILNTH_STEP=1: all, ~15 min).
 	[ "$t" != debug ] ||
-		guest --name faults --timeout 1200 --append kmemleak=on "$t" $(suite faults)
+		guest --name faults --timeout 1800 --alloc-failures-injected \
+			--append "kmemleak=on ks.failnth_step=${KS_FAILNTH_STEP:-3}" \
+			"$t" $(suite faults)
 fi
 case $t in
 kunit | debug) ;;	# no Debian headers package: nothing for DKMS
