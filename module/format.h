@@ -19,12 +19,6 @@ struct ks_site_label {
 	const char *state;
 };
 
-/*
- * A record's gfp flags when the kernel did not report them (percpu on
- * 5.10, compat.h): printed "n/a".  No real gfp_t has every bit set.
- */
-#define KS_GFP_UNKNOWN		0xffffffffU
-
 /* Room for any decoded gfp value: one set, every bit, a hex rest. */
 #define KS_GFP_STR_LEN		384
 /* Call sites named in an unload report. */

@@ -102,6 +102,12 @@ struct ks_record {
 };
 
 /* What a hook passes to ks_store_alloc(). */
+/*
+ * A record's gfp flags when the kernel did not report them (percpu on
+ * 5.10, compat.h): printed "n/a".  No real gfp_t has every bit set.
+ */
+#define KS_GFP_UNKNOWN		0xffffffffU
+
 struct ks_alloc {
 	unsigned long ptr;
 	unsigned long call_site;
