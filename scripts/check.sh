@@ -33,7 +33,7 @@ if [ ${#targets[@]} = 0 ]; then
 	named=0
 fi
 for t in "${targets[@]}"; do
-	valid_target "$t" || die "unknown target '$t' (known: $ALL_TARGETS)"
+	valid_target "$t" || die "unknown target '$t' (known: $KNOWN_TARGETS)"
 done
 
 passed=0 failed=0
@@ -89,6 +89,7 @@ run_step "layers (module/)" "$HERE/layers.sh" "${targets[0]}"
 run_step "format versions (debugfs-docs)" "$HERE/docs-versions.sh"
 run_step "kmemscope-snap (host)" "$HERE/test-snap.sh"
 run_step "kmemscope-bar (host)" "$HERE/test-bar.sh"
+run_step "console scan (host)" "$HERE/test-console.sh"
 run_step "packaging (Buildroot, Yocto)" "$HERE/lint-packaging.sh"
 run_step "Debian packages (make deb)" "$HERE/deb-test.sh"
 # Two lanes, run side by side: the arm64 targets one after another, and

@@ -43,6 +43,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
+. "$HERE/console-scan.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 
 name=run dtb= mem= smp=2 timeout_s= preload= append= quiet=0 kmods= icount=0 injected=0
@@ -240,12 +241,6 @@ boot() {
 	touch "$res"
 }
 
-# The script the guest was in when it stopped.
-phase() {	# TAP
-	awk '/^# harness: run / { p = $4 } /^# harness: end / { p = "" }
-	     END { print p == "" ? "between scripts" : p }' "$1"
-}
-
 boot "$console" "$tap"
 crashed=0
 
@@ -276,64 +271,22 @@ if grep -q '^# harness: done' "$tap"; then
 else
 	failed=$((failed + 1))
 	crashed=1
-	echo "not ok - $t: guest '$name' did not finish in $(phase "$tap") (qemu exit $rc after ${secs}s; console: $console)"
+	echo "not ok - $t: guest '$name' did not finish in $(scan_phase "$tap") (qemu exit $rc after ${secs}s; console: $console)"
 	if grep -q '^\*\*\* run-guest: time limit' "$console"; then
 		echo "#   -- its state at the time limit (registers, tasks, backtraces):"
 		sed -n '/^\*\*\* run-guest: time limit/,$p' "$console" |
-			grep -v '^(qemu)' | head -n 400 | sed 's/^/#   /'
+			awk '!/^\(qemu\)/ && ++n <= 400 { print "#   " $0 }'
 	else
 		tail -n 25 "$console" | sed 's/^/#   /'
 	fi
 fi
 
-# Kernel error reports.  Most start with "BUG:" or "WARNING:" (lockdep's,
-# KASAN's, might_sleep()'s, the debug objects'); the debug kernel's are
-# also listed by their own words, in case a format differs.  Not the bare
-# word "lockdep": PROVE_RCU kernels boot with "RCU lockdep checking is
-# enabled".
-reports=('BUG:' 'WARNING:' 'Oops' 'Call Trace' 'kernel BUG' 'Kernel panic'
-	 'general protection fault' 'Unable to handle kernel' 'refcount_t:'
-	 'KASAN' 'UBSAN' 'ODEBUG' 'DEBUG_LOCKS_WARN_ON' 'non-static key'
-	 'locking correctness validator' 'lockdep is turned off'
-	 'possible recursive locking' 'possible circular locking'
-	 'inconsistent lock state' 'irq lock inversion' 'lock order detected'
-	 'bad unlock balance' 'held lock freed' 'Invalid wait context'
-	 'suspicious RCU usage' 'sleeping function called'
-	 'scheduling while atomic' 'INFO: task .* blocked' 'RCU stall'
-	 'detected stall' 'BUG [^ ]+ \((Not tainted|Tainted)')
-pat=$(IFS='|'; echo "${reports[*]}")
-# The kernel's own reports: not the dumps asked for at the time limit.
-own_reports() {	# CONSOLE
-	sed '/^\*\*\* run-guest: time limit/,$d' "$1" | without_alloc_dumps | grep -En "$pat"
-}
-# With --alloc-failures-injected, the dumps of allocations that failed
-# (warn_alloc()'s, a cache that could not be created, percpu's; from
-# their header line to the end of their call trace) are blanked, keeping
-# line numbers.
-alloc_dump='(page allocation failure|vmalloc error): |kmem_cache_create.* failed with error -12|percpu: allocation failed'
-without_alloc_dumps() {
-	if [ "$injected" = 1 ]; then
-		awk -v h="$alloc_dump" '$0 ~ h { skip = 1 }
-			{ print skip ? "" : $0 }
-			skip && /<\/TASK>/ { skip = 0 }'
-	else
-		cat
-	fi
-}
-# The first report of a console: "LINE PHASE", the phase from the
-# "ks-harness: run X" lines the guest's init writes to the kernel log.
-first_report() {	# CONSOLE
-	local first
-	first=$(own_reports "$1" | head -n 1 | cut -d: -f1 || true)
-	[ -n "$first" ] || return 0
-	echo "$first $(head -n "$first" "$1" | sed -n 's/.*ks-harness: run \([^ ]*\).*/\1/p' | tail -n 1)"
-}
-if own_reports "$console" >/dev/null; then
+if scan_reports "$console" "$injected" >/dev/null; then
 	failed=$((failed + 1))
 	crashed=1
-	read -r first where <<<"$(first_report "$console")"
+	read -r first where <<<"$(scan_first_report "$console" "$injected")"
 	echo "not ok - $t: console of '$name' has kernel error reports, the first in ${where:-boot} ($console)"
-	own_reports "$console" | head -n 10 | sed 's/^/#   /'
+	scan_reports "$console" "$injected" | awk 'NR <= 10 { print "#   " $0 }'
 	# The first report whole (its header says what it is), up to 60 lines.
 	echo "#   -- the first report, from line $first of the console:"
 	sed -n "$((first > 3 ? first - 3 : 1)),$((first + 56))p" "$console" | sed 's/^/#   /'
@@ -342,7 +295,7 @@ else
 	[ "$quiet" = 1 ] || echo "ok - $t: console of '$name' is clean"
 fi
 [ "$injected" = 0 ] ||
-	echo "# $t: $(grep -Ec "$alloc_dump" "$console") allocation-failure dumps of injected failures in the console (not reports)"
+	echo "# $t: $(scan_alloc_dumps "$console") allocation-failure dumps of injected failures in the console (not reports)"
 
 # A guest that hung or whose kernel reported an error runs once more, the
 # same way (the same scripts, modules and seeds), to say whether that
@@ -352,19 +305,7 @@ if [ "$crashed" = 1 ] && [ "${KS_GUEST_RERUN:-1}" = 1 ]; then
 	again_con="$LOGS/$t-$name-again.console"
 	again_tap="$LOGS/$t-$name-again.tap"
 	boot "$again_con" "$again_tap"
-	why=
-	n=$(grep -c '^not ok ' "$again_tap" || true)
-	[ "$n" = 0 ] || why="$n failed test(s)"
-	grep -q '^# harness: done' "$again_tap" ||
-		why="${why:+$why, }did not finish in $(phase "$again_tap")"
-	read -r again_first again_where <<<"$(first_report "$again_con")"
-	[ -z "$again_first" ] || why="${why:+$why, }a kernel report in ${again_where:-boot}"
-	if [ -z "$why" ]; then
-		echo "# $t: the same run again (same scripts, modules and seeds) passed: the failure above did not repeat"
-	else
-		echo "# $t: the same run again (same scripts, modules and seeds) failed too: $why ($again_con)"
-		grep '^not ok ' "$again_tap" | head -n 5 | sed 's/^/#   again: /'
-	fi
+	scan_again "$t" "$again_con" "$again_tap" "$injected"
 fi
 echo "RESULT passed=$passed failed=$failed"
 [ "$failed" = 0 ]
