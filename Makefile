@@ -10,7 +10,8 @@
 #   make deb       the Debian packages kmemscope-dkms and kmemscope-tools, in out/deb/
 #   make test TARGET=x86_64-6.1    integration tests on one target
 #   make kunit     KUnit suites in the KUnit kernel
-#   make bench TARGET=x86_64-6.1   kmemscope's overhead (figures, not a test)
+#   make bench TARGET=x86_64-6.1   kmemscope's overhead (figures, not a test;
+#                  TARGET=bench: beside the kernel's own profiler and kmemleak)
 #   make soak [TARGET=arm64-6.12] [SOAK_MIN=30]   kmemscope loaded under load
 #                  for a long time (figures and a verdict; not in make check)
 

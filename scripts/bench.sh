@@ -1,77 +1,139 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench.sh [TARGET] - measure what kmemscope adds to allocation and free
-# pairs on TARGET (default x86_64-6.1), and print a table.  A benchmark,
-# not a test: make check does not run it.
+# bench.sh [--report] [TARGET] - measure what kmemscope adds to allocation and free
+# pairs on TARGET (default x86_64-6.1), beside what the kernel's own
+# trackers add where TARGET has them, print a table and write
+# out/bench/TARGET.tsv.  A benchmark, not a test: make check does not run
+# it.
 #
 # Builds (build.sh), boots TARGET under QEMU with -icount (run-guest.sh
 # --icount), where tests/guest-helpers/bench.sh runs every case of
-# tests/bench/ks_bench.c without kmemscope, with it, and with its stack
-# capture on (when it has one).  Under -icount the guest's clock counts
-# retired instructions, so the figures repeat from run to run; they do not
-# count cache misses, so only the ratios carry over to real hardware.
-# The guest has one vCPU: with two, x86_64 guests hang bringing up the
-# second CPU under -icount (QEMU 7.2).  It boots with nokaslr: with KASLR,
-# arm64 places modules out of branch range of the kernel on some boots, and
-# every call from a module into the kernel then goes through a PLT veneer
-# (about 6 more instructions per pair), which made figures bimodal.
-# The guest's raw output stays in out/logs/TARGET-bench.tap.
+# tests/bench/ks_bench.c in each configuration the kernel allows (see
+# there): baseline, kmemscope, kmemscope_stacks, kmemscope_stacks_other,
+# and on the bench target (a 6.12 kernel built here with memory allocation
+# profiling and kmemleak) also map, in the same boot, and kmemleak, in a
+# second boot with kmemleak=on.
+#
+# Under -icount the guest's clock counts retired instructions (1 ns = 1
+# instruction), so the figures repeat from run to run; they do not count
+# cache misses, so only the ratios carry over to real hardware.  The guest
+# has one vCPU: with two, x86_64 guests hang bringing up the second CPU
+# under -icount (QEMU 7.2).  It boots with nokaslr: with KASLR, arm64
+# places modules out of branch range of the kernel on some boots, and every
+# call from a module into the kernel then goes through a PLT veneer (about
+# 6 more instructions per pair), which made figures bimodal.
+#
+# out/bench/TARGET.tsv: a header line "op<TAB>config<TAB>instructions_per_pair",
+# then a line per case and configuration measured.
+# The guests' raw output stays in out/logs/TARGET-bench*.tap; --report
+# prints the table and writes the TSV again from those, without a run.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 
+report=0
+[ "${1:-}" != --report ] || { report=1; shift; }
 t=${1:-x86_64-6.1}
-valid_target "$t" || die "unknown target '$t' (known: $ALL_TARGETS)"
+valid_target "$t" || die "unknown target '$t' (known: $KNOWN_TARGETS)"
 
-"$HERE/build.sh" "$t" >/dev/null
 start=$(date +%s)
 rc=0
-"$HERE/run-guest.sh" --icount --smp 1 --append nokaslr --quiet --timeout 900 \
-	--name bench "$t" bench.sh || rc=$?
+boots=(bench)
+[ "$t" != bench ] || boots+=(bench-kmemleak)
+[ "$report" = 1 ] || "$HERE/build.sh" "$t" >/dev/null
+# The bench kernel's memory allocation profiling is off at boot; it can be
+# switched on later only if the boot names it (lib/alloc_tag.c: without
+# sysctl.vm.mem_profiling= on the command line, the sysctl is read-only).
+append=nokaslr
+[ "$t" != bench ] || append="$append sysctl.vm.mem_profiling=0"
+[ "$report" = 1 ] || "$HERE/run-guest.sh" --icount --smp 1 --append "$append" \
+	--quiet --timeout 1200 --name bench "$t" bench.sh || rc=$?
+if [ "$t" = bench ] && [ "$report" = 0 ]; then
+	"$HERE/run-guest.sh" --icount --smp 1 --append "$append kmemleak=on" --quiet \
+		--timeout 2400 --name bench-kmemleak "$t" bench.sh || rc=$?
+fi
 secs=$(( $(date +%s) - start ))
 
-tap="$ROOT/out/logs/$t-bench.tap"
-[ -f "$tap" ] || die "no guest output ($tap)"
-tr -d '\r' <"$tap" | awk -v t="$t" -v secs="$secs" '
-	function ratio(a, b) {
-		if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/ || a == 0)
-			return "n/a"
-		return sprintf("%.3f", b / a)
+mkdir -p "$ROOT/out/bench"
+tsv="$ROOT/out/bench/$t.tsv"
+taps=()
+for b in "${boots[@]}"; do
+	tap="$ROOT/out/logs/$t-$b.tap"
+	[ -f "$tap" ] || die "no guest output ($tap)"
+	taps+=("$tap")
+done
+{
+	printf 'op\tconfig\tinstructions_per_pair\n'
+	cat "${taps[@]}" | tr -d '\r' | awk '$1 == "bench:" && NF == 5 { print $2 "\t" $3 "\t" $5 }'
+} >"$tsv"
+kernel=$(tr -d '\r' <"${taps[0]}" | awk '/^# harness: start / { print $5; exit }')
+summary=$(cat "${taps[@]}" | tr -d '\r' | grep -E '^(records|store_bytes):' || true)
+
+awk -F'\t' -v t="$t" -v kernel="$kernel" -v secs="$secs" -v tsv="$tsv" -v summary="$summary" '
+	NR == 1 { next }
+	!($1 in seen) { seen[$1] = 1; ops[++nops] = $1 }
+	{ v[$1, $2] = $3; have[$2] = 1 }
+	function num(x) { return x ~ /^[0-9.]+$/ }
+	function cell(op, c) { return ((op, c) in v) ? v[op, c] : "-" }
+	function added(op, c) {
+		if (!num(cell(op, c)) || !num(cell(op, "baseline")))
+			return "-"
+		return sprintf("%+.0f", v[op, c] - v[op, "baseline"])
 	}
-	function val(s) { sub(/^[^=]*=/, "", s); return s }
-	/^# harness: start / { kernel = $5 }
-	/^bench: / {
-		if (!rows++) {
-			printf "\nkmemscope overhead on %s (kernel %s), ns per alloc+free pair:\n\n", t, kernel
-			printf "%-16s %8s %10s %10s %7s %10s %7s\n", "case", "pairs",
-			       "without", "with", "ratio", "stacks", "ratio"
-		}
-		base = val($4); on = val($5); st = val($6)
-		printf "%-16s %8s %10s %10s %7s %10s %7s\n", $2, val($3),
-		       base, on, ratio(base, on), st, ratio(base, st)
-	}
-	/^# bench: no .*control/ { nostacks = 1 }
-	/^records: / { records = $0; bytes = $(NF - 2) }
-	/^store_bytes: / { store = $2 }
+	function ratio(a, b) { return (num(a) && num(b) && a > 0) ? sprintf("%.2f", b / a) : "-" }
 	END {
-		if (!rows) { print "no bench: lines in the guest output"; exit 1 }
-		if (nostacks)
-			print "\nstacks: n/a (this kmemscope has no control file)"
-		if (records != "")
-			printf "\nbytes per live record: %s (summary: \"%s\"; store: %s bytes)\n",
-			       bytes, records, store
-		printf "\nguest run: %s s wall time\n", secs
+		if (!nops) { print "no bench: lines in the guest output"; exit 1 }
+		n = split("baseline map kmemleak kmemscope kmemscope_stacks kmemscope_stacks_other", all, " ")
+		nc = 0
+		for (i = 1; i <= n; i++)
+			if (all[i] in have)
+				cols[++nc] = all[i]
+		printf "\nAllocation + free pairs on %s (kernel %s): instructions per pair\n", t, kernel
+		printf "(added: over baseline; x base: ratio to baseline)\n\n"
+		printf "%-15s", "op"
+		for (i = 1; i <= nc; i++)
+			printf " %16s", cols[i]
+		printf "\n"
+		for (o = 1; o <= nops; o++) {
+			op = ops[o]
+			printf "%-15s", op
+			for (i = 1; i <= nc; i++)
+				printf " %16s", cell(op, cols[i])
+			printf "\n%-15s", "  added"
+			for (i = 1; i <= nc; i++)
+				printf " %16s", cols[i] == "baseline" ? "" : added(op, cols[i])
+			printf "\n%-15s", "  x base"
+			for (i = 1; i <= nc; i++)
+				printf " %16s", cols[i] == "baseline" ? "" : ratio(cell(op, "baseline"), cell(op, cols[i]))
+			printf "\n"
+		}
+		if ("map" in have) {
+			printf "\nkmemscope'"'"'s added instructions against MAP'"'"'s added (memory allocation profiling):\n\n"
+			printf "%-15s %10s %10s %8s %16s %8s\n", "op", "MAP", "kmemscope", "ratio", "kmemscope_stacks", "ratio"
+			for (o = 1; o <= nops; o++) {
+				op = ops[o]
+				m = added(op, "map"); k = added(op, "kmemscope"); s = added(op, "kmemscope_stacks")
+				rk = (m != "-" && m + 0 > 0 && k != "-") ? sprintf("%.2f", k / m) : "-"
+				rs = (m != "-" && m + 0 > 0 && s != "-") ? sprintf("%.2f", s / m) : "-"
+				printf "%-15s %10s %10s %8s %16s %8s\n", op, m, k, rk, s, rs
+			}
+		}
+		if (!("kmemscope_stacks_other" in have))
+			print "\nkmemscope_stacks_other: n/a (this kmemscope takes no \"stacks on module=NAME\")"
+		if (summary != "")
+			printf "\nkmemscope after the runs:\n%s\n", summary
+		printf "\nfigures: %s\nguest runs: %s s wall time\n", tsv, secs
 		print "Note: under QEMU -icount the guest clock counts retired instructions"
 		print "(1 ns = 1 instruction), not cache misses or memory stalls: the figures"
 		print "repeat run to run, but only the ratios carry over to real hardware."
-		if (t ~ /^x86_64/) {
+		if (t ~ /^x86_64/ || t == "bench") {
 			print "x86_64: QEMU counts each iteration of a rep-prefixed string"
 			print "instruction, so zeroing on allocation (init_on_alloc, on in Debian)"
-			print "weighs 1 ns per byte: for the large sizes and pages, the difference"
-			print "(with - without) carries over better than the ratio."
+			print "weighs 1 instruction per byte: for the large sizes and pages, the"
+			print "added instructions carry over better than the ratio."
 		}
-	}'
+	}' "$tsv"
 exit "$rc"

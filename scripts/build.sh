@@ -12,9 +12,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 
 t=${1:?usage: build.sh TARGET}
-valid_target "$t" || die "unknown target '$t' (known: $ALL_TARGETS)"
+valid_target "$t" || die "unknown target '$t' (known: $KNOWN_TARGETS)"
 case $t in
-kunit | debug) "$HERE/kunit-kernel.sh" "$t" ;;
+kunit | debug | bench) "$HERE/kunit-kernel.sh" "$t" ;;
 *) [ -f "$CACHE/targets/$t/env" ] || "$HERE/deps.sh" "$t" ;;
 esac
 . "$CACHE/targets/$t/env"

@@ -13,7 +13,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 
 T=${1:-arm64-6.1}
-valid_target "$T" || die "unknown target '$T' (known: $ALL_TARGETS)"
+valid_target "$T" || die "unknown target '$T' (known: $KNOWN_TARGETS)"
 MEM=512M
 SMP=2
 start=$(date +%s)

@@ -20,7 +20,8 @@
 #                                (lib.sh: target_suite); their headers are
 #                                installed or extracted inside it
 #     busybox/<arch>/busybox     static busybox for the initramfs
-#     src/linux-source-<ver>/    unpacked Debian kernel source (kunit, debug)
+#     src/linux-source-<ver>/    unpacked Debian kernel source (kunit, debug: 6.1;
+#                                bench: 6.12)
 #
 # Idempotent: every step checks for its result first, so a second run with
 # a full cache downloads nothing.  The Debian ABI is resolved from the
@@ -223,8 +224,10 @@ fix_kbuild_links() {	# ROOT HOSTKBUILD
 	done < <(find "$root" -type l)
 }
 
+# setup_source [VERSION]: Debian's linux-source-VERSION (default 6.1)
+# unpacked in $CACHE/src.
 setup_source() {
-	local v=6.1 src
+	local v=${1:-6.1} src
 	apt_install "linux-source-$v"
 	src=$(ls /usr/src/linux-source-$v.tar.xz)
 	local stamp="$CACHE/src/linux-source-$v.stamp" want
@@ -451,7 +454,7 @@ main() {
 	done
 	[ ${#targets[@]} = 0 ] && targets=($ALL_TARGETS)
 	for t in "${targets[@]}"; do
-		valid_target "$t" || die "unknown target '$t' (known: $ALL_TARGETS)"
+		valid_target "$t" || die "unknown target '$t' (known: $KNOWN_TARGETS)"
 	done
 
 	mkdir -p "$CACHE/debs" "$CACHE/targets"
@@ -460,7 +463,8 @@ main() {
 	fetch_busybox amd64
 	for t in "${targets[@]}"; do
 		case $t in
-		kunit | debug) setup_source ;;
+		kunit | debug) setup_source 6.1 ;;
+		bench) setup_source 6.12 ;;
 		*)
 			[ "$t" = "${t#arm64-}" ] || fetch_busybox arm64
 			if [ "$(target_suite "$t")" = bookworm ]; then

@@ -1,13 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kunit-kernel.sh [kunit|debug] - build (once) one of the x86_64 kernels
-# built here from Debian's linux-source, and write the environment the
-# harness needs to use it ($CACHE/targets/<target>/env):
+# kunit-kernel.sh [kunit|debug|bench] - build (once) one of the x86_64
+# kernels built here from Debian's linux-source, and write the environment
+# the harness needs to use it ($CACHE/targets/<target>/env):
 #
-#   kunit   KUnit on (kunit-tests/kunit.config)
+#   kunit   6.1, KUnit on (kunit-tests/kunit.config)
 #   debug   the same plus lockdep, KASAN, debug objects, ...
 #           (kunit-tests/kunit.config + kunit-tests/debug.config)
+#   bench   6.12, lean, with memory allocation profiling and kmemleak
+#           compiled in (tests/bench/bench.config), for make bench
 #
 # The build directory is $CACHE/<target>/<hash>, the hash covering the
 # config fragments and the source package's version, so a changed config
@@ -19,15 +21,17 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 
 t=${1:-kunit}
+v=6.1
 case $t in
 kunit) cfgs=("$ROOT/kunit-tests/kunit.config") ;;
 debug) cfgs=("$ROOT/kunit-tests/kunit.config" "$ROOT/kunit-tests/debug.config") ;;
+bench) cfgs=("$ROOT/tests/bench/bench.config"); v=6.12 ;;
 *) die "no self-built kernel for target '$t'" ;;
 esac
 
-SRC="$CACHE/src/linux-source-6.1"
-[ -f "$CACHE/src/linux-source-6.1.stamp" ] || "$HERE/deps.sh" "$t"
-hash=$( (cat "${cfgs[@]}" "$CACHE/src/linux-source-6.1.stamp") | sha256sum | cut -c1-16)
+SRC="$CACHE/src/linux-source-$v"
+[ -f "$CACHE/src/linux-source-$v.stamp" ] || "$HERE/deps.sh" "$t"
+hash=$( (cat "${cfgs[@]}" "$CACHE/src/linux-source-$v.stamp") | sha256sum | cut -c1-16)
 BUILD="$CACHE/$t/$hash"
 TDIR="$CACHE/targets/$t"
 

@@ -12,7 +12,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 t=${1:-arm64-6.12}
 mins=${2:-30}
-valid_target "$t" || die "unknown target '$t' (known: $ALL_TARGETS)"
+valid_target "$t" || die "unknown target '$t' (known: $KNOWN_TARGETS)"
 [[ $mins =~ ^[1-9][0-9]*$ ]] || die "MINUTES must be a whole number of minutes, not '$mins'"
 "$HERE/build.sh" "$t" >/dev/null
 "$HERE/run-guest.sh" --name soak --smp 4 --mem 1G --timeout $((mins * 60 + 900)) \

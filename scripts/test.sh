@@ -57,7 +57,7 @@ if [ "${1:-}" = --core ]; then
 	shift
 fi
 t=${1:?usage: test.sh [--core] TARGET}
-valid_target "$t" || die "unknown target '$t' (known: $ALL_TARGETS)"
+valid_target "$t" || die "unknown target '$t' (known: $KNOWN_TARGETS)"
 # A test script that names no suite would never run.
 untagged=$(awk 'FNR == 2 && !($1 == "#" && $2 == "suite:" && $3 != "") { print FILENAME }' \
 	"$ROOT"/tests/guest/*.sh)

@@ -11,6 +11,7 @@
  *                        module's own cache of 128-byte objects
  *   pages ORDER N        N x alloc_pages(ORDER) + __free_pages (ORDER 0..3)
  *   vmalloc SIZE N       N x vmalloc(SIZE) + vfree
+ *   percpu SIZE N        N x __alloc_percpu(SIZE, 8) + free_percpu
  *
  * Each run is preceded by an untimed warm-up of N / 8 + 1 pairs (to fill
  * the per-CPU caches the timed loop then reuses), and timed with
@@ -36,6 +37,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
@@ -158,11 +160,34 @@ static noinline int kb_vmalloc_run(unsigned int size, unsigned int n)
 	return 0;
 }
 
+static int kb_percpu_check(unsigned int size)
+{
+	return size && size <= PCPU_MIN_UNIT_SIZE ? 0 : -EINVAL;
+}
+
+static noinline int kb_percpu_run(unsigned int size, unsigned int n)
+{
+	unsigned int i;
+	void __percpu *p;
+
+	for (i = 0; i < n; i++) {
+		p = __alloc_percpu(size, 8);
+		if (!p)
+			return -ENOMEM;
+		WRITE_ONCE(*(u8 *)per_cpu_ptr(p, raw_smp_processor_id()), (u8)i);
+		free_percpu(p);
+		if (kb_chunk_end(i))
+			return -EINTR;
+	}
+	return 0;
+}
+
 static const struct kb_case kb_cases[] = {
 	{ "kmalloc", true, kb_kmalloc_check, kb_kmalloc_run },
 	{ "kmem_cache", false, NULL, kb_cache_run },
 	{ "pages", true, kb_pages_check, kb_pages_run },
 	{ "vmalloc", true, kb_vmalloc_check, kb_vmalloc_run },
+	{ "percpu", true, kb_percpu_check, kb_percpu_run },
 };
 
 /* One run: warm-up, then the timed loop.  Fills kb_result.  kb_lock held. */
