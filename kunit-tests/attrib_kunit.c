@@ -217,8 +217,8 @@ static void attrib_classify_movable(struct kunit *test)
 	ks_attrib_init();
 	ks_attrib_set_module_filter("");
 	local_irq_save(flags);
-	c[0] = ks_attrib_classify(core_site, KS_PAGE, KS_HINT_MOVABLE);
-	c[1] = ks_attrib_classify(core_site, KS_PAGE, 0);
+	c[0] = ks_attrib_classify(core_site, KS_PAGE, KS_HINT_MOVABLE, NULL);
+	c[1] = ks_attrib_classify(core_site, KS_PAGE, 0, NULL);
 	local_irq_restore(flags);
 	KUNIT_EXPECT_EQ(test, c[0], (u8)KS_CLASS_USER);
 	KUNIT_EXPECT_EQ(test, c[1], (u8)KS_CLASS_OBJECT);
@@ -238,18 +238,18 @@ static void attrib_classify_filter(struct kunit *test)
 
 	ks_attrib_init();
 	local_irq_save(flags);
-	c[0] = ks_attrib_classify(core_site, KS_KMALLOC, 0);
-	c[1] = ks_attrib_classify(KS_UNKNOWN_CALLER, KS_PAGE, 0);
-	c[2] = ks_attrib_classify(core_site, KS_PAGE, 0);
+	c[0] = ks_attrib_classify(core_site, KS_KMALLOC, 0, NULL);
+	c[1] = ks_attrib_classify(KS_UNKNOWN_CALLER, KS_PAGE, 0, NULL);
+	c[2] = ks_attrib_classify(core_site, KS_PAGE, 0, NULL);
 	local_irq_restore(flags);
 	ks_attrib_set_module_filter("null_blk");
 	local_irq_save(flags);
-	c[3] = ks_attrib_classify(core_site, KS_KMALLOC, 0);
-	c[4] = ks_attrib_classify(KS_UNKNOWN_CALLER, KS_PAGE, 0);
+	c[3] = ks_attrib_classify(core_site, KS_KMALLOC, 0, NULL);
+	c[4] = ks_attrib_classify(KS_UNKNOWN_CALLER, KS_PAGE, 0, NULL);
 	local_irq_restore(flags);
 	ks_attrib_set_module_filter("kernel");
 	local_irq_save(flags);
-	c[5] = ks_attrib_classify(core_site, KS_KMALLOC, 0);
+	c[5] = ks_attrib_classify(core_site, KS_KMALLOC, 0, NULL);
 	local_irq_restore(flags);
 	KUNIT_EXPECT_STREQ(test, ks_attrib_module_filter(), "kernel");
 
@@ -270,6 +270,59 @@ static void attrib_classify_filter(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, ks_attrib_module_filter(), "");
 }
 
+/*
+ * "stacks on module=NAME": a site gets backtraces when NAME owns it; the
+ * module filter still decides first, and a caller that asks nothing
+ * (NULL) is not told.
+ */
+static void attrib_classify_stacks(struct kunit *test)
+{
+	unsigned long core_site = (unsigned long)&kstrtouint + 4;
+	unsigned long own_site = (unsigned long)&attrib_classify_filter + 4;
+	unsigned long flags;
+	bool st[6] = { true, true, true, true, false, true };
+	char name[MODULE_NAME_LEN];
+	u8 c[6];
+
+	ks_attrib_init();
+	ks_attrib_set_module_filter("");
+	ks_attrib_set_stacks_module("kernel");
+	ks_attrib_stacks_module(name);
+	KUNIT_EXPECT_STREQ(test, name, "kernel");
+	local_irq_save(flags);
+	c[0] = ks_attrib_classify(core_site, KS_KMALLOC, 0, &st[0]);
+	c[1] = ks_attrib_classify(KS_UNKNOWN_CALLER, KS_PAGE, 0, &st[1]);
+	local_irq_restore(flags);
+	ks_attrib_set_stacks_module(module_name(THIS_MODULE));
+	local_irq_save(flags);
+	c[2] = ks_attrib_classify(core_site, KS_KMALLOC, 0, &st[2]);
+	c[3] = ks_attrib_classify(own_site, KS_KMEM_CACHE, 0, &st[3]);
+	local_irq_restore(flags);
+	ks_attrib_set_module_filter("null_blk");
+	local_irq_save(flags);
+	c[4] = ks_attrib_classify(own_site, KS_KMALLOC, 0, &st[4]);
+	local_irq_restore(flags);
+	ks_attrib_set_module_filter("");
+	ks_attrib_set_stacks_module("");
+	local_irq_save(flags);
+	c[5] = ks_attrib_classify(own_site, KS_KMALLOC, 0, &st[5]);
+	local_irq_restore(flags);
+	ks_attrib_stacks_module(name);
+	KUNIT_EXPECT_STREQ(test, name, "");
+
+	KUNIT_EXPECT_EQ(test, c[0], (u8)KS_CLASS_OBJECT);
+	KUNIT_EXPECT_TRUE(test, st[0]);
+	KUNIT_EXPECT_EQ(test, c[1], (u8)KS_CLASS_OBJECT);
+	KUNIT_EXPECT_FALSE(test, st[1]);
+	KUNIT_EXPECT_FALSE(test, st[2]);
+	KUNIT_EXPECT_EQ(test, c[3], (u8)KS_CLASS_OBJECT);
+	KUNIT_EXPECT_TRUE(test, st[3]);
+	KUNIT_EXPECT_EQ(test, c[4], (u8)KS_CLASS_EXCLUDED);
+	KUNIT_EXPECT_FALSE(test, st[4]);
+	KUNIT_EXPECT_EQ(test, c[5], (u8)KS_CLASS_OBJECT);
+	KUNIT_EXPECT_FALSE(test, st[5]);
+}
+
 static struct kunit_case ks_attrib_cases[] = {
 	KUNIT_CASE(attrib_range_find),
 	KUNIT_CASE_PARAM(attrib_class_of_name, class_gen_params),
@@ -278,6 +331,7 @@ static struct kunit_case ks_attrib_cases[] = {
 	KUNIT_CASE(attrib_skip),
 	KUNIT_CASE(attrib_learn_page_path),
 	KUNIT_CASE(attrib_classify_filter),
+	KUNIT_CASE(attrib_classify_stacks),
 	KUNIT_CASE(attrib_calib_context),
 	KUNIT_CASE(attrib_classify_movable),
 	{}

@@ -403,8 +403,22 @@ static void store_concurrent(struct kunit *test)
 
 /* ---- classes, reset and the record cursor ---- */
 
-static u8 class_by_site(unsigned long key, u8 kind, u8 hint)
+/* Whether the site of (@site, @kind) wants backtraces; -1: no site. */
+static int wants_stack(struct ks_store *st, unsigned long site, u8 kind)
 {
+	unsigned long flags;
+	struct ks_site *s;
+	u32 idx;
+
+	local_irq_save(flags);
+	s = ks_store_site(st, site, kind, 0, &idx);
+	local_irq_restore(flags);
+	return s ? ks_site_wants_stack(s) : -1;
+}
+
+static u8 class_by_site(unsigned long key, u8 kind, u8 hint, bool *stacks)
+{
+	*stacks = key == SITE_A;
 	return key == SITE_C ? KS_CLASS_SLAB : KS_CLASS_OBJECT;
 }
 
@@ -423,9 +437,16 @@ static void store_classify(struct kunit *test)
 	/* The same address under another allocator is another site. */
 	KUNIT_EXPECT_EQ(test, al(st, 0x300, SITE_A, 8, 8, KS_KMALLOC), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), 3);
+	/* The classifier also says which sites want backtraces. */
+	KUNIT_EXPECT_EQ(test, wants_stack(st, SITE_A, KS_PAGE), 1);
+	KUNIT_EXPECT_EQ(test, wants_stack(st, SITE_A, KS_KMALLOC), 1);
+	KUNIT_EXPECT_EQ(test, wants_stack(st, SITE_C, KS_PAGE), 0);
+	/* Found, not made again: ks_store_site() then ks_store_alloc_at(). */
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), 3);
 	/* Reclassifying switches existing sites. */
 	st->classify = NULL;
 	ks_store_reclassify(st);
+	KUNIT_EXPECT_EQ(test, wants_stack(st, SITE_A, KS_PAGE), 0);
 	KUNIT_EXPECT_EQ(test, al(st, 0x400, SITE_C, 4096, 4096, KS_PAGE), 0);
 	ks_store_destroy(st);
 }

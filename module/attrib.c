@@ -27,7 +27,8 @@
  * The range set is built at load before any hook is attached; calibration
  * (ks_attrib_learn_page_path()) publishes a second, larger set once with
  * rcu_assign_pointer(); probes read it with rcu_dereference_sched() (they
- * run with preemption off).  The module filter is a string swapped under
+ * run with preemption off).  The module filter and the module whose sites
+ * get backtraces ("stacks on module=NAME") are strings swapped under
  * ks_filter_lock (a raw spinlock: classification runs in probes), copied
  * out before use.  ks_attrib_classify() uses a per-CPU buffer: it runs
  * with interrupts off (in a probe, or under local_irq_save()).
@@ -65,6 +66,7 @@ static struct ks_text_range_set __rcu *ks_ranges;
 
 static DEFINE_RAW_SPINLOCK(ks_filter_lock);
 static char ks_filter[MODULE_NAME_LEN];		/* "" when off */
+static char ks_stacks_mod[MODULE_NAME_LEN];	/* "" when off */
 
 static DEFINE_PER_CPU(char [KSYM_SYMBOL_LEN], ks_symbuf);
 
@@ -432,6 +434,9 @@ u8 ks_attrib_class_of_name(const char *func)
  * @key: the site's address
  * @kind: its allocator
  * @hint: KS_HINT_MOVABLE when the site was made by a movable page
+ * @stacks: set to whether the site's allocations get a backtrace when
+ *	stacks are on for one module (ks_attrib_set_stacks_module()); may
+ *	be NULL
  *
  * Pages are classed by the function that asked for them
  * (ks_page_classes[]).  A movable page is not taken for a user page
@@ -442,29 +447,32 @@ u8 ks_attrib_class_of_name(const char *func)
  * built-in driver's movable pages count as user pages (documented).
  * Context: any but NMI, interrupts off; does not sleep or allocate.
  */
-u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint)
+u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint, bool *stacks)
 {
 	char *sym = this_cpu_ptr(ks_symbuf);
-	char filter[MODULE_NAME_LEN], mod[MODULE_NAME_LEN];
+	char filter[MODULE_NAME_LEN], smod[MODULE_NAME_LEN];
+	char mod[MODULE_NAME_LEN];
 	u8 class = KS_CLASS_OBJECT;
 
 	raw_spin_lock(&ks_filter_lock);
 	strscpy(filter, ks_filter, sizeof(filter));
+	strscpy(smod, stacks ? ks_stacks_mod : "", sizeof(smod));
 	raw_spin_unlock(&ks_filter_lock);
 
+	if (stacks)
+		*stacks = false;
 	/* No call site can have the key of a slot given back (store.h). */
 	BUILD_BUG_ON(KS_UNKNOWN_CALLER == KS_SITE_TOMB);
-	if (kind != KS_PAGE && !filter[0])
+	if (kind != KS_PAGE && !filter[0] && !smod[0])
 		return KS_CLASS_OBJECT;
 	if (key == KS_UNKNOWN_CALLER)
 		return filter[0] ? KS_CLASS_EXCLUDED : KS_CLASS_OBJECT;
 
 	sprint_symbol(sym, key);
-	if (filter[0]) {
+	if (filter[0] || smod[0])
 		ks_owner_of(sym, mod, sizeof(mod));
-		if (strcmp(mod, filter))
-			return KS_CLASS_EXCLUDED;
-	}
+	if (filter[0] && strcmp(mod, filter))
+		return KS_CLASS_EXCLUDED;
 	if (kind == KS_PAGE) {
 		/* No "[module]": core kernel, or built in; bare hex: unknown. */
 		bool core = !strchr(sym, '[') && strchr(sym, '+');
@@ -475,6 +483,9 @@ u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint)
 			class = core && (hint & KS_HINT_MOVABLE) ?
 				KS_CLASS_USER : KS_CLASS_OBJECT;
 	}
+	/* Only recorded allocations keep a backtrace. */
+	if (smod[0])
+		*stacks = class == KS_CLASS_OBJECT && !strcmp(mod, smod);
 	return class;
 }
 
@@ -497,4 +508,34 @@ void ks_attrib_set_module_filter(const char *name)
 const char *ks_attrib_module_filter(void)
 {
 	return ks_filter;
+}
+
+/**
+ * ks_attrib_set_stacks_module - the module whose sites get backtraces
+ * @name: a module name, "kernel" for the core kernel, or "" for none
+ *
+ * Context: process.  The caller reclassifies the existing sites.
+ */
+void ks_attrib_set_stacks_module(const char *name)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&ks_filter_lock, flags);
+	strscpy(ks_stacks_mod, name, sizeof(ks_stacks_mod));
+	raw_spin_unlock_irqrestore(&ks_filter_lock, flags);
+}
+
+/**
+ * ks_attrib_stacks_module - copy out the module whose sites get backtraces
+ * @buf: MODULE_NAME_LEN bytes; "" when none
+ *
+ * Context: any but NMI.
+ */
+void ks_attrib_stacks_module(char *buf)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&ks_filter_lock, flags);
+	strscpy(buf, ks_stacks_mod, MODULE_NAME_LEN);
+	raw_spin_unlock_irqrestore(&ks_filter_lock, flags);
 }

@@ -46,8 +46,10 @@ bool ks_attrib_in(unsigned long addr, enum ks_range_type type);
 unsigned int ks_attrib_skip(const unsigned long *entries, unsigned int n,
 			    unsigned long call_site, bool page);
 u8 ks_attrib_class_of_name(const char *func);
-u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint);
+u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint, bool *stacks);
 void ks_attrib_set_module_filter(const char *name);
 const char *ks_attrib_module_filter(void);
+void ks_attrib_set_stacks_module(const char *name);
+void ks_attrib_stacks_module(char *buf);
 
 #endif /* _KMEMSCOPE_ATTRIB_H */

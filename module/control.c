@@ -5,7 +5,8 @@
  *
  * Notes on locking: ks_control_lock (a mutex; writers are processes)
  * serialises commands and the settings' read-back.  Settings the probes
- * read (ks_enabled, ks_stacks_on, ks_stack_depth, ks_min_size: state.c)
+ * read (ks_enabled, ks_stacks_on, ks_stacks_module_on, ks_stack_depth,
+ * ks_min_size: state.c)
  * are written with WRITE_ONCE() and read with READ_ONCE(); a probe racing
  * with a command follows the old or the new setting.  "reset" is
  * reset.c's; the sampler takes its own lock inside this one.
@@ -43,9 +44,24 @@ static int ks_apply(const struct ks_cmd *c)
 		break;
 	case KS_CMD_STACKS_ON:
 		WRITE_ONCE(ks_stacks_on, true);
+		WRITE_ONCE(ks_stacks_module_on, false);
+		ks_attrib_set_stacks_module("");
+		break;
+	case KS_CMD_STACKS_MODULE:
+		/*
+		 * Off while the sites are marked again: no allocation takes
+		 * a backtrace by the old module's marks after this returns.
+		 */
+		WRITE_ONCE(ks_stacks_module_on, false);
+		WRITE_ONCE(ks_stacks_on, false);
+		ks_attrib_set_stacks_module(c->module);
+		ks_store_reclassify(&ks_store);
+		WRITE_ONCE(ks_stacks_module_on, true);
 		break;
 	case KS_CMD_STACKS_OFF:
 		WRITE_ONCE(ks_stacks_on, false);
+		WRITE_ONCE(ks_stacks_module_on, false);
+		ks_attrib_set_stacks_module("");
 		break;
 	case KS_CMD_STACKS_DEPTH:
 		WRITE_ONCE(ks_stack_depth, c->value);
@@ -102,13 +118,18 @@ static ssize_t ks_control_write(struct file *file, const char __user *ubuf,
 
 static int ks_control_show(struct seq_file *m, void *v)
 {
+	char smod[MODULE_NAME_LEN];
 	const char *filter;
 
 	mutex_lock(&ks_control_lock);
 	filter = ks_attrib_module_filter();
 	seq_printf(m, "kmemscope control - version: %s\n", KS_CONTROL_VERSION);
 	seq_printf(m, "tracking: %s\n", READ_ONCE(ks_enabled) ? "enabled" : "disabled");
-	seq_printf(m, "stacks: %s\n", READ_ONCE(ks_stacks_on) ? "on" : "off");
+	ks_attrib_stacks_module(smod);
+	if (READ_ONCE(ks_stacks_module_on))
+		seq_printf(m, "stacks: module=%s\n", smod);
+	else
+		seq_printf(m, "stacks: %s\n", READ_ONCE(ks_stacks_on) ? "on" : "off");
 	seq_printf(m, "stack_depth: %u\n", READ_ONCE(ks_stack_depth));
 	seq_printf(m, "filter_module: %s\n", filter[0] ? filter : "off");
 	seq_printf(m, "filter_min_size: %lu\n", READ_ONCE(ks_min_size));

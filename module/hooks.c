@@ -205,10 +205,31 @@ static unsigned long ks_exact_caller(void)
 }
 
 /*
+ * Save the backtrace of an allocation whose site wants one while stacks
+ * are on for some modules only: taken here, once the site is known.
+ * Returns the stack id, or 0.
+ */
+static noinline u32 ks_record_stack(unsigned long call_site, bool page)
+{
+	unsigned long *e = this_cpu_ptr(&ks_scratch)->entries;
+	unsigned int n, i;
+
+	n = stack_trace_save(e, ARRAY_SIZE(ks_scratch.entries), 0);
+	i = ks_attrib_skip(e, n, call_site, page);
+	if (i >= n)
+		return 0;
+	return ks_stacks_save(&ks_stacks, e + i,
+			      min(n - i, READ_ONCE(ks_stack_depth)));
+}
+
+/*
  * Record one allocation.  call_site is the allocator's (0 for pages).  A
  * backtrace is taken when stacks are on, for pages, and when call_site
  * is inside a wrapper; the site is then the first frame past the
- * allocator and the wrappers.  Context: inside ks_enter().
+ * allocator and the wrappers.  While stacks are on for some modules only,
+ * a site of theirs (ks_site_wants_stack()) gets one once it is found;
+ * the others cost what they cost with stacks off.  Context: inside
+ * ks_enter().
  */
 static void ks_record(unsigned long ptr, unsigned long call_site,
 		      size_t req, size_t alloc, gfp_t gfp, u8 kind)
@@ -222,6 +243,8 @@ static void ks_record(unsigned long ptr, unsigned long call_site,
 	unsigned int depth = READ_ONCE(ks_stack_depth);
 	bool stacks = READ_ONCE(ks_stacks_on);
 	bool page = kind == KS_PAGE;
+	struct ks_site *s;
+	u32 idx;
 
 	if (unlikely(alloc < READ_ONCE(ks_min_size))) {
 		atomic_long_inc(&ks_filtered_small);
@@ -257,7 +280,16 @@ static void ks_record(unsigned long ptr, unsigned long call_site,
 			a.stack = ks_stacks_save(&ks_stacks, e + i,
 						 min(n - i, depth));
 	}
-	ks_store_alloc(&ks_store, &a);
+	if (likely(!READ_ONCE(ks_stacks_module_on)) || stacks) {
+		ks_store_alloc(&ks_store, &a);
+		return;
+	}
+	s = ks_store_site(&ks_store, a.call_site, kind, a.hint, &idx);
+	if (!s)
+		return;
+	if (ks_site_wants_stack(s))
+		a.stack = ks_record_stack(call_site, page);
+	ks_store_alloc_at(&ks_store, s, idx, &a);
 }
 
 static void ks_probe_kmalloc(void *data, unsigned long call_site,

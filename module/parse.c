@@ -6,6 +6,8 @@
  * Grammar (words separated by spaces or tabs, one trailing newline):
  *   enable | disable | reset
  *   stacks on | stacks off | stacks depth N        (1 <= N <= max_depth)
+ *   stacks on module=NAME     backtraces for NAME's call sites only (NAME
+ *                             as for filter module)
  *   filter module NAME        NAME: [A-Za-z0-9_-], or "kernel"; '-' reads as '_'
  *   filter min_size N         bytes, 0 <= N <= 2^31 - 1
  *   filter off
@@ -120,6 +122,10 @@ int ks_parse_cmd(const char *buf, size_t len, struct ks_cmd *cmd,
 	} else if (!strcmp(w[0], "stacks")) {
 		if (n == 2 && !strcmp(w[1], "on"))
 			c.op = KS_CMD_STACKS_ON;
+		else if (n == 3 && !strcmp(w[1], "on") &&
+			 !strncmp(w[2], "module=", 7) &&
+			 !ks_module_name(w[2] + 7, c.module, sizeof(c.module)))
+			c.op = KS_CMD_STACKS_MODULE;
 		else if (n == 2 && !strcmp(w[1], "off"))
 			c.op = KS_CMD_STACKS_OFF;
 		else if (n == 3 && !strcmp(w[1], "depth") &&

@@ -21,6 +21,7 @@ enum ks_cmd_op {
 	KS_CMD_STACKS_ON,
 	KS_CMD_STACKS_OFF,
 	KS_CMD_STACKS_DEPTH,
+	KS_CMD_STACKS_MODULE,
 	KS_CMD_FILTER_MODULE,
 	KS_CMD_FILTER_MIN_SIZE,
 	KS_CMD_FILTER_OFF,
@@ -33,7 +34,7 @@ enum ks_cmd_op {
 struct ks_cmd {
 	enum ks_cmd_op op;
 	unsigned long value;		/* depth, min_size, min_age, sample */
-	char module[MODULE_NAME_LEN];	/* filter module */
+	char module[MODULE_NAME_LEN];	/* filter module, stacks module */
 };
 
 int ks_parse_cmd(const char *buf, size_t len, struct ks_cmd *cmd,

@@ -16,6 +16,7 @@ extern struct ks_stacks ks_stacks;
 extern bool ks_enabled;
 extern bool ks_paused;
 extern bool ks_stacks_on;
+extern bool ks_stacks_module_on;
 extern unsigned int ks_stack_depth;
 extern unsigned long ks_min_size;
 extern u64 ks_loaded_ns;

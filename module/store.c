@@ -325,6 +325,7 @@ static void ks_site_clear(struct ks_site *s)
 	s->retired = KS_LIVE;
 	s->class = KS_CLASS_OBJECT;
 	s->hint = 0;
+	s->stacks = false;
 }
 
 /*
@@ -335,6 +336,8 @@ static void ks_site_clear(struct ks_site *s)
 static int ks_site_claim(struct ks_store *st, struct ks_site *s,
 			 unsigned long old, unsigned long key, u8 kind, u8 hint)
 {
+	bool stacks = false;
+
 	if (atomic_inc_return(&st->sites_used) > st->max_sites) {
 		atomic_dec(&st->sites_used);
 		return -ENOSPC;
@@ -349,8 +352,9 @@ static int ks_site_claim(struct ks_store *st, struct ks_site *s,
 	 */
 	ks_site_clear(s);
 	s->hint = hint;
-	s->class = st->classify ? st->classify(key, kind, hint) :
-				  KS_CLASS_OBJECT;
+	if (st->classify)
+		s->class = st->classify(key, kind, hint, &stacks);
+	s->stacks = stacks;
 	/* Pairs with the acquire in lookups and copies. */
 	smp_store_release(&s->kind, kind + 1);
 	return 0;
@@ -363,10 +367,12 @@ static int ks_site_claim(struct ks_store *st, struct ks_site *s,
  * set does not match, and the probe goes on (at worst a duplicate slot).
  * A given-back slot (KS_SITE_TOMB) is taken only once the probe reached
  * the end of the key's sequence (an empty slot, or the last probe)
- * without finding the key.
+ * without finding the key.  Inlined in the record path: as a call it
+ * cost 30 more instructions per kmalloc pair (make bench).
  */
-static struct ks_site *ks_site_get(struct ks_store *st, unsigned long key,
-				   u8 kind, u8 hint, u32 *idx)
+static __always_inline struct ks_site *ks_site_get(struct ks_store *st,
+						   unsigned long key, u8 kind,
+						   u8 hint, u32 *idx)
 {
 	unsigned int mask = (1U << st->site_bits) - 1;
 	unsigned int i = ks_site_hash(st, key, kind);
@@ -517,31 +523,18 @@ static bool ks_record_put(struct ks_store *st, struct ks_record **pp,
 	return true;
 }
 
-/**
- * ks_store_alloc - record a live allocation
- * @st: the store
- * @a: the allocation: address (not 0), call site, bytes requested and
- *     allocated, gfp flags, stack id and allocator
- *
- * Context: any but NMI, interrupts disabled; does not sleep or allocate.
- * Return: 0 when recorded; -ENOSPC when the pool or the site table is full
- * (counted); -EAGAIN when the site's class is not recorded (counted).
+/*
+ * Record @a at its site @s (index @idx): ks_store_alloc() and
+ * ks_store_alloc_at(), inlined in both (the first is the hot path).
  */
-int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a)
+static __always_inline int ks_record_at(struct ks_store *st,
+					struct ks_site *s, u32 idx,
+					const struct ks_alloc *a)
 {
 	unsigned int b = ks_bucket(st, a->ptr);
 	raw_spinlock_t *lock = ks_bucket_lock(st, b);
 	struct ks_record *r;
-	struct ks_site *s;
-	u32 idx;
 
-	lockdep_assert_irqs_disabled();
-
-	s = ks_site_get(st, a->call_site, a->kind, a->hint, &idx);
-	if (!s) {
-		atomic_long_inc(&st->drop_sites_full);
-		return -ENOSPC;
-	}
 	if (READ_ONCE(s->class) != KS_CLASS_OBJECT) {
 		atomic_long_inc(&st->not_recorded[READ_ONCE(s->class)]);
 		return -EAGAIN;
@@ -592,6 +585,76 @@ int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a)
 					      &st->kind_live[a->kind]));
 	raw_spin_unlock(lock);
 	return 0;
+}
+
+/**
+ * ks_store_site - find or make the site of an allocation about to be recorded
+ * @st: the store
+ * @call_site: its call site
+ * @kind: its allocator
+ * @hint: its KS_HINT_*
+ * @idx: set to the site's index, for ks_store_alloc_at()
+ *
+ * For a caller that needs the site before it records (ks_site_wants_stack());
+ * ks_store_alloc() does both.
+ * Context: any but NMI, interrupts disabled; does not sleep or allocate.
+ * Return: the site, or NULL when the site table is full (counted).
+ */
+struct ks_site *ks_store_site(struct ks_store *st, unsigned long call_site,
+			      u8 kind, u8 hint, u32 *idx)
+{
+	struct ks_site *s;
+
+	lockdep_assert_irqs_disabled();
+
+	s = ks_site_get(st, call_site, kind, hint, idx);
+	if (!s)
+		atomic_long_inc(&st->drop_sites_full);
+	return s;
+}
+
+/**
+ * ks_store_alloc - record a live allocation
+ * @st: the store
+ * @a: the allocation: address (not 0), call site, bytes requested and
+ *     allocated, gfp flags, stack id and allocator
+ *
+ * Context: any but NMI, interrupts disabled; does not sleep or allocate.
+ * Return: 0 when recorded; -ENOSPC when the pool or the site table is full
+ * (counted); -EAGAIN when the site's class is not recorded (counted).
+ */
+int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a)
+{
+	struct ks_site *s;
+	u32 idx;
+
+	lockdep_assert_irqs_disabled();
+
+	s = ks_site_get(st, a->call_site, a->kind, a->hint, &idx);
+	if (!s) {
+		atomic_long_inc(&st->drop_sites_full);
+		return -ENOSPC;
+	}
+	return ks_record_at(st, s, idx, a);
+}
+
+/**
+ * ks_store_alloc_at - record a live allocation at its site
+ * @st: the store
+ * @s: its site, from ks_store_site() for @a's call site, kind and hint
+ * @idx: the site's index, from the same call
+ * @a: the allocation, as for ks_store_alloc()
+ *
+ * Context: any but NMI, interrupts disabled, since ks_store_site(); does
+ * not sleep or allocate.
+ * Return: as ks_store_alloc().
+ */
+int ks_store_alloc_at(struct ks_store *st, struct ks_site *s, u32 idx,
+		      const struct ks_alloc *a)
+{
+	lockdep_assert_irqs_disabled();
+
+	return ks_record_at(st, s, idx, a);
 }
 
 static bool ks_store_free_do(struct ks_store *st, unsigned long ptr,
@@ -1183,8 +1246,10 @@ unsigned int ks_store_fold_unloaded(struct ks_store *st, const char *module)
  * ks_store_reclassify - decide every site's class again
  * @st: the store; st->classify is the rule (NULL: every site an object)
  *
- * Called after the rule changed (a filter).  The classifier runs with
- * interrupts off, as it does when a probe creates a site.  names_lock
+ * Called after the rule changed (a filter; the module stacks are on for).
+ * The classifier runs with interrupts off, as it does when a probe
+ * creates a site, and also decides again which sites want backtraces.
+ * names_lock
  * keeps folds out: a slot found live here is not given back and taken by
  * another key before its class is written.
  * Context: process.  Sites switch class one by one; an allocation racing
@@ -1202,6 +1267,7 @@ void ks_store_reclassify(struct ks_store *st)
 		/* Acquire: a claimed site's key and class are set before it. */
 		u8 kind = smp_load_acquire(&s->kind);
 		u8 class = KS_CLASS_OBJECT;
+		bool stacks = false;
 
 		if (!(i % KS_RESCHED_EVERY))
 			cond_resched();
@@ -1210,10 +1276,11 @@ void ks_store_reclassify(struct ks_store *st)
 			continue;
 		if (fn) {
 			local_irq_save(flags);
-			class = fn(key, kind - 1, READ_ONCE(s->hint));
+			class = fn(key, kind - 1, READ_ONCE(s->hint), &stacks);
 			local_irq_restore(flags);
 		}
 		WRITE_ONCE(s->class, class);
+		WRITE_ONCE(s->stacks, stacks);
 	}
 	mutex_unlock(&st->names_lock);
 }

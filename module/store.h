@@ -85,6 +85,7 @@ struct ks_site {
 	u8 class;			/* enum ks_class */
 	u8 retired;			/* enum ks_retire; set: never matched */
 	u8 hint;			/* KS_HINT_*, of the allocation that made it */
+	u8 stacks;			/* backtraces when on for some modules */
 };
 
 /* One live allocation. */
@@ -122,10 +123,13 @@ struct ks_alloc {
 /*
  * Called once when a site is created, in the allocating context (any but
  * NMI, interrupts off; must not sleep or allocate), and for every site by
- * ks_store_reclassify(): returns its enum ks_class.  @hint: the KS_HINT_*
- * of the allocation that created the site.
+ * ks_store_reclassify(): returns its enum ks_class, and sets *@stacks to
+ * whether the site's allocations get a backtrace while stacks are on for
+ * some modules only (ks_site_wants_stack()).  @hint: the KS_HINT_* of the
+ * allocation that created the site.
  */
-typedef u8 (*ks_classify_fn)(unsigned long key, u8 kind, u8 hint);
+typedef u8 (*ks_classify_fn)(unsigned long key, u8 kind, u8 hint,
+			     bool *stacks);
 
 struct ks_store {
 	/* live records: hash of ks_record chains keyed by ptr */
@@ -233,6 +237,17 @@ void ks_store_destroy(struct ks_store *st);
 void ks_store_reset(struct ks_store *st);
 
 int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a);
+struct ks_site *ks_store_site(struct ks_store *st, unsigned long call_site,
+			      u8 kind, u8 hint, u32 *idx);
+int ks_store_alloc_at(struct ks_store *st, struct ks_site *s, u32 idx,
+		      const struct ks_alloc *a);
+
+/* Whether @s, found by ks_store_site(), wants backtraces (classify). */
+static inline bool ks_site_wants_stack(const struct ks_site *s)
+{
+	return READ_ONCE(s->stacks);
+}
+
 bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind);
 bool ks_store_free_part(struct ks_store *st, unsigned long ptr,
 			enum ks_kind kind, size_t bytes, unsigned long rest);

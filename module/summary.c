@@ -18,6 +18,7 @@
 #include "summary.h"
 #include "versions.h"
 #include "state.h"
+#include "attrib.h"
 #include "hooks.h"
 #include "sampler.h"
 #include "procfs.h"
@@ -48,6 +49,7 @@ static int ks_summary_show(struct seq_file *m, void *v)
 	struct ks_kind_totals t[KS_NR_KINDS], all = {};
 	struct ks_store *st = &ks_store;
 	const struct ks_meminfo *mi = m->private;
+	char smod[MODULE_NAME_LEN];
 	long untracked = 0;
 	int k, h;
 
@@ -64,8 +66,14 @@ static int ks_summary_show(struct seq_file *m, void *v)
 	seq_printf(m, "kmemscope summary - version: %s\n", KS_SUMMARY_VERSION);
 	seq_printf(m, "module_version: %s\n", KS_VERSION);
 	seq_printf(m, "tracking: %s\n", READ_ONCE(ks_enabled) ? "enabled" : "disabled");
-	seq_printf(m, "stacks: %s, depth %u\n", READ_ONCE(ks_stacks_on) ? "on" : "off",
-		   READ_ONCE(ks_stack_depth));
+	ks_attrib_stacks_module(smod);
+	if (READ_ONCE(ks_stacks_module_on))
+		seq_printf(m, "stacks: module=%s, depth %u\n", smod,
+			   READ_ONCE(ks_stack_depth));
+	else
+		seq_printf(m, "stacks: %s, depth %u\n",
+			   READ_ONCE(ks_stacks_on) ? "on" : "off",
+			   READ_ONCE(ks_stack_depth));
 	seq_printf(m, "since_reset_s: %llu\n",
 		   div_u64(local_clock() - ks_loaded_ns, NSEC_PER_SEC));
 	seq_printf(m, "records: %ld used, %ld peak, %u capacity, %zu bytes each\n",

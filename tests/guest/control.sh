@@ -28,6 +28,7 @@ for cmd in "bogus" "enable extra" "Enable" "stacks" "stacks maybe" \
 	   "stacks depth 0" "stacks depth 33" "stacks depth -1" "stacks depth 4x" \
 	   "filter" "filter module" "filter module a/b" "filter min_size -1" \
 	   "filter min_size 99999999999" "filter off now" "reset now" "$long" \
+	   "stacks on module=" "stacks on module=a/b" "stacks off module=ks_fixture" \
 	   "$(printf 'stacks\001on')" "$(printf 'reset\tnow')"; do
 	if printf '%s' "$cmd" >$C 2>/dev/null; then
 		bad=$((bad + 1))
@@ -64,7 +65,34 @@ depth=$(awk -v l="$line" 'NR > l && /^  / { n++; next } NR > l { exit } END { pr
 expect_eq "allocations: one row per live fixture allocation" \
 	"$(grep -c ' ks_fixture_[a-z_]*+0x[0-9a-f]* \[ks_fixture\]$' /tmp/allocs)" 16
 rmmod ks_fixture
+
+# stacks on module=NAME: backtraces for that module's call sites only,
+# including a module loaded after the command; everyone else's
+# allocations are recorded without one.  The reset forgets what was
+# recorded with stacks on for all.
+echo "stacks on module=ks-fixture" >$C && echo reset >$C
+expect_eq "stacks on module=: control" "$(sed -n 's/^stacks: //p' $C)" "module=ks_fixture"
+expect_eq "stacks on module=: summary" "$(sed -n 's/^stacks: //p' $KS/summary)" \
+	"module=ks_fixture, depth 8"
+insmod /ko/ks_fixture.ko
+cat /proc/modules >/dev/null	# the kernel allocates meanwhile too
+cat $KS/allocations >/tmp/allocs
+# Rows (not backtrace lines), each with whether a backtrace follows it.
+awk '/^[^ #]/ && !/version/ { if (row != "") print bt, row; row = $0; bt = 0; next }
+     /^  / { bt = 1 } END { if (row != "") print bt, row }' /tmp/allocs >/tmp/rows
+expect_eq "stacks on module=: every fixture allocation has a backtrace" \
+	"$(grep -c '^1 .* ks_fixture_[a-z_]*+0x[0-9a-f]* \[ks_fixture\]$' /tmp/rows)" 16
+expect_eq "stacks on module=: no other allocation has one" \
+	"$(grep -v ' \[ks_fixture\]$' /tmp/rows | grep -c '^1 ')" 0
+[ "$(grep -vc ' \[ks_fixture\]$' /tmp/rows)" -gt 0 ] &&
+	ok "stacks on module=: other allocations are recorded" ||
+	not_ok "stacks on module=: other allocations are recorded" "$(head -n 5 /tmp/allocs)"
+rmmod ks_fixture
+echo "stacks on" >$C
+expect_eq "stacks on after stacks on module=" "$(sed -n 's/^stacks: //p' $C)" "on"
+echo "stacks on module=kernel" >$C
 echo "stacks off" >$C
+expect_eq "stacks off after stacks on module=" "$(sed -n 's/^stacks: //p' $C)" "off"
 
 # kptr_restrict=2: addresses print as zeros.
 echo 2 >/proc/sys/kernel/kptr_restrict
