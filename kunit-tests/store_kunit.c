@@ -1258,6 +1258,35 @@ static void store_fold_many(struct kunit *test)
 		kfree(names[i]);
 }
 
+/*
+ * Stamps: a mark divides what was recorded before it from what is
+ * recorded after it, within one tick too; ages count ticks.
+ */
+static void store_stamps(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 128, 16);
+	u64 before, mark, after;
+
+	before = ks_store_stamp(st);
+	mark = ks_store_mark(st);
+	after = ks_store_stamp(st);
+	KUNIT_EXPECT_LT(test, before, mark);
+	KUNIT_EXPECT_LE(test, mark, after);
+	KUNIT_EXPECT_LT(test, before, ks_store_mark(st));
+	/* A later tick is later whatever the generation. */
+	KUNIT_EXPECT_LT(test, ks_stamp_make(100, 7), ks_stamp_make(101, 0));
+	KUNIT_EXPECT_EQ(test, ks_stamp_ms(ks_stamp_make(100, 7),
+					  ks_stamp_make(100 + HZ, 0)), 1000ULL);
+	KUNIT_EXPECT_EQ(test, ks_stamp_ms(ks_stamp_make(100, 0),
+					  ks_stamp_make(100, 9)), 0ULL);
+	KUNIT_EXPECT_EQ(test, ks_stamp_ms(ks_stamp_make(200, 0),
+					  ks_stamp_make(100, 0)), 0ULL);
+	/* The generation wraps within its bits, never into the ticks. */
+	KUNIT_EXPECT_EQ(test, ks_stamp_make(5, BIT(KS_STAMP_GEN_BITS) + 3),
+			ks_stamp_make(5, 3));
+	ks_store_destroy(st);
+}
+
 static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE_PARAM(store_init_params, init_gen_params),
 	KUNIT_CASE(store_alloc_lookup_free),
@@ -1270,6 +1299,7 @@ static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE(store_retire_sites),
 	KUNIT_CASE(store_concurrent),
 	KUNIT_CASE(store_classify),
+	KUNIT_CASE(store_stamps),
 	KUNIT_CASE(store_reset),
 	KUNIT_CASE(store_copy_records),
 	KUNIT_CASE(store_lookup_edges),

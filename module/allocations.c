@@ -9,9 +9,7 @@
  * seek back walks again from the start.  No lock of its own.
  */
 #include <linux/fs.h>
-#include <linux/math64.h>
 #include <linux/module.h>
-#include <linux/sched/clock.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -88,12 +86,12 @@ static int ks_allocs_show(struct seq_file *m, void *v)
 		return 0;
 	}
 	ks_label(&it->label, r->call_site, r->site_name, r->retired);
-	age = it->now > r->ts_ns ? it->now - r->ts_ns : 0;
+	age = ks_stamp_ms(r->ts, it->now);
 	seq_printf(m, "%pK %u %u %s ", (void *)r->ptr, r->bytes_alloc,
 		   r->bytes_req, ks_kind_name(r->kind));
 	ks_format_gfp(it->gfp, sizeof(it->gfp), r->gfp);
 	seq_puts(m, it->gfp);
-	seq_printf(m, " %llu %d %s %s %s\n", div_u64(age, NSEC_PER_MSEC),
+	seq_printf(m, " %llu %d %s %s %s\n", age,
 		   r->pid, r->comm[0] ? r->comm : "-", it->label.module,
 		   it->label.name);
 	n = ks_stacks_get(&ks_stacks, r->stack, it->stack, KS_STACK_MAX_DEPTH);
@@ -120,7 +118,7 @@ static int ks_allocs_open(struct inode *inode, struct file *file)
 	if (!it)
 		return -ENOMEM;
 	it->base = 1;
-	it->now = local_clock();
+	it->now = ks_store_stamp(&ks_store);
 	return 0;
 }
 

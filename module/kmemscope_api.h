@@ -21,13 +21,15 @@
 #include <linux/types.h>
 
 struct kmemscope_mark {
-	u64 ns;		/* local_clock() when the mark was taken */
+	u64 stamp;	/* opaque: when the mark was taken */
 };
 
 /**
  * kmemscope_mark - take a mark: allocations from now on are "since" it
  * @mark: filled in
  *
+ * Exact, not to the kernel's tick: an allocation recorded once this has
+ * returned is since the mark, one recorded before is not.
  * Marks are private to their caller: taking one does not change the
  * control file's "mark" (since_mark).  Context: any.
  */

@@ -16,9 +16,7 @@
  * ks_min_age_s is a plain word, written by control.c under its lock and
  * read with READ_ONCE().
  */
-#include <linux/math64.h>
 #include <linux/mm.h>
-#include <linux/sched/clock.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -73,11 +71,11 @@ struct ks_rows {
 
 static int ks_pick_leaks(const struct ks_record_snap *r, u64 now, void *arg)
 {
-	u64 min_age = (u64)READ_ONCE(ks_min_age_s) * NSEC_PER_SEC;
+	u64 min_age_ms = (u64)READ_ONCE(ks_min_age_s) * MSEC_PER_SEC;
 
 	if (r->retired == KS_RETIRED_UNLOAD)
 		return KS_CAT_UNLOADED;
-	if (now > r->ts_ns && now - r->ts_ns >= min_age)
+	if (ks_stamp_ms(r->ts, now) >= min_age_ms)
 		return KS_CAT_OLD;
 	return -1;
 }
@@ -91,7 +89,7 @@ static int ks_pick_leaks(const struct ks_record_snap *r, u64 now, void *arg)
 static struct ks_rows *ks_rows_build(bool since)
 {
 	unsigned int n, g, i, nmod = 0, nmax, nrep = 0, total, ngrow = 0, keep;
-	u64 mark = READ_ONCE(ks_mark_ns);
+	u64 mark = READ_ONCE(ks_mark_stamp);
 	struct ks_module_row *mods = NULL;
 	char *reps = NULL;
 	struct ks_growing *grow = NULL;
@@ -203,7 +201,7 @@ static struct ks_rows *ks_rows_build(bool since)
 	kfree(l);
 	rows->since = since;
 	rows->dropped = dropped;
-	rows->now = local_clock();
+	rows->now = ks_store_stamp(&ks_store);
 	rows->t.n = rows->n;
 	rows->t.size = sizeof(rows->rows[0]);
 	rows->t.rows = rows->rows;
@@ -230,8 +228,7 @@ static int ks_rows_show(struct seq_file *m, void *v)
 				   KS_SINCE_MARK_VERSION);
 			seq_printf(m, "marks: %lu\n", READ_ONCE(ks_marks));
 			seq_printf(m, "mark_age_ms: %llu\n",
-				   div_u64(rows->now - min(rows->now, READ_ONCE(ks_mark_ns)),
-					   NSEC_PER_MSEC));
+				   ks_stamp_ms(READ_ONCE(ks_mark_stamp), rows->now));
 			seq_puts(m, "# module: name count bytes\n");
 		} else {
 			seq_printf(m, "kmemscope leaks - version: %s\n",
@@ -281,8 +278,7 @@ static int ks_rows_show(struct seq_file *m, void *v)
 			 r->g.retired);
 		seq_printf(m, "%s %ld %ld %llu %s %s %s %s\n",
 			   ks_cat_names[r->g.cat], r->g.count, r->g.bytes,
-			   div_u64(rows->now - min(rows->now, r->g.oldest),
-				   NSEC_PER_MSEC),
+			   ks_stamp_ms(r->g.oldest, rows->now),
 			   ks_kind_name(r->g.kind),
 			   rows->label.module, rows->label.state,
 			   rows->label.name);

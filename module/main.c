@@ -150,7 +150,7 @@ static int __init kmemscope_init(void)
 	ks_attrib_init();
 	ks_store.classify = ks_attrib_classify;
 	ks_loaded_ns = local_clock();
-	ks_marks_reset(ks_loaded_ns);
+	ks_marks_reset();
 
 	ret = ks_reports_init();
 	if (ret)

@@ -4,13 +4,12 @@
  * and kmemscope_mark() / kmemscope_live_since() for other modules' tests
  * (kmemscope_api.h), exported GPL.
  *
- * Locking: ks_mark_ns and ks_marks are plain words, written at load
+ * Locking: ks_mark_stamp and ks_marks are plain words, written at load
  * (main.c), by control.c under its lock and by a reset, and read with
  * READ_ONCE().  The API
  * copies records out (tally.c) and takes no lock of its own.
  */
 #include <linux/module.h>
-#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -19,32 +18,33 @@
 #include "marks.h"
 #include "tally.h"
 #include "format.h"
+#include "state.h"
 
-u64 ks_mark_ns;
+u64 ks_mark_stamp;
 unsigned long ks_marks;
 
 /* The control file's "mark".  Context: process (control lock held). */
 void ks_mark(void)
 {
-	WRITE_ONCE(ks_mark_ns, local_clock());
+	WRITE_ONCE(ks_mark_stamp, ks_store_mark(&ks_store));
 	WRITE_ONCE(ks_marks, ks_marks + 1);
 }
 
-/* The store was reset (or created) at @now: the mark moves there. */
-void ks_marks_reset(u64 now)
+/* The store was reset (or created): the mark moves to now. */
+void ks_marks_reset(void)
 {
-	WRITE_ONCE(ks_mark_ns, now);
+	WRITE_ONCE(ks_mark_stamp, ks_store_mark(&ks_store));
 }
 
-/* A record made since the mark at *(u64 *)@arg (a ks_pick_fn). */
+/* A record made since the mark of stamp *(u64 *)@arg (a ks_pick_fn). */
 int ks_pick_since(const struct ks_record_snap *r, u64 now, void *arg)
 {
-	return r->ts_ns >= *(u64 *)arg ? KS_CAT_SINCE : -1;
+	return r->ts >= *(u64 *)arg ? KS_CAT_SINCE : -1;
 }
 
 void kmemscope_mark(struct kmemscope_mark *mark)
 {
-	mark->ns = local_clock();
+	mark->stamp = ks_store_mark(&ks_store);
 }
 EXPORT_SYMBOL_GPL(kmemscope_mark);
 
@@ -56,13 +56,13 @@ int kmemscope_live_since(const struct kmemscope_mark *mark,
 	struct ks_item *items;
 	unsigned long dropped;
 	unsigned int n, i;
-	u64 ns = mark->ns;
+	u64 stamp = mark->stamp;
 	u32 last_site = U32_MAX;
 	bool match = false;
 
 	*bytes = 0;
 	*count = 0;
-	items = ks_collect(ks_pick_since, &ns, &n, &dropped);
+	items = ks_collect(ks_pick_since, &stamp, &n, &dropped);
 	l = kmalloc(sizeof(*l), GFP_KERNEL);
 	if (!items || !l) {
 		kvfree(items);

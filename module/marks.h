@@ -9,11 +9,11 @@
 
 #include "store.h"
 
-extern u64 ks_mark_ns;
+extern u64 ks_mark_stamp;
 extern unsigned long ks_marks;
 
 void ks_mark(void);
-void ks_marks_reset(u64 now);
+void ks_marks_reset(void);
 int ks_pick_since(const struct ks_record_snap *r, u64 now, void *arg);
 
 #endif /* _KMEMSCOPE_MARKS_H */

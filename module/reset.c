@@ -37,7 +37,7 @@ void ks_reset(void)
 	atomic_long_set(&ks_vfree_deferred, 0);
 	atomic_long_set(&ks_vfree_twice, 0);
 	ks_loaded_ns = local_clock();
-	ks_marks_reset(ks_loaded_ns);
+	ks_marks_reset();
 	WRITE_ONCE(ks_paused, false);
 	mutex_unlock(&ks_reset_lock);
 }

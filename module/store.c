@@ -101,7 +101,6 @@
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
-#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -565,7 +564,7 @@ static __always_inline int ks_record_at(struct ks_store *st,
 	r->bytes_req = min_t(size_t, a->bytes_req, U32_MAX);
 	r->gfp = a->gfp;
 	r->stack = a->stack;
-	r->ts_ns = local_clock();
+	r->ts = ks_store_stamp(st);
 	if (in_task()) {
 		r->pid = current->pid;
 		memcpy(r->comm, current->comm, sizeof(r->comm));
@@ -697,7 +696,7 @@ static void ks_record_move(struct ks_store *st, struct ks_record *r)
 	 * freed unseen, the older (the newer allocation came after that
 	 * free).  The older goes, as a missed free.
 	 */
-	if (o && o->ts_ns <= r->ts_ns) {
+	if (o && o->ts <= r->ts) {
 		if (ks_record_put(st, pp, o))
 			atomic_long_inc(&st->missed_frees);
 	} else if (o) {
@@ -886,7 +885,7 @@ unsigned int ks_store_split(struct ks_store *st, unsigned long ptr,
 		req_left -= r->bytes_req;
 		r->gfp = t.gfp;
 		r->stack = t.stack;
-		r->ts_ns = t.ts_ns;
+		r->ts = t.ts;
 		r->pid = t.pid;
 		memcpy(r->comm, t.comm, sizeof(r->comm));
 		atomic_long_inc(&s->allocs);
@@ -1243,6 +1242,20 @@ unsigned int ks_store_fold_unloaded(struct ks_store *st, const char *module)
 }
 
 /**
+ * ks_store_mark - start a new mark generation
+ * @st: the store
+ *
+ * Context: any.  Return: the mark's stamp: allocations recorded from now
+ * on have a stamp at least this; those recorded before, a lower one.
+ */
+u64 ks_store_mark(struct ks_store *st)
+{
+	unsigned long gen = atomic_long_inc_return(&st->stamp_gen);
+
+	return ks_stamp_make(get_jiffies_64(), gen);
+}
+
+/**
  * ks_store_reclassify - decide every site's class again
  * @st: the store; st->classify is the rule (NULL: every site an object)
  *
@@ -1332,7 +1345,7 @@ unsigned int ks_store_copy_records(struct ks_store *st,
 			d->retired = READ_ONCE(s->retired);
 			d->site_name = d->retired ? s->name : NULL;
 			d->kind = ks_site_kind(s);
-			d->ts_ns = r->ts_ns;
+			d->ts = r->ts;
 			d->bytes_alloc = r->bytes_alloc;
 			d->bytes_req = r->bytes_req;
 			d->stack = r->stack;

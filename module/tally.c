@@ -19,7 +19,6 @@
  * Context: process (allocates, may sleep between batches).
  */
 #include <linux/mm.h>
-#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -176,7 +175,7 @@ struct ks_item *ks_collect(ks_pick_fn pick, void *arg, unsigned int *n,
 	struct ks_record_snap *batch;
 	unsigned int cap, got, i;
 	struct ks_item *items;
-	u64 now = local_clock();
+	u64 now = ks_store_stamp(&ks_store);
 
 	*n = 0;
 	*dropped = 0;
@@ -204,7 +203,7 @@ struct ks_item *ks_collect(ks_pick_fn pick, void *arg, unsigned int *n,
 			it = &items[(*n)++];
 			it->site = r->site;
 			it->stack = r->stack;
-			it->ts = r->ts_ns;
+			it->ts = r->ts;
 			it->bytes = r->bytes_alloc;
 			it->cat = cat;
 			it->kind = r->kind;
