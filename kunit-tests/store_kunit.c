@@ -772,9 +772,9 @@ static void store_fold_reloads(struct kunit *test)
 }
 
 /*
- * A site still holding memory is not folded (its records name its slot);
- * once the memory is freed, the next fold takes it.  Another module's
- * sites, sites of other classes and sites still loaded stay.
+ * A site still holding memory that is the first of its name stays (the
+ * others fold into it); its memory freed late is counted there.  Another
+ * module's sites, sites of other classes and sites still loaded stay.
  */
 static void store_fold_live_stays(struct kunit *test)
 {
@@ -806,6 +806,50 @@ static void store_fold_live_stays(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ks_store_fold_unloaded(st, "other"), 0U);
 	KUNIT_ASSERT_NOT_NULL(test, find_site(test, st, SITE_C, false));
 	KUNIT_EXPECT_EQ(test, find_site(test, st, SITE_C, false)->live_count, 1L);
+	ks_store_destroy(st);
+}
+
+/*
+ * A driver that leaks one allocation per load, loaded and unloaded 200
+ * times at the same address in a table of 16 sites: each load's leaking
+ * slot hands its record to the first one and is given back, so nothing is
+ * dropped; the row holds every leak, exactly, and the frees that come
+ * late (another module frees them) find it.
+ */
+static void store_fold_leaking(struct kunit *test)
+{
+	static const unsigned long keys[] = { SITE_A };
+	static const char * const names[] = { "leaky_probe+0x10 [gone]" };
+	struct fold_load l = { keys, names, 1 };
+	struct ks_store *st = new_store(test, 512, 16);
+	long rows, allocs, frees, live;
+	struct ks_site_snap *row;
+	unsigned int i;
+
+	for (i = 0; i < 200; i++) {
+		KUNIT_ASSERT_EQ(test, al(st, 0x10000 + i * 64, SITE_A, 40, 64,
+					 KS_KMALLOC), 0);
+		unload(st, &l);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->drop_sites_full), 0L);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), 1);
+	retired_rows(test, st, SITE_A, &rows, &allocs, &frees, &live);
+	KUNIT_EXPECT_EQ(test, rows, 1L);
+	KUNIT_EXPECT_EQ(test, allocs, 200L);
+	KUNIT_EXPECT_EQ(test, live, 200L);
+	row = find_site(test, st, SITE_A, true);
+	KUNIT_ASSERT_NOT_NULL(test, row);
+	KUNIT_EXPECT_EQ(test, row->live_bytes, 200L * 64);
+	KUNIT_EXPECT_EQ(test, row->live_req, 200L * 40);
+	for (i = 0; i < 200; i++)
+		KUNIT_EXPECT_TRUE(test, fr(st, 0x10000 + i * 64, KS_KMALLOC));
+	retired_rows(test, st, SITE_A, &rows, &allocs, &frees, &live);
+	KUNIT_EXPECT_EQ(test, frees, 200L);
+	KUNIT_EXPECT_EQ(test, live, 0L);
+	row = find_site(test, st, SITE_A, true);
+	KUNIT_EXPECT_EQ(test, row->live_bytes, 0L);
+	KUNIT_EXPECT_EQ(test, row->live_req, 0L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees[KS_KMALLOC]), 0L);
 	ks_store_destroy(st);
 }
 
@@ -1323,6 +1367,7 @@ static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE(store_reset_with_readers),
 	KUNIT_CASE(store_resize),
 	KUNIT_CASE(store_fold_many),
+	KUNIT_CASE(store_fold_leaking),
 	{}
 };
 

@@ -27,11 +27,13 @@
  *   loop) would leave one retired slot per site per load, all on the same
  *   probe sequence when it comes back at the same address, until lookups
  *   ran out of probes.  So once a module is gone, each of its retired
- *   sites that holds nothing live is folded into the first slot of the
- *   same name, kind and class (its lifetime counters added there) and the
- *   slot is given back: its key becomes KS_SITE_TOMB, which lookups probe
- *   past and a new site may take, after the probe found no slot of its
- *   own key.  The table holds one slot per site name, not per load.
+ *   sites is folded into the first slot of the same name, kind and class
+ *   (its lifetime counters added there) and the slot is given back: its
+ *   key becomes KS_SITE_TOMB, which lookups probe past and a new site may
+ *   take, after the probe found no slot of its own key.  A site that
+ *   still holds memory (the module leaked it) first hands its live
+ *   records to that slot (ks_fold_move_records()).  The table holds one
+ *   slot per site name, not per load, leaks or not.
  * - names[]: every retired site's name, one copy of each string (so a
  *   fold loses no name); slots point into it.  Freed with the store only:
  *   views print names long after they copied a slot.
@@ -1077,16 +1079,14 @@ void ks_store_mark_unloaded(struct ks_store *st, const char *module)
 
 /*
  * A site of @module's that can be folded: retired at unload, named, a
- * recorded class, nothing live.  Frees are read with acquire: a free that
- * is counted has its subtractions done (ks_site_account_free()).
- * Context: names_lock held.
+ * recorded class.  Its live records, if any, are moved first
+ * (ks_fold_move_records()).  Context: names_lock held, or a bucket lock
+ * (a retired site's name and class no longer change).
  */
 static bool ks_fold_candidate(struct ks_site *s, const char *module)
 {
 	return READ_ONCE(s->retired) == KS_RETIRED_UNLOAD && s->name &&
 	       READ_ONCE(s->class) == KS_CLASS_OBJECT &&
-	       atomic_long_read_acquire(&s->frees) ==
-	       atomic_long_read(&s->allocs) &&
 	       ks_owner_is(s->name, module);
 }
 
@@ -1169,6 +1169,51 @@ static unsigned int ks_fold_candidates(struct ks_store *st, const char *module)
 	return n;
 }
 
+/*
+ * Hand the live records of @module's sites that a fold will give back to
+ * the slots they fold into: per record, under its bucket lock, its bytes
+ * move from the one site's live counters to the other's and it names the
+ * other; a free then finds the new site.  A site's allocs and frees move
+ * with the fold (its live count is allocs - frees).  No record path can
+ * still reach those sites (retired, and a grace period has passed), so
+ * none names them afterwards.
+ * Context: process, names_lock held; takes each bucket lock in turn.
+ */
+static void ks_fold_move_records(struct ks_store *st,
+				 struct ks_fold_index *ix, const char *module)
+{
+	unsigned int b, nb = 1U << st->bucket_bits;
+	unsigned long flags;
+
+	for (b = 0; b < nb; b++) {
+		raw_spinlock_t *lock = ks_bucket_lock(st, b);
+		struct ks_record *r;
+
+		if (!(b % KS_RESCHED_EVERY))
+			cond_resched();
+		if (!READ_ONCE(st->buckets[b]))
+			continue;
+		raw_spin_lock_irqsave(lock, flags);
+		for (r = st->buckets[b]; r; r = r->next) {
+			struct ks_site *s = &st->sites[r->site], *t;
+			u32 j;
+
+			if (!ks_fold_candidate(s, module))
+				continue;
+			j = *ks_fold_entry(st, ix, s);
+			if (!j || j - 1 >= r->site)
+				continue;
+			t = &st->sites[j - 1];
+			atomic_long_add(r->bytes_alloc, &t->live_bytes);
+			atomic_long_add(r->bytes_req, &t->live_req);
+			atomic_long_sub(r->bytes_alloc, &s->live_bytes);
+			atomic_long_sub(r->bytes_req, &s->live_req);
+			r->site = j - 1;
+		}
+		raw_spin_unlock_irqrestore(lock, flags);
+	}
+}
+
 /* Fold slot @s into @t and give @s back.  Context: names_lock held. */
 static void ks_site_fold(struct ks_store *st, struct ks_site *s,
 			 struct ks_site *t)
@@ -1200,10 +1245,11 @@ static void ks_site_fold(struct ks_store *st, struct ks_site *s,
  * @st: the store
  * @module: the module's name (it is gone: its sites were retired)
  *
- * Each of the module's retired sites that holds nothing live is added to
- * the first slot of its name, kind and class (from an earlier load) and
- * its slot given back.  Waits for an RCU grace period first (see the
- * locking notes), and only if there is anything to fold.
+ * Each of the module's retired sites is added to the first slot of its
+ * name, kind and class (from an earlier load), its live records (what
+ * the module leaked) handed to that slot, and its slot given back.  Waits
+ * for an RCU grace period first (see the locking notes), and only if
+ * there is anything to fold.
  * Context: process; may sleep.  Return: the number of slots given back.
  */
 unsigned int ks_store_fold_unloaded(struct ks_store *st, const char *module)
@@ -1223,6 +1269,7 @@ unsigned int ks_store_fold_unloaded(struct ks_store *st, const char *module)
 				    module);
 		return 0;
 	}
+	ks_fold_move_records(st, &ix, module);
 	for (i = 0; i < (1U << st->site_bits); i++) {
 		struct ks_site *s = &st->sites[i];
 

@@ -65,6 +65,29 @@ folded=$(summary_field sites | sed -n 's/.*, \([0-9]*\) folded$/\1/p')
 [ "${folded:-0}" -ge $N ] && ok "$N loads: summary counts the folded sites ($folded)" ||
 	not_ok "$N loads: summary counts the folded sites" "$(summary_field sites)"
 expect_eq "the leak of the first load is still there" "$(module_sum ks_fixture)" $FIX_KZALLOC
+
+# The same loop with a leak in every load: each unload hands the leaking
+# rows' allocations to the first load's row and gives their slots back
+# too, so that the table still does not grow and every leak is counted.
+s0=$(sites)
+fails=0
+for i in $(seq $N); do
+	{ insmod /ko/ks_fixture.ko leak=1 && rmmod ks_fixture; } || fails=$((fails + 1))
+done
+expect_eq "$N leaking loads and unloads of ks_fixture" "$fails" 0
+sleep 3
+expect_eq "$N leaking loads: every leak in ks_fixture_kzalloc_held's row (bytes, count)" \
+	"$(caller_row ks_fixture_kzalloc_held | cut -d' ' -f1,3)" \
+	"$((FIX_KZALLOC * (N + 1))) $((2 * (N + 1)))"
+[ "$(rows ks_fixture_kzalloc_held)" -le 2 ] &&
+	ok "$N leaking loads: ks_fixture_kzalloc_held has one row (two if the table wrapped)" ||
+	not_ok "$N leaking loads: ks_fixture_kzalloc_held has one row" "$(rows ks_fixture_kzalloc_held) rows"
+s1=$(sites)
+[ $((s1 - s0)) -lt $((N / 2)) ] && ok "$N leaking loads: the site table did not grow ($s0 -> $s1 sites)" ||
+	not_ok "$N leaking loads: the site table did not grow" "$s0 -> $s1 sites"
+expect_eq "$N leaking loads: dropped_site_table_full" "$(summary_field dropped_site_table_full)" 0
+expect_eq "$N leaking loads: ks_fixture holds every leak" "$(module_sum ks_fixture)" \
+	$((FIX_KZALLOC * (N + 1)))
 rmmod kmemscope
 
 # kmemscope in and out while the system allocates and frees.
