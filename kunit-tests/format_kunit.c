@@ -267,35 +267,45 @@ static void format_report(struct kunit *test)
 	unsigned int n = ARRAY_SIZE(report_sites);
 	char buf[320], small[40];
 
-	KUNIT_ASSERT_TRUE(test, ks_format_report(report_sites, n, "drv", buf,
+	KUNIT_ASSERT_TRUE(test, ks_format_report(report_sites, n, "drv", 0, 0, buf,
 						 sizeof(buf)));
 	KUNIT_EXPECT_STREQ(test, buf,
 			   "drv unloaded holding 5696 bytes in 8 allocations; top: b_fn+0x20 4096/2, d_fn+0x40 1024/1, c_fn+0x30 512/4");
 	/* Fewer sites than the top: each named once. */
-	KUNIT_ASSERT_TRUE(test, ks_format_report(report_sites, 1, "drv", buf,
+	KUNIT_ASSERT_TRUE(test, ks_format_report(report_sites, 1, "drv", 0, 0, buf,
 						 sizeof(buf)));
 	KUNIT_EXPECT_STREQ(test, buf,
 			   "drv unloaded holding 64 bytes in 1 allocations; top: a_fn+0x10 64/1");
 	/* A site with no symbol is not named in the kernel log. */
-	KUNIT_ASSERT_TRUE(test, ks_format_report(report_nosym, 1, "unknown",
+	KUNIT_ASSERT_TRUE(test, ks_format_report(report_nosym, 1, "unknown", 0, 0,
 						 buf, sizeof(buf)));
 	KUNIT_EXPECT_STREQ(test, buf,
 			   "unknown unloaded holding 32 bytes in 1 allocations; top: (no-symbol) 32/1");
 	/* Nothing held: no report, and the buffer is left alone. */
 	strscpy(buf, "untouched", sizeof(buf));
-	KUNIT_EXPECT_FALSE(test, ks_format_report(report_sites, n, "nodrv", buf,
+	KUNIT_EXPECT_FALSE(test, ks_format_report(report_sites, n, "nodrv", 0, 0, buf,
 						  sizeof(buf)));
-	KUNIT_EXPECT_FALSE(test, ks_format_report(report_sites, 0, "drv", buf,
+	KUNIT_EXPECT_FALSE(test, ks_format_report(report_sites, 0, "drv", 0, 0, buf,
 						  sizeof(buf)));
-	KUNIT_EXPECT_FALSE(test, ks_format_report(report_sites + 5, 4, "drv",
+	KUNIT_EXPECT_FALSE(test, ks_format_report(report_sites + 5, 4, "drv", 0, 0,
 						  buf, sizeof(buf)));
 	KUNIT_EXPECT_STREQ(test, buf, "untouched");
 	/* A short buffer is cut, and terminated. */
 	memset(small, 'x', sizeof(small));
-	KUNIT_EXPECT_TRUE(test, ks_format_report(report_sites, n, "drv", small,
+	KUNIT_EXPECT_TRUE(test, ks_format_report(report_sites, n, "drv", 0, 0, small,
 						 sizeof(small)));
 	KUNIT_EXPECT_EQ(test, strlen(small), sizeof(small) - 1);
 	KUNIT_EXPECT_EQ(test, strncmp(small, "drv unloaded holding 5696", 25), 0);
+	/* One load's sites, with what all loads hold: both figures. */
+	KUNIT_ASSERT_TRUE(test, ks_format_report(report_sites, 1, "drv", 640, 10,
+						 buf, sizeof(buf)));
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "drv unloaded holding 64 bytes in 1 allocations (all its loads: 640 bytes in 10); top: a_fn+0x10 64/1");
+	/* All loads hold no more than this one: as without. */
+	KUNIT_ASSERT_TRUE(test, ks_format_report(report_sites, 1, "drv", 64, 1,
+						 buf, sizeof(buf)));
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "drv unloaded holding 64 bytes in 1 allocations; top: a_fn+0x10 64/1");
 }
 
 static struct kunit_case ks_format_cases[] = {

@@ -236,21 +236,27 @@ long ks_meminfo_field(const char *buf, const char *key)
 
 /**
  * ks_format_report - what an unloaded module still holds, as one line
- * @s: the store's sites, copied out
+ * @s: the store's sites, copied out, or what one load of the module holds
+ *     per site (live_bytes and live_count of its records only)
  * @n: how many
  * @module: the module's name
+ * @all_bytes: what all its loads hold, when @s is one load's; else 0
+ * @all_count: the same, in allocations
  * @buf: output
  * @len: its size
  *
  * Sums the module's retired-at-unload sites that hold memory, and names
  * the KS_REPORT_TOP largest: "M unloaded holding B bytes in N
- * allocations; top: func+0x1c B/N, ...".  A site with no symbol is
+ * allocations; top: func+0x1c B/N, ...".  When earlier loads of the
+ * module hold memory too (@all_count above N), "(all its loads: B2 bytes
+ * in N2)" follows N.  A site with no symbol is
  * "(no-symbol)": the line goes to the kernel log, where %pK cannot follow
  * the reader.
  * Context: any.  Return: false (and @buf untouched) when it holds nothing.
  */
 bool ks_format_report(const struct ks_site_snap *s, unsigned int n,
-		      const char *module, char *buf, size_t len)
+		      const char *module, long all_bytes, long all_count,
+		      char *buf, size_t len)
 {
 	struct { long bytes; long count; u32 idx; } top[KS_REPORT_TOP] = {};
 	long bytes = 0, count = 0;
@@ -275,8 +281,13 @@ bool ks_format_report(const struct ks_site_snap *s, unsigned int n,
 	}
 	if (!count)
 		return false;
-	used = scnprintf(buf, len, "%s unloaded holding %ld bytes in %ld allocations; top:",
+	used = scnprintf(buf, len, "%s unloaded holding %ld bytes in %ld allocations",
 			 module, bytes, count);
+	if (all_count > count)
+		used += scnprintf(buf + used, len - used,
+				  " (all its loads: %ld bytes in %ld)",
+				  all_bytes, all_count);
+	used += scnprintf(buf + used, len - used, "; top:");
 	for (j = 0; j < KS_REPORT_TOP && top[j].bytes; j++) {
 		char site[KSYM_SYMBOL_LEN];
 		char *sp;

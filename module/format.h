@@ -33,6 +33,7 @@ void ks_label(struct ks_site_label *l, unsigned long key,
 size_t ks_format_gfp(char *buf, size_t len, u32 gfp);
 long ks_meminfo_field(const char *buf, const char *key);
 bool ks_format_report(const struct ks_site_snap *s, unsigned int n,
-		      const char *module, char *buf, size_t len);
+		      const char *module, long all_bytes, long all_count,
+		      char *buf, size_t len);
 
 #endif /* _KMEMSCOPE_FORMAT_H */

@@ -85,6 +85,8 @@ static const char *ks_site_name(unsigned long key, void *arg)
 }
 
 /*
+ * MODULE_STATE_COMING: its load stamp is taken (reports.c: an unload
+ * report says what this load holds).
  * MODULE_STATE_LIVE: the module's init text is about to be freed.
  * MODULE_STATE_GOING: its exit has run; its memory is not yet freed, so
  * its symbols still resolve.  Either way, name the sites in the code that
@@ -95,6 +97,10 @@ static int ks_module_notify(struct notifier_block *nb, unsigned long action,
 {
 	struct ks_going g = { .mod = data };
 
+	if (action == MODULE_STATE_COMING) {
+		ks_reports_module_coming(g.mod->name);
+		return NOTIFY_DONE;
+	}
 	if (action == MODULE_STATE_LIVE)
 		g.init_only = true;
 	else if (action != MODULE_STATE_GOING)

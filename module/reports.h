@@ -10,6 +10,7 @@
 #define KS_REPORT_LEN		320
 
 int ks_reports_init(void);
+void ks_reports_module_coming(const char *name);
 void ks_reports_module_going(const char *name);
 void ks_reports_exit(void);
 unsigned int ks_reports_copy(char *out, unsigned int max);

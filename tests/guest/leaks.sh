@@ -9,7 +9,7 @@
 section leaks
 run_checked "insmod kmemscope" insmod /ko/kmemscope.ko unload_delay_ms=300 || exit 0
 L=$KS/leaks
-expect_eq "leaks: version line" "$(head -n1 $L)" "kmemscope leaks - version: 1.2"
+expect_eq "leaks: version line" "$(head -n1 $L)" "kmemscope leaks - version: 1.3"
 expect_eq "leaks: nothing left out past the rows' cap" \
 	"$(grep '^not_listed_over_cap:' $L)" "not_listed_over_cap: 0 groups, 0 allocations, 0 bytes"
 expect_eq "since_mark: version line" "$(head -n1 $KS/since_mark)" "kmemscope since_mark - version: 1.1"
@@ -137,4 +137,21 @@ if [ -e /ko/kmemleak-test.ko ]; then
 		expect_eq "kmemleak-test: summary $f" "$(summary_field $f)" 0
 	done
 fi
+
+# Reports per load: a second leaking load of ks_fixture reports what that
+# load holds, and what all its loads hold; a balanced load after it
+# reports nothing (the earlier leaks are not this load's).
+held_b=$(module_sum ks_fixture) held_n=$(module_sum ks_fixture live_count)
+run_checked "insmod ks_fixture leak=1 (again)" insmod /ko/ks_fixture.ko leak=1
+run_checked "rmmod ks_fixture (leak=1, again)" rmmod ks_fixture
+sleep 1
+expect_eq "unload report of a second leaking load: this load's, then all loads'" \
+	"$(dmesg | sed -n 's/.*kmemscope: \(ks_fixture unloaded holding [^;]*\);.*/\1/p' | tail -n1)" \
+	"ks_fixture unloaded holding $FIX_KZALLOC bytes in 2 allocations (all its loads: $((held_b + FIX_KZALLOC)) bytes in $((held_n + 2)))"
+reports=$(dmesg | grep -c 'ks_fixture unloaded holding')
+run_checked "insmod ks_fixture (balanced, after leaks)" insmod /ko/ks_fixture.ko
+run_checked "rmmod ks_fixture (balanced, after leaks)" rmmod ks_fixture
+sleep 1
+expect_eq "no unload report for a balanced load after leaking ones" \
+	"$(dmesg | grep -c 'ks_fixture unloaded holding')" "$reports"
 run_checked "rmmod kmemscope" rmmod kmemscope
