@@ -234,6 +234,13 @@ long ks_meminfo_field(const char *buf, const char *key)
 	return v;
 }
 
+/* A site of unloaded @module's that still holds memory: a report counts it. */
+bool ks_report_holds(const struct ks_site_snap *s, const char *module)
+{
+	return s->retired == KS_RETIRED_UNLOAD && s->live_count > 0 &&
+	       ks_owner_is(s->name, module);
+}
+
 /**
  * ks_format_report - what an unloaded module still holds, as one line
  * @s: the store's sites, copied out, or what one load of the module holds
@@ -264,8 +271,7 @@ bool ks_format_report(const struct ks_site_snap *s, unsigned int n,
 	size_t used;
 
 	for (i = 0; i < n; i++) {
-		if (s[i].retired != KS_RETIRED_UNLOAD || s[i].live_count <= 0 ||
-		    !ks_owner_is(s[i].name, module))
+		if (!ks_report_holds(&s[i], module))
 			continue;
 		bytes += s[i].live_bytes;
 		count += s[i].live_count;

@@ -32,6 +32,7 @@ void ks_label(struct ks_site_label *l, unsigned long key,
 	      const char *retired_name, u8 retired);
 size_t ks_format_gfp(char *buf, size_t len, u32 gfp);
 long ks_meminfo_field(const char *buf, const char *key);
+bool ks_report_holds(const struct ks_site_snap *s, const char *module);
 bool ks_format_report(const struct ks_site_snap *s, unsigned int n,
 		      const char *module, long all_bytes, long all_count,
 		      char *buf, size_t len);

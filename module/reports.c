@@ -142,8 +142,7 @@ static bool ks_unload_report(const char *name, u64 since, char *buf,
 		return false;
 	n = ks_store_snapshot_sites(&ks_store, s, max);
 	for (i = 0; i < n; i++) {
-		if (s[i].retired != KS_RETIRED_UNLOAD || s[i].live_count <= 0 ||
-		    !ks_owner_is(s[i].name, name))
+		if (!ks_report_holds(&s[i], name))
 			continue;
 		all_bytes += s[i].live_bytes;
 		all_count += s[i].live_count;
