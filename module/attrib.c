@@ -64,6 +64,9 @@ static struct ks_text_range_set ks_sets[3];
 static unsigned int ks_sets_used;
 static struct ks_text_range_set __rcu *ks_ranges;
 
+/* Frames from the page probe to a direct caller of alloc_pages(); 0: unknown. */
+unsigned int ks_page_walk;
+
 static DEFINE_RAW_SPINLOCK(ks_filter_lock);
 static char ks_filter[MODULE_NAME_LEN];		/* "" when off */
 static char ks_stacks_mod[MODULE_NAME_LEN];	/* "" when off */
@@ -225,6 +228,7 @@ void ks_attrib_init(void)
 
 	set->n = 0;
 	ks_sets_used = 1;
+	WRITE_ONCE(ks_page_walk, 0);
 	fn = ks_compat_wrappers(&n);
 	for (i = 0; i < n; i++)
 		ks_add_range(set, fn[i], KS_RANGE_WRAPPER);
@@ -247,7 +251,8 @@ void ks_attrib_init(void)
  * Every frame between the first known entry point and the caller belongs
  * to the page allocator, whatever the version calls it (6.12 adds
  * alloc_pages_mpol_noprof(), which is not exported): those functions are
- * added to the page allocator's ranges.
+ * added to the page allocator's ranges.  How many frames reach the caller
+ * is kept in ks_page_walk: the page probe's first walk takes no more.
  * Context: process, once, at load.  Return: functions learnt.
  */
 int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,
@@ -278,6 +283,7 @@ int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,
 		return 0;
 	rcu_assign_pointer(ks_ranges, set);
 	ks_sets_used++;
+	WRITE_ONCE(ks_page_walk, i + 1);
 	return learnt;
 }
 

@@ -34,6 +34,8 @@ static inline bool ks_attrib_calib_wants(const struct task_struct *task)
 	return task == current && in_task();
 }
 
+extern unsigned int ks_page_walk;
+
 void ks_attrib_init(void);
 int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,
 			      struct module *caller);

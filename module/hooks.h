@@ -62,6 +62,7 @@ extern struct ks_calib ks_calib;
 extern struct ks_hook_info ks_hooks[KS_NR_HOOKS];
 extern atomic_long_t ks_filtered_small;
 extern atomic_long_t ks_unknown_callers;
+extern atomic_long_t ks_page_rewalks;
 extern atomic_long_t ks_user_pages;
 extern atomic_long_t ks_vfree_deferred;
 extern atomic_long_t ks_vfree_twice;

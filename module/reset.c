@@ -33,6 +33,7 @@ void ks_reset(void)
 	ks_sampler_reset();
 	atomic_long_set(&ks_filtered_small, 0);
 	atomic_long_set(&ks_unknown_callers, 0);
+	atomic_long_set(&ks_page_rewalks, 0);
 	atomic_long_set(&ks_user_pages, 0);
 	atomic_long_set(&ks_vfree_deferred, 0);
 	atomic_long_set(&ks_vfree_twice, 0);

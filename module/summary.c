@@ -139,6 +139,8 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		   atomic_long_read(&st->drop_nmi_busy));
 	seq_printf(m, "page_caller_not_found: %ld\n",
 		   atomic_long_read(&ks_unknown_callers));
+	seq_printf(m, "page_caller_walked_twice: %ld\n",
+		   atomic_long_read(&ks_page_rewalks));
 	seq_puts(m, "\n# frees that did not match their allocation (kept, not lost)\n");
 	seq_printf(m, "page_frees_partial: %ld\n",
 		   atomic_long_read(&st->part_frees));
