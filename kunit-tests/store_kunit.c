@@ -403,17 +403,30 @@ static void store_concurrent(struct kunit *test)
 
 /* ---- classes, reset and the record cursor ---- */
 
-/* Whether the site of (@site, @kind) wants backtraces; -1: no site. */
-static int wants_stack(struct ks_store *st, unsigned long site, u8 kind)
+static u32 count_stack(void *arg)
 {
+	(*(int *)arg)++;
+	return 7;
+}
+
+/*
+ * Record an allocation at (@ptr, @site, @kind) through
+ * ks_store_alloc_stack(): whether the store asked for its backtrace.
+ */
+static int wants_stack(struct ks_store *st, unsigned long ptr,
+		       unsigned long site, u8 kind)
+{
+	struct ks_alloc a = {
+		.ptr = ptr, .call_site = site, .bytes_req = 8,
+		.bytes_alloc = 8, .kind = kind,
+	};
 	unsigned long flags;
-	struct ks_site *s;
-	u32 idx;
+	int calls = 0;
 
 	local_irq_save(flags);
-	s = ks_store_site(st, site, kind, 0, &idx);
+	ks_store_alloc_stack(st, &a, count_stack, &calls);
 	local_irq_restore(flags);
-	return s ? ks_site_wants_stack(s) : -1;
+	return a.stack == 7 ? calls : -calls - 1;
 }
 
 static u8 class_by_site(unsigned long key, u8 kind, u8 hint, bool *stacks)
@@ -437,16 +450,20 @@ static void store_classify(struct kunit *test)
 	/* The same address under another allocator is another site. */
 	KUNIT_EXPECT_EQ(test, al(st, 0x300, SITE_A, 8, 8, KS_KMALLOC), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), 3);
-	/* The classifier also says which sites want backtraces. */
-	KUNIT_EXPECT_EQ(test, wants_stack(st, SITE_A, KS_PAGE), 1);
-	KUNIT_EXPECT_EQ(test, wants_stack(st, SITE_A, KS_KMALLOC), 1);
-	KUNIT_EXPECT_EQ(test, wants_stack(st, SITE_C, KS_PAGE), 0);
-	/* Found, not made again: ks_store_site() then ks_store_alloc_at(). */
-	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), 3);
+	/*
+	 * The classifier also says which sites want backtraces: the store
+	 * asks for one there (once), not elsewhere, nor for a class that is
+	 * not recorded.
+	 */
+	KUNIT_EXPECT_EQ(test, wants_stack(st, 0x500, SITE_A, KS_PAGE), 1);
+	KUNIT_EXPECT_EQ(test, wants_stack(st, 0x600, SITE_A, KS_KMALLOC), 1);
+	KUNIT_EXPECT_EQ(test, wants_stack(st, 0x700, SITE_B, KS_KMALLOC), -1);
+	KUNIT_EXPECT_EQ(test, wants_stack(st, 0x800, SITE_C, KS_PAGE), -1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->sites_used), 4);
 	/* Reclassifying switches existing sites. */
 	st->classify = NULL;
 	ks_store_reclassify(st);
-	KUNIT_EXPECT_EQ(test, wants_stack(st, SITE_A, KS_PAGE), 0);
+	KUNIT_EXPECT_EQ(test, wants_stack(st, 0x900, SITE_A, KS_PAGE), -1);
 	KUNIT_EXPECT_EQ(test, al(st, 0x400, SITE_C, 4096, 4096, KS_PAGE), 0);
 	ks_store_destroy(st);
 }

@@ -108,7 +108,7 @@ struct ks_hook_info ks_hooks[KS_NR_HOOKS] = {
  * (__get_free_pages()); a caller past them costs a second walk of
  * KS_WALK_CALLER frames (counted: page_caller_walked_twice).  A frame of
  * x86's ORC unwinder costs about 360 instructions (make bench): the order-0
- * page pair went from 7,536 to 5,702 instructions with it.
+ * page pair went from 7,535 to 5,189 instructions with it.
  */
 #define KS_WALK_SLACK	1
 
@@ -229,18 +229,25 @@ static __always_inline unsigned int ks_walk_depth(bool stacks, bool page)
 	return w > KS_WALK_SLACK && w < KS_WALK_CALLER ? w : KS_WALK_CALLER;
 }
 
+/* What ks_record_stack() needs of the allocation. */
+struct ks_stack_arg {
+	unsigned long call_site;
+	bool page;
+};
+
 /*
  * Save the backtrace of an allocation whose site wants one while stacks
- * are on for some modules only: taken here, once the site is known.
- * Returns the stack id, or 0.
+ * are on for some modules only: called by the store once the site is
+ * known (a ks_stack_fn).  Returns the stack id, or 0.
  */
-static noinline u32 ks_record_stack(unsigned long call_site, bool page)
+static u32 ks_record_stack(void *arg)
 {
+	const struct ks_stack_arg *sa = arg;
 	unsigned long *e = this_cpu_ptr(&ks_scratch)->entries;
 	unsigned int n, i;
 
 	n = stack_trace_save(e, ARRAY_SIZE(ks_scratch.entries), 0);
-	i = ks_attrib_skip(e, n, call_site, page);
+	i = ks_attrib_skip(e, n, sa->call_site, sa->page);
 	if (i >= n)
 		return 0;
 	return ks_stacks_save(&ks_stacks, e + i,
@@ -252,8 +259,9 @@ static noinline u32 ks_record_stack(unsigned long call_site, bool page)
  * backtrace is taken when stacks are on, for pages, and when call_site
  * is inside a wrapper; the site is then the first frame past the
  * allocator and the wrappers.  While stacks are on for some modules only,
- * a site of theirs (ks_site_wants_stack()) gets one once it is found;
- * the others cost what they cost with stacks off.  Context: inside
+ * a site of theirs gets one once the store has found it
+ * (ks_store_alloc_stack()); the others cost what they cost with stacks
+ * off.  Context: inside
  * ks_enter().
  */
 static void ks_record(unsigned long ptr, unsigned long call_site,
@@ -268,8 +276,6 @@ static void ks_record(unsigned long ptr, unsigned long call_site,
 	unsigned int depth = READ_ONCE(ks_stack_depth);
 	bool stacks = READ_ONCE(ks_stacks_on);
 	bool page = kind == KS_PAGE;
-	struct ks_site *s;
-	u32 idx;
 
 	if (unlikely(alloc < READ_ONCE(ks_min_size))) {
 		atomic_long_inc(&ks_filtered_small);
@@ -311,14 +317,11 @@ static void ks_record(unsigned long ptr, unsigned long call_site,
 	}
 	if (likely(!READ_ONCE(ks_stacks_module_on)) || stacks) {
 		ks_store_alloc(&ks_store, &a);
-		return;
+	} else {
+		struct ks_stack_arg sa = { .call_site = call_site, .page = page };
+
+		ks_store_alloc_stack(&ks_store, &a, ks_record_stack, &sa);
 	}
-	s = ks_store_site(&ks_store, a.call_site, kind, a.hint, &idx);
-	if (!s)
-		return;
-	if (ks_site_wants_stack(s))
-		a.stack = ks_record_stack(call_site, page);
-	ks_store_alloc_at(&ks_store, s, idx, &a);
 }
 
 static void ks_probe_kmalloc(void *data, unsigned long call_site,

@@ -21,7 +21,7 @@ struct ks_stacks ks_stacks;
 bool ks_enabled;
 bool ks_paused;
 bool ks_stacks_on;
-bool ks_stacks_module_on;	/* stacks for the sites ks_site_wants_stack() */
+bool ks_stacks_module_on;	/* stacks for one module's sites only */
 unsigned int ks_stack_depth = 16;
 unsigned long ks_min_size;
 u64 ks_loaded_ns;

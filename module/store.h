@@ -126,7 +126,7 @@ struct ks_alloc {
  * NMI, interrupts off; must not sleep or allocate), and for every site by
  * ks_store_reclassify(): returns its enum ks_class, and sets *@stacks to
  * whether the site's allocations get a backtrace while stacks are on for
- * some modules only (ks_site_wants_stack()).  @hint: the KS_HINT_* of the
+ * some modules only (ks_store_alloc_stack()).  @hint: the KS_HINT_* of the
  * allocation that created the site.
  */
 typedef u8 (*ks_classify_fn)(unsigned long key, u8 kind, u8 hint,
@@ -274,17 +274,12 @@ void ks_store_destroy(struct ks_store *st);
 
 void ks_store_reset(struct ks_store *st);
 
-int ks_store_alloc(struct ks_store *st, const struct ks_alloc *a);
-struct ks_site *ks_store_site(struct ks_store *st, unsigned long call_site,
-			      u8 kind, u8 hint, u32 *idx);
-int ks_store_alloc_at(struct ks_store *st, struct ks_site *s, u32 idx,
-		      const struct ks_alloc *a);
+/* Takes an allocation's backtrace once its site is known: a stack id. */
+typedef u32 (*ks_stack_fn)(void *arg);
 
-/* Whether @s, found by ks_store_site(), wants backtraces (classify). */
-static inline bool ks_site_wants_stack(const struct ks_site *s)
-{
-	return READ_ONCE(s->stacks);
-}
+int ks_store_alloc(struct ks_store *st, struct ks_alloc *a);
+int ks_store_alloc_stack(struct ks_store *st, struct ks_alloc *a,
+			 ks_stack_fn stack, void *arg);
 
 bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind);
 bool ks_store_free_part(struct ks_store *st, unsigned long ptr,
