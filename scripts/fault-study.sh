@@ -34,8 +34,7 @@ mkdir -p "$dir"
 fails=0
 for i in $(seq 1 "$runs"); do
 	out=$(KS_GUEST_RERUN=0 "$HERE/run-guest.sh" --name "study-$v" --smp "$smp" \
-		--timeout 900 --quiet "$t" $(cd "$ROOT/tests/guest" &&
-			awk 'FNR == 2 && $3 == "stress" { print FILENAME }' *.sh) 2>&1) || true
+		--timeout 900 --quiet "$t" $(guest_suite stress) 2>&1) || true
 	if printf '%s\n' "$out" | grep -q '^RESULT passed=[0-9]* failed=0$'; then
 		r=pass
 	else

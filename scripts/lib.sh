@@ -95,3 +95,17 @@ log_step() {
 		return 1
 	fi
 }
+
+# guest_suite NAME: the test scripts of tests/guest/ whose second line is
+# "# suite: NAME [ORDER]", by ORDER (none: after those with one), then
+# by name.  Every script there names its suite: "integration" (the whole
+# suite, in the integration guest), "debian-modules" (need the target's
+# Debian module tree: stock targets only), "races", "lockdown", "stress",
+# "faults" (the debug kernel's fault injection, test.sh) and "dkms"
+# (dkms-test.sh).
+guest_suite() {
+	awk -v s="$1" 'FNR == 2 && $1 == "#" && $2 == "suite:" && $3 == s {
+		n = FILENAME; sub(/.*\//, "", n)
+		print ($4 == "" ? 999999 : $4), n
+	}' "$(dirname "${BASH_SOURCE[0]}")"/../tests/guest/*.sh | sort -k1,1n -k2,2 | cut -d' ' -f2 | tr '\n' ' ' | sed 's/ $//'
+}

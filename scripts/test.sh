@@ -4,7 +4,7 @@
 # test.sh [--core] TARGET - build for TARGET and run its guest tests.
 # The whole suite:
 #   stock targets: the integration scripts (tests/guest/*.sh of suite
-#                  "integration", see suite() below),
+#                  "integration", see lib.sh's guest_suite()),
 #                  then those that modprobe Debian's own modules; then the
 #                  stress test (stress.sh) in a guest of its own, 4 vCPUs;
 #                  and the DKMS install (dkms-test.sh, a guest of its own);
@@ -28,21 +28,8 @@ ROOT=$(cd "$HERE/.." && pwd)
 # the DKMS one: dkms.sh), each allocator's and wrapper's exact bytes and
 # pages, leaks and the unload report, the account, unload with nothing left.
 CORE="fixture.sh pagecases.sh wrappers.sh leaks.sh account.sh"
-# suite NAME: the test scripts of tests/guest/ whose second line is
-# "# suite: NAME [ORDER]", by ORDER (none: after those with one), then
-# by name.  Every script there names its suite: "integration" (the whole
-# suite, in the integration guest), "debian-modules" (need the target's
-# Debian module tree: stock targets only), "races", "lockdown", "stress",
-# "faults" (the debug kernel's fault injection: below) and "dkms"
-# (dkms-test.sh).
-suite() {
-	awk -v s="$1" 'FNR == 2 && $1 == "#" && $2 == "suite:" && $3 == s {
-		n = FILENAME; sub(/.*\//, "", n)
-		print ($4 == "" ? 999999 : $4), n
-	}' "$ROOT"/tests/guest/*.sh | sort -k1,1n -k2,2 | cut -d' ' -f2 | tr '\n' ' ' | sed 's/ $//'
-}
-INTEGRATION=$(suite integration)
-DEBIAN_MODS=$(suite debian-modules)
+INTEGRATION=$(guest_suite integration)
+DEBIAN_MODS=$(guest_suite debian-modules)
 # The Debian modules that DEBIAN_MODS modprobe.
 KMODS="null_blk scsi_debug sd_mod zram"
 # Resets against loads and readers (races.sh): where the timing differs
@@ -110,7 +97,7 @@ fi
 guest --name test ${opts[@]+"${opts[@]}"} "$t" $scripts
 if [ "$core" = 0 ]; then
 	case " $STRESS_TARGETS " in
-	*" $t "*) guest --name stress --smp 4 --timeout 900 "$t" $(suite stress) ;;
+	*" $t "*) guest --name stress --smp 4 --timeout 900 "$t" $(guest_suite stress) ;;
 	esac
 	# Fault injection and kmemleak: the debug kernel has them.  A load of
 	# kmemscope passes about 870 fault points, each tried in about a
@@ -118,7 +105,7 @@ if [ "$core" = 0 ]; then
 	[ "$t" != debug ] ||
 		guest --name faults --timeout 1800 --alloc-failures-injected \
 			--append "kmemleak=on ks.failnth_step=${KS_FAILNTH_STEP:-3}" \
-			"$t" $(suite faults)
+			"$t" $(guest_suite faults)
 fi
 case $t in
 kunit | debug) ;;	# no Debian headers package: nothing for DKMS
