@@ -53,3 +53,20 @@ expect_stress_exact() {
 	expect_eq "kmemscope has no other ks_stress call sites" \
 		"$(cut -d' ' -f1,2 /tmp/ks.rows | tr '\n' ,)" "$(cut -d' ' -f1,2 /tmp/stress.rows | tr '\n' ,)"
 }
+
+# Load, use and unload ks_fixture in a loop, pausing PAUSE s between two,
+# until /tmp/stop.NAME appears; leaves "loads failures" in /tmp/NAME.N.
+fixture() {	# NAME N [PAUSE]
+	local n=0 bad=0
+	while [ ! -e /tmp/stop.$1 ]; do
+		[ -n "${3:-}" ] && sleep $3
+		if insmod /ko/ks_fixture.ko && echo 3 >/sys/kernel/debug/ks_fixture/grow &&
+		   rmmod ks_fixture; then
+			n=$((n + 1))
+		else
+			bad=$((bad + 1))
+			rmmod ks_fixture 2>/dev/null
+		fi
+	done
+	echo "$n $bad" >/tmp/$1.$2
+}

@@ -41,29 +41,19 @@ readers() {	# N
 	done
 	echo "$n $bad" >/tmp/readers.$1
 }
-fixture() {
-	local n=0
-	while [ ! -e /tmp/stop.soak ]; do
-		insmod /ko/ks_fixture.ko && echo 3 >/sys/kernel/debug/ks_fixture/grow &&
-			rmmod ks_fixture && n=$((n + 1))
-		sleep 2
-	done
-	echo "$n" >/tmp/fixture.1
-}
-
 section soak
 slab0=$(meminfo Slab) vm0=$(meminfo VmallocUsed) pcpu0=$(meminfo Percpu)
 insmod /ko/ks_stress.ko || not_ok "insmod ks_stress"
 insmod /ko/kmemscope.ko || not_ok "insmod kmemscope"
 echo "sample interval 5" >$C || not_ok "sample interval 5"
-rm -f /tmp/stop.soak
+rm -f /tmp/stop.soak /tmp/stop.fixture
 stress start
 pids=
 for i in 1 2; do
 	readers $i &
 	pids="$pids $!"
 done
-fixture &
+fixture fixture 1 2 &
 pids="$pids $!"
 echo "# soak: $mins minutes on $(grep -c '^processor' /proc/cpuinfo) CPUs"
 echo "# minute: store_bytes sampler_bytes own_live_bytes records_used sites_used dropped_pool_full dropped_site_table_full dropped_recursion dropped_kretprobe_missed missed_frees dropped_frees_kprobe_busy slab_kB vmalloc_kB percpu_kB"
@@ -83,14 +73,15 @@ for m in $(seq "$mins"); do
 	sed 's/^/# minute: /' /tmp/minute; echo
 	echo reset >$C || not_ok "reset at minute $m"
 done
-touch /tmp/stop.soak
+touch /tmp/stop.soak /tmp/stop.fixture
 wait $pids
 stress stop
 cat $KS/summary >/tmp/summary
 echo "# soak: $(awk '{ n += $1; b += $2 } END { print n + 0, "reads,", b + 0, "bad" }' /tmp/readers.*)," \
-	"$(cat /tmp/fixture.1) ks_fixture loads; ks_stress $(awk '!/^#/ && NF == 8 { a += $6 } END { print a + 0 }' $S/stats) allocations"
+	"$(cut -d' ' -f1 /tmp/fixture.1) ks_fixture loads; ks_stress $(awk '!/^#/ && NF == 8 { a += $6 } END { print a + 0 }' $S/stats) allocations"
 expect_eq "soak: every read starts with its version line" \
 	"$(awk '{ b += $2 } END { print b + 0 }' /tmp/readers.*)" 0
+expect_eq "soak: every ks_fixture load and unload succeeded" "$(cut -d' ' -f2 /tmp/fixture.1)" 0
 expect_eq "soak: a minute's figures each minute" "$(wc -l </tmp/minutes)" "$mins"
 expect_eq "soak: kmemscope's tables and the sampler's history never changed size" \
 	"$(awk '{ print $2, $3 }' /tmp/minutes | sort -u | wc -l)" 1

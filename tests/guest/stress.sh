@@ -112,22 +112,6 @@ toggler() {	# NAME N COMMAND...
 	echo "$n $bad" >/tmp/$name.$id
 }
 
-# Load, use and unload ks_fixture in a loop, pausing PAUSE s between two.
-fixture() {	# NAME N [PAUSE]
-	local n=0 bad=0
-	while [ ! -e /tmp/stop.$1 ]; do
-		[ -n "${3:-}" ] && sleep $3
-		if insmod /ko/ks_fixture.ko && echo 3 >/sys/kernel/debug/ks_fixture/grow &&
-		   rmmod ks_fixture; then
-			n=$((n + 1))
-		else
-			bad=$((bad + 1))
-			rmmod ks_fixture 2>/dev/null
-		fi
-	done
-	echo "$n $bad" >/tmp/$1.$2
-}
-
 # Hold and release as many objects as the pool has records, in a loop.
 exhaust() {	# NAME N
 	local n=0
