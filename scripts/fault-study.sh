@@ -10,8 +10,15 @@
 # with its 95% Wilson interval.  TARGET defaults to x86_64-6.1.
 #
 # Variants:
-#   a   as make check runs it (4 vCPUs, kmemscope, ks_fixture loop)
-#   d   the same on one vCPU (no cross-CPU text patching)
+#   a   as make check runs it (4 vCPUs, kmemscope, ks_fixture loop;
+#       single-threaded TCG)
+#   b   without kmemscope: the same ks_stress load and ks_fixture loop,
+#       and ftrace's events and kprobe events on the same hook points
+#       switched on and off as often (tests/guest-helpers/study-tracers.sh)
+#   d   as a, on one vCPU (no cross-CPU text patching)
+#   e   as a, on multi-threaded TCG (one host thread per vCPU)
+#   f   as a, with -icount (instructions as time; single-threaded)
+# Letters combine: "be" is b on multi-threaded TCG.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -22,19 +29,21 @@ v=${1:?usage: fault-study.sh VARIANT RUNS [TARGET]}
 runs=${2:?usage: fault-study.sh VARIANT RUNS [TARGET]}
 t=${3:-x86_64-6.1}
 valid_target "$t" || die "unknown target '$t' (known: $KNOWN_TARGETS)"
-case $v in
-a) smp=4 ;;
-d) smp=1 ;;
-*) die "unknown variant '$v' (a, d)" ;;
-esac
+[[ $v =~ ^(a|[bdef]+)$ ]] || die "unknown variant '$v' (a, or some of b, d, e, f)"
+[[ $v =~ e.*f|f.*e ]] && die "variant '$v': -icount runs single-threaded only (e and f exclude each other)"
+opts=() scripts=$(guest_suite stress) tcg=single smp=4
+case $v in *b*) scripts=study-tracers.sh ;; esac
+case $v in *d*) smp=1 ;; esac
+case $v in *e*) tcg=multi ;; esac
+case $v in *f*) opts=(--icount) ;; esac
 
 "$HERE/build.sh" "$t" >/dev/null
 dir="$ROOT/out/fault-study/$t-$v"
 mkdir -p "$dir"
 fails=0
 for i in $(seq 1 "$runs"); do
-	out=$(KS_GUEST_RERUN=0 "$HERE/run-guest.sh" --name "study-$v" --smp "$smp" \
-		--timeout 900 --quiet "$t" $(guest_suite stress) 2>&1) || true
+	out=$(KS_GUEST_RERUN=0 KS_TCG_THREAD=$tcg "$HERE/run-guest.sh" --name "study-$v" \
+		--smp "$smp" --timeout 900 --quiet "${opts[@]}" "$t" $scripts 2>&1) || true
 	if printf '%s\n' "$out" | grep -q '^RESULT passed=[0-9]* failed=0$'; then
 		r=pass
 	else

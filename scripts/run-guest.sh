@@ -181,7 +181,9 @@ x86_64)
 	# patched sites and to spin forever on a half-patched jump, on both
 	# Debian kernels, while kmemscope attached and detached its hooks under
 	# load.  Round-robin TCG runs the same tests clean every time.
-	qemu+=(-M pc -cpu max -accel tcg,thread=single ${KS_QEMU_EXTRA:-}
+	# KS_TCG_THREAD=multi runs them multi-threaded all the same (for
+	# scripts/fault-study.sh's variant e).
+	qemu+=(-M pc -cpu max -accel "tcg,thread=${KS_TCG_THREAD:-single}" ${KS_QEMU_EXTRA:-}
 	       -append "console=ttyS0 $cmdline")
 	;;
 arm64)
