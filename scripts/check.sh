@@ -4,7 +4,8 @@
 # check.sh [TARGET...] - every build, lint and test kmemscope has:
 #   1. dependencies (deps.sh) and the KUnit and debug kernels
 #      (kunit-kernel.sh, from build.sh)
-#   2. W=1 builds, warning-free, for every target
+#   2. W=1 builds, warning-free, for every target, and for make bench's
+#      kernel (built, not tested: its figures are make bench's)
 #   3. checkpatch.pl --strict on the C sources; module/ has no dependency
 #      cycle (layers.sh); each debugfs-docs page states the format version
 #      the module prints (docs-versions.sh); the user-space tools' own
@@ -84,6 +85,8 @@ run_step deps single "dependencies installed and kernels fetched" "$HERE/deps.sh
 for t in "${targets[@]}"; do
 	run_step "build $t" single "build $t (W=1, no warnings)" "$HERE/build.sh" "$t"
 done
+[ "$named" = 1 ] ||
+	run_step "build bench" single "build bench (W=1, no warnings)" "$HERE/build.sh" bench
 run_step checkpatch "$HERE/checkpatch.sh"
 run_step "layers (module/)" "$HERE/layers.sh" "${targets[0]}"
 run_step "format versions (debugfs-docs)" "$HERE/docs-versions.sh"
