@@ -11,6 +11,16 @@
 #   c      b's data in callers 2.1 / modules 1.1 with the columns in another
 #          order and columns added (one after call_site)
 #   samples  a samples.tsv of 30 samples with a gap, for plot
+#   procs  fake proc trees for procs (status, smaps_rollup and comm in the
+#          kernel's formats; every figure below worked out by hand):
+#          a    a 6.1 board: init, sh, my_app, "Web Content" (a blank in
+#               comm), sh and "Web Content" tied on pss; kernel threads 2
+#               and 3 (empty smaps_rollup, no Vm lines); a zombie (9); a
+#               pid gone but for comm (55); sshd (60) without smaps_rollup
+#               (not readable by us)
+#          b    a later: my_app grown, init by 2 kB, sh the same, pid 100
+#               reused by httpd, logger new
+#          old  a 4.19 board: smaps_rollup without Pss_Anon/File/Shmem
 # Every check runs once per flavour of shell and awk: "sh" (this system's
 # /bin/sh and awk), "busybox" (busybox sh, whose applets come first: what a
 # board has) when busybox is installed, and "gawk-posix" when gawk is.
@@ -75,15 +85,16 @@ checks() {
 	expect_eq "diff a b: exit status, stderr" "$? $(cat "$W/err")" "0 "
 	expect_same "diff a b = diff-a-b.expected" "$W/ab" diff-a-b.expected
 	snap diff a c >"$W/ac" 2>&1
-	sed 's/^new: b$/new: c/' diff-a-b.expected >"$W/ac.want"
+	sed -e 's/^new: b$/new: c/' -e 's/^\(# process rows skipped: a and \)b /\1c /' diff-a-b.expected >"$W/ac.want"
 	expect_same "diff a c (columns reordered and added, minor versions 2.1, 1.1) = diff a b" "$W/ac" "$W/ac.want"
 	snap diff a a >"$W/aa" 2>&1
-	expect_eq "diff a a: no rows, a zero total" "$(sed -n '9,$p' "$W/aa")" "total 0 0 0 0 130944 130944 - - - - -"
+	expect_eq "diff a a: no rows, a zero total" "$(sed -n '9,$p' "$W/aa")" "# process rows skipped: a and a have no procs file (version 1.0 snapshots have none)
+total 0 0 0 0 130944 130944 - - - - -"
 	# diff b a is diff a b turned around: the same rows in the same order,
 	# the changes negated, old and new swapped
 	snap diff b a >"$W/ba" 2>&1
-	expect_eq "diff b a = diff a b turned around" "$(sed -n '9,$p' "$W/ba")" "$(awk '
-		NR >= 9 {
+	expect_eq "diff b a = diff a b turned around" "$(sed -n '9,$p' "$W/ba" | grep -v '^#')" "$(awk '
+		NR >= 9 && !/^#/ {
 			for (i = 2; i <= 5; i++) $i = ($i == 0) ? 0 : -$i
 			t = $6; $6 = $7; $7 = t
 			t = $10; $10 = $11; $11 = t
@@ -104,7 +115,7 @@ checks() {
 	snap diff a "$W/noinfo" >"$W/out" 2>&1
 	expect_eq "diff, NEW without info: times and reset unknown" \
 		"$(sed -n '5,7p' "$W/out" | tr '\n' '|')" "new_time: -|interval_s: -|reset_between: unknown|"
-	expect_eq "diff, NEW without info: same rows" "$(sed -n '9,$p' "$W/out")" "$(sed -n '9,$p' "$W/ab")"
+	expect_eq "diff, NEW without info: same rows" "$(sed -n '9,$p' "$W/out" | grep -v '^#')" "$(sed -n '9,$p' "$W/ab" | grep -v '^#')"
 
 	# diff: what it refuses
 	cp -r b "$W/v3"
@@ -137,9 +148,20 @@ checks() {
 	expect_eq "snapshot: info" "$(awk '
 		NR == 1 { v = $0 } /^time: / { t = $2 } /^time_end: / { e = $2 } /^source: / { s = $2 }
 		END { print v "|" (t ~ /^[0-9]+$/ && e ~ /^[0-9]+$/ && t <= e) "|" s }' "$W/s/info")" \
-		"kmemscope snapshot - version: 1.0|1|$FIX/a"
+		"kmemscope snapshot - version: 1.1|1|$FIX/a"
+	snap procs "$FIX/procs/a" >"$W/pa.want" 2>/dev/null
+	expect_same "snapshot: procs written, from KMEMSCOPE_PROC" "$W/s/procs" "$W/pa.want"
+	expect_eq "snapshot: no temporary files left" "$(cd "$W/s" && ls | tr '\n' ' ')" "callers info meminfo modules procs summary "
 	snap diff a "$W/s" >"$W/out" 2>/dev/null
-	expect_eq "diff a and a snapshot of it: no rows" "$(sed -n '9,$p' "$W/out")" "total 0 0 0 0 130944 130944 - - - - -"
+	expect_eq "diff a and a snapshot of it: no rows" "$(sed -n '9,$p' "$W/out")" "# process rows skipped: a has no procs file (version 1.0 snapshots have none)
+total 0 0 0 0 130944 130944 - - - - -"
+	PROCFIX=$W/nonexistent
+	snapin "$FIX/a" "$FIX/a/meminfo" snapshot "$W/s" >"$W/out" 2>"$W/err"
+	expect_eq "snapshot, PROC_DIR not there: exit status 0, no procs, info" \
+		"$? $(cat "$W/out")|$(ls "$W/s/procs" 2>/dev/null)|$(head -n1 "$W/s/info")" "0 ||kmemscope snapshot - version: 1.1"
+	grep -q "procs not written" "$W/err" && ok "snapshot, PROC_DIR not there: warning" ||
+		not_ok "snapshot, PROC_DIR not there: warning" "stderr: $(cat "$W/err")"
+	PROCFIX=
 	expect_fail "snapshot, kmemscope not there" "is kmemscope loaded" snapin "$W/nonexistent" "$FIX/a/meminfo" snapshot "$W/s2"
 	[ ! -e "$W/s2/info" ] && ok "snapshot, kmemscope not there: no snapshot written" ||
 		not_ok "snapshot, kmemscope not there: no snapshot written"
@@ -211,28 +233,148 @@ checks() {
 		   grep -c 'axis does not start at 0' "$W/p2/samples.svg")" 1
 	expect_fail "plot, no samples" "missing or empty" snap plot "$W/nonexistent"
 
+	# procs on procs/a: rows, order, totals, counts, checks
+	snap procs procs/a >"$W/pa" 2>"$W/err"
+	expect_eq "procs a: exit status, stderr" "$? $(cat "$W/err")" "0 "
+	expect_eq "procs a: head" "$(sed -n '1,6p' "$W/pa" | tr '\n' '|')" \
+		"kmemscope-snap procs - version: 1.0|source: procs/a|kernel_threads: 2|vanished: 2|unreadable: 1|# kind pid comm vss_kB rss_kB pss_kB uss_kB swap_kB pss_anon_kB pss_file_kB pss_shmem_kB|"
+	# pid: vss rss pss uss=Private_Clean+Private_Dirty swap pss_anon pss_file pss_shmem
+	for r in "1 init 2344 1200 400 190 0 150 250 0" "7 sh 3920 3600 3000 2900 64 2800 200 0" \
+		"42 my_app 98765 20480 18000 16684 512 16384 1000 616" "100 Web_Content 12000 4000 3000 2500 0 2500 300 200"; do
+		expect_eq "procs a: row of pid ${r%% *}" "$(awk -v p="${r%% *}" '$1 == "proc" && $2 == p' "$W/pa")" "proc $r"
+	done
+	expect_eq "procs a: rows by pss, largest first; a tie by pid (7 before 100)" \
+		"$(awk '$1 == "proc" { printf "%s ", $2 }' "$W/pa")" "42 7 100 1 "
+	expect_eq "procs a: comm with a blank: one column, every row 11" \
+		"$(awk '$1 == "proc" && NF != 11 { print "bad: " $0 } $1 == "proc" && $2 == 100 { print $3 }' "$W/pa")" "Web_Content"
+	expect_eq "procs a: total (4 processes, the sums)" "$(grep '^total ' "$W/pa")" \
+		"total 4 - 117029 29280 24400 22274 576 21834 1750 816"
+	expect_eq "procs a: total = the rows' sums" "$(awk '
+		$1 == "proc" { n++; for (i = 4; i <= NF; i++) s[i] += $i }
+		$1 == "total" { t = $0 }
+		END { r = "total " n " -"; for (i = 4; i <= 11; i++) r = r " " s[i]; print (r == t) ? "ok" : r " != " t }' "$W/pa")" ok
+	chk() {	# FILE WHAT: "SUM MEMINFO DIFFERENCE BOUND" of a check line
+		sed -n "s/^check: $2 \([0-9]*\) kB vs [A-Za-z]* \([0-9]*\) kB: difference \(-*[0-9]*\) kB (.* at most \([0-9]*\) kB = .*/\1 \2 \3 \4/p" "$1"
+	}
+	expect_eq "procs a: check pss_anon vs AnonPages: sum, AnonPages, difference, rounding bound" "$(chk "$W/pa" pss_anon)" "21834 21900 66 4"
+	expect_eq "procs a: check pss_file+pss_shmem vs Mapped: sum, Mapped, difference, rounding bound" "$(chk "$W/pa" 'pss_file+pss_shmem')" "2566 2570 4 8"
+	expect_eq "procs a: after the total, two check lines, each with its explanation" "$(awk '
+		done { print $1, $2, $6, (index($0, "; pages of processes without a row (exited, unreadable,") ? "explained" : "unexplained") }
+		/^total / { done = 1 }' "$W/pa")" "check: pss_anon AnonPages explained
+check: pss_file+pss_shmem Mapped explained"
+
+	# procs on procs/b (via KMEMSCOPE_PROC): a negative difference
+	env KMEMSCOPE_PROC="$FIX/procs/b" $SH "$TOOL" procs >"$W/pb" 2>&1
+	expect_eq "procs, PROC_DIR from KMEMSCOPE_PROC: source, counts" "$(sed -n '2,5p' "$W/pb" | tr '\n' '|')" \
+		"source: $FIX/procs/b|kernel_threads: 2|vanished: 0|unreadable: 0|"
+	expect_eq "procs b: rows in order" "$(grep '^proc ' "$W/pb")" "proc 42 my_app 106957 28672 26000 24684 0 24384 1000 616
+proc 7 sh 3920 3600 3000 2900 64 2800 200 0
+proc 100 httpd 8000 2000 1500 1200 0 1000 400 100
+proc 205 logger 2200 900 500 450 0 400 100 0
+proc 1 init 2344 1204 402 190 0 150 252 0"
+	expect_eq "procs b: total" "$(grep '^total ' "$W/pb")" "total 5 - 123421 36376 31402 29424 64 28734 1952 716"
+	expect_eq "procs b: checks (Mapped below the sum: negative)" "$(chk "$W/pb" pss_anon) | $(chk "$W/pb" 'pss_file+pss_shmem')" "28734 28800 66 5 | 2668 2660 -8 10"
+
+	# procs on a 4.19-style tree: no Pss_Anon/Pss_File/Pss_Shmem
+	snap procs procs/old >"$W/po" 2>"$W/err"
+	expect_eq "procs old kernel: exit status, stderr" "$? $(cat "$W/err")" "0 "
+	expect_eq "procs old kernel: rows with - for the Pss split, total" "$(sed -n '/^proc /,/^total /p' "$W/po")" \
+		"proc 30 dropbear 2900 1500 900 700 12 - - -
+proc 1 init 2300 1100 380 180 0 - - -
+total 2 - 5200 2600 1280 880 12 - - -"
+	expect_eq "procs old kernel: kernel_threads, and check n/a as the only check" \
+		"$(grep -e '^kernel_threads:' -e '^check' "$W/po")" "kernel_threads: 1
+check: n/a (this kernel's smaps_rollup has no Pss_Anon/Pss_File/Pss_Shmem)"
+
+	# procs: what it refuses
+	expect_fail "procs, PROC_DIR not there" "no such directory" snap procs "$W/nonexistent"
+	mkdir -p "$W/notproc/sys"
+	expect_fail "procs, PROC_DIR without processes" "no process directories" snap procs "$W/notproc"
+	expect_fail "procs, two arguments" "usage:" snap procs procs/a procs/b
+
+	# procs on this machine's /proc: whatever runs, consistent
+	if [ -r /proc/self/smaps_rollup ]; then
+		snap procs /proc >"$W/ph" 2>"$W/err"
+		expect_eq "procs /proc (this machine): exit status, stderr, version, total = the rows' sums" "$? $(cat "$W/err")|$(head -n1 "$W/ph")|$(awk '
+			$1 == "proc" { n++; for (i = 4; i <= NF; i++) s[i] += $i }
+			$1 == "total" { t = $0 }
+			END { r = "total " n " -"; for (i = 4; i <= 11; i++) r = r " " (s[i] == 0 && $i == "-" ? "-" : s[i]); print (r == t) ? "ok" : r " != " t }' "$W/ph")" \
+			"0 |kmemscope-snap procs - version: 1.0|ok"
+	fi
+
+	# diff with procs: snapshots of a (with procs/a) and b (with procs/b)
+	PROCFIX=$FIX/procs/a
+	snapin "$FIX/a" "$FIX/a/meminfo" snapshot "$W/sa" 2>/dev/null
+	PROCFIX=$FIX/procs/b
+	snapin "$FIX/b" "$FIX/b/meminfo" snapshot "$W/sb" 2>/dev/null
+	PROCFIX=
+	snap diff "$W/sa" "$W/sb" >"$W/dp" 2>"$W/err"
+	expect_eq "diff with procs: exit status, stderr, version" "$? $(cat "$W/err")|$(head -n1 "$W/dp")" "0 |kmemscope diff - version: 1.1"
+	expect_eq "diff with procs: process rows (changed, gone, new, pid 100 reused by httpd; sh unchanged: no row), by |d_pss|" \
+		"$(sed -n '/^# kind pid /,$p' "$W/dp")" "# kind pid comm d_rss_kB d_pss_kB d_uss_kB d_swap_kB old_pss_kB new_pss_kB state
+process 42 my_app 8192 8000 8000 -512 18000 26000 changed
+process 100 Web_Content -4000 -3000 -2500 0 3000 - gone
+process 100 httpd 2000 1500 1200 0 - 1500 new
+process 205 logger 900 500 450 0 - 500 new
+process 1 init 4 2 0 0 400 402 changed
+total 2860 -5 18 23 130944 133804 - - - - -"
+	expect_eq "diff with procs: module and site rows as without" "$(grep -v -e '^process' -e '^#' "$W/dp" | sed 1,7d)" \
+		"$(grep -v -e '^#' diff-a-b.expected | sed 1,7d)"
+	snap diff "$W/sb" "$W/sa" >"$W/dp2" 2>&1
+	expect_eq "diff with procs, turned around: d_* negated, pss swapped, new and gone swapped" "$(grep '^process' "$W/dp2")" "$(awk '
+		$1 == "process" {
+			for (i = 4; i <= 7; i++) $i = ($i == 0) ? 0 : -$i
+			t = $8; $8 = $9; $9 = t
+			$10 = ($10 == "new") ? "gone" : ($10 == "gone") ? "new" : $10
+			print
+		}' "$W/dp")"
+	cp -r b "$W/bp"
+	cp "$W/sb/procs" "$W/bp/"
+	snap diff a "$W/bp" >"$W/out" 2>"$W/err"
+	expect_eq "diff of a 1.0 snapshot (no procs) and one with: exit status, stderr" "$? $(cat "$W/err")" "0 "
+	expect_eq "diff of a 1.0 snapshot and one with procs: one comment line, no process rows" \
+		"$(grep -e '^process' -e '^# process' -e '^# kind pid' "$W/out")" \
+		"# process rows skipped: a has no procs file (version 1.0 snapshots have none)"
+	snap diff "$W/sa" b >"$W/out" 2>&1
+	expect_eq "diff, NEW without procs: the comment line" "$(grep '^# process' "$W/out")" \
+		"# process rows skipped: b has no procs file (version 1.0 snapshots have none)"
+	cp -r "$W/sb" "$W/pv2"
+	sed -i.bak '1s/1\.0$/2.0/' "$W/pv2/procs"
+	expect_fail "diff, procs format 2.0" "procs format version 2.0" snap diff "$W/sa" "$W/pv2"
+	cp -r "$W/sb" "$W/pnohdr"
+	grep -v '^# kind' "$W/sb/procs" >"$W/pnohdr/procs"
+	expect_fail "diff, procs without a header line" "no header line" snap diff "$W/sa" "$W/pnohdr"
+	cp -r "$W/sb" "$W/pjunk"
+	echo hello >"$W/pjunk/procs"
+	expect_fail "diff, not a procs file" "not a kmemscope-snap procs file" snap diff "$W/sa" "$W/pjunk"
+
 	# help, usage
 	snap help >"$W/help" 2>&1
 	expect_eq "help: exit status" "$?" 0
 	missing=
-	for c in snapshot diff watch plot help KMEMSCOPE_DIR KMEMSCOPE_MEMINFO "kmemscope diff - version: 1.0" reset_between samples.tsv; do
+	for c in snapshot diff watch plot procs help KMEMSCOPE_DIR KMEMSCOPE_MEMINFO KMEMSCOPE_PROC "kmemscope diff - version: 1.1" \
+		"kmemscope snapshot - version: 1.1" "kmemscope-snap procs - version: 1.0" "# kind pid comm d_rss_kB" "process rows skipped" \
+		"check: n/a (this kernel's smaps_rollup" reset_between samples.tsv; do
 		grep -qF -- "$c" "$W/help" || missing="$missing $c"
 	done
 	expect_eq "help documents commands, files and formats" "${missing:-none missing}" "none missing"
-	snap >/dev/null 2>&1
+	snap >/dev/null 2>"$W/err"
 	expect_eq "no command: exit status 2" "$?" 2
+	grep -q "procs \[PROC_DIR\]" "$W/err" && ok "usage names procs" || not_ok "usage names procs" "$(cat "$W/err")"
 	expect_fail "unknown command" "unknown command" snap frobnicate
 	cd "$ROOT" || exit 1
 }
 
 # ---- flavours ---------------------------------------------------------------
-# SH runs the tool; snapin DIR MEMINFO ARGS... runs it on DIR's files.
+# SH runs the tool; snapin DIR MEMINFO ARGS... runs it on DIR's files, with
+# PROCFIX (default procs/a) as its /proc.
 snap() { $SH "$TOOL" "$@"; }
 snapin() {
 	_d=$1 _m=$2
 	shift 2
-	env KMEMSCOPE_DIR="$_d" KMEMSCOPE_MEMINFO="$_m" $SH "$TOOL" "$@"
+	env KMEMSCOPE_DIR="$_d" KMEMSCOPE_MEMINFO="$_m" KMEMSCOPE_PROC="${PROCFIX:-$FIX/procs/a}" $SH "$TOOL" "$@"
 }
+PROCFIX=
 fl=sh SH=/bin/sh
 checks
 if command -v busybox >/dev/null 2>&1; then

@@ -4,7 +4,8 @@
 # snapshot.sh - kmemscope-snap (tools/kmemscope-snap, in the guest's /bin)
 # on a running kmemscope: snapshots before and after ks_fixture loads, and
 # after it frees a group and unloads, diff to exactly ks_fixture's figures
-# (see ks_fixture.c); watch writes its samples and plot draws them.  The
+# (see ks_fixture.c); watch writes its samples and plot draws them; procs
+# (user memory per process) adds up and matches /proc.  The
 # kernel allocates on its own between snapshots, so the checks are on
 # ks_fixture's rows, the total's consistency and the format, not on the
 # diff holding nothing else.
@@ -60,27 +61,33 @@ diff_fns() {
 diff_field() {	# FILE KEY: "KEY: value" of the diff's head
 	sed -n "s/^$2: //p" "$1" | head -n1
 }
-# The format: version line, header, then module rows, site rows, total last;
-# each kind sorted by |d_live_bytes|; no row without a change (but a
+# The format: version line, header, then module rows, site rows, process
+# rows under their own header (the snapshots have procs: kmemscope-snap's
+# own processes at least are new and gone), total last; each kind sorted by
+# |d_live_bytes| (processes by |d_pss_kB|); no row without a change (but a
 # module's state); the total equal to the sum of the module rows.
 check_format() {	# FILE DESC
-	expect_eq "$2: version line" "$(head -n1 "$1")" "kmemscope diff - version: 1.0"
-	expect_eq "$2: header line" "$(grep '^# ' "$1")" \
-		"# kind d_live_bytes d_live_count d_allocs d_frees old_live_bytes new_live_bytes allocator module old_state new_state call_site"
+	expect_eq "$2: version line" "$(head -n1 "$1")" "kmemscope diff - version: 1.1"
+	expect_eq "$2: header lines" "$(grep '^# ' "$1")" \
+		"# kind d_live_bytes d_live_count d_allocs d_frees old_live_bytes new_live_bytes allocator module old_state new_state call_site
+# kind pid comm d_rss_kB d_pss_kB d_uss_kB d_swap_kB old_pss_kB new_pss_kB state"
 	expect_eq "$2: rows in order, total last, sorted, all changed, total = sum of modules" "$(diff_awk '
 		function abs(x) { x += 0; return x < 0 ? -x : x }	# (busybox awk: += 0, or a field compares as a string)
-		$1 == "module" || $1 == "site" || $1 == "total" {
+		/^# kind pid / { if (last > 3) bad = bad " process header after total;"; next }
+		$1 == "module" || $1 == "site" || $1 == "process" || $1 == "total" {
 			if (done) bad = bad " row after total;"
-			o = ($1 == "module") ? 1 : ($1 == "site") ? 2 : 3
+			o = ($1 == "module") ? 1 : ($1 == "site") ? 2 : ($1 == "process") ? 3 : 4
 			if (o < last) bad = bad " " $1 " row after a later kind;"
-			b = abs($col["d_live_bytes"])
-			if (o == last && o < 3 && b > prev) bad = bad " not sorted at " $0 ";"
-			if (o != 3 && $col["d_live_bytes"] == 0 && $col["d_live_count"] == 0 &&
+			b = (o == 3) ? abs($5) : abs($col["d_live_bytes"])
+			if (o == last && o < 4 && b > prev) bad = bad " not sorted at " $0 ";"
+			if (o < 3 && $col["d_live_bytes"] == 0 && $col["d_live_count"] == 0 &&
 			    $col["d_allocs"] == 0 && $col["d_frees"] == 0 &&
 			    ($1 == "site" || $col["old_state"] == $col["new_state"]))
 				bad = bad " unchanged row " $0 ";"
+			if (o == 3 && ($10 == "changed" ? $4 == 0 && $5 == 0 && $6 == 0 && $7 == 0 : $10 != "new" && $10 != "gone"))
+				bad = bad " unchanged process row " $0 ";"
 			if (o == 1) msum += $col["d_live_bytes"]
-			if (o == 3) { done = 1; tot = $col["d_live_bytes"] + 0 }
+			if (o == 4) { done = 1; tot = $col["d_live_bytes"] + 0 }
 			last = o; prev = b
 			next
 		}
@@ -198,7 +205,7 @@ expect_eq "plot: an SVG with a line per series" \
 # ---- help and usage ----------------------------------------------------
 kmemscope-snap help >$S/help && ok "help" || not_ok "help"
 missing=
-for c in snapshot diff watch plot help; do
+for c in snapshot diff watch plot procs help; do
 	grep -q "^  kmemscope-snap $c" $S/help || missing="$missing $c"
 done
 expect_eq "help documents every command" "${missing:-none missing}" "none missing"
@@ -206,3 +213,60 @@ kmemscope-snap frobnicate 2>/dev/null
 expect_eq "unknown command: exit status" "$?" 2
 
 rmmod kmemscope && ok "rmmod kmemscope" || not_ok "rmmod kmemscope"
+
+# ---- procs: user memory per process, from /proc alone --------------------
+section procs
+live_pids() {	# sorted pids whose smaps_rollup has Rss (not kernel threads)
+	for d in /proc/[0-9]*; do
+		r=
+		{ read -r r && read -r r; } 2>/dev/null <"$d/smaps_rollup"	# header, Rss
+		case $r in Rss:*) echo "${d#/proc/}" ;; esac
+	done | sort -n
+}
+# a process of a distinctive comm (busybox runs argv[1] as the applet
+# when its name starts with "busybox"; a plain "sleep &" would stay "sh")
+ln -sf /bin/busybox $S/busybox_ksprocs
+$S/busybox_ksprocs sleep 60 &
+hold=$!
+i=0
+while read -r c </proc/$hold/comm && [ "$c" != busybox_ksprocs ] && [ $i -lt 10 ]; do sleep 1; i=$((i + 1)); done
+live_pids >$S/pids.before
+kmemscope-snap procs >$S/procs 2>$S/err && ok "kmemscope-snap procs" || not_ok "kmemscope-snap procs" "$(cat $S/err)"
+live_pids >$S/pids.after
+# the quiet guest: only kmemscope-snap's and live_pids' own processes come
+# and go, so the processes alive before and after are exactly the rows
+# whose process is still alive
+awk '$1 == "proc" { print $2 }' $S/procs | sort -n >$S/pids.rows
+expect_eq "rows of the processes alive before and after" \
+	"$(grep -Fxf $S/pids.after $S/pids.rows | tr '\n' ' ')" "$(grep -Fxf $S/pids.after $S/pids.before | tr '\n' ' ')"
+expect_eq "the row of busybox_ksprocs" "$(awk -v p=$hold '$1 == "proc" && $2 == p { print $3 }' $S/procs)" busybox_ksprocs
+kill $hold
+wait $hold 2>/dev/null
+expect_eq "total = the rows' sums; check: pss_anon = the total's" "$(awk '
+	$1 == "proc" { n++; for (i = 4; i <= 11; i++) s[i] += $i }
+	$1 == "total" { t = $0; pa = $9 }
+	$1 == "check:" && $2 == "pss_anon" { c = $3 }
+	END { r = "total " n " -"; for (i = 4; i <= 11; i++) r = r " " s[i]; print (r == t ? "ok" : r " != " t) " " (c == pa && c != "" ? "ok" : c " != " pa) }' $S/procs)" "ok ok"
+expect_eq "snapshot has procs, info 1.1" "$(head -n1 $S/1/procs)|$(head -n1 $S/1/info)" \
+	"kmemscope-snap procs - version: 1.0|kmemscope snapshot - version: 1.1"
+# Exact figures: two ks-hold processes (one static binary), holding 0 and
+# 4096 kB of written private anonymous memory, differ by exactly 4096 kB
+# in vss, rss, pss, uss and pss_anon.
+rm -f $S/hold0 $S/hold1
+ks-hold 0 $S/hold0 &
+h0=$!
+ks-hold 4096 $S/hold1 &
+h1=$!
+i=0
+while { [ ! -e $S/hold0 ] || [ ! -e $S/hold1 ]; } && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kmemscope-snap procs >$S/procs.hold
+expect_eq "ks-hold 4096 less ks-hold 0: vss rss pss uss pss_anon (kB)" "$(awk -v a=$h0 -v b=$h1 '
+	$1 == "proc" && $2 == a { for (i = 4; i <= 9; i++) x[i] = $i }
+	$1 == "proc" && $2 == b { for (i = 4; i <= 9; i++) y[i] = $i }
+	END { printf "%.0f %.0f %.0f %.0f %.0f", y[4] - x[4], y[5] - x[5], y[6] - x[6], y[7] - x[7], y[9] - x[9] }' $S/procs.hold)" \
+	"4096 4096 4096 4096 4096"
+kill $h0 $h1
+wait $h0 $h1 2>/dev/null
