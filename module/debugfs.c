@@ -5,6 +5,7 @@
  *
  *   summary      summary.c        callers      callers.c
  *   modules      modules.c        allocations  allocations.c
+ *   tasks        tasks.c          task_sites   tasks.c
  *   leaks        leaks.c          since_mark   leaks.c
  *   reserved     account.c        memblock     account.c
  *   account      account.c        control      control.c
@@ -25,6 +26,7 @@
 #include "callers.h"
 #include "modules.h"
 #include "allocations.h"
+#include "tasks.h"
 #include "leaks.h"
 #include "account.h"
 #include "control.h"
@@ -40,6 +42,8 @@ static const struct {
 	{ "callers",	 0400, &ks_callers_fops },
 	{ "modules",	 0400, &ks_modules_fops },
 	{ "allocations", 0400, &ks_allocations_fops },
+	{ "tasks",	 0400, &ks_tasks_fops },
+	{ "task_sites",	 0400, &ks_task_sites_fops },
 	{ "control",	 0600, &ks_control_fops },
 	{ "reserved",	 0400, &ks_reserved_fops },
 	{ "memblock",	 0400, &ks_memblock_fops },

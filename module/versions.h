@@ -17,6 +17,8 @@
 #define KS_CALLERS_VERSION	"2.0"	/* callers.c */
 #define KS_MODULES_VERSION	"1.0"	/* modules.c */
 #define KS_ALLOCATIONS_VERSION	"1.1"	/* allocations.c */
+#define KS_TASKS_VERSION	"1.0"	/* tasks.c */
+#define KS_TASK_SITES_VERSION	"1.0"	/* tasks.c */
 #define KS_LEAKS_VERSION	"1.3"	/* leaks.c */
 #define KS_SINCE_MARK_VERSION	"1.1"	/* leaks.c */
 #define KS_CONTROL_VERSION	"1.2"	/* control.c */

@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # demo.sh - what `make demo` shows: the board and its carve-outs, then
-# kmemscope watching drivers (ks_fixture, ks_wrappers) allocate, the
-# account of all of the board's RAM, and the drivers freeing and unloading.
+# kmemscope watching drivers (ks_fixture, ks_wrappers) allocate and the
+# tasks the kernel allocated for, the account of all of the board's RAM,
+# the user processes' memory (kmemscope-snap procs), and the drivers
+# freeing and unloading.
 . /tests/lib.sh
 
 kb() { awk -v k="$1:" '$1 == k { print $2 " kB" }' /proc/meminfo; }
@@ -52,6 +54,9 @@ echo "--- /sys/kernel/debug/kmemscope/callers: the top 10 of all"
 head -n 12 /tmp/callers >/tmp/top
 show_callers /tmp/top
 echo
+echo "--- /sys/kernel/debug/kmemscope/tasks: the tasks the kernel allocated for (the top 8)"
+head -n 11 $KS/tasks
+echo
 echo "--- /sys/kernel/debug/kmemscope/summary"
 cat $KS/summary
 
@@ -61,6 +66,10 @@ echo 256 >/sys/kernel/debug/ks_fixture/pages
 echo "--- /sys/kernel/debug/kmemscope/account: where all of the RAM went"
 cat $KS/account
 echo 0 >/sys/kernel/debug/ks_fixture/pages
+
+echo
+echo "=== kmemscope-snap procs: the user processes' memory, checked against /proc/meminfo"
+kmemscope-snap procs
 
 echo
 echo "=== ks_fixture frees its kmalloc group, both drivers are unloaded"

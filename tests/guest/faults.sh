@@ -30,7 +30,7 @@ SMALL="max_records=64 max_sites=16 max_stacks=16"
 # Every STEPth N (kernel command line ks.failnth_step; default 1: all).
 step=$(sed -n 's/.*ks\.failnth_step=\([0-9]*\).*/\1/p' /proc/cmdline)
 step=${step:-1}
-FILES="summary callers modules allocations leaks since_mark reserved memblock account control"
+FILES="summary callers modules allocations tasks task_sites leaks since_mark reserved memblock account control"
 
 # inject PROBABILITY TASK-FILTER IGNORE-GFP-WAIT: failslab's and
 # fail_page_alloc's settings (probability 0: off).

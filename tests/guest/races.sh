@@ -5,7 +5,8 @@
 #   - a reset written the moment the control file appears, while
 #     kmemscope is loading (its self-test resets the store too): 20 loads
 #   - four readers of allocations against a reset loop, with thousands of
-#     live records: no row at address 0, no hang
+#     live records: no row at address 0, no hang; readers of tasks and
+#     task_sites beside them read whole files
 # The console check (run-guest.sh) catches lockdep, KASAN and list
 # corruption reports.
 . /tests/lib.sh
@@ -44,6 +45,17 @@ for r in 1 2 3 4; do
 		echo $bad >/tmp/bad.$r
 	) &
 done
+# tasks and task_sites walk the records the same way.
+for f in tasks task_sites; do
+	(
+		bad=0
+		for k in $(seq 10); do
+			{ read -r l && cat >/dev/null; } <$KS/$f || bad=$((bad + 1))
+			case $l in "kmemscope $f - version: "*) ;; *) bad=$((bad + 1)) ;; esac
+		done
+		echo $bad >/tmp/bad.$f
+	) &
+done
 for k in $(seq 40); do
 	echo reset >$KS/control
 done
@@ -51,5 +63,6 @@ wait
 bad=0
 for r in 1 2 3 4; do bad=$((bad + $(cat /tmp/bad.$r))); done
 expect_eq "rows at address 0 read during resets" "$bad" 0
+expect_eq "tasks and task_sites read whole during resets" "$(cat /tmp/bad.tasks) $(cat /tmp/bad.task_sites)" "0 0"
 rmmod ks_fixture && ok "rmmod ks_fixture" || not_ok "rmmod ks_fixture"
 rmmod kmemscope && ok "rmmod kmemscope" || not_ok "rmmod kmemscope"
