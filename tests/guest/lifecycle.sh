@@ -90,10 +90,18 @@ expect_eq "$N leaking loads: ks_fixture holds every leak" "$(module_sum ks_fixtu
 	$((FIX_KZALLOC * (N + 1)))
 rmmod kmemscope
 
-# kmemscope in and out while the system allocates and frees.
-( while :; do ls -R /sys >/dev/null 2>&1; cat /proc/meminfo >/dev/null; done ) &
+# kmemscope in and out while the system allocates and frees.  The loops
+# stop at a flag and are waited for: killing a loop would leave its ls or
+# find running into the next script, allocating there (a walk of /sys
+# creates tens of thousands of dentries and inodes: tracefs's event files
+# on 6.6+ too).
+# User processes (a kernel thread has no exe).
+nprocs() { n=0; for d in /proc/[0-9]*; do [ -e $d/exe ] && n=$((n + 1)); done; echo $n; }
+n0=$(nprocs)
+rm -f /tmp/stop.load
+( while [ ! -e /tmp/stop.load ]; do ls -R /sys >/dev/null 2>&1; cat /proc/meminfo >/dev/null; done ) &
 l1=$!
-( while :; do find /proc -maxdepth 2 >/dev/null 2>&1; done ) &
+( while [ ! -e /tmp/stop.load ]; do find /proc -maxdepth 2 >/dev/null 2>&1; done ) &
 l2=$!
 fails=0
 for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -101,7 +109,8 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 	cat $KS/summary $KS/callers $KS/modules $KS/allocations >/dev/null
 	rmmod kmemscope || fails=$((fails + 1))
 done
-kill $l1 $l2
-wait 2>/dev/null
+touch /tmp/stop.load
+wait $l1 $l2
 expect_eq "10 loads and unloads under allocation load" "$fails" 0
+expect_eq "the load's ls and find have ended: as many processes as before" "$(nprocs)" "$n0"
 lsmod | grep -q "^kmemscope " && not_ok "kmemscope still loaded" || ok "kmemscope gone"
