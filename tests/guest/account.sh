@@ -61,7 +61,7 @@ board-1g) NOMAP=$(( (16 + 64 + 8) * 1024 * 1024 )) ;;
 esac
 
 section "account${OVERLAY:+ ($OVERLAY)}"
-insmod /ko/kmemscope.ko && ok "insmod kmemscope" || not_ok "insmod kmemscope"
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
 for f in reserved:1.1 memblock:1.2 account:1.1; do
 	v=${f#*:}; f=${f%:*}
 	cat $KS/$f >/tmp/$f
@@ -104,12 +104,12 @@ fi
 # names none again once it is gone.
 claimed=$(regions | awk '$5 != "-" { print $1 }')
 if [ -n "$claimed" ]; then
-	insmod /ko/ks_dmadev.ko && ok "insmod ks_dmadev" || not_ok "insmod ks_dmadev"
+	run_checked "insmod ks_dmadev" insmod /ko/ks_dmadev.ko
 	for name in $claimed; do
 		expect_eq "$name: driver of its device" \
 			"$(awk -v n="$name" '$1 == "dt:" && $2 == n { print $9 }' $KS/reserved)" ks_dmadev
 	done
-	rmmod ks_dmadev && ok "rmmod ks_dmadev" || not_ok "rmmod ks_dmadev"
+	run_checked "rmmod ks_dmadev" rmmod ks_dmadev
 	for name in $claimed; do
 		expect_eq "$name: driver after rmmod" \
 			"$(awk -v n="$name" '$1 == "dt:" && $2 == n { print $9 }' $KS/reserved)" none
@@ -246,7 +246,7 @@ fi
 P=/sys/kernel/debug/ks_fixture/pages
 N=1000
 free_now() { awk '$1 == "managed.free" || $1 == "managed.free_pcp" { s += $2 } END { print s }' "$1"; }
-insmod /ko/ks_fixture.ko && ok "insmod ks_fixture" || not_ok "insmod ks_fixture"
+run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
 cat $KS/account >/tmp/a0
 echo $N >$P && ok "ks_fixture takes $N pages" || not_ok "ks_fixture takes $N pages"
 cat $KS/account >/tmp/a1
@@ -262,7 +262,7 @@ echo 0 >$P
 cat $KS/account >/tmp/a2
 expect_eq "managed.direct.ks_fixture after giving them back" \
 	"$(line managed.direct.ks_fixture /tmp/a2)" ""
-rmmod ks_fixture && ok "rmmod ks_fixture" || not_ok "rmmod ks_fixture"
+run_checked "rmmod ks_fixture" rmmod ks_fixture
 
 # ---- kmemscope reads its own /proc -------------------------------------
 # A /proc/meminfo and a /proc/iomem with made-up numbers bound over the real
@@ -311,4 +311,4 @@ for f in reserved memblock account; do
 done
 echo "# account of this guest:"
 sed -n '/^physical_ram/,/^managed.unexplained/p' /tmp/account | sed 's/^/#   /'
-rmmod kmemscope && ok "rmmod kmemscope" || not_ok "rmmod kmemscope"
+run_checked "rmmod kmemscope" rmmod kmemscope

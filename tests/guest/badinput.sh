@@ -12,7 +12,7 @@
 . /tests/lib.sh
 
 section badinput
-insmod /ko/kmemscope.ko || not_ok "insmod kmemscope"
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
 C=$KS/control
 VIEWS="summary callers modules allocations tasks task_sites leaks since_mark reserved memblock account"
 tried=0
@@ -299,7 +299,7 @@ done
 expect_eq "settings back to the defaults" "$(grep -v -e version -e marks $C | tr '\n' ' ')" \
 	"tracking: enabled stacks: off stack_depth: 16 filter_module: off filter_min_size: 0 min_age: 10 sample_interval: 0 sample_window: 16 "
 echo mark >$C
-insmod /ko/ks_fixture.ko
+run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
 expect_eq "still records after the writers" \
 	"$(caller_row ks_fixture_kmalloc_held)" "$FIX_KMALLOC 800 8 8 0 kmalloc [ks_fixture]"
 
@@ -426,8 +426,8 @@ for k in 0 1 2; do
 		not_ok "kptr_restrict=$k: addresses as expected" "$a"
 done
 echo "$kr0" >/proc/sys/kernel/kptr_restrict
-rmmod ks_fixture
-rmmod kmemscope || not_ok "rmmod kmemscope"
+run_checked "rmmod ks_fixture" rmmod ks_fixture
+run_checked "rmmod kmemscope" rmmod kmemscope
 
 # ---- module parameters ------------------------------------------------------
 # Malformed values: the kernel's parser refuses them; out of range values:
@@ -462,5 +462,5 @@ insmod /ko/kmemscope.ko no_such_param=1 &&
 	dmesg | tail -n 20 | grep -q "kmemscope: unknown parameter 'no_such_param' ignored" &&
 	ok "an unknown parameter is ignored with a warning" ||
 	not_ok "an unknown parameter is ignored with a warning" "$(dmesg | tail -n 2)"
-rmmod kmemscope
+run_checked "rmmod kmemscope" rmmod kmemscope
 echo "# badinput: $tried distinct inputs tried"

@@ -7,7 +7,7 @@
 . /tests/lib.sh
 
 section control
-insmod /ko/kmemscope.ko || not_ok "insmod kmemscope"
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
 C=$KS/control
 settings() { grep -v version $C | tr '\n' ' '; }
 
@@ -49,7 +49,7 @@ dmesg | grep -q 'control: unknown or malformed command rejected' &&
 # stacks on: backtraces in the allocations view.
 echo "stacks depth 8" >$C && echo "stacks on" >$C
 expect_eq "stacks on" "$(sed -n 's/^stacks: //p' $C) $(sed -n 's/^stack_depth: //p' $C)" "on 8"
-insmod /ko/ks_fixture.ko
+run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
 cat $KS/allocations >/tmp/allocs
 row=$(grep -n ' ks_fixture_kmalloc_held+' /tmp/allocs | head -n1)
 line=${row%%:*}
@@ -64,7 +64,7 @@ depth=$(awk -v l="$line" 'NR > l && /^  / { n++; next } NR > l { exit } END { pr
 	not_ok "backtrace depth $depth within 2..8"
 expect_eq "allocations: one row per live fixture allocation" \
 	"$(grep -c ' ks_fixture_[a-z_]*+0x[0-9a-f]* \[ks_fixture\]$' /tmp/allocs)" 16
-rmmod ks_fixture
+run_checked "rmmod ks_fixture" rmmod ks_fixture
 
 # stacks on module=NAME: backtraces for that module's call sites only,
 # including a module loaded after the command; everyone else's
@@ -74,7 +74,7 @@ echo "stacks on module=ks-fixture" >$C && echo reset >$C
 expect_eq "stacks on module=: control" "$(sed -n 's/^stacks: //p' $C)" "module=ks_fixture"
 expect_eq "stacks on module=: summary" "$(sed -n 's/^stacks: //p' $KS/summary)" \
 	"module=ks_fixture, depth 8"
-insmod /ko/ks_fixture.ko
+run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
 cat /proc/modules >/dev/null	# the kernel allocates meanwhile too
 cat $KS/allocations >/tmp/allocs
 # Rows (not backtrace lines), each with whether a backtrace follows it.
@@ -87,7 +87,7 @@ expect_eq "stacks on module=: no other allocation has one" \
 [ "$(grep -vc ' \[ks_fixture\]$' /tmp/rows)" -gt 0 ] &&
 	ok "stacks on module=: other allocations are recorded" ||
 	not_ok "stacks on module=: other allocations are recorded" "$(head -n 5 /tmp/allocs)"
-rmmod ks_fixture
+run_checked "rmmod ks_fixture" rmmod ks_fixture
 echo "stacks on" >$C
 expect_eq "stacks on after stacks on module=" "$(sed -n 's/^stacks: //p' $C)" "on"
 echo "stacks on module=kernel" >$C
@@ -106,37 +106,37 @@ expect_eq "reset forgets the fixture's sites" "$(caller_row ks_fixture_kmalloc_h
 
 # filter module: only that module's allocations are recorded.
 echo "filter module ks_fixture" >$C
-insmod /ko/ks_fixture.ko
+run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
 expect_eq "filter module: fixture recorded" \
 	"$(caller_row ks_fixture_kmalloc_held)" "$FIX_KMALLOC 800 8 8 0 kmalloc [ks_fixture]"
 expect_eq "filter module: nothing else recorded" \
 	"$(callers_awk 'mod != "ks_fixture" && $col["allocs"] > 0 { n++ } END { print n + 0 }')" 0
 [ "$(summary_field filtered_module)" -gt 0 ] && ok "filter module: exclusions counted" ||
 	not_ok "filter module: exclusions counted"
-rmmod ks_fixture
+run_checked "rmmod ks_fixture" rmmod ks_fixture
 echo "filter off" >$C && echo reset >$C
 
 # filter min_size: allocations smaller than N bytes (allocated) are skipped.
 echo "filter min_size 4000" >$C
-insmod /ko/ks_fixture.ko
+run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
 expect_eq "min_size 4000: kmalloc(100) skipped" "$(caller_row ks_fixture_kmalloc_held)" ""
 expect_eq "min_size 4000: kzalloc(4000) kept" \
 	"$(caller_row ks_fixture_kzalloc_held)" "$FIX_KZALLOC 8000 2 2 0 kmalloc [ks_fixture]"
-rmmod ks_fixture
+run_checked "rmmod ks_fixture" rmmod ks_fixture
 echo "filter off" >$C && echo reset >$C
 
 # disable: nothing new is recorded; frees still are.
-insmod /ko/ks_fixture.ko
+run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
 echo disable >$C
 echo kmalloc >/sys/kernel/debug/ks_fixture/release
 expect_eq "disabled: frees still processed" \
 	"$(caller_row ks_fixture_kmalloc_held)" "0 0 0 8 8 kmalloc [ks_fixture]"
-rmmod ks_fixture
-insmod /ko/ks_fixture.ko
+run_checked "rmmod ks_fixture" rmmod ks_fixture
+run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
 expect_eq "disabled: new allocations not recorded" \
 	"$(module_sum ks_fixture)" 0
 echo enable >$C
-rmmod ks_fixture
+run_checked "rmmod ks_fixture" rmmod ks_fixture
 
 # Reads at odd offsets and sizes.
 for f in summary callers modules allocations control; do
@@ -145,7 +145,7 @@ for f in summary callers modules allocations control; do
 	[ -n "$a" ] && [ "$b" -le 63 ] && ok "read $f in 1- and 7-byte pieces" ||
 		not_ok "read $f in 1- and 7-byte pieces" "got '$a' and $b bytes"
 done
-rmmod kmemscope && ok "rmmod kmemscope" || not_ok "rmmod kmemscope"
+run_checked "rmmod kmemscope" rmmod kmemscope
 
 # Module parameters out of range: the load fails, says why, leaves nothing.
 for p in max_records=63 max_records=16777217 max_sites=15 max_sites=1048577 \
@@ -156,4 +156,4 @@ for p in max_records=63 max_records=16777217 max_sites=15 max_sites=1048577 \
 done
 insmod /ko/kmemscope.ko max_records=64 max_sites=16 max_stacks=16 unload_delay_ms=0 &&
 	ok "insmod with the smallest values" || not_ok "insmod with the smallest values"
-rmmod kmemscope
+run_checked "rmmod kmemscope" rmmod kmemscope

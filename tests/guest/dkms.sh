@@ -15,16 +15,16 @@ if [ ! -f /ko/kmemscope-dkms.ko ]; then
 	not_ok "the module dkms built is in the guest"
 	exit 0
 fi
-insmod /ko/kmemscope.ko && ok "insmod kmemscope (harness build)" || not_ok "insmod kmemscope (harness build)"
+run_checked "insmod kmemscope (harness build)" insmod /ko/kmemscope.ko
 hooks >/tmp/hooks.harness
-rmmod kmemscope
+run_checked "rmmod kmemscope" rmmod kmemscope
 
-if insmod /ko/kmemscope-dkms.ko; then ok "insmod the dkms-built kmemscope"; else not_ok "insmod the dkms-built kmemscope"; fi
+run_checked "insmod the dkms-built kmemscope" insmod /ko/kmemscope-dkms.ko
 hooks >/tmp/hooks.dkms
 n=$(wc -w </tmp/hooks.dkms)
 [ "$n" -gt 0 ] && ok "dkms build: $n hooks listed" || not_ok "dkms build: no hook lines in summary"
 expect_eq "dkms build: hook states as the harness build's" "$(cat /tmp/hooks.dkms)" "$(cat /tmp/hooks.harness)"
 expect_eq "dkms build: no hook failed or silent" "$(tr ' ' '\n' </tmp/hooks.dkms | grep -E '=(failed|silent)$')" ""
 expect_eq "dkms build: module_version" "$(summary_field module_version)" "$(cat /sys/module/kmemscope/version)"
-rmmod kmemscope && ok "rmmod the dkms-built kmemscope" || not_ok "rmmod the dkms-built kmemscope"
+run_checked "rmmod the dkms-built kmemscope" rmmod kmemscope
 expect_eq "debugfs directory gone after rmmod" "$(ls -d $KS 2>/dev/null)" ""

@@ -11,8 +11,8 @@
 . /tests/lib.sh
 
 section exposure
-insmod /ko/ks_nosym.ko leak=1 || not_ok "insmod ks_nosym"
-insmod /ko/kmemscope.ko stacks=1 || not_ok "insmod kmemscope"
+run_checked "insmod ks_nosym" insmod /ko/ks_nosym.ko leak=1
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko stacks=1
 kr=/proc/sys/kernel/kptr_restrict
 kr0=$(cat $kr)
 
@@ -48,7 +48,7 @@ case $site in
 esac
 
 # Retired with kptr_restrict=1 (the address in its kept name), read with 2.
-rmmod ks_nosym
+run_checked "rmmod ks_nosym" rmmod ks_nosym
 echo 2 > $kr
 expect_eq "retired at unload, kptr_restrict=2: the site" "$(nosym_sites)" \
 	"0000000000000000 [unknown]"
@@ -98,4 +98,4 @@ else
 	not_ok "unshare -U cat: cannot read as root without CAP_SYS_ADMIN" "$(nocap $KS/summary 2>&1 | head -n 2)"
 fi
 
-rmmod kmemscope || not_ok "rmmod kmemscope"
+run_checked "rmmod kmemscope" rmmod kmemscope

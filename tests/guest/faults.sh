@@ -192,6 +192,6 @@ else
 		expect_eq "$k" "$(sed -n "s/^$k: //p" /tmp/summary)" 0
 	done
 	stress drain
-	rmmod kmemscope || not_ok "rmmod kmemscope"
-	rmmod ks_stress || not_ok "rmmod ks_stress"
+	run_checked "rmmod kmemscope" rmmod kmemscope
+	run_checked "rmmod ks_stress" rmmod ks_stress
 fi

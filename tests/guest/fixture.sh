@@ -7,12 +7,12 @@
 . /tests/lib.sh
 
 section fixture
-if insmod /ko/kmemscope.ko; then ok "insmod kmemscope"; else not_ok "insmod kmemscope"; fi
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
 for h in kmalloc kmem_cache_alloc kfree kmem_cache_free; do
 	expect_eq "hook $h self-test" "$(sed -n "s/^hook: $h  *\([a-z]*\) .*/\1/p" $KS/summary)" ok
 done
 
-insmod /ko/ks_fixture.ko && ok "insmod ks_fixture" || not_ok "insmod ks_fixture"
+run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
 expect_eq "ks_fixture_kmalloc_held after load" \
 	"$(caller_row ks_fixture_kmalloc_held)" "$FIX_KMALLOC 800 8 8 0 kmalloc [ks_fixture]"
 expect_eq "ks_fixture_kzalloc_held after load" \
@@ -46,7 +46,7 @@ echo cache >/sys/kernel/debug/ks_fixture/release
 expect_eq "ks_fixture_cache_held after its frees" \
 	"$(caller_row ks_fixture_cache_held)" "0 0 0 5 5 kmem_cache [ks_fixture]"
 
-rmmod ks_fixture && ok "rmmod ks_fixture" || not_ok "rmmod ks_fixture"
+run_checked "rmmod ks_fixture" rmmod ks_fixture
 expect_eq "ks_fixture_kmalloc_held after rmmod" \
 	"$(caller_row ks_fixture_kmalloc_held)" "0 0 0 8 8 kmalloc [ks_fixture]"
 expect_eq "ks_fixture_kzalloc_held after rmmod" \
@@ -60,5 +60,5 @@ expect_eq "ks_fixture live bytes after rmmod" "$(module_sum ks_fixture)" 0
 for f in dropped_pool_full dropped_site_table_full dropped_recursion; do
 	expect_eq "summary $f" "$(summary_field $f)" 0
 done
-rmmod kmemscope && ok "rmmod kmemscope" || not_ok "rmmod kmemscope"
+run_checked "rmmod kmemscope" rmmod kmemscope
 [ ! -e $KS ] && ok "debugfs directory gone after rmmod" || not_ok "debugfs directory gone after rmmod"

@@ -124,11 +124,11 @@ if ls /sys/kernel/slab/kmalloc-[0-9]* >/dev/null 2>&1; then
 	done
 fi
 
-if insmod /ko/kmemscope.ko; then ok "insmod kmemscope"; else not_ok "insmod kmemscope"; fi
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
 if ! insmod /ko/kmemleak-test.ko; then
 	not_ok "insmod kmemleak-test" \
 		"is /ko/kmemleak-test.ko built? (tests/samples/ in the top-level Kbuild)"
-	rmmod kmemscope
+	run_checked "rmmod kmemscope" rmmod kmemscope
 	exit 0
 fi
 ok "insmod kmemleak-test"
@@ -144,7 +144,7 @@ else
 fi
 expect_eq "allocators charged to $MOD after load" "$(distinct allocator)" "$allocators"
 
-if rmmod $MOD; then ok "rmmod $MOD"; else not_ok "rmmod $MOD"; fi
+run_checked "rmmod $MOD" rmmod $MOD
 # It leaks everything it allocated: all stays live, nothing is freed,
 # nothing new (its exit allocates nothing) and nothing else is charged.
 expect_kmalloc "after rmmod"
@@ -157,4 +157,4 @@ expect_eq "$MOD live bytes after rmmod (module_sum)" "$(module_sum $MOD)" \
 for f in dropped_pool_full dropped_site_table_full dropped_recursion; do
 	expect_eq "summary $f" "$(summary_field $f)" 0
 done
-if rmmod kmemscope; then ok "rmmod kmemscope"; else not_ok "rmmod kmemscope"; fi
+run_checked "rmmod kmemscope" rmmod kmemscope

@@ -9,8 +9,8 @@
 
 section lifecycle
 # ks_fixture first, kmemscope second.
-insmod /ko/ks_fixture.ko
-insmod /ko/kmemscope.ko || not_ok "insmod kmemscope"
+run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
 echo 5 >/sys/kernel/debug/ks_fixture/grow
 expect_eq "module loaded before kmemscope: its new allocations attributed" \
 	"$(caller_row ks_fixture_grow)" "$((5 * $(kmalloc_bytes 512))) 1500 5 5 0 kmalloc [ks_fixture]"
@@ -21,20 +21,20 @@ echo kmalloc >/sys/kernel/debug/ks_fixture/release
 after=$(summary_field untracked_frees_kmalloc)
 [ $((after - before)) -ge 8 ] && ok "frees of memory allocated before load counted as untracked ($((after - before)))" ||
 	not_ok "frees of memory allocated before load counted as untracked" "before $before after $after"
-rmmod ks_fixture
+run_checked "rmmod ks_fixture" rmmod ks_fixture
 
 # A module unloaded while still holding memory.
-insmod /ko/ks_fixture.ko leak=1
-rmmod ks_fixture
+run_checked "insmod ks_fixture leak=1" insmod /ko/ks_fixture.ko leak=1
+run_checked "rmmod ks_fixture" rmmod ks_fixture
 expect_eq "leaked kzalloc group stays charged to ks_fixture" \
 	"$(caller_row ks_fixture_kzalloc_held)" "$FIX_KZALLOC 8000 2 2 0 kmalloc [ks_fixture]"
 expect_eq "modules: ks_fixture unloaded, holding its kzalloc group" \
 	"$(awk '$1 == "ks_fixture" && $2 == "unloaded" { print $2, $3 }' $KS/modules)" "unloaded $FIX_KZALLOC"
 # Loaded again: a new instance, rows of its own; the old leak stays.
-insmod /ko/ks_fixture.ko
+run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
 expect_eq "reloaded module has its own row" \
 	"$(awk '$1 == "ks_fixture" && $2 == "loaded" { print $3 }' $KS/modules)" $FIX_TOTAL
-rmmod ks_fixture
+run_checked "rmmod ks_fixture" rmmod ks_fixture
 expect_eq "after the second unload only the leak remains" \
 	"$(module_sum ks_fixture)" $FIX_KZALLOC
 
@@ -88,7 +88,7 @@ s1=$(sites)
 expect_eq "$N leaking loads: dropped_site_table_full" "$(summary_field dropped_site_table_full)" 0
 expect_eq "$N leaking loads: ks_fixture holds every leak" "$(module_sum ks_fixture)" \
 	$((FIX_KZALLOC * (N + 1)))
-rmmod kmemscope
+run_checked "rmmod kmemscope" rmmod kmemscope
 
 # kmemscope in and out while the system allocates and frees.  The loops
 # stop at a flag and are waited for: killing a loop would leave its ls or

@@ -13,8 +13,8 @@
 section lockdown
 LD=/sys/kernel/security/lockdown
 [ -e $LD ] || mount -t securityfs none /sys/kernel/security
-insmod /ko/ks_lockdown.ko || not_ok "insmod ks_lockdown"
-insmod /ko/kmemscope.ko || not_ok "insmod kmemscope"
+run_checked "insmod ks_lockdown" insmod /ko/ks_lockdown.ko
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
 expect_eq "locked down" "$(sed 's/.*\[\(.*\)\].*/\1/' $LD)" confidentiality
 state() { awk -v h="$1" '$1 == "hook:" && $2 == h { print $3, $5 }' $KS/summary; }
 for h in vmalloc vfree kmem_cache_alloc_bulk kmem_cache_free_bulk alloc_pages_bulk \
@@ -43,4 +43,4 @@ case $kb in
 '' | 0) not_ok "kmalloc live allocations recorded" "got: '$kb'" ;;
 *) ok "kmalloc live allocations recorded ($kb)" ;;
 esac
-rmmod kmemscope || not_ok "rmmod kmemscope"
+run_checked "rmmod kmemscope" rmmod kmemscope

@@ -22,10 +22,10 @@ section pagecases
 PS=$PAGE_SIZE
 RUN=/sys/kernel/debug/ks_pagecases/run
 
-insmod /ko/kmemscope.ko && ok "insmod kmemscope" || not_ok "insmod kmemscope"
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
 expect_eq "hook split_page self-test" \
 	"$(sed -n 's/^hook: split_page  *\([a-z]*\) .*/\1/p' $KS/summary)" ok
-insmod /ko/ks_pagecases.ko && ok "insmod ks_pagecases" || not_ok "insmod ks_pagecases"
+run_checked "insmod ks_pagecases" insmod /ko/ks_pagecases.ko
 
 # bulk_page_rows: page objects charged to the bulk allocator itself.
 bulk_page_rows() {
@@ -89,6 +89,6 @@ done
 expect_eq "ks_pc_split after release" "$(caller_row ks_pc_split)" "0 0 0 4 4 page [ks_pagecases]"
 expect_eq "ks_pc_exact after release" "$(caller_row ks_pc_exact)" "0 0 0 5 5 page [ks_pagecases]"
 expect_eq "page_frees_over" "$(summary_field page_frees_over)" 0
-rmmod ks_pagecases && ok "rmmod ks_pagecases" || not_ok "rmmod ks_pagecases"
+run_checked "rmmod ks_pagecases" rmmod ks_pagecases
 expect_eq "ks_pagecases live bytes after rmmod" "$(module_sum ks_pagecases)" 0
-rmmod kmemscope && ok "rmmod kmemscope" || not_ok "rmmod kmemscope"
+run_checked "rmmod kmemscope" rmmod kmemscope

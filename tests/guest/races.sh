@@ -22,12 +22,12 @@ for i in $(seq 20); do
 	if [ -e $KS/summary ] && [ "$(summary_field dropped_recursion)" = 0 ]; then
 		n=$((n + 1))
 	fi
-	rmmod kmemscope
+	rmmod kmemscope 2>/tmp/rmmod.err || not_ok "rmmod kmemscope after load $i" "$(cat /tmp/rmmod.err)"
 done
 expect_eq "loads with a reset written at once" "$n" 20
 
-insmod /ko/kmemscope.ko && ok "insmod kmemscope" || not_ok "insmod kmemscope"
-insmod /ko/ks_fixture.ko && ok "insmod ks_fixture" || not_ok "insmod ks_fixture"
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
+run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
 (
 	for k in $(seq 12); do
 		echo 4000 >/sys/kernel/debug/ks_fixture/pages
@@ -64,5 +64,5 @@ bad=0
 for r in 1 2 3 4; do bad=$((bad + $(cat /tmp/bad.$r))); done
 expect_eq "rows at address 0 read during resets" "$bad" 0
 expect_eq "tasks and task_sites read whole during resets" "$(cat /tmp/bad.tasks) $(cat /tmp/bad.task_sites)" "0 0"
-rmmod ks_fixture && ok "rmmod ks_fixture" || not_ok "rmmod ks_fixture"
-rmmod kmemscope && ok "rmmod kmemscope" || not_ok "rmmod kmemscope"
+run_checked "rmmod ks_fixture" rmmod ks_fixture
+run_checked "rmmod kmemscope" rmmod kmemscope

@@ -112,7 +112,7 @@ io() {
 }
 
 section realmods
-if insmod /ko/kmemscope.ko; then ok "insmod kmemscope"; else not_ok "insmod kmemscope"; fi
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
 
 # ---- null_blk ----------------------------------------------------------
 before=$(modules)
@@ -150,7 +150,7 @@ else
 	else
 		not_ok "/dev/sda appeared" "$(ls /sys/class/scsi_disk /sys/block 2>&1)"
 	fi
-	if rmmod scsi_debug; then ok "rmmod scsi_debug"; else not_ok "rmmod scsi_debug"; fi
+	run_checked "rmmod scsi_debug" rmmod scsi_debug
 	if [ ! -e /dev/sda ]; then ok "/dev/sda gone"; else not_ok "/dev/sda gone"; fi
 	expect_balanced scsi_debug
 
@@ -183,7 +183,7 @@ elif modprobe zram num_devices=1 && echo 128M >/sys/block/zram0/disksize; then
 	fi
 	echo 1 >/sys/block/zram0/reset
 	expect_eq "zsmalloc's page bytes after the zram reset" "$(zs_pages)" 0
-	if rmmod zram; then ok "rmmod zram"; else not_ok "rmmod zram"; fi
+	run_checked "rmmod zram" rmmod zram
 	expect_eq "zram live bytes after rmmod" "$(module_sum zram)" 0
 else
 	not_ok "modprobe zram, a 128 MiB device"
@@ -192,4 +192,4 @@ fi
 for f in dropped_pool_full dropped_site_table_full dropped_recursion; do
 	expect_eq "summary $f" "$(summary_field $f)" 0
 done
-if rmmod kmemscope; then ok "rmmod kmemscope"; else not_ok "rmmod kmemscope"; fi
+run_checked "rmmod kmemscope" rmmod kmemscope

@@ -99,7 +99,7 @@ check_format() {	# FILE DESC
 		}' "$1")" ok
 }
 
-insmod /ko/kmemscope.ko && ok "insmod kmemscope" || not_ok "insmod kmemscope"
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
 
 # ---- snapshot ----------------------------------------------------------
 if kmemscope-snap snapshot $S/1 2>$S/err; then
@@ -118,7 +118,7 @@ case $t in
 esac
 
 # ---- ks_fixture loaded -------------------------------------------------
-insmod /ko/ks_fixture.ko && ok "insmod ks_fixture" || not_ok "insmod ks_fixture"
+run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
 kmemscope-snap snapshot $S/2 || not_ok "snapshot after insmod ks_fixture"
 if kmemscope-snap diff $S/1 $S/2 >$S/d12 2>$S/err; then
 	ok "diff after insmod"
@@ -146,7 +146,7 @@ expect_eq "diff after release: module ks_fixture" "$(diff_module $S/d23 ks_fixtu
 expect_eq "diff after release: no other ks_fixture site changed" "$(diff_fns $S/d23 ks_fixture)" "ks_fixture_kmalloc_held "
 
 # ---- ks_fixture unloaded -----------------------------------------------
-rmmod ks_fixture && ok "rmmod ks_fixture" || not_ok "rmmod ks_fixture"
+run_checked "rmmod ks_fixture" rmmod ks_fixture
 kmemscope-snap snapshot $S/4 || not_ok "snapshot after rmmod"
 kmemscope-snap diff $S/3 $S/4 >$S/d34 || not_ok "diff after rmmod"
 check_format $S/d34 "diff after rmmod"
@@ -212,7 +212,7 @@ expect_eq "help documents every command" "${missing:-none missing}" "none missin
 kmemscope-snap frobnicate 2>/dev/null
 expect_eq "unknown command: exit status" "$?" 2
 
-rmmod kmemscope && ok "rmmod kmemscope" || not_ok "rmmod kmemscope"
+run_checked "rmmod kmemscope" rmmod kmemscope
 
 # ---- procs: user memory per process, from /proc alone --------------------
 section procs

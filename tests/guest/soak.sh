@@ -20,7 +20,7 @@
 . /tests/stress-lib.sh
 
 C=$KS/control
-FILES="summary callers modules allocations leaks since_mark control account"
+FILES="summary callers modules allocations tasks task_sites leaks since_mark control account"
 mins=$(sed -n 's/.*ks\.soak_min=\([0-9]*\).*/\1/p' /proc/cmdline)
 mins=${mins:-30}
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
@@ -43,8 +43,8 @@ readers() {	# N
 }
 section soak
 slab0=$(meminfo Slab) vm0=$(meminfo VmallocUsed) pcpu0=$(meminfo Percpu)
-insmod /ko/ks_stress.ko || not_ok "insmod ks_stress"
-insmod /ko/kmemscope.ko || not_ok "insmod kmemscope"
+run_checked "insmod ks_stress" insmod /ko/ks_stress.ko
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
 echo "sample interval 5" >$C || not_ok "sample interval 5"
 rm -f /tmp/stop.soak /tmp/stop.fixture
 stress start
@@ -92,8 +92,8 @@ own_max=$(awk '$4 > m { m = $4 } END { print m + 0 }' /tmp/minutes)
 	ok "soak: every missed free was counted" ||
 	not_ok "soak: every missed free was counted" "missed_frees $(field missed_frees), dropped_frees_kprobe_busy $(field dropped_frees_kprobe_busy)"
 stress drain
-rmmod kmemscope || not_ok "rmmod kmemscope"
-rmmod ks_stress || not_ok "rmmod ks_stress"
+run_checked "rmmod kmemscope" rmmod kmemscope
+run_checked "rmmod ks_stress" rmmod ks_stress
 sleep 5
 echo "# soak: meminfo before/after (kB): Slab $slab0/$(meminfo Slab), VmallocUsed $vm0/$(meminfo VmallocUsed), Percpu $pcpu0/$(meminfo Percpu)"
 for k in Slab:$slab0 VmallocUsed:$vm0 Percpu:$pcpu0; do

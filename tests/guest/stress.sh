@@ -27,7 +27,7 @@
 section stress
 . /tests/stress-lib.sh
 C=$KS/control
-FILES="summary callers modules allocations leaks since_mark control"
+FILES="summary callers modules allocations tasks task_sites leaks since_mark control"
 CHAOS_S=12		# seconds of each phase with a time
 EXACT_S=12
 EXHAUST_CYCLES=5
@@ -136,8 +136,8 @@ bg_report() {	# PHASE [comes-and-goes]
 		"(a full pool)${2:+, $(bg_sum readers 3) reads failed while kmemscope was unloading}"
 }
 
-insmod /ko/ks_stress.ko || not_ok "insmod ks_stress"
-insmod /ko/kmemscope.ko max_records=$POOL || not_ok "insmod kmemscope max_records=$POOL"
+run_checked "insmod ks_stress" insmod /ko/ks_stress.ko
+run_checked "insmod kmemscope max_records=$POOL" insmod /ko/kmemscope.ko max_records=$POOL
 cpus=$(awk '$1 == "cpus:" { print $2 }' $S/stats)
 expect_eq "ks_stress runs on every CPU" "$cpus" "$(grep -c '^processor' /proc/cpuinfo)"
 t_all=$(now)
@@ -224,7 +224,7 @@ echo "# exhaustion: $(stress_rate "$from"); summary: $(summary_field dropped_poo
 
 # ---- load and unload cycles ----------------------------------------------
 phase cycles
-rmmod kmemscope || not_ok "rmmod kmemscope"
+run_checked "rmmod kmemscope" rmmod kmemscope
 stress drain
 vm0=$(meminfo VmallocUsed) slab0=$(meminfo Slab) pcpu0=$(meminfo Percpu)
 from=$(stress_totals)
@@ -296,7 +296,7 @@ echo "# cycles: meminfo before/after (kB): VmallocUsed $vm0/$vm1, Slab $slab0/$s
 phase exact
 # ks_stress holds nothing now: everything it allocates from here on is
 # made with kmemscope loaded and tracking steadily.
-insmod /ko/kmemscope.ko || not_ok "insmod kmemscope"
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
 cat $S/stats >/tmp/stats.base
 from=$(stress_totals)
 stress start
@@ -347,8 +347,8 @@ expect_eq "after ks_stress freed everything: its live objects, and allocations =
 expect_eq "ks_fixture's loads left nothing live" \
 	"$(callers_awk 'mod == "ks_fixture" { l += $col["live_count"] } END { print l + 0 }' /tmp/callers)" 0
 expect_eq "leaks: no unloaded module holds memory" "$(grep -c '^unloaded_module:' $KS/leaks)" 0
-rmmod kmemscope || not_ok "rmmod kmemscope"
-rmmod ks_stress || not_ok "rmmod ks_stress"
+run_checked "rmmod kmemscope" rmmod kmemscope
+run_checked "rmmod ks_stress" rmmod ks_stress
 expect_eq "modules gone, debugfs directories removed" \
 	"$(grep -cE '^(kmemscope|ks_stress|ks_fixture) ' /proc/modules) $(ls -d $KS $S 2>/dev/null | wc -l)" "0 0"
 echo "# total: $(secs "$t_all" "$(now)") s; ks_stress $(awk '!/^#/ && NF == 8 { a += $6 } END { print a }' /tmp/stats.stop)" \

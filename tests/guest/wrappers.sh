@@ -45,7 +45,7 @@ esac
 # "bytes req" of a "class req" pair above.
 alloc_req() { echo "$(kmalloc_bytes "$1") $2"; }
 
-insmod /ko/kmemscope.ko || not_ok "insmod kmemscope"
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
 for h in kmalloc kmem_cache_alloc kfree kmem_cache_free mm_page_alloc \
 	 mm_page_free percpu_alloc_percpu percpu_free_percpu vmalloc vfree \
 	 kmem_cache_alloc_bulk kmem_cache_free_bulk alloc_pages_bulk krealloc; do
@@ -60,7 +60,7 @@ for h in kfree_rcu_sheaf kfree_nolock; do
 	st=$(sed -n "s/^hook: $h  *\([a-z]*\) .*/\1/p" $KS/summary)
 	[ "$st" = off ] || expect_eq "hook $h self-test" "$st" ok
 done
-insmod /ko/ks_wrappers.ko && ok "insmod ks_wrappers" || not_ok "insmod ks_wrappers"
+run_checked "insmod ks_wrappers" insmod /ko/ks_wrappers.ko
 
 W="kmalloc [ks_wrappers]"
 expect_eq "devm_kmalloc(100)" "$(caller_row ks_wrap_devm_kmalloc)" "$(alloc_req $devm_a) 1 1 0 $W"
@@ -115,8 +115,8 @@ expect_eq "callers: no ks_wrappers memory charged to the kernel's wrappers" \
 
 echo release >/sys/kernel/debug/ks_wrappers/release
 expect_eq "ks_wrappers live bytes after it frees" "$(module_sum ks_wrappers)" 0
-rmmod ks_wrappers && ok "rmmod ks_wrappers" || not_ok "rmmod ks_wrappers"
+run_checked "rmmod ks_wrappers" rmmod ks_wrappers
 expect_eq "ks_wrappers live bytes after rmmod" "$(module_sum ks_wrappers)" 0
 expect_eq "modules: ks_wrappers marked unloaded" \
 	"$(awk '$1 == "ks_wrappers" { print $2 }' $KS/modules)" unloaded
-rmmod kmemscope && ok "rmmod kmemscope" || not_ok "rmmod kmemscope"
+run_checked "rmmod kmemscope" rmmod kmemscope
