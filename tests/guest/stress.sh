@@ -27,7 +27,7 @@
 section stress
 . /tests/stress-lib.sh
 C=$KS/control
-FILES="summary callers modules allocations tasks task_sites leaks since_mark control"
+FILES="summary callers modules allocations leaks since_mark control"
 CHAOS_S=12		# seconds of each phase with a time
 EXACT_S=12
 EXHAUST_CYCLES=5
