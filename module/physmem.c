@@ -26,7 +26,15 @@
  *                 the kernel's page tables, only where that is safe
  *                 (ks_memmap_where()).
  *   zones         NODE_DATA(): spanned, present and managed pages, free
- *                 pages, the per-CPU free lists, CMA pages.
+ *                 pages, the per-CPU free lists, CMA pages.  Free pages
+ *                 are read with the CPUs' pending counter deltas
+ *                 (zone_page_state_snapshot(), as /proc/zoneinfo's
+ *                 refresh does; the bare counter lags by up to a stat
+ *                 threshold per CPU), and free and per-CPU lists
+ *                 together until two reads in a row agree
+ *                 (ks_zone_free()): a CPU draining its list into the
+ *                 buddy lists between the two reads would otherwise be
+ *                 missed or counted twice.
  *   counters      vm_node_stat (slab, stacks, page tables, user pages);
  *                 /proc/meminfo (procfs.c) for VmallocUsed, Percpu
  *                 and Hugetlb, whose counters are not exported.
@@ -406,10 +414,49 @@ static void ks_memmap_where(struct ks_physmem *pm, unsigned long nr)
 #endif
 }
 
+/* Reads of a zone's free pages before taking the last one as it is. */
+#define KS_FREE_READS	8
+
+static unsigned long ks_zone_pcp(struct zone *zone)
+{
+	unsigned long n = 0;
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		n += ks_compat_zone_pcp_count(zone, cpu);
+	return n;
+}
+
+/*
+ * A zone's free pages in the buddy lists and on the per-CPU lists, read
+ * until two reads in a row agree: pages move between the two (a drain, a
+ * refill, the periodic decay of a list's high mark) without changing
+ * their sum, and a move between the two halves of one read would show as
+ * a change of the sum.  Bounded: KS_FREE_READS reads at most.
+ */
+static void ks_zone_free(struct zone *zone, struct ks_zone_info *zi)
+{
+	unsigned long free, pcp;
+	int i;
+
+	free = zone_page_state_snapshot(zone, NR_FREE_PAGES);
+	pcp = ks_zone_pcp(zone);
+	for (i = 1; i < KS_FREE_READS; i++) {
+		zi->free = free;
+		zi->pcp = pcp;
+		free = zone_page_state_snapshot(zone, NR_FREE_PAGES);
+		pcp = ks_zone_pcp(zone);
+		if (free == zi->free && pcp == zi->pcp)
+			return;
+	}
+	zi->free = free;
+	zi->pcp = pcp;
+}
+
 static void ks_gather_zones(struct ks_physmem *pm)
 {
 	unsigned long first = ULONG_MAX, last = 0, nr __maybe_unused;
-	int nid, z, cpu;
+	int nid, z;
 
 	for_each_online_node(nid) {
 		pg_data_t *pgdat = NODE_DATA(nid);
@@ -426,9 +473,7 @@ static void ks_gather_zones(struct ks_physmem *pm)
 			zi->spanned = zone->spanned_pages;
 			zi->present = zone->present_pages;
 			zi->managed = zone_managed_pages(zone);
-			zi->free = zone_page_state(zone, NR_FREE_PAGES);
-			for_each_online_cpu(cpu)
-				zi->pcp += ks_compat_zone_pcp_count(zone, cpu);
+			ks_zone_free(zone, zi);
 			zi->cma = ks_compat_zone_cma_pages(zone);
 			first = min(first, zone->zone_start_pfn);
 			last = max(last, zone_end_pfn(zone));
