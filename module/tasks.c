@@ -91,40 +91,48 @@ static bool ks_task_same(const struct ks_tasks *ts,
 	       (!ts->by_site || r->site == site);
 }
 
+/*
+ * The hash slot of (pid, comm[, site]): the one holding its row, or the
+ * empty one where it goes.  There are twice as many slots as rows, so a
+ * probe always ends at one or the other.
+ */
+static u16 *ks_task_slot(struct ks_tasks *ts, pid_t pid, const char *comm,
+			 u32 site)
+{
+	unsigned int slots = 2 * ts->max;
+	unsigned int i;
+
+	i = (full_name_hash(NULL, comm, strnlen(comm, TASK_COMM_LEN)) ^
+	     hash_32(pid, 32) ^ hash_32(site, 32)) % slots;
+	while (ts->slot[i] &&
+	       !ks_task_same(ts, &ts->rows[ts->slot[i] - 1], pid, comm, site))
+		i = (i + 1) % slots;
+	return &ts->slot[i];
+}
+
 /* The row of (pid, comm[, site]) for record @s, added if new; NULL: full. */
 static struct ks_task_row *ks_task_row(struct ks_tasks *ts,
 				       const struct ks_record_snap *s)
 {
 	u32 site = ts->by_site ? s->site : 0;
-	unsigned int i, n;
+	u16 *slot = ks_task_slot(ts, s->pid, s->comm, site);
+	struct ks_task_row *r;
 
-	unsigned int slots = 2 * ts->max;
-
-	i = (full_name_hash(NULL, s->comm, strnlen(s->comm, TASK_COMM_LEN)) ^
-	     hash_32(s->pid, 32) ^ hash_32(site, 32)) % slots;
-	for (n = 0; n < slots; n++, i = (i + 1) % slots) {
-		struct ks_task_row *r;
-
-		if (!ts->slot[i]) {
-			if (ts->t.n == ts->max)
-				return NULL;
-			r = &ts->rows[ts->t.n++];
-			r->pid = s->pid;
-			strscpy(r->comm, s->comm, sizeof(r->comm));
-			r->site = site;
-			r->kind = s->kind;
-			r->retired = s->retired;
-			r->call_site = s->call_site;
-			r->site_name = s->site_name;
-			r->tasks = 1;
-			ts->slot[i] = ts->t.n;
-			return r;
-		}
-		r = &ts->rows[ts->slot[i] - 1];
-		if (ks_task_same(ts, r, s->pid, s->comm, site))
-			return r;
-	}
-	return NULL;
+	if (*slot)
+		return &ts->rows[*slot - 1];
+	if (ts->t.n == ts->max)
+		return NULL;
+	r = &ts->rows[ts->t.n++];
+	r->pid = s->pid;
+	strscpy(r->comm, s->comm, sizeof(r->comm));
+	r->site = site;
+	r->kind = s->kind;
+	r->retired = s->retired;
+	r->call_site = s->call_site;
+	r->site_name = s->site_name;
+	r->tasks = 1;
+	*slot = ts->t.n;
+	return r;
 }
 
 /* Whether the task @pid (in the initial namespace) still runs as @comm. */
@@ -147,12 +155,13 @@ static bool ks_task_running(pid_t pid, const char *comm)
 
 /*
  * Decide each row's state, then fold the exited rows by comm (and site)
- * into the first exited row of that comm.  Rows are compacted in place;
- * the hash slots are not used afterwards.
+ * into the first exited row of that comm: the hash slots are emptied and
+ * filled again with the rows kept, an exited row under pid -1, so that
+ * each fold is one lookup.  Rows are compacted in place.
  */
 static void ks_tasks_fold_exited(struct ks_tasks *ts)
 {
-	unsigned int i, j, n = 0;
+	unsigned int i, n = 0;
 	int k;
 
 	for (i = 0; i < ts->t.n; i++) {
@@ -167,32 +176,27 @@ static void ks_tasks_fold_exited(struct ks_tasks *ts)
 		if (!(i % 256))
 			cond_resched();
 	}
+	memset(ts->slot, 0, 2 * ts->max * sizeof(*ts->slot));
 	for (i = 0; i < ts->t.n; i++) {
 		struct ks_task_row *r = &ts->rows[i];
+		u16 *slot;
 
-		if (!(i % 256))
-			cond_resched();
-		if (r->state == KS_TASK_EXITED) {
-			for (j = 0; j < n; j++)
-				if (ts->rows[j].state == KS_TASK_EXITED &&
-				    ks_task_same(ts, &ts->rows[j], -1, r->comm,
-						 r->site))
-					break;
-			if (j < n) {
-				struct ks_task_row *into = &ts->rows[j];
-
-				for (k = 0; k < KS_NR_KINDS; k++)
-					into->live_bytes[k] += r->live_bytes[k];
-				into->total += r->total;
-				into->live_count += r->live_count;
-				into->tasks += r->tasks;
-				continue;
-			}
+		if (r->state == KS_TASK_EXITED)
 			r->pid = -1;
+		slot = ks_task_slot(ts, r->pid, r->comm, r->site);
+		if (*slot) {
+			struct ks_task_row *into = &ts->rows[*slot - 1];
+
+			for (k = 0; k < KS_NR_KINDS; k++)
+				into->live_bytes[k] += r->live_bytes[k];
+			into->total += r->total;
+			into->live_count += r->live_count;
+			into->tasks += r->tasks;
+			continue;
 		}
 		if (n != i)
 			ts->rows[n] = *r;
-		n++;
+		*slot = ++n;
 	}
 	ts->t.n = n;
 }

@@ -9,7 +9,8 @@
 # ks_fixture_grow rows in task_sites hold exactly what they made it
 # allocate; each task's row in tasks is the sum of its task_sites rows
 # (the process's own kernel objects too: its files, mappings, ...); the
-# exited one is folded by comm and marked exited.
+# exited ones (two processes of one comm) are folded by comm into one row,
+# marked exited.
 . /tests/lib.sh
 
 section tasks
@@ -21,14 +22,16 @@ G=/sys/kernel/debug/ks_fixture/grow
 K=$(kmalloc_bytes "$(kclass 300)")
 ln -sf /bin/busybox /tmp/busybox_tasks_a
 ln -sf /bin/busybox /tmp/busybox_tasks_b
-# a: 3 units, then waits (running); b: 5 units in two writes, then exits.
+# a: 3 units, then waits (running); b: 5 units from two processes (2 and
+# 3), which exit.
 # The fifo is held open for writing here, so that a's open does not wait.
 rm -f /tmp/tasks_a.ready /tmp/tasks_a.fifo
 mkfifo /tmp/tasks_a.fifo
 exec 4<>/tmp/tasks_a.fifo
 /tmp/busybox_tasks_a sh -c "echo 3 >$G; exec 3</tmp/tasks_a.fifo; : >/tmp/tasks_a.ready; read -r x <&3" &
 a=$!
-/tmp/busybox_tasks_b sh -c "echo 2 >$G; echo 3 >$G"
+/tmp/busybox_tasks_b sh -c "echo 2 >$G"
+/tmp/busybox_tasks_b sh -c "echo 3 >$G"
 i=0
 while [ ! -e /tmp/tasks_a.ready ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 # What the two tasks' exits and closes free through RCU comes back a
@@ -55,7 +58,7 @@ site_rows() {
 expect_eq "task_sites: the running task's ks_fixture_grow site" \
 	"$(site_rows busybox_tasks_a)" "$((3 * K)) 3 1 ks_fixture $a running"
 expect_eq "task_sites: the exited task's ks_fixture_grow site, folded by comm" \
-	"$(site_rows busybox_tasks_b)" "$((5 * K)) 5 1 ks_fixture - exited"
+	"$(site_rows busybox_tasks_b)" "$((5 * K)) 5 2 ks_fixture - exited"
 # tasks: "total live_count tasks pid state" of COMM's row, and the same
 # summed over its task_sites rows.
 task_row() {
@@ -71,8 +74,8 @@ expect_eq "tasks: the exited task's row = its task_sites rows" \
 	"$(task_row busybox_tasks_b)" "$(task_sum busybox_tasks_b)"
 expect_eq "tasks: the running task: pid, running, at least what it made ks_fixture allocate" \
 	"$(task_row busybox_tasks_a | awk -v k=$((3 * K)) '{ print $4, $5, ($1 >= k) }')" "$a running 1"
-expect_eq "tasks: the exited task: folded, exited, at least what it made ks_fixture allocate" \
-	"$(task_row busybox_tasks_b | awk -v k=$((5 * K)) '{ print $3, $4, $5, ($1 >= k) }')" "1 - exited 1"
+expect_eq "tasks: the exited tasks: two folded, exited, at least what they made ks_fixture allocate" \
+	"$(task_row busybox_tasks_b | awk -v k=$((5 * K)) '{ print $3, $4, $5, ($1 >= k) }')" "2 - exited 1"
 expect_eq "tasks and task_sites: nothing left out" \
 	"$(grep '^not_listed_over_cap:' /tmp/tasks) $(grep '^not_listed_over_cap:' /tmp/task_sites)" \
 	"not_listed_over_cap: 0 allocations, 0 bytes not_listed_over_cap: 0 allocations, 0 bytes"
