@@ -42,12 +42,12 @@ scan_report_words=('BUG:' 'WARNING:' 'Oops' 'Call Trace' 'kernel BUG' 'Kernel pa
 scan_report_pat=$(IFS='|'; echo "${scan_report_words[*]}")
 
 # The header lines of the dumps an allocation failure prints: warn_alloc()'s
-# ("page allocation failure", "vmalloc error"), a cache that could not be
-# created, and percpu's.  kmem_cache_create() fails with -ENOMEM or, on
+# ("page allocation failure", "vmalloc error"), the OOM killer's
+# ("invoked oom-killer"), a cache that could not be created, and percpu's.  kmem_cache_create() fails with -ENOMEM or, on
 # SLUB up to 6.1 at least, -EINVAL: kmem_cache_open() returns -EINVAL
 # whatever failed in it, an allocation of its per-node or per-CPU
 # structures included.
-scan_alloc_dump='(page allocation failure|vmalloc error): |kmem_cache_create.* failed with error -(12|22)([^0-9]|$)|percpu: allocation failed'
+scan_alloc_dump='(page allocation failure|vmalloc error|invoked oom-killer): |kmem_cache_create.* failed with error -(12|22)([^0-9]|$)|percpu: allocation failed'
 
 # CONSOLE with each allocation-failure dump (from its header line to the
 # end of its call trace) blanked when INJ is 1, keeping line numbers.  A
@@ -58,7 +58,7 @@ scan_without_alloc_dumps() {	# CONSOLE INJ
 	if [ "$2" = 1 ]; then
 		awk -v h="$scan_alloc_dump" -v r="$scan_report_pat" '{ sub(/\r$/, "") }
 			$0 ~ h { skip = 1; n = 0 }
-			skip && ($0 ~ r && $0 !~ /^Call Trace:/ || ++n > 100) { skip = 0 }
+			skip && ($0 ~ r && $0 !~ /(^|\] )Call Trace:/ || ++n > 100) { skip = 0 }
 			{ print skip ? "" : $0 }
 			skip && /<\/TASK>/ { skip = 0 }' "$1"
 	else

@@ -8,6 +8,7 @@
 # when the cache could not be created for want of memory, -12 or -22,
 # or for another reason, -17; a real report after such a dump; a report
 # in the dump asked for at the time limit; a dump cut short before a
+# report; the OOM killer's dump on a console with printk times, then a
 # report):
 #   - with injected failures, the dumps of allocation failures are not
 #     reports, other dumps and later reports are, at their console line,
@@ -39,7 +40,7 @@ expect_eq() { if [ "$2" = "$3" ]; then ok "$1 = '$3'"; else not_ok "$1" "got:  '
 # console-scan.sh.
 line_of() { grep -n -m1 -F "$2" "$FX/$1" | cut -d: -f1; }
 
-for fx in einval-dump eexist-dump dump-then-warning cut-dump-then-warning time-limit; do
+for fx in einval-dump eexist-dump dump-then-warning cut-dump-then-warning time-limit oom-dump; do
 	for inj in 0 1; do
 		got[inj]=$(scan_first_report "$FX/$fx.console" "$inj")
 	done
@@ -69,6 +70,15 @@ for fx in einval-dump eexist-dump dump-then-warning cut-dump-then-warning time-l
 		;;
 	time-limit)
 		expect_eq "$fx: first report" "${got[0]}" ""
+		;;
+	oom-dump)
+		# The OOM killer's dump, on a console with printk times (a
+		# Debian kernel's): its "Call Trace:" does not end it.
+		expect_eq "$fx: injected: first report" "${got[1]}" \
+			"$(line_of $fx.console 'WARNING:') oom.sh"
+		expect_eq "$fx: not injected: first report" "${got[0]}" \
+			"$(line_of $fx.console 'Call Trace') oom.sh"
+		expect_eq "$fx: allocation-failure dumps" "$(scan_alloc_dumps "$FX/$fx.console")" 1
 		;;
 	esac
 done
