@@ -9,6 +9,7 @@
  *   leaks        leaks.c          since_mark   leaks.c
  *   reserved     account.c        memblock     account.c
  *   account      account.c        control      control.c
+ *   oom          oom.c
  *
  * Views are 0400 and control 0600: only root reads or writes them.  If a
  * file cannot be created (no memory), none is left and the load fails.
@@ -30,6 +31,7 @@
 #include "leaks.h"
 #include "account.h"
 #include "control.h"
+#include "oom.h"
 
 static struct dentry *ks_dir;
 
@@ -50,6 +52,7 @@ static const struct {
 	{ "account",	 0400, &ks_account_fops },
 	{ "leaks",	 0400, &ks_leaks_fops },
 	{ "since_mark",	 0400, &ks_since_mark_fops },
+	{ "oom",	 0400, &ks_oom_fops },
 };
 
 /* Context: module init, last: every file works once it exists. */

@@ -38,6 +38,7 @@
 #include "sampler.h"
 #include "marks.h"
 #include "debugfs.h"
+#include "oom.h"
 
 static unsigned int max_records = 32768;
 module_param(max_records, uint, 0444);
@@ -166,6 +167,9 @@ static int __init kmemscope_init(void)
 	ret = register_module_notifier(&ks_module_nb);
 	if (ret)
 		goto err_stacks;
+	ret = ks_oom_init();
+	if (ret)
+		goto err_module_nb;
 
 	WRITE_ONCE(ks_enabled, true);
 	ret = ks_hooks_register();
@@ -191,6 +195,8 @@ err_hooks:
 	ks_hooks_unregister();
 err_notifier:
 	WRITE_ONCE(ks_enabled, false);
+	ks_oom_exit();
+err_module_nb:
 	unregister_module_notifier(&ks_module_nb);
 	ks_reports_exit();
 	ks_sampler_exit();
@@ -205,6 +211,7 @@ static void __exit kmemscope_exit(void)
 {
 	/* First, so that no command restarts the sampler stopped below. */
 	ks_debugfs_remove();
+	ks_oom_exit();
 	unregister_module_notifier(&ks_module_nb);
 	ks_reports_exit();
 	ks_sampler_exit();

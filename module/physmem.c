@@ -504,19 +504,64 @@ static unsigned long ks_node_pages(enum node_stat_item item)
 	return v > 0 ? v : 0;
 }
 
-static void ks_gather_counters(struct ks_physmem *pm)
+/* The node counters of struct ks_ram_counters.  Context: any. */
+static void ks_node_counters(struct ks_ram_counters *c)
 {
-	struct ks_meminfo mi;
 	long v;
 
-	pm->slab_reclaimable = ks_node_pages(NR_SLAB_RECLAIMABLE_B);
-	pm->slab_unreclaimable = ks_node_pages(NR_SLAB_UNRECLAIMABLE_B);
+	c->slab_reclaimable = ks_node_pages(NR_SLAB_RECLAIMABLE_B);
+	c->slab_unreclaimable = ks_node_pages(NR_SLAB_UNRECLAIMABLE_B);
 	v = global_node_page_state(NR_KERNEL_STACK_KB);
-	pm->kernel_stack = v > 0 ? v >> (PAGE_SHIFT - 10) : 0;
+	c->kernel_stack = v > 0 ? v >> (PAGE_SHIFT - 10) : 0;
 	v = ks_compat_pagetable_pages();
-	pm->page_tables = v > 0 ? v : 0;
-	pm->anon = ks_node_pages(NR_ANON_MAPPED);
-	pm->file = ks_node_pages(NR_FILE_PAGES);
+	c->page_tables = v > 0 ? v : 0;
+	c->anon = ks_node_pages(NR_ANON_MAPPED);
+	c->file = ks_node_pages(NR_FILE_PAGES);
+}
+
+/**
+ * ks_physmem_counters - the counters that need no allocation to read
+ * @c: output
+ *
+ * Zones' managed, free and per-CPU free pages (ks_zone_free()) and the
+ * node counters, as the account reads them.  Context: process; neither
+ * allocates nor sleeps (the OOM report calls it).
+ */
+void ks_physmem_counters(struct ks_ram_counters *c)
+{
+	int nid, z;
+
+	memset(c, 0, sizeof(*c));
+	for_each_online_node(nid) {
+		pg_data_t *pgdat = NODE_DATA(nid);
+
+		for (z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &pgdat->node_zones[z];
+			struct ks_zone_info zi;
+
+			if (!zone->spanned_pages)
+				continue;
+			ks_zone_free(zone, &zi);
+			c->managed += zone_managed_pages(zone);
+			c->free += zi.free;
+			c->pcp += zi.pcp;
+		}
+	}
+	ks_node_counters(c);
+}
+
+static void ks_gather_counters(struct ks_physmem *pm)
+{
+	struct ks_ram_counters c;
+	struct ks_meminfo mi;
+
+	ks_node_counters(&c);
+	pm->slab_reclaimable = c.slab_reclaimable;
+	pm->slab_unreclaimable = c.slab_unreclaimable;
+	pm->kernel_stack = c.kernel_stack;
+	pm->page_tables = c.page_tables;
+	pm->anon = c.anon;
+	pm->file = c.file;
 	pm->shmem = ks_node_pages(NR_SHMEM);
 	ks_read_meminfo(&mi);
 #if KS_COMPAT_HAS_NR_SWAPCACHE

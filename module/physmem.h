@@ -124,6 +124,18 @@ struct ks_physmem {
 	u64 since_load_s;
 };
 
+/*
+ * The counters that can be read without allocating (the OOM report):
+ * pages, summed over the zones and nodes.  NR_FILE_PAGES includes shmem
+ * and the swap cache.
+ */
+struct ks_ram_counters {
+	unsigned long managed, free, pcp;
+	unsigned long slab_reclaimable, slab_unreclaimable, kernel_stack,
+		      page_tables, anon, file;
+};
+
 struct ks_physmem *ks_physmem_snapshot(void);
+void ks_physmem_counters(struct ks_ram_counters *c);
 
 #endif /* _KMEMSCOPE_PHYSMEM_H */

@@ -101,6 +101,9 @@ if [ "$core" = 0 ]; then
 	case " $STRESS_TARGETS " in
 	*" $t "*) guest --name stress --smp 4 --timeout 900 "$t" $(guest_suite stress) ;;
 	esac
+	# The OOM report: a small guest of its own, whose OOM killer fires (its
+	# dump is no error report: --alloc-failures-injected).
+	guest --name oom --mem 256M --alloc-failures-injected "$t" $(guest_suite oom)
 	# Fault injection and kmemleak: the debug kernel has them.  A load of
 	# kmemscope passes about 870 fault points, each tried in about a
 	# second: every 3rd by default (KS_FAILNTH_STEP=1: all, ~15 min).

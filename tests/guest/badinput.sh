@@ -14,7 +14,7 @@
 section badinput
 run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
 C=$KS/control
-VIEWS="summary callers modules allocations tasks task_sites leaks since_mark reserved memblock account"
+VIEWS="summary callers modules allocations tasks task_sites leaks since_mark reserved memblock account oom"
 tried=0
 
 # The settings, without the version line, into $st (no fork: cheap enough
