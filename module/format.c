@@ -9,8 +9,9 @@
  *
  * An address with no symbol is printed with %pK, so it follows
  * kptr_restrict in the reader's context as the allocations' addresses do
- * (zeros, a hash or the address); the unload report, which goes to the
- * kernel log, names no such address at all.
+ * (zeros, a hash or the address); the unload report and ks_label_log()
+ * (the OOM report), whose text goes to the kernel log, name no such
+ * address at all.
  */
 #include <linux/gfp.h>
 #include <linux/kallsyms.h>
@@ -64,6 +65,27 @@ static bool ks_site_unresolved(const char *name)
 	return name[0] != '(' && n > u && !strcmp(name + n - u, " [unknown]");
 }
 
+/* The unresolved site name of text that goes to the kernel log. */
+#define KS_NO_SYMBOL	"(no-symbol) [unknown]"
+
+/* ks_format_site(); @log: an address with no symbol is KS_NO_SYMBOL. */
+static int ks_format_site_as(char *buf, size_t len, unsigned long key,
+			     bool log)
+{
+	char sym[KSYM_SYMBOL_LEN];
+
+	if (key == KS_UNKNOWN_CALLER)
+		return strscpy(buf, "(caller not found) [unknown]", len);
+	sprint_symbol(sym, key);
+	if (ks_sym_resolved(sym))
+		ks_site_tidy(sym, sizeof(sym));
+	else if (log)
+		strscpy(sym, KS_NO_SYMBOL, sizeof(sym));
+	else
+		snprintf(sym, sizeof(sym), "%pK [unknown]", (void *)key);
+	return strscpy(buf, sym, len);
+}
+
 /**
  * ks_format_site - name a call site as "symbol+0xoff [module]"
  * @buf: output
@@ -75,16 +97,7 @@ static bool ks_site_unresolved(const char *name)
  */
 int ks_format_site(char *buf, size_t len, unsigned long key)
 {
-	char sym[KSYM_SYMBOL_LEN];
-
-	if (key == KS_UNKNOWN_CALLER)
-		return strscpy(buf, "(caller not found) [unknown]", len);
-	sprint_symbol(sym, key);
-	if (ks_sym_resolved(sym))
-		ks_site_tidy(sym, sizeof(sym));
-	else
-		snprintf(sym, sizeof(sym), "%pK [unknown]", (void *)key);
-	return strscpy(buf, sym, len);
+	return ks_format_site_as(buf, len, key, false);
 }
 
 /**
@@ -114,23 +127,49 @@ const char *ks_site_state(const char *module, u8 retired)
 	return "loaded";
 }
 
-void ks_label(struct ks_site_label *l, unsigned long key,
-	      const char *retired_name, u8 retired)
+static void ks_label_as(struct ks_site_label *l, unsigned long key,
+			const char *retired_name, u8 retired, bool log)
 {
 	/*
 	 * A retired site keeps the name it had, but one with no symbol is
 	 * printed again for this reader: it was formatted in the unloading
 	 * task's context.
 	 */
-	if (retired && retired_name && ks_site_unresolved(retired_name))
+	if (retired && retired_name && ks_site_unresolved(retired_name) && log)
+		strscpy(l->name, KS_NO_SYMBOL, sizeof(l->name));
+	else if (retired && retired_name && ks_site_unresolved(retired_name))
 		snprintf(l->name, sizeof(l->name), "%pK [unknown]", (void *)key);
 	else if (retired)
 		strscpy(l->name, retired_name ? retired_name : "(unloaded code) [unknown]",
 			sizeof(l->name));
 	else
-		ks_format_site(l->name, sizeof(l->name), key);
+		ks_format_site_as(l->name, sizeof(l->name), key, log);
 	ks_owner_of(l->name, l->module, sizeof(l->module));
 	l->state = ks_site_state(l->module, retired);
+}
+
+void ks_label(struct ks_site_label *l, unsigned long key,
+	      const char *retired_name, u8 retired)
+{
+	ks_label_as(l, key, retired_name, retired, false);
+}
+
+/**
+ * ks_label_log - ks_label() for text that outlives its reader
+ * @l: output
+ * @key: the call site
+ * @retired_name: the name a retired site kept, or NULL
+ * @retired: enum ks_retire
+ *
+ * The same label, except that an address with no symbol is
+ * "(no-symbol) [unknown]": the text goes to the kernel log and is kept
+ * for later readers (the OOM report), where %pK cannot follow the reader.
+ * Context: any; never formats a pointer.
+ */
+void ks_label_log(struct ks_site_label *l, unsigned long key,
+		  const char *retired_name, u8 retired)
+{
+	ks_label_as(l, key, retired_name, retired, true);
 }
 
 /*

@@ -30,6 +30,8 @@ void ks_format_frame(char *buf, unsigned long addr);
 const char *ks_site_state(const char *module, u8 retired);
 void ks_label(struct ks_site_label *l, unsigned long key,
 	      const char *retired_name, u8 retired);
+void ks_label_log(struct ks_site_label *l, unsigned long key,
+		  const char *retired_name, u8 retired);
 size_t ks_format_gfp(char *buf, size_t len, u32 gfp);
 long ks_meminfo_field(const char *buf, const char *key);
 bool ks_report_holds(const struct ks_site_snap *s, const char *module);

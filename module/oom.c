@@ -8,22 +8,30 @@
  * oom_lock, in the task whose allocation failed, before it picks a victim,
  * for every OOM but a memory cgroup's: a cgroup that runs out of its limit
  * calls out_of_memory() with a memcg, which skips the chain, so those get
- * no report.  The report must not allocate, so it is made in static
- * memory:
+ * no report.  The chain is called on every try, also while an earlier
+ * victim is still exiting and for allocations that may not kill (no
+ * __GFP_FS), so a report is made at most once a second (the other calls
+ * are counted) and written to the kernel log at most once in 10 s.  The
+ * report must not allocate, so it is made in static memory:
  *
  *   ks_oom_site[]    the KS_OOM_SITES recorded (object) sites with the most
  *                    live bytes, from the site table read slot by slot
- *                    (ks_store_read_site(): lock-free)
- *   ks_oom_mod[]     live totals per module (and the kernel), for the
- *                    first KS_OOM_MODULES - 1 modules met; the rest are
- *                    summed in one row, "other-modules"
- *   ks_oom_text[]    the report, as the oom file shows it; printed to the
- *                    kernel log a line at a time
+ *                    (ks_store_read_site(): lock-free), in one walk that
+ *                    also sums the allocators' totals
+ *   ks_oom_mod[]     live totals per module (and the kernel): room for
+ *                    KS_OOM_MODULE_ROWS, sorted after the walk; the first
+ *                    KS_OOM_MODULES are printed, the rest summed in
+ *                    "other-modules" (also any past the room)
+ *   ks_oom_text[]    the report from its "last:" line on; the oom file
+ *                    puts the counters above it; printed to the kernel log
+ *                    a line at a time
  *
- * and the account's lines are the counters that can be read without
- * allocating (physmem.c's ks_physmem_counters()): VmallocUsed, Percpu and
- * Hugetlb come from /proc/meminfo, which cannot be read here, so those
- * pages are inside the report's remainder (and it says so).
+ * Site names are ks_label_log()'s: an address with no symbol is named
+ * "(no-symbol)", never printed (the text outlives its reader).  The
+ * account's lines are the counters that can be read without allocating
+ * (physmem.c's ks_physmem_counters()): VmallocUsed, Percpu and Hugetlb
+ * come from /proc/meminfo, which cannot be read here, so those pages are
+ * inside the report's remainder (and it says so).
  *
  * Locking: ks_oom_lock, a mutex, guards all of the above.  OOMs are
  * serialised by oom_lock already and the chain may sleep; the mutex
@@ -43,6 +51,7 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 
 #include "oom.h"
@@ -53,9 +62,12 @@
 #include "format.h"
 #include "physmem.h"
 
-#define KS_OOM_SITES	10
-#define KS_OOM_MODULES	16
-#define KS_OOM_TEXT	(16 * 1024)
+#define KS_OOM_SITES		10
+#define KS_OOM_MODULES		15
+#define KS_OOM_MODULE_ROWS	512
+#define KS_OOM_TEXT		(16 * 1024)
+/* Room kept for the line that says the text did not fit. */
+#define KS_OOM_TRUNCATED	"truncated\n"
 
 struct ks_oom_module {
 	char name[MODULE_NAME_LEN];
@@ -65,39 +77,37 @@ struct ks_oom_module {
 };
 
 static DEFINE_MUTEX(ks_oom_lock);
-static unsigned long ks_ooms;
-/*
- * The kernel log gets a report at the OOM killer's own rate (its dumps:
- * 10 per 5 s); the chain is also called while a victim is still exiting,
- * and an OOM storm must not flood the log.  The oom file always has the
- * last report; ks_oom_unlogged counts the reports the log did not get.
- */
-static DEFINE_RATELIMIT_STATE(ks_oom_rs, DEFAULT_RATELIMIT_INTERVAL,
-			      DEFAULT_RATELIMIT_BURST);
-static unsigned long ks_oom_unlogged;
+static unsigned long ks_ooms;		/* calls of the chain */
+static unsigned long ks_oom_reports;	/* reports made */
+static unsigned long ks_oom_unlogged;	/* reports the log did not get */
+static unsigned long ks_oom_made;	/* jiffies of the last report */
+/* The kernel log: one report in 10 s (the chain may be called in a loop). */
+static DEFINE_RATELIMIT_STATE(ks_oom_rs, 10 * HZ, 1);
+
+static struct ks_kind_totals ks_oom_kind[KS_NR_KINDS];
 static struct ks_site_snap ks_oom_site[KS_OOM_SITES];
 static unsigned int ks_oom_nsites;
-static struct ks_oom_module ks_oom_mod[KS_OOM_MODULES];
+static struct ks_oom_module ks_oom_mod[KS_OOM_MODULE_ROWS];
 static unsigned int ks_oom_nmods;
+static struct ks_oom_module ks_oom_other;	/* past the printed rows */
 static struct ks_site_label ks_oom_label;
 static char ks_oom_text[KS_OOM_TEXT];
 static size_t ks_oom_len;
 static bool ks_oom_truncated;
 
+/* Append to ks_oom_text; once a line does not fit, nothing more is added. */
 static __printf(1, 2) void ks_oom_add(const char *fmt, ...)
 {
+	size_t room = sizeof(ks_oom_text) - sizeof(KS_OOM_TRUNCATED) - ks_oom_len;
 	va_list ap;
 	int n;
 
-	if (ks_oom_len >= sizeof(ks_oom_text) - 1) {
-		ks_oom_truncated = true;
+	if (ks_oom_truncated)
 		return;
-	}
 	va_start(ap, fmt);
-	n = vsnprintf(ks_oom_text + ks_oom_len,
-		      sizeof(ks_oom_text) - ks_oom_len, fmt, ap);
+	n = vsnprintf(ks_oom_text + ks_oom_len, room, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(ks_oom_text) - ks_oom_len) {
+	if (n < 0 || (size_t)n >= room) {
 		/* Drop the partial line: the text ends with a whole one. */
 		ks_oom_text[ks_oom_len] = '\0';
 		ks_oom_truncated = true;
@@ -120,7 +130,7 @@ static void ks_oom_keep_site(const struct ks_site_snap *s)
 	ks_oom_site[i] = *s;
 }
 
-/* Add @s to its module's row (the label was made for it). */
+/* Add @s to its module's row (ks_oom_label was made for it). */
 static void ks_oom_add_module(const struct ks_site_snap *s)
 {
 	const struct ks_site_label *l = &ks_oom_label;
@@ -133,56 +143,62 @@ static void ks_oom_add_module(const struct ks_site_snap *s)
 			r = &ks_oom_mod[i];
 			break;
 		}
-	if (!r && ks_oom_nmods < KS_OOM_MODULES - 1) {
+	if (!r && ks_oom_nmods < KS_OOM_MODULE_ROWS) {
 		r = &ks_oom_mod[ks_oom_nmods++];
 		strscpy(r->name, l->module, sizeof(r->name));
 		r->state = l->state;
 	} else if (!r) {
-		r = &ks_oom_mod[KS_OOM_MODULES - 1];
-		if (!r->state) {
-			ks_oom_nmods = KS_OOM_MODULES;
-			strscpy(r->name, "other-modules", sizeof(r->name));
-			r->state = "-";
-		}
+		r = &ks_oom_other;
 	}
 	r->live_bytes += s->live_bytes;
 	r->live_count += s->live_count;
 }
 
-/* Sort the module rows by live bytes (a few rows: insertion sort). */
-static void ks_oom_sort_modules(void)
+static int ks_oom_module_cmp(const void *a, const void *b)
 {
-	unsigned int i, j;
+	const struct ks_oom_module *x = a, *y = b;
 
-	for (i = 1; i < ks_oom_nmods; i++) {
-		struct ks_oom_module r = ks_oom_mod[i];
-
-		for (j = i; j > 0 && ks_oom_mod[j - 1].live_bytes < r.live_bytes; j--)
-			ks_oom_mod[j] = ks_oom_mod[j - 1];
-		ks_oom_mod[j] = r;
-	}
+	if (x->live_bytes != y->live_bytes)
+		return x->live_bytes < y->live_bytes ? 1 : -1;
+	return strcmp(x->name, y->name);
 }
 
-/* Walk the site table into ks_oom_site[] and ks_oom_mod[]. */
+/*
+ * One walk of the site table: the allocators' totals (every object site,
+ * as the summary's), and the modules and the largest sites of the sites
+ * that hold memory.
+ */
 static void ks_oom_gather(void)
 {
 	unsigned int i, slots = 1U << ks_store.site_bits;
 	struct ks_site_snap s;
 
+	memset(ks_oom_kind, 0, sizeof(ks_oom_kind));
+	memset(ks_oom_mod, 0, sizeof(ks_oom_mod));
+	memset(&ks_oom_other, 0, sizeof(ks_oom_other));
 	ks_oom_nsites = 0;
 	ks_oom_nmods = 0;
-	memset(ks_oom_mod, 0, sizeof(ks_oom_mod));
 	for (i = 0; i < slots; i++) {
 		if (!(i % 1024))
 			cond_resched();
 		if (!ks_store_read_site(&ks_store, i, &s) ||
-		    s.class != KS_CLASS_OBJECT || s.live_bytes <= 0)
+		    s.class != KS_CLASS_OBJECT || s.kind >= KS_NR_KINDS)
 			continue;
-		ks_label(&ks_oom_label, s.key, s.name, s.retired);
+		ks_oom_kind[s.kind].live_bytes += s.live_bytes;
+		ks_oom_kind[s.kind].live_count += s.live_count;
+		if (s.live_bytes <= 0)
+			continue;
+		ks_label_log(&ks_oom_label, s.key, s.name, s.retired);
 		ks_oom_add_module(&s);
 		ks_oom_keep_site(&s);
 	}
-	ks_oom_sort_modules();
+	sort(ks_oom_mod, ks_oom_nmods, sizeof(ks_oom_mod[0]),
+	     ks_oom_module_cmp, NULL);
+	for (i = KS_OOM_MODULES; i < ks_oom_nmods; i++) {
+		ks_oom_other.live_bytes += ks_oom_mod[i].live_bytes;
+		ks_oom_other.live_count += ks_oom_mod[i].live_count;
+	}
+	ks_oom_nmods = min_t(unsigned int, ks_oom_nmods, KS_OOM_MODULES);
 }
 
 static void ks_oom_line(const char *name, long pages, const char *source)
@@ -192,8 +208,8 @@ static void ks_oom_line(const char *name, long pages, const char *source)
 
 static void ks_oom_account(void)
 {
+	long direct = ks_oom_kind[KS_PAGE].live_bytes >> PAGE_SHIFT;
 	struct ks_ram_counters c;
-	long direct = atomic_long_read(&ks_store.kind_live[KS_PAGE]) >> PAGE_SHIFT;
 	long rest;
 
 	ks_physmem_counters(&c);
@@ -239,46 +255,49 @@ static void ks_oom_drops(void)
 /* Format the report into ks_oom_text.  Under ks_oom_lock. */
 static void ks_oom_report(void)
 {
-	struct ks_kind_totals t[KS_NR_KINDS];
 	char comm[TASK_COMM_LEN];
 	unsigned int i;
 	int k;
 
 	ks_oom_gather();
-	ks_store_totals(&ks_store, t);
 	get_task_comm(comm, current);
 
 	ks_oom_len = 0;
+	ks_oom_text[0] = '\0';
 	ks_oom_truncated = false;
-	ks_oom_add("kmemscope oom - version: %s\n", KS_OOM_VERSION);
-	ks_oom_add("ooms: %lu\n", ks_ooms);
-	ks_oom_add("not_logged: %lu\n", ks_oom_unlogged);
-	ks_oom_add("last: uptime_s %lld pid %d comm %s\n",
-		   ktime_get_boottime_seconds(), task_pid_nr(current), comm);
+	ks_oom_add("last: uptime_s %lld pid %d comm %s call %lu\n",
+		   ktime_get_boottime_seconds(), task_pid_nr(current), comm,
+		   ks_ooms);
 	ks_oom_add("page_size: %lu\n", PAGE_SIZE);
 	ks_oom_add("\n# live: allocator live_bytes live_count (every recorded site)\n");
 	for (k = 0; k < KS_NR_KINDS; k++)
 		ks_oom_add("live: %s %ld %ld\n", ks_kind_name(k),
-			   t[k].live_bytes, t[k].live_count);
+			   ks_oom_kind[k].live_bytes, ks_oom_kind[k].live_count);
 	ks_oom_add("\n# module: live_bytes live_count name state (by live bytes)\n");
 	for (i = 0; i < ks_oom_nmods; i++)
 		ks_oom_add("module: %ld %ld %s %s\n", ks_oom_mod[i].live_bytes,
 			   ks_oom_mod[i].live_count, ks_oom_mod[i].name,
 			   ks_oom_mod[i].state);
+	if (ks_oom_other.live_count)
+		ks_oom_add("module: %ld %ld other-modules -\n",
+			   ks_oom_other.live_bytes, ks_oom_other.live_count);
 	ks_oom_add("\n# site: live_bytes live_count allocator module call_site (the %d largest)\n",
 		   KS_OOM_SITES);
 	for (i = 0; i < ks_oom_nsites; i++) {
 		const struct ks_site_snap *s = &ks_oom_site[i];
 
-		ks_label(&ks_oom_label, s->key, s->name, s->retired);
+		ks_label_log(&ks_oom_label, s->key, s->name, s->retired);
 		ks_oom_add("site: %ld %ld %s %s %s\n", s->live_bytes,
 			   s->live_count, ks_kind_name(s->kind),
 			   ks_oom_label.module, ks_oom_label.name);
 	}
 	ks_oom_account();
 	ks_oom_drops();
-	if (ks_oom_truncated)
-		ks_oom_add("truncated\n");
+	if (ks_oom_truncated) {
+		/* Room was kept for it. */
+		strcpy(ks_oom_text + ks_oom_len, KS_OOM_TRUNCATED);
+		ks_oom_len += strlen(KS_OOM_TRUNCATED);
+	}
 }
 
 /* Print the report to the kernel log, a line at a time. */
@@ -297,16 +316,18 @@ static void ks_oom_print(void)
 static int ks_oom_notify(struct notifier_block *nb, unsigned long unused,
 			 void *freed)
 {
-	bool log;
-
 	mutex_lock(&ks_oom_lock);
 	ks_ooms++;
-	log = __ratelimit(&ks_oom_rs);
-	if (!log)
-		ks_oom_unlogged++;
-	ks_oom_report();
-	if (log)
-		ks_oom_print();
+	/* At most one report a second: the chain may be called in a loop. */
+	if (!ks_oom_reports || time_after_eq(jiffies, ks_oom_made + HZ)) {
+		ks_oom_reports++;
+		ks_oom_made = jiffies;
+		ks_oom_report();
+		if (__ratelimit(&ks_oom_rs))
+			ks_oom_print();
+		else
+			ks_oom_unlogged++;
+	}
 	mutex_unlock(&ks_oom_lock);
 	return NOTIFY_OK;
 }
@@ -335,19 +356,18 @@ static int ks_oom_show(struct seq_file *m, void *v)
 
 static int ks_oom_open(struct inode *inode, struct file *file)
 {
-	char *buf = kvmalloc(KS_OOM_TEXT, GFP_KERNEL);
-	int ret;
+	char *buf = kvmalloc(KS_OOM_TEXT + 256, GFP_KERNEL);
+	int n, ret;
 
 	if (!buf)
 		return -ENOMEM;
 	mutex_lock(&ks_oom_lock);
-	if (ks_ooms)
-		memcpy(buf, ks_oom_text, ks_oom_len + 1);
-	else
-		snprintf(buf, KS_OOM_TEXT, "kmemscope oom - version: %s\nooms: 0\n",
-			 KS_OOM_VERSION);
+	n = scnprintf(buf, 256,
+		      "kmemscope oom - version: %s\nooms: %lu\nreports: %lu\nnot_logged: %lu\n",
+		      KS_OOM_VERSION, ks_ooms, ks_oom_reports, ks_oom_unlogged);
+	memcpy(buf + n, ks_oom_text, ks_oom_len + 1);
 	mutex_unlock(&ks_oom_lock);
-	ret = single_open_size(file, ks_oom_show, buf, KS_OOM_TEXT);
+	ret = single_open_size(file, ks_oom_show, buf, KS_OOM_TEXT + 256);
 	if (ret)
 		kvfree(buf);
 	return ret;

@@ -4,8 +4,8 @@
 # oom.sh - the OOM report, in a guest of its own (test.sh boots it with
 # 256 MB).  ks_fixture takes all but about 24 MB of the free memory (CMA
 # aside) through alloc_page() (its hog file: ks_fixture_hog_take()), then a
-# process with oom_score_adj 1000 writes 128 MB of anonymous memory until
-# the OOM killer kills it.  kmemscope's report, in the kernel log and in
+# process with oom_score_adj 1000 writes nearly all of RAM in anonymous
+# memory until the OOM killer kills it.  kmemscope's report, in the kernel log and in
 # the oom file, names ks_fixture as the largest holder and
 # ks_fixture_hog_take as the largest call site, with exactly the pages it
 # took; the guest lives on (this shell is exempt: oom_score_adj -1000),
@@ -33,22 +33,37 @@ else
 	exit 0
 fi
 dmesg -c >/dev/null
-sh -c 'echo 1000 >/proc/self/oom_score_adj; exec ks-hold 131072 131072 /tmp/oom.ready' &
+# The hog writes nearly all of RAM (MemTotal less 1 MB: what the kernel's
+# overcommit heuristic lets one mapping have), so that it cannot fit.
+# Nothing here may allocate between the kill and the fixture's release
+# (a second OOM would find nothing it may kill: every other process is
+# exempt): the hog file is opened now, the shell waits without forking,
+# and a watchdog started now kills the hog if it ever fits.
+total_kb=$(awk '$1 == "MemTotal:" { print $2 - 1024 }' /proc/meminfo)
+exec 5>/sys/kernel/debug/ks_fixture/hog
+rm -f /tmp/oom.ready
+# (Neither keeps the hog file open: it would hold the fixture in place.)
+sh -c 'echo 1000 >/proc/self/oom_score_adj; exec ks-hold '$total_kb' '$total_kb' /tmp/oom.ready' 5>&- &
 hog=$!
+(exec 5>&-; sleep 120; kill -9 $hog) 2>/dev/null &
+wd=$!
 rc=0
 { wait $hog; } 2>/dev/null || rc=$?
-# At once, before anything here allocates: what the hog freed went mostly
-# back to CMA, where the kernel's own allocations may not go, and with
-# every other process exempt a second OOM would have nothing to kill.
-echo 0 >/sys/kernel/debug/ks_fixture/hog && ok "ks_fixture gives its pages back" ||
+# At once: what the hog freed went partly back to CMA, where the kernel's
+# own allocations may not go.
+echo 0 >&5 && ok "ks_fixture gives its pages back" ||
 	not_ok "ks_fixture gives its pages back"
+exec 5>&-
+kill $wd 2>/dev/null
+expect_eq "the memory hog did not fit ($total_kb kB)" "$([ -e /tmp/oom.ready ] && echo fit || echo 'did not fit')" "did not fit"
 expect_eq "the memory hog was killed (SIGKILL)" "$rc" 137
 dmesg >/tmp/oom.log
 expect_eq "the kernel's OOM killer killed it" \
 	"$(grep -c "Killed process $hog (ks-hold)" /tmp/oom.log)" 1
 cat $KS/oom >/tmp/oom
 sed 's/^/#   /' /tmp/oom
-expect_eq "oom: at least one OOM" "$(awk '$1 == "ooms:" { print ($2 >= 1) }' /tmp/oom)" 1
+expect_eq "oom: at least one call and one report" \
+	"$(awk '$1 == "ooms:" || $1 == "reports:" { n += ($2 >= 1) } END { print n }' /tmp/oom)" 2
 expect_eq "oom: the largest module is ks_fixture, with at least its pages" \
 	"$(awk -v b=$((N * PAGE_SIZE)) '$1 == "module:" { print $4, $5, ($2 >= b), ($3 >= '$N'); exit }' /tmp/oom)" \
 	"ks_fixture loaded 1 1"
