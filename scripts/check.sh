@@ -9,7 +9,8 @@
 #   3. checkpatch.pl --strict on the C sources; module/ has no dependency
 #      cycle (layers.sh); each debugfs-docs page states the format version
 #      the module prints (docs-versions.sh); the user-space tools' own
-#      checks (test-snap.sh, test-bar.sh); Buildroot's check-package on
+#      checks (test-snap.sh, test-bar.sh; test-report.sh renders kmemscope-snap
+#      report's page in headless Chromium); Buildroot's check-package on
 #      packaging/buildroot (lint-packaging.sh); the Debian packages built,
 #      linted, installed in a Debian 12 chroot and booted (deb-test.sh)
 #   4. each target's tests in QEMU (test.sh): the whole suite on lib.sh's
@@ -92,6 +93,7 @@ run_step "layers (module/)" "$HERE/layers.sh" "${targets[0]}"
 run_step "format versions (debugfs-docs)" "$HERE/docs-versions.sh"
 run_step "kmemscope-snap (host)" "$HERE/test-snap.sh"
 run_step "kmemscope-bar (host)" "$HERE/test-bar.sh"
+run_step "kmemscope-snap report in Chromium (host)" "$HERE/test-report.sh"
 run_step "console scan (host)" "$HERE/test-console.sh"
 run_step "packaging (Buildroot, Yocto)" "$HERE/lint-packaging.sh"
 run_step "Debian packages (make deb)" "$HERE/deb-test.sh"

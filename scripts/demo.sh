@@ -4,8 +4,12 @@
 # demo.sh [TARGET] - `make demo [TARGET=...]`: build kmemscope for a
 # Debian kernel (default arm64-6.1), boot it in QEMU (arm64: the virt
 # board with the carve-outs of dts-overlays/demo-board.dtso), load
-# kmemscope and a test driver, and print what kmemscope sees.  Installs
-# what it needs on first use (deps.sh).
+# kmemscope and a test driver, and print what kmemscope sees.  Ends with
+# the snapshot the guest took (tools/kmemscope-snap snapshot, sent as a
+# base64 tar.gz on the results channel) unpacked into out/demo-snapshot/
+# and made into a page, out/demo-report.html (kmemscope-snap report;
+# drawn by headless Chromium into out/demo-report.png where it is
+# installed).  Installs what it needs on first use (deps.sh).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -30,7 +34,10 @@ log "booting $T's kernel ($KREL; QEMU, software emulation)"
 rc=0
 "$HERE/run-guest.sh" --quiet --name demo --mem "$MEM" --smp "$SMP" \
 	${board[@]+"${board[@]}"} "$T" demo.sh >"$ROOT/out/logs/demo.result" || rc=$?
-grep -v '^# harness:' "$ROOT/out/logs/$T-demo.tap" | grep -v '^ok - '
+tap="$ROOT/out/logs/$T-demo.tap"
+grep -v '^# harness:' "$tap" | grep -v '^ok - ' |
+	sed '/^kmemscope-snap-tar-begin$/,/^kmemscope-snap-tar-end$/c\
+(the snapshot, as a base64 tar.gz: unpacked into out/demo-snapshot/ below)'
 grep '^not ok' "$ROOT/out/logs/demo.result" || true
 # The account, drawn: out/demo-account.svg.
 sed -n '/^kmemscope account - version/,/^note: cma/p' "$ROOT/out/logs/$T-demo.tap" >"$ROOT/out/demo-account.txt"
@@ -42,4 +49,28 @@ else
 fi
 echo
 echo "(console log: out/logs/$T-demo.console; $(( $(date +%s) - start ))s)"
+# The guest's snapshot, as a page: out/demo-report.html.
+snap="$ROOT/out/demo-snapshot"
+page="$ROOT/out/demo-report.html"
+rm -rf "$snap" "$page" "$ROOT/out/demo-report.png"
+mkdir -p "$snap"
+if sed -n '/^kmemscope-snap-tar-begin$/,/^kmemscope-snap-tar-end$/p' "$tap" | sed '1d;$d' |
+	base64 -d | tar -xzf - -C "$snap" &&
+	"$ROOT/tools/kmemscope-snap" report "$snap" "$page" >/dev/null; then
+	chrome=$(command -v chromium-headless-shell || command -v chromium || true)
+	if [ -n "$chrome" ]; then
+		prof=$(mktemp -d)
+		if timeout 120 "$chrome" --headless --disable-gpu --no-sandbox --user-data-dir="$prof" \
+			--window-size=1280,2000 --screenshot="$ROOT/out/demo-report.png" "file://$page" >/dev/null 2>&1; then
+			echo "the page, as a browser shows its top: out/demo-report.png"
+		else
+			echo "(headless Chromium could not render the page: no out/demo-report.png)"
+		fi
+		rm -rf "$prof"
+	fi
+	echo "the snapshot (out/demo-snapshot/) as a page: out/demo-report.html"
+else
+	echo "no snapshot from the guest (out/demo-snapshot/): no out/demo-report.html" >&2
+	rc=1
+fi
 exit $rc

@@ -34,10 +34,14 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 
+# chromium-headless-shell: Chromium's headless shell (--screenshot,
+# --dump-dom), which opens kmemscope-snap report's pages as a person would
+# (test-report.sh; make demo's out/demo-report.png).
 PKGS="make gcc libc6-dev bc bison flex libelf-dev libssl-dev dwarves kmod
 	cpio gzip xz-utils zstd python3 perl git debootstrap dkms
 	qemu-system-x86 qemu-system-arm busybox-static
-	gcc-aarch64-linux-gnu libc6-dev-arm64-cross device-tree-compiler"
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross device-tree-compiler
+	chromium-headless-shell"
 
 apt_updated=0
 apt_update_once() {

@@ -9,6 +9,7 @@
 # leaf lines, their widths add up to the bar, a line below zero is listed
 # but not drawn, zone lines are not account lines (no legend row), every
 # legend colour is distinct (also with more lines than the palette has),
+# --parts gives the figures and widths the SVG is drawn from,
 # and input that is not an account, or whose lines do not
 # add up, is refused without writing anything.  Runs each check under
 # this system's sh and, when installed, busybox sh.
@@ -69,6 +70,17 @@ checks() {
 		"$(awk '/^[a-z]/ && $2 ~ /^-?[0-9]+$/ && $1 != "physical_ram" && $1 != "kernel_ram" &&
 		     $1 != "boot_reserved" && $1 != "managed" && $1 !~ /:$/' "$ACC" | wc -l | tr -d ' ')"
 	expect_eq "legend colours distinct" "$(swatches "$TMP/out.svg" | sort | uniq -d | tr '\n' ' ')" ""
+	# --parts: what the SVG is drawn from, the same figures
+	$SH "$TOOL" --parts "$ACC" >"$TMP/parts" 2>"$TMP/err" && ok "--parts" || not_ok "--parts" "$(cat "$TMP/err")"
+	expect_eq "--parts: the bar line" "$(head -n1 "$TMP/parts" | cut -f1-5 | tr '\t' ' ')" \
+		"bar $psz $(awk '$1 == "physical_ram" { print $2, $3 }' "$ACC") 1000"
+	expect_eq "--parts: a line per leaf, pages and kB as the account's" "$(awk -F '\t' '$1 == "part" { printf "%s %s %s, ", $2, $3, $4 }' "$TMP/parts")" \
+		"$(awk '/^[a-z]/ && $2 ~ /^-?[0-9]+$/ && $1 != "physical_ram" && $1 != "kernel_ram" &&
+		     $1 != "boot_reserved" && $1 != "managed" && $1 !~ /:$/ { printf "%s %s %s, ", $1, $2, $3 }' "$ACC")"
+	expect_eq "--parts: the drawn parts' widths and colours = the SVG's segments" \
+		"$(awk -F '\t' '$1 == "part" && $7 != "-" { printf "%s %s, ", $8, $6 }' "$TMP/parts")" \
+		"$(grep -o 'class="seg"[^>]* width="[0-9.]*" height="[0-9]*" fill="#[0-9a-f]*"' "$TMP/out.svg" |
+			sed 's/.*width="\([0-9.]*\)".*fill="\(#[0-9a-f]*\)"/\1 \2, /' | tr -d '\n')"
 	$SH "$TOOL" - <"$ACC" >"$TMP/stdin.svg" && cmp -s "$TMP/out.svg" "$TMP/stdin.svg" &&
 		ok "reads standard input, writes standard output" || not_ok "reads standard input, writes standard output"
 

@@ -11,6 +11,13 @@
 #   c      b's data in callers 2.1 / modules 1.1 with the columns in another
 #          order and columns added (one after call_site)
 #   samples  a samples.tsv of 30 samples with a gap, for plot
+#   full   a snapshot (version 1.2) with every file, for report: b's
+#          callers, modules, meminfo and summary with a Rust call site
+#          ("<...<&...>>::try_from", in module rust_drv) added; account-demo
+#          as its account; the tasks of an x86_64-5.10 demo run
+#          (out/logs/*-demo.tap); leaks/'s example of debugfs-docs/leaks.md
+#          with the sampler on, a growing site and a backtrace; procs/b's
+#          procs table; samples/samples.tsv
 #   procs  fake proc trees for procs (status, smaps_rollup and comm in the
 #          kernel's formats; every figure below worked out by hand):
 #          a    a 6.1 board: init, sh, my_app, "Web Content" (a blank in
@@ -148,7 +155,7 @@ total 0 0 0 0 130944 130944 - - - - -"
 	expect_eq "snapshot: info" "$(awk '
 		NR == 1 { v = $0 } /^time: / { t = $2 } /^time_end: / { e = $2 } /^source: / { s = $2 }
 		END { print v "|" (t ~ /^[0-9]+$/ && e ~ /^[0-9]+$/ && t <= e) "|" s }' "$W/s/info")" \
-		"kmemscope snapshot - version: 1.1|1|$FIX/a"
+		"kmemscope snapshot - version: 1.2|1|$FIX/a"
 	snap procs "$FIX/procs/a" >"$W/pa.want" 2>/dev/null
 	expect_same "snapshot: procs written, from KMEMSCOPE_PROC" "$W/s/procs" "$W/pa.want"
 	expect_eq "snapshot: no temporary files left" "$(cd "$W/s" && ls | tr '\n' ' ')" "callers info meminfo modules procs summary "
@@ -158,7 +165,7 @@ total 0 0 0 0 130944 130944 - - - - -"
 	PROCFIX=$W/nonexistent
 	snapin "$FIX/a" "$FIX/a/meminfo" snapshot "$W/s" >"$W/out" 2>"$W/err"
 	expect_eq "snapshot, PROC_DIR not there: exit status 0, no procs, info" \
-		"$? $(cat "$W/out")|$(ls "$W/s/procs" 2>/dev/null)|$(head -n1 "$W/s/info")" "0 ||kmemscope snapshot - version: 1.1"
+		"$? $(cat "$W/out")|$(ls "$W/s/procs" 2>/dev/null)|$(head -n1 "$W/s/info")" "0 ||kmemscope snapshot - version: 1.2"
 	grep -q "procs not written" "$W/err" && ok "snapshot, PROC_DIR not there: warning" ||
 		not_ok "snapshot, PROC_DIR not there: warning" "stderr: $(cat "$W/err")"
 	PROCFIX=
@@ -348,12 +355,123 @@ total 2860 -5 18 23 130944 133804 - - - - -"
 	echo hello >"$W/pjunk/procs"
 	expect_fail "diff, not a procs file" "not a kmemscope-snap procs file" snap diff "$W/sa" "$W/pjunk"
 
+	# snapshot of a kmemscope with account, tasks and leaks: copied
+	snapin "$FIX/full" "$FIX/full/meminfo" snapshot "$W/sf" 2>"$W/err"
+	expect_eq "snapshot: account, tasks and leaks copied where kmemscope has them" \
+		"$(cd "$W/sf" && ls | tr '\n' ' ')|$(for f in account tasks leaks; do cmp "$W/sf/$f" "full/$f" 2>&1; done)|$(sed -n 's/^machine: //p' "$W/sf/info" | grep -c .)" \
+		"account callers info leaks meminfo modules procs summary tasks ||1"
+
+	# report on full: every section, exact figures
+	snap report full "$W/full.html" >"$W/out" 2>"$W/err"
+	expect_eq "report full: exit status, stdout (the page), stderr" "$? $(cat "$W/out")|$(cat "$W/err")" "0 $W/full.html|"
+	h=$W/full.html
+	expect_eq "report: an HTML page, closed" "$(head -n1 "$h")|$(tail -n1 "$h")" "<!DOCTYPE html>|</html>"
+	expect_eq "report: 7 sections, each closed, in order" \
+		"$(grep -c '^<section ' "$h") $(grep -c '^</section>' "$h") $(sed -n 's/^<section id="\([a-z]*\)">$/\1/p' "$h" | tr '\n' ' ')" \
+		"7 7 account modules callers tasks leaks growth procs "
+	expect_eq "report: no script, nothing fetched (no src=, no href= but to the page's own sections)" \
+		"$(grep -ci '<script' "$h") $(grep -ci 'src=' "$h") $(grep -o 'href="[^"]*"' "$h" | grep -vc '^href="#')" "0 0 0"
+	expect_eq "report: header: kernel, machine, time (UTC), source" \
+		"$(grep -o '<tr><th>\(kernel\|machine\|time\|source[^<]*\)</th><td>[^<]*' "$h" | sed 's/<[^>]*>/|/g')" \
+		"||time||1700000060 (2023-11-14 22:14:20 UTC)
+||source (kmemscope directory)||/sys/kernel/debug/kmemscope
+||kernel||6.1.0-56-arm64
+||machine||aarch64"
+	expect_eq "report: header: each file with its format version" \
+		"$(sed -n '/<table class="files">/,/<\/table>/p' "$h" | sed -n 's/^<tr><td class="s">\([^<]*\)<\/td>.*<td>\([^<]*\)<\/td><\/tr>$/\1 \2/p' | tr '\n' ' ')" \
+		"info 1.2 callers 2.0 modules 1.0 summary 2.0 meminfo - account 1.0 tasks 1.0 leaks 1.3 procs 1.0 samples.tsv - "
+	expect_eq "report: each section names its file and format version" \
+		"$(sed -n 's/^<h2>.*<span class="src">from <code>\([^<]*\)<\/code>, format version \([^<]*\)<.*/\1 \2/p' "$h" | tr '\n' ' ')" \
+		"account 1.0 modules 1.0 callers 2.0 tasks 1.0 leaks 1.3 procs 1.0 "
+	# table rows as text: the tags dropped, the cells space-separated
+	rows() {	# FILE CLASS
+		sed -n "/<table class=\"$2\">/,/<\/table>/p" "$1" | grep '^<tr' | sed 's/<\/td><td[^>]*>/ /g; s/<[^>]*>//g'
+	}
+	expect_eq "report: modules: every row, every figure (= the file's rows)" "$(rows "$h" modules)" "$(sed 1,2d full/modules)"
+	expect_eq "report: modules: a row's cells" \
+		"$(grep -c '^<tr><td>drv_a</td><td>loaded</td><td class="n">57344</td><td class="n">32768</td><td class="n">0</td><td class="n">0</td><td class="n">24576</td><td class="n">0</td><td class="n">7</td><td class="n">24</td><td class="n">17</td></tr>$' "$h")" 1
+	# the account: one segment per line with pages > 0, as wide as its
+	# share of physical_ram's 131072 pages on a bar 1000 wide
+	segs=$(sed -n 's/^<rect class="seg" x="[0-9.]*" y="0" width="\([0-9.]*\)" height="48" fill="#[0-9a-f]*"><title>\([^:]*\): .*/\2 \1/p' "$h")
+	expect_eq "report: account: a segment per account line with pages (the leaves, in order)" "$(echo "$segs" | cut -d' ' -f1 | tr '\n' ' ')" \
+		"$(awk '/^[a-z]/ && $2 ~ /^[0-9]+$/ && $2 > 0 && $1 !~ /:$/ && $1 != "physical_ram" && $1 != "kernel_ram" &&
+			$1 != "boot_reserved" && $1 != "managed" { printf "%s ", $1 }' full/account)"
+	expect_eq "report: account: widths of nomap_reserved (2816 pages), managed.free (110941), managed.unexplained (622)" \
+		"$(echo "$segs" | grep -e '^nomap_reserved ' -e '^managed.free ' -e '^managed.unexplained ' | tr '\n' ' ')" \
+		"nomap_reserved 21.484 managed.free 846.413 managed.unexplained 4.745 "
+	expect_eq "report: account: the widths fill the bar" "$(echo "$segs" | awk '{ s += $2 } END { printf "%.2f", s }')" "1000.00"
+	expect_eq "report: account: legend rows: pages, kB, share" \
+		"$(rows "$h" legend | grep -e '^ nomap_reserved ' -e '^ managed.free ' -e '^ managed.file_cache ' -e '^ physical_ram ' | cut -d' ' -f2-5)" \
+		"nomap_reserved 2816 11264 2.1%
+managed.free 110941 443764 84.6%
+managed.file_cache 0 0 0.0%
+physical_ram 131072 524288 100%"
+	expect_eq "report: call sites: the 14 rows by live bytes" "$(rows "$h" callers | cut -d' ' -f1 | tr '\n' ' ')" \
+		"49152 32768 24576 16384 8192 4096 4096 2048 300 256 128 0 0 0 "
+	expect_eq "report: a call site with < and &: escaped, whole" \
+		"$(grep -c '<td class="s">&lt;kernel::str::CString as core::convert::TryFrom&lt;&amp;core::fmt::Arguments&gt;&gt;::try_from+0x5c \[rust_drv\]</td>' "$h") $(grep -c -e '<kernel::' -e '<&core' "$h")" "1 0"
+	expect_eq "report: tasks: rows, the exited ones too" "$(rows "$h" tasks | awk '{ printf "%s/%s/%s ", $1, $9, $11 }')" \
+		"8616408/-/insmod 275288/138/head 47528/94/sh 28296/2/kthreadd 11720/-/kmemscope-snap 640/-/cat 432/-/sh 320/-/awk "
+	expect_eq "report: leaks: the unload report, unloaded module, growing site, groups" \
+		"$(grep -c '^<li><code>kmemleak_test unloaded holding 40384 bytes in 25 allocations; top: ' "$h") $(grep -c '^<tr><td class="s">kmemleak_test</td><td class="n">25</td><td class="n">40384</td></tr>$' "$h") $(grep -c '<td class="n">1536</td><td class="n">75</td>.*ks_fixture_grow+0x2c' "$h") $(grep -o '<h3>Leak candidates ([^)]*)' "$h")" \
+		"1 1 1 <h3>Leak candidates (15 groups, 40384 bytes)"
+	expect_eq "report: leaks: a group's backtrace under its call site" \
+		"$(grep -c 'kmemleak_test_init+0x1d8 \[kmemleak_test\]<pre class="bt">kmemleak_test_init+0x1d8/0x1000 \[kmemleak_test\]$' "$h") $(sed -n '/<pre class="bt">/,/<\/pre>/p' "$h" | wc -l | tr -d ' ')" "1 5"
+	expect_eq "report: growth: plot's chart inline (no XML declaration; 21 lines as plot draws)" \
+		"$(grep -c '<?xml' "$h") $(sed -n '/<section id="growth">/,/<\/section>/p' "$h" | grep -c '<polyline')" "0 21"
+	expect_eq "report: processes: every row, the total" "$(rows "$h" procs)" "$(sed -n 's/^proc //p; s/^total /total: /p' full/procs)"
+	expect_eq "report: processes: the checks" "$(grep -c '^<p class="meta"><code>check: pss_anon 28734 kB vs AnonPages 28800 kB: difference 66 kB' "$h")" 1
+
+	# report on a (version 1.0: no account, tasks, leaks, procs, samples)
+	snap report a "$W/a.html" >/dev/null 2>"$W/err"
+	expect_eq "report a (files missing): exit status, stderr" "$? $(cat "$W/err")" "0 "
+	expect_eq "report a: a note in each section whose file is missing" \
+		"$(sed -n 's/^<p class="missing">\(.*\)<\/p>$/\1/p' "$W/a.html")" "not in this snapshot (no account file)
+not in this snapshot (no tasks file)
+not in this snapshot (no leaks file)
+not in this snapshot (no samples.tsv file)
+not in this snapshot (no procs file)"
+	expect_eq "report a: the sections it has" "$(rows "$W/a.html" modules | cut -d' ' -f1-3 | tr '\n' '|')" \
+		"kernel builtin 68096|drv_a loaded 41984|kmemscope loaded 16384|drv_b unloaded 4096|unknown unknown 256|drv_c loaded 128|"
+
+	# escaping of what users name: a module, a comm
+	cp -r full "$W/esc"
+	sed -i.bak 's/^rust_drv loaded /my"<mod>\&'"'"'x loaded /' "$W/esc/modules"
+	sed -i.bak 's/ running head$/ running <b>\&"x"/' "$W/esc/tasks"
+	snap report "$W/esc" "$W/esc.html" >/dev/null 2>&1
+	expect_eq "report: a module name and a comm with < > & and quotes: escaped" \
+		"$(grep -c '^<tr><td>my&quot;&lt;mod&gt;&amp;&#39;x</td><td>loaded</td>' "$W/esc.html") $(grep -c '<td class="s">&lt;b&gt;&amp;&quot;x&quot;</td></tr>$' "$W/esc.html") $(grep -c -e '<b>' -e '<mod>' "$W/esc.html")" "1 1 0"
+
+	# the top 20 of 30 call sites
+	cp -r full "$W/top"
+	awk 'NR <= 2 { print; next } NR == 3 { for (i = 30; i >= 1; i--) printf "%d %d 1 1 0 %d kmalloc m%d loaded f%d+0x1 [m%d]\n", i * 100, i * 100, i * 100, i, i, i }' \
+		full/callers >"$W/top/callers"
+	snap report "$W/top" "$W/top.html" >/dev/null 2>&1
+	expect_eq "report: 30 call sites: the 20 largest" "$(rows "$W/top.html" callers | cut -d' ' -f1 | tr '\n' ' ')|$(grep -o '^<p>30 call sites; the 20 with the most live_bytes' "$W/top.html")" \
+		"3000 2900 2800 2700 2600 2500 2400 2300 2200 2100 2000 1900 1800 1700 1600 1500 1400 1300 1200 1100 |<p>30 call sites; the 20 with the most live_bytes"
+
+	# what report refuses: a format major version it does not know
+	for v in "callers 2.0 3.0" "modules 1.0 2.0" "account 1.0 2.0" "tasks 1.0 2.0" "leaks 1.3 2.0" "procs 1.0 2.0" "info 1.2 2.0"; do
+		set -- $v
+		rm -rf "$W/v"
+		cp -r full "$W/v"
+		sed -i.bak "1s/$2\$/$3/" "$W/v/$1"
+		want="$1 format version $3 is not one this tool reads"
+		[ "$1" = info ] && want="snapshot format version $3 is not one this tool reads"
+		expect_fail "report, $1 format $3" "$want" snap report "$W/v" "$W/v.html"
+		[ ! -e "$W/v.html" ] && [ ! -e "$W/v.html.tmp" ] && ok "report, $1 format $3: no page written" ||
+			not_ok "report, $1 format $3: no page written"
+	done
+	expect_fail "report, not a snapshot directory" "not a snapshot directory" snap report samples "$W/x.html"
+	expect_fail "report, no such directory" "no such directory" snap report "$W/nonexistent" "$W/x.html"
+	expect_fail "report, one argument" "usage:" snap report full
+
 	# help, usage
 	snap help >"$W/help" 2>&1
 	expect_eq "help: exit status" "$?" 0
 	missing=
-	for c in snapshot diff watch plot procs help KMEMSCOPE_DIR KMEMSCOPE_MEMINFO KMEMSCOPE_PROC "kmemscope diff - version: 1.1" \
-		"kmemscope snapshot - version: 1.1" "kmemscope-snap procs - version: 1.0" "# kind pid comm d_rss_kB" "process rows skipped" \
+	for c in snapshot diff watch plot procs report help KMEMSCOPE_DIR KMEMSCOPE_MEMINFO KMEMSCOPE_PROC KMEMSCOPE_BAR \
+		"kmemscope diff - version: 1.1" "kmemscope snapshot - version: 1.2" "not in this snapshot" "kmemscope-snap procs - version: 1.0" "# kind pid comm d_rss_kB" "process rows skipped" \
 		"check: n/a (this kernel's smaps_rollup" reset_between samples.tsv; do
 		grep -qF -- "$c" "$W/help" || missing="$missing $c"
 	done
@@ -361,6 +479,7 @@ total 2860 -5 18 23 130944 133804 - - - - -"
 	snap >/dev/null 2>"$W/err"
 	expect_eq "no command: exit status 2" "$?" 2
 	grep -q "procs \[PROC_DIR\]" "$W/err" && ok "usage names procs" || not_ok "usage names procs" "$(cat "$W/err")"
+	grep -q "report SNAPSHOT_DIR OUT.html" "$W/err" && ok "usage names report" || not_ok "usage names report" "$(cat "$W/err")"
 	expect_fail "unknown command" "unknown command" snap frobnicate
 	cd "$ROOT" || exit 1
 }

@@ -3,8 +3,11 @@
 # demo.sh - what `make demo` shows: the board and its carve-outs, then
 # kmemscope watching drivers (ks_fixture, ks_wrappers) allocate and the
 # tasks the kernel allocated for, the account of all of the board's RAM,
-# the user processes' memory (kmemscope-snap procs), and the drivers
-# freeing and unloading.
+# the user processes' memory (kmemscope-snap procs), a snapshot with a few
+# samples of watch in it (printed as a base64 tar.gz between the lines
+# kmemscope-snap-tar-begin and kmemscope-snap-tar-end: scripts/demo.sh
+# makes its page, out/demo-report.html), and the drivers freeing and
+# unloading.
 . /tests/lib.sh
 
 kb() { awk -v k="$1:" '$1 == k { print $2 " kB" }' /proc/meminfo; }
@@ -70,6 +73,21 @@ echo 0 >/sys/kernel/debug/ks_fixture/pages
 echo
 echo "=== kmemscope-snap procs: the user processes' memory, checked against /proc/meminfo"
 kmemscope-snap procs
+
+echo
+echo "=== kmemscope-snap snapshot /tmp/snap, with 5 samples of kmemscope-snap watch (1 s apart) in it"
+rm -rf /tmp/snap
+kmemscope-snap watch -i 1 -n 5 /tmp/snap
+if kmemscope-snap snapshot /tmp/snap; then
+	ok "kmemscope-snap snapshot /tmp/snap"
+else
+	not_ok "kmemscope-snap snapshot /tmp/snap"
+fi
+(cd /tmp/snap && ls -l)
+# The snapshot for the host: tar, gzip, base64 (busybox has all three).
+echo "kmemscope-snap-tar-begin"
+tar -C /tmp/snap -cf - . | gzip -c | base64
+echo "kmemscope-snap-tar-end"
 
 echo
 echo "=== ks_fixture frees its kmalloc group, both drivers are unloaded"

@@ -4,8 +4,9 @@
 # snapshot.sh - kmemscope-snap (tools/kmemscope-snap, in the guest's /bin)
 # on a running kmemscope: snapshots before and after ks_fixture loads, and
 # after it frees a group and unloads, diff to exactly ks_fixture's figures
-# (see ks_fixture.c); watch writes its samples and plot draws them; procs
-# (user memory per process) adds up and matches /proc.  The
+# (see ks_fixture.c); watch writes its samples and plot draws them; report
+# makes the page of a snapshot on the board; procs (user memory per
+# process) adds up and matches /proc.  The
 # kernel allocates on its own between snapshots, so the checks are on
 # ks_fixture's rows, the total's consistency and the format, not on the
 # diff holding nothing else.
@@ -107,7 +108,7 @@ if kmemscope-snap snapshot $S/1 2>$S/err; then
 else
 	not_ok "snapshot" "$(cat $S/err)"
 fi
-for f in callers modules summary; do
+for f in callers modules summary account tasks leaks; do
 	expect_eq "snapshot has $f" "$(sed -n '1s/ - version: .*//p' $S/1/$f)" "kmemscope $f"
 done
 expect_eq "snapshot has meminfo" "$(grep -c '^Slab:' $S/1/meminfo)" 1
@@ -202,10 +203,21 @@ expect_eq "plot: an SVG with a line per series" \
 	"$(sed -n '2s/ .*//p' $S/w/samples.svg) $(grep -c '<polyline' $S/w/samples.svg) $(tail -n1 $S/w/samples.svg)" \
 	"<svg $cols </svg>"
 
+# ---- report: the page of a snapshot, made on the board -------------------
+cp $S/w/samples.tsv $S/4/
+if kmemscope-snap report $S/4 $S/4.html >$S/out 2>$S/err; then
+	ok "report"
+else
+	not_ok "report" "$(cat $S/err)"
+fi
+expect_eq "report: sections, none missing; the account drawn; kmemscope's and ks_fixture's rows" \
+	"$(grep -c '^<section ' $S/4.html) $(grep -c 'class="missing"' $S/4.html) $(grep -c '^<rect class="seg"' $S/4.html | sed 's/^[1-9][0-9]*$/some/') $(grep -c '^<tr><td>kmemscope</td><td>loaded</td>' $S/4.html) $(grep -c '^<tr><td>ks_fixture</td><td>unloaded</td>' $S/4.html)" \
+	"7 0 some 1 1"
+
 # ---- help and usage ----------------------------------------------------
 kmemscope-snap help >$S/help && ok "help" || not_ok "help"
 missing=
-for c in snapshot diff watch plot procs help; do
+for c in snapshot diff watch plot procs report help; do
 	grep -q "^  kmemscope-snap $c" $S/help || missing="$missing $c"
 done
 expect_eq "help documents every command" "${missing:-none missing}" "none missing"
@@ -247,8 +259,8 @@ expect_eq "total = the rows' sums; check: pss_anon = the total's" "$(awk '
 	$1 == "total" { t = $0; pa = $9 }
 	$1 == "check:" && $2 == "pss_anon" { c = $3 }
 	END { r = "total " n " -"; for (i = 4; i <= 11; i++) r = r " " s[i]; print (r == t ? "ok" : r " != " t) " " (c == pa && c != "" ? "ok" : c " != " pa) }' $S/procs)" "ok ok"
-expect_eq "snapshot has procs, info 1.1" "$(head -n1 $S/1/procs)|$(head -n1 $S/1/info)" \
-	"kmemscope-snap procs - version: 1.0|kmemscope snapshot - version: 1.1"
+expect_eq "snapshot has procs, info 1.2" "$(head -n1 $S/1/procs)|$(head -n1 $S/1/info)" \
+	"kmemscope-snap procs - version: 1.0|kmemscope snapshot - version: 1.2"
 # Exact figures: two ks-hold processes (one static binary) map 4096 kB of
 # private anonymous memory each; one writes none of it, one all of it:
 # they differ by exactly 4096 kB in rss, pss, uss and pss_anon, and not
