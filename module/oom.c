@@ -61,6 +61,7 @@
 #include "hooks.h"
 #include "format.h"
 #include "physmem.h"
+#include "tally.h"
 
 #define KS_OOM_SITES		10
 #define KS_OOM_MODULES		15
@@ -68,13 +69,6 @@
 #define KS_OOM_TEXT		(16 * 1024)
 /* Room kept for the line that says the text did not fit. */
 #define KS_OOM_TRUNCATED	"truncated\n"
-
-struct ks_oom_module {
-	char name[MODULE_NAME_LEN];
-	const char *state;		/* format.c's ks_site_state() */
-	long live_bytes;
-	long live_count;
-};
 
 static DEFINE_MUTEX(ks_oom_lock);
 static unsigned long ks_ooms;		/* calls of the chain */
@@ -87,9 +81,9 @@ static DEFINE_RATELIMIT_STATE(ks_oom_rs, 10 * HZ, 1);
 static struct ks_kind_totals ks_oom_kind[KS_NR_KINDS];
 static struct ks_site_snap ks_oom_site[KS_OOM_SITES];
 static unsigned int ks_oom_nsites;
-static struct ks_oom_module ks_oom_mod[KS_OOM_MODULE_ROWS];
+static struct ks_module_row ks_oom_mod[KS_OOM_MODULE_ROWS];
 static unsigned int ks_oom_nmods;
-static struct ks_oom_module ks_oom_other;	/* past the printed rows */
+static struct ks_module_row ks_oom_other;	/* past the printed rows */
 static struct ks_site_label ks_oom_label;
 static char ks_oom_text[KS_OOM_TEXT];
 static size_t ks_oom_len;
@@ -133,34 +127,14 @@ static void ks_oom_keep_site(const struct ks_site_snap *s)
 /* Add @s to its module's row (ks_oom_label was made for it). */
 static void ks_oom_add_module(const struct ks_site_snap *s)
 {
-	const struct ks_site_label *l = &ks_oom_label;
-	struct ks_oom_module *r = NULL;
-	unsigned int i;
+	struct ks_module_row *r;
 
-	for (i = 0; i < ks_oom_nmods; i++)
-		if (!strcmp(ks_oom_mod[i].name, l->module) &&
-		    !strcmp(ks_oom_mod[i].state, l->state)) {
-			r = &ks_oom_mod[i];
-			break;
-		}
-	if (!r && ks_oom_nmods < KS_OOM_MODULE_ROWS) {
-		r = &ks_oom_mod[ks_oom_nmods++];
-		strscpy(r->name, l->module, sizeof(r->name));
-		r->state = l->state;
-	} else if (!r) {
+	r = ks_module_row_get(ks_oom_mod, &ks_oom_nmods, KS_OOM_MODULE_ROWS,
+			      ks_oom_label.module, ks_oom_label.state);
+	if (!r)
 		r = &ks_oom_other;
-	}
-	r->live_bytes += s->live_bytes;
+	r->total += s->live_bytes;
 	r->live_count += s->live_count;
-}
-
-static int ks_oom_module_cmp(const void *a, const void *b)
-{
-	const struct ks_oom_module *x = a, *y = b;
-
-	if (x->live_bytes != y->live_bytes)
-		return x->live_bytes < y->live_bytes ? 1 : -1;
-	return strcmp(x->name, y->name);
 }
 
 /*
@@ -174,7 +148,6 @@ static void ks_oom_gather(void)
 	struct ks_site_snap s;
 
 	memset(ks_oom_kind, 0, sizeof(ks_oom_kind));
-	memset(ks_oom_mod, 0, sizeof(ks_oom_mod));
 	memset(&ks_oom_other, 0, sizeof(ks_oom_other));
 	ks_oom_nsites = 0;
 	ks_oom_nmods = 0;
@@ -193,9 +166,9 @@ static void ks_oom_gather(void)
 		ks_oom_keep_site(&s);
 	}
 	sort(ks_oom_mod, ks_oom_nmods, sizeof(ks_oom_mod[0]),
-	     ks_oom_module_cmp, NULL);
+	     ks_module_row_cmp, NULL);
 	for (i = KS_OOM_MODULES; i < ks_oom_nmods; i++) {
-		ks_oom_other.live_bytes += ks_oom_mod[i].live_bytes;
+		ks_oom_other.total += ks_oom_mod[i].total;
 		ks_oom_other.live_count += ks_oom_mod[i].live_count;
 	}
 	ks_oom_nmods = min_t(unsigned int, ks_oom_nmods, KS_OOM_MODULES);
@@ -275,12 +248,12 @@ static void ks_oom_report(void)
 			   ks_oom_kind[k].live_bytes, ks_oom_kind[k].live_count);
 	ks_oom_add("\n# module: live_bytes live_count name state (by live bytes)\n");
 	for (i = 0; i < ks_oom_nmods; i++)
-		ks_oom_add("module: %ld %ld %s %s\n", ks_oom_mod[i].live_bytes,
+		ks_oom_add("module: %ld %ld %s %s\n", ks_oom_mod[i].total,
 			   ks_oom_mod[i].live_count, ks_oom_mod[i].name,
 			   ks_oom_mod[i].state);
 	if (ks_oom_other.live_count)
 		ks_oom_add("module: %ld %ld other-modules -\n",
-			   ks_oom_other.live_bytes, ks_oom_other.live_count);
+			   ks_oom_other.total, ks_oom_other.live_count);
 	ks_oom_add("\n# site: live_bytes live_count allocator module call_site (the %d largest)\n",
 		   KS_OOM_SITES);
 	for (i = 0; i < ks_oom_nsites; i++) {

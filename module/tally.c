@@ -8,7 +8,8 @@
  *   ks_modules_build()    live totals per module and the kernel (modules,
  *                         the account's direct pages)
  *   ks_module_row_get()   the one way a module's row is found or added
- *                         (ks_modules_build(), the leaks views)
+ *                         (ks_modules_build(), the leaks views, the OOM
+ *                         report), and ks_module_row_cmp() their order
  *   ks_collect()          the live records a view picks (leaks,
  *                         since_mark, kmemscope_live_since())
  *
@@ -101,7 +102,8 @@ struct ks_module_row *ks_module_row_get(struct ks_module_row *rows,
 	return r;
 }
 
-static int ks_module_cmp(const void *a, const void *b)
+/* sort() order of module rows: by live bytes (total), then by name. */
+int ks_module_row_cmp(const void *a, const void *b)
 {
 	const struct ks_module_row *x = a, *y = b;
 
@@ -152,7 +154,7 @@ struct ks_modules *ks_modules_build(void)
 	}
 	kfree(l);
 	kvfree(c);
-	sort(mods->rows, mods->n, sizeof(mods->rows[0]), ks_module_cmp, NULL);
+	sort(mods->rows, mods->n, sizeof(mods->rows[0]), ks_module_row_cmp, NULL);
 	mods->t.n = mods->n;
 	mods->t.size = sizeof(mods->rows[0]);
 	mods->t.rows = mods->rows;

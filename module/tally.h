@@ -50,6 +50,7 @@ struct ks_modules *ks_modules_build(void);
 struct ks_module_row *ks_module_row_get(struct ks_module_row *rows,
 					unsigned int *n, unsigned int max,
 					const char *name, const char *state);
+int ks_module_row_cmp(const void *a, const void *b);
 struct ks_item *ks_collect(ks_pick_fn pick, void *arg, unsigned int *n,
 			   unsigned long *dropped);
 
