@@ -254,11 +254,25 @@ expect_eq "managed.direct.ks_fixture before" "$(line managed.direct.ks_fixture /
 expect_eq "managed.direct.ks_fixture after alloc_page() x $N" \
 	"$(line managed.direct.ks_fixture /tmp/a1)" $N
 moved=$(( $(free_now /tmp/a0) - $(free_now /tmp/a1) ))
-# Other activity in the idle guest moves free memory by a few pages.
-if [ $moved -ge $((N - 64)) ] && [ $moved -le $((N + 64)) ]; then
-	ok "free pages fell by $moved for $N taken"
+# Free memory falls by the pages taken less what the rest of the guest gave
+# back meanwhile: the lines other than free, the fixture's and unexplained
+# (a shell that exited between the two reads gives back its page tables,
+# anon pages and slab; arm64-7.2 once saw free fall by 855 while
+# slab_unreclaimable fell by 128, page_tables by 10, anon by 4, ...).
+# What must not move is unexplained: the pages taken are on the fixture's
+# line, not lost from the account and not counted twice.
+others=$(awk 'NR == FNR { a[$1] = $2; next }
+	$1 ~ /^managed\./ && $1 != "managed.free" && $1 != "managed.free_pcp" &&
+	$1 != "managed.direct.ks_fixture" && $1 != "managed.unexplained" { d += a[$1] - $2; delete a[$1]; next }
+	{ delete a[$1] }
+	END { for (k in a) if (k ~ /^managed\./ && k != "managed.free" && k != "managed.free_pcp" && k != "managed.unexplained") d += a[k]; print d + 0 }' /tmp/a0 /tmp/a1)
+unexpl=$(( $(line managed.unexplained /tmp/a1) - $(line managed.unexplained /tmp/a0) ))
+if [ $((moved + others)) -ge $((N - 64)) ] && [ $((moved + others)) -le $((N + 64)) ] &&
+	[ $unexpl -ge -64 ] && [ $unexpl -le 64 ]; then
+	ok "free pages fell by $moved for $N taken, other lines by $others, unexplained moved $unexpl"
 else
-	not_ok "free pages fell by about $N" "fell by $moved"
+	not_ok "free pages fell by $N less what other lines gave back, unexplained still" \
+		"free fell by $moved, other lines by $others, unexplained moved by $unexpl"
 	# The lines that moved between the two accounts, to find out who.
 	awk 'NR == FNR { a[$1] = $2; next } $1 ~ /^managed/ && a[$1] != $2 { print "#   " $1 ": " a[$1] " -> " $2 }' /tmp/a0 /tmp/a1
 fi
