@@ -165,6 +165,7 @@ static void attrib_learn_page_path(struct kunit *test)
 {
 	unsigned long inner = (unsigned long)&kstrtouint + 4, e[4];
 	unsigned long self = (unsigned long)&attrib_learn_page_path + 4;
+	unsigned long fired = (unsigned long)&kstrtoint + 4;
 	const unsigned long *core;
 	unsigned int n;
 
@@ -187,8 +188,22 @@ static void attrib_learn_page_path(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ks_attrib_learn_page_path(e, 4, THIS_MODULE), 0);
 	/* Pages: the learnt function is skipped like the entry points. */
 	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 4, 0, true), 3U);
+	/* A frame with no symbol first: the entry point is the core. */
+	KUNIT_EXPECT_EQ(test, ks_page_core_fn, core[0]);
 	ks_attrib_init();
 	KUNIT_EXPECT_FALSE(test, ks_attrib_in(inner, KS_RANGE_PAGE_CORE));
+	/*
+	 * The function that fired the event before the first known entry
+	 * point (6.15's __alloc_frozen_pages_noprof()): learnt too, and kept
+	 * as the core the entry callbacks hook (pagecaller.c).
+	 */
+	e[0] = fired; e[1] = core[0] + 4; e[2] = inner; e[3] = self;
+	KUNIT_EXPECT_EQ(test, ks_attrib_learn_page_path(e, 4, THIS_MODULE), 2);
+	KUNIT_EXPECT_TRUE(test, ks_attrib_in(fired, KS_RANGE_PAGE_CORE));
+	KUNIT_EXPECT_EQ(test, ks_page_core_fn, fired - 4);
+	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 4, 0, true), 3U);
+	ks_attrib_init();
+	KUNIT_EXPECT_EQ(test, ks_page_core_fn, 0UL);
 }
 
 /* Calibration takes the task's own page allocation, not an interrupt's. */

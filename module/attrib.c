@@ -66,6 +66,8 @@ static struct ks_text_range_set __rcu *ks_ranges;
 
 /* Frames from the page probe to a direct caller of alloc_pages(); 0: unknown. */
 unsigned int ks_page_walk;
+/* The function that fires mm_page_alloc (its start); 0: unknown. */
+unsigned long ks_page_core_fn;
 
 static DEFINE_RAW_SPINLOCK(ks_filter_lock);
 static char ks_filter[MODULE_NAME_LEN];		/* "" when off */
@@ -219,6 +221,25 @@ static void ks_add_range(struct ks_text_range_set *set, unsigned long addr, u8 t
 	set->hi = set->r[set->n - 1].end;
 }
 
+/**
+ * ks_attrib_func_start - the start of the function holding @addr
+ * @addr: a text address
+ *
+ * Context: process.  Return: the start, or 0 when kallsyms does not know.
+ */
+unsigned long ks_attrib_func_start(unsigned long addr)
+{
+	char buf[KSYM_SYMBOL_LEN];
+	unsigned long off;
+	char *plus;
+
+	sprint_symbol(buf, addr);
+	plus = strchr(buf, '+');
+	if (!plus || sscanf(plus + 1, "0x%lx", &off) != 1 || off > addr)
+		return 0;
+	return addr - off;
+}
+
 /* Context: process, before any hook is attached. */
 void ks_attrib_init(void)
 {
@@ -229,6 +250,7 @@ void ks_attrib_init(void)
 	set->n = 0;
 	ks_sets_used = 1;
 	WRITE_ONCE(ks_page_walk, 0);
+	WRITE_ONCE(ks_page_core_fn, 0);
 	fn = ks_compat_wrappers(&n);
 	for (i = 0; i < n; i++)
 		ks_add_range(set, fn[i], KS_RANGE_WRAPPER);
@@ -248,10 +270,13 @@ void ks_attrib_init(void)
  * @n: its length
  * @caller: the module that asked (kmemscope itself)
  *
- * Every frame between the first known entry point and the caller belongs
- * to the page allocator, whatever the version calls it (6.12 adds
- * alloc_pages_mpol_noprof(), which is not exported): those functions are
- * added to the page allocator's ranges.  How many frames reach the caller
+ * Every frame between the function that fired the event (the first past
+ * the probe and the tracepoint's glue) or, if that is later, the first
+ * known entry point, and the caller belongs to the page allocator,
+ * whatever the version calls it (6.12 adds alloc_pages_mpol_noprof(), 6.15
+ * __alloc_frozen_pages_noprof(), neither exported): those functions are
+ * added to the page allocator's ranges, and the first of them is kept in
+ * ks_page_core_fn (pagecaller.c hooks it).  How many frames reach the caller
  * is kept in ks_page_walk: the page probe's first walk takes no more.
  * Context: process, once, at load.  Return: functions learnt.
  */
@@ -260,7 +285,7 @@ int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,
 {
 	struct ks_text_range_set *old = rcu_dereference_protected(ks_ranges, 1);
 	struct ks_text_range_set *set;
-	unsigned int i, learnt = 0;
+	unsigned int i, core, learnt = 0;
 
 	if (ks_sets_used == ARRAY_SIZE(ks_sets))
 		return 0;
@@ -270,6 +295,20 @@ int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,
 			break;
 	if (i == n)
 		return 0;
+	/* From the function that fired the event, if it comes earlier. */
+	for (core = 0; core < i; core++) {
+		char sym[KSYM_SYMBOL_LEN];
+
+		if (within_module(entries[core], caller))
+			continue;
+		sprint_symbol_no_offset(sym, entries[core]);
+		if (strncmp(sym, "__traceiter_", 12))
+			break;
+	}
+	if (core < i && !ks_attrib_func_start(entries[core]))
+		core = i;	/* no symbol: not a function to learn */
+	i = min(i, core);
+	core = i;
 	*set = *old;
 	for (; i < n; i++) {
 		if (within_module(entries[i], caller))
@@ -284,6 +323,7 @@ int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,
 	rcu_assign_pointer(ks_ranges, set);
 	ks_sets_used++;
 	WRITE_ONCE(ks_page_walk, i + 1);
+	WRITE_ONCE(ks_page_core_fn, ks_attrib_func_start(entries[core]));
 	return learnt;
 }
 
@@ -369,7 +409,8 @@ bool ks_attrib_in(unsigned long addr, enum ks_range_type type)
 	return r && r->type == type;
 }
 
-static bool ks_in_any(unsigned long addr)
+/* @addr is in any allocator or wrapper range.  Context: any. */
+bool ks_attrib_in_any(unsigned long addr)
 {
 	const struct ks_text_range_set *set;
 	bool found;
@@ -400,10 +441,10 @@ unsigned int ks_attrib_skip(const unsigned long *entries, unsigned int n,
 
 	for (i = 0; i < n; i++) {
 		if (page ? ks_attrib_in(entries[i], KS_RANGE_PAGE_CORE) :
-			   entries[i] == call_site || ks_in_any(entries[i]))
+			   entries[i] == call_site || ks_attrib_in_any(entries[i]))
 			break;
 	}
-	while (i < n && ks_in_any(entries[i]))
+	while (i < n && ks_attrib_in_any(entries[i]))
 		i++;
 	return i;
 }

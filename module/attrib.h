@@ -35,6 +35,7 @@ static inline bool ks_attrib_calib_wants(const struct task_struct *task)
 }
 
 extern unsigned int ks_page_walk;
+extern unsigned long ks_page_core_fn;
 
 void ks_attrib_init(void);
 int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,
@@ -45,6 +46,8 @@ const struct ks_text_range *ks_text_range_find(const struct ks_text_range *r,
 					       unsigned int n,
 					       unsigned long addr);
 bool ks_attrib_in(unsigned long addr, enum ks_range_type type);
+bool ks_attrib_in_any(unsigned long addr);
+unsigned long ks_attrib_func_start(unsigned long addr);
 unsigned int ks_attrib_skip(const unsigned long *entries, unsigned int n,
 			    unsigned long call_site, bool page);
 u8 ks_attrib_class_of_name(const char *func);

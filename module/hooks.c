@@ -69,6 +69,7 @@
 #include "state.h"
 #include "attrib.h"
 #include "compat.h"
+#include "pagecaller.h"
 
 struct ks_hook_info ks_hooks[KS_NR_HOOKS] = {
 	[KS_HOOK_KMALLOC]		= { .name = "kmalloc" },
@@ -255,8 +256,9 @@ static u32 ks_record_stack(void *arg)
 }
 
 /*
- * Record one allocation.  call_site is the allocator's (0 for pages).  A
- * backtrace is taken when stacks are on, for pages, and when call_site
+ * Record one allocation.  call_site is the allocator's; for pages the
+ * caller the entry callbacks gave (pagecaller.c), or 0.  A backtrace is
+ * taken when stacks are on, for pages without a caller, and when call_site
  * is inside a wrapper; the site is then the first frame past the
  * allocator and the wrappers.  While stacks are on for some modules only,
  * a site of theirs gets one once the store has found it
@@ -281,7 +283,8 @@ static void ks_record(unsigned long ptr, unsigned long call_site,
 		atomic_long_inc(&ks_filtered_small);
 		return;
 	}
-	if (stacks || page || ks_attrib_in(call_site, KS_RANGE_WRAPPER) ||
+	if (stacks || (page && !call_site) ||
+	    ks_attrib_in(call_site, KS_RANGE_WRAPPER) ||
 	    call_site == READ_ONCE(ks_krealloc_tramp)) {
 		unsigned long *e = this_cpu_ptr(&ks_scratch)->entries;
 		unsigned int n, i, walk = ks_walk_depth(stacks, page);
@@ -433,14 +436,21 @@ static void ks_probe_cache_free(void *data, unsigned long call_site,
 static void ks_probe_page_alloc(void *data, struct page *page,
 				unsigned int order, gfp_t gfp, int migratetype)
 {
-	unsigned long flags;
+	unsigned long flags, sp = ks_pagecaller_sp();
 
-	if (!page || !READ_ONCE(ks_enabled))
+	if (!READ_ONCE(ks_enabled))
 		return;
+	if (!page) {
+		/* A failed allocation: its caller's entry goes (pagecaller.c). */
+		local_irq_save(flags);
+		ks_pagecaller_take(sp, false);
+		local_irq_restore(flags);
+		return;
+	}
 	if (!ks_enter(&flags, KS_HOOK_PAGE_ALLOC))
 		return;
-	ks_record((unsigned long)page, 0, PAGE_SIZE << order,
-		  PAGE_SIZE << order, gfp, KS_PAGE);
+	ks_record((unsigned long)page, ks_pagecaller_take(sp, true),
+		  PAGE_SIZE << order, PAGE_SIZE << order, gfp, KS_PAGE);
 	ks_exit(flags);
 }
 

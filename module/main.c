@@ -33,6 +33,7 @@
 #include "attrib.h"
 #include "format.h"
 #include "hooks.h"
+#include "pagecaller.h"
 #include "selftest.h"
 #include "reports.h"
 #include "sampler.h"
@@ -193,6 +194,7 @@ static int __init kmemscope_init(void)
 err_hooks:
 	WRITE_ONCE(ks_enabled, false);
 	ks_hooks_unregister();
+	ks_pagecaller_unregister();
 err_notifier:
 	WRITE_ONCE(ks_enabled, false);
 	ks_oom_exit();
@@ -217,6 +219,7 @@ static void __exit kmemscope_exit(void)
 	ks_sampler_exit();
 	WRITE_ONCE(ks_enabled, false);
 	ks_hooks_unregister();
+	ks_pagecaller_unregister();
 	ks_stacks_destroy(&ks_stacks);
 	ks_store_destroy(&ks_store);
 	pr_info("unloaded\n");

@@ -17,6 +17,7 @@
 #include "reset.h"
 #include "state.h"
 #include "hooks.h"
+#include "pagecaller.h"
 #include "marks.h"
 #include "sampler.h"
 
@@ -34,6 +35,7 @@ void ks_reset(void)
 	atomic_long_set(&ks_filtered_small, 0);
 	atomic_long_set(&ks_unknown_callers, 0);
 	atomic_long_set(&ks_page_rewalks, 0);
+	atomic_long_set(&ks_page_caller_unwound, 0);
 	atomic_long_set(&ks_user_pages, 0);
 	atomic_long_set(&ks_vfree_deferred, 0);
 	atomic_long_set(&ks_vfree_twice, 0);

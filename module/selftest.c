@@ -19,6 +19,7 @@
 #include "selftest.h"
 #include "state.h"
 #include "hooks.h"
+#include "pagecaller.h"
 #include "reset.h"
 #include "compat.h"
 #include "attrib.h"
@@ -151,7 +152,7 @@ static noinline void ks_selftest_krealloc(void)
 static noinline void ks_calibrate_pages(void)
 {
 	struct page *page;
-	int learnt;
+	int learnt, ret, i;
 
 	ks_calib.n = 0;
 	ks_calib.kind = KS_PAGE;
@@ -164,6 +165,30 @@ static noinline void ks_calibrate_pages(void)
 					   THIS_MODULE);
 	pr_debug("page allocator calibration: %d inner functions learnt\n",
 		 learnt);
+	/*
+	 * Then the entry callbacks, and the distance from the core's entry
+	 * to the probe, measured on a second allocation whose caller is
+	 * known (this function).
+	 */
+	ret = ks_pagecaller_register(ks_calib.entries, ks_calib.n, THIS_MODULE);
+	if (ret) {
+		if (ret != -EOPNOTSUPP)
+			pr_info("page callers from backtraces (entry callbacks: %d)\n",
+				ret);
+		return;
+	}
+	/* The task may move CPUs between callback and event: try again. */
+	for (i = 0; i < 3; i++) {
+		ks_pagecaller_learn_begin();
+		page = alloc_pages(GFP_KERNEL, 0);
+		if (page)
+			__free_pages(page, 0);
+		if (ks_pagecaller_learn_end(THIS_MODULE))
+			return;
+	}
+	/* Callbacks that give nothing would only cost. */
+	ks_pagecaller_unregister();
+	pr_info("page callers from backtraces (entry callbacks not calibrated)\n");
 }
 
 /*

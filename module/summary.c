@@ -20,6 +20,7 @@
 #include "state.h"
 #include "attrib.h"
 #include "hooks.h"
+#include "pagecaller.h"
 #include "sampler.h"
 #include "procfs.h"
 
@@ -141,6 +142,10 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		   atomic_long_read(&ks_unknown_callers));
 	seq_printf(m, "page_caller_walked_twice: %ld\n",
 		   atomic_long_read(&ks_page_rewalks));
+	seq_printf(m, "page_caller_from: %s\n",
+		   READ_ONCE(ks_pagecaller_on) ? "entry-callbacks" : "backtrace");
+	seq_printf(m, "page_caller_unwound: %ld\n",
+		   atomic_long_read(&ks_page_caller_unwound));
 	seq_puts(m, "\n# frees that did not match their allocation (kept, not lost)\n");
 	seq_printf(m, "page_frees_partial: %ld\n",
 		   atomic_long_read(&st->part_frees));

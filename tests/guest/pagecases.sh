@@ -91,4 +91,29 @@ expect_eq "ks_pc_exact after release" "$(caller_row ks_pc_exact)" "0 0 0 5 5 pag
 expect_eq "page_frees_over" "$(summary_field page_frees_over)" 0
 run_checked "rmmod ks_pagecases" rmmod ks_pagecases
 expect_eq "ks_pagecases live bytes after rmmod" "$(module_sum ks_pagecases)" 0
+
+# ---- where a page's caller comes from ---------------------------------
+# x86_64 from 6.1 with the function tracer: entry callbacks on the page
+# allocator (pagecaller.c); elsewhere a backtrace.  1000 pages a driver
+# takes with alloc_page() are charged to it, and through the callbacks
+# none of them needs a backtrace (a few other allocations meanwhile may).
+want=backtrace
+grep -q " /sys/kernel/tracing " /proc/mounts || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+if [ "$(uname -m)" = x86_64 ] && grep -qw function /sys/kernel/tracing/available_tracers 2>/dev/null; then
+	case $(uname -r) in 5.*) ;; *) want=entry-callbacks ;; esac
+fi
+expect_eq "page callers from" "$(summary_field page_caller_from)" $want
+run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
+u0=$(summary_field page_caller_unwound)
+echo 1000 >/sys/kernel/debug/ks_fixture/pages
+u1=$(summary_field page_caller_unwound)
+expect_eq "alloc_page() x 1000: the fixture's pages" "$(module_sum ks_fixture live_bytes page)" $((1000 * PS))
+if [ $want = entry-callbacks ]; then
+	if [ $((u1 - u0)) -lt 100 ]; then ok "alloc_page() x 1000: $((u1 - u0)) backtraces"
+	else not_ok "alloc_page() x 1000: no backtraces" "page_caller_unwound $u0 -> $u1"; fi
+else
+	expect_eq "page_caller_unwound without entry callbacks" "$u1" 0
+fi
+echo 0 >/sys/kernel/debug/ks_fixture/pages
+run_checked "rmmod ks_fixture" rmmod ks_fixture
 run_checked "rmmod kmemscope" rmmod kmemscope
