@@ -115,5 +115,30 @@ else
 	expect_eq "page_caller_unwound without entry callbacks" "$u1" 0
 fi
 echo 0 >/sys/kernel/debug/ks_fixture/pages
+# A second probe on mm_page_alloc (its trace event on, as `perf record -e
+# kmem:mm_page_alloc` would do): the event then reaches kmemscope's probe
+# through the tracepoint's iterator, a frame deeper than calibrated, so
+# the entry callbacks give no caller and the backtrace does (counted).
+# The pages are charged the same.
+EV=/sys/kernel/tracing/events/kmem/mm_page_alloc/enable
+if [ -w $EV ]; then
+	echo 1 >$EV
+	u0=$(summary_field page_caller_unwound)
+	echo 100 >/sys/kernel/debug/ks_fixture/pages
+	u1=$(summary_field page_caller_unwound)
+	echo 0 >$EV
+	expect_eq "alloc_page() x 100, trace event mm_page_alloc on: the fixture's pages" \
+		"$(module_sum ks_fixture live_bytes page)" $((100 * PS))
+	if [ $want = backtrace ]; then
+		expect_eq "trace event on, without entry callbacks: page_caller_unwound" "$u1" 0
+	elif [ $((u1 - u0)) -ge 100 ]; then
+		ok "alloc_page() x 100, trace event on: by backtrace, counted ($((u1 - u0)))"
+	else
+		not_ok "alloc_page() x 100, trace event on: by backtrace, counted" "page_caller_unwound $u0 -> $u1"
+	fi
+	echo 0 >/sys/kernel/debug/ks_fixture/pages
+else
+	echo "# no mm_page_alloc trace event here: the second-probe case is not run"
+fi
 run_checked "rmmod ks_fixture" rmmod ks_fixture
 run_checked "rmmod kmemscope" rmmod kmemscope
