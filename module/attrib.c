@@ -56,11 +56,12 @@ struct ks_text_range_set {
 };
 
 /*
- * Three sets: the first, and one for each calibration (pages; percpu
- * where its event has no call site).  Each is published once (RCU), at
- * load, and none is reused while loaded.
+ * Four sets: the first, and one for each calibration (pages; percpu
+ * where its event has no call site; page_pool's way to the bulk page
+ * allocator).  Each is published once (RCU), at load, and none is reused
+ * while loaded.
  */
-static struct ks_text_range_set ks_sets[3];
+static struct ks_text_range_set ks_sets[4];
 static unsigned int ks_sets_used;
 static struct ks_text_range_set __rcu *ks_ranges;
 
@@ -260,6 +261,8 @@ void ks_attrib_init(void)
 	fn = ks_compat_kmalloc_twice(&n);
 	for (i = 0; i < n; i++)
 		ks_add_range(set, fn[i], KS_RANGE_KMALLOC_TWICE);
+	if (KS_COMPAT_HAS_PAGES_BULK)
+		ks_add_range(set, KS_COMPAT_PAGES_BULK_FN, KS_RANGE_PAGE_BULK);
 	rcu_assign_pointer(ks_ranges, set);
 }
 

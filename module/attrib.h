@@ -17,6 +17,7 @@ enum ks_range_type {
 	KS_RANGE_WRAPPER,	/* allocates on behalf of its caller */
 	KS_RANGE_PAGE_CORE,	/* the page allocator's entry points */
 	KS_RANGE_KMALLOC_TWICE,	/* report large kmallocs twice (compat.h) */
+	KS_RANGE_PAGE_BULK,	/* the bulk page allocator (hooks.c) */
 };
 
 struct ks_text_range {

@@ -66,6 +66,7 @@
 /* 5.10: no alloc_pages_bulk at all; 5.13 added it. */
 #define KS_COMPAT_HAS_PAGES_BULK	0
 #define KS_K510_PAGES_BULK_SYMBOL	NULL
+#define KS_K510_PAGES_BULK_FN		0UL
 /*
  * 5.10: vmalloc()'s exported entry points have __vmalloc_node() and
  * __vmalloc_node_range() inlined in them (Debian's build): each is hooked
@@ -278,6 +279,7 @@ static inline bool ks_compat_krealloc_in_place(const void *p, size_t size)
 #define ks_compat_get_kretprobe		get_kretprobe
 #define KS_COMPAT_HAS_PAGES_BULK	1
 #define KS_K510_PAGES_BULK_SYMBOL	"__alloc_pages_bulk"
+#define KS_K510_PAGES_BULK_FN		KS_FN(__alloc_pages_bulk)
 #define ks_compat_krealloc_array	krealloc_array
 #define ks_compat_in_hardirq		in_hardirq
 
@@ -494,10 +496,9 @@ static inline const unsigned long *ks_compat_page_core(unsigned int *n)
 #if KS_KERNEL_AT_LEAST(6, 10)
 		KS_FN(__alloc_pages_noprof), KS_FN(alloc_pages_noprof),
 		KS_FN(__folio_alloc_noprof), KS_FN(folio_alloc_noprof),
-		KS_FN(alloc_pages_bulk_noprof),
 #elif KS_KERNEL_AT_LEAST(6, 1)
 		KS_FN(__alloc_pages), KS_FN(alloc_pages), KS_FN(__folio_alloc),
-		KS_FN(folio_alloc), KS_FN(__alloc_pages_bulk),
+		KS_FN(folio_alloc),
 #else
 		/*
 		 * 5.10: __alloc_pages_nodemask() and, with NUMA,
@@ -621,6 +622,7 @@ static inline bool ks_compat_probed_in_interrupt(void)
 #define KS_COMPAT_VMALLOC_SYMBOL	"__vmalloc_node_range_noprof"
 #define KS_COMPAT_CACHE_BULK_SYMBOL	"kmem_cache_alloc_bulk_noprof"
 #define KS_COMPAT_PAGES_BULK_SYMBOL	"alloc_pages_bulk_noprof"
+#define KS_COMPAT_PAGES_BULK_FN		KS_FN(alloc_pages_bulk_noprof)
 #define KS_COMPAT_PAGES_EXACT_SYMBOL	"alloc_pages_exact_noprof"
 #define KS_COMPAT_KREALLOC_SYMBOL	KS_COMPAT_KREALLOC_NAME
 /* vfree_atomic() defers to vfree(), which is hooked. */
@@ -629,10 +631,40 @@ static inline bool ks_compat_probed_in_interrupt(void)
 #define KS_COMPAT_VMALLOC_SYMBOL	"__vmalloc_node_range"
 #define KS_COMPAT_CACHE_BULK_SYMBOL	"kmem_cache_alloc_bulk"
 #define KS_COMPAT_PAGES_BULK_SYMBOL	KS_K510_PAGES_BULK_SYMBOL
+#define KS_COMPAT_PAGES_BULK_FN		KS_K510_PAGES_BULK_FN
 #define KS_COMPAT_PAGES_EXACT_SYMBOL	"alloc_pages_exact"
 #define KS_COMPAT_KREALLOC_SYMBOL	"krealloc"
 /* vfree_atomic() frees through __vunmap(), not vfree(): hook it too. */
 #define KS_COMPAT_HOOK_VFREE_ATOMIC	1
+#endif
+
+/*
+ * page_pool (CONFIG_PAGE_POOL), whose order-0 pages come from the bulk
+ * allocator (5.10's take them one by one: not followed there).  6.6 moved
+ * its API from <net/page_pool.h> to <net/page_pool/helpers.h>.
+ */
+#if IS_ENABLED(CONFIG_PAGE_POOL) && KS_COMPAT_HAS_PAGES_BULK
+#define KS_COMPAT_PAGE_POOL		1
+#if KS_KERNEL_AT_LEAST(6, 6)
+#include <net/page_pool/helpers.h>
+#else
+#include <net/page_pool.h>
+#endif
+#else
+#define KS_COMPAT_PAGE_POOL		0
+#endif
+
+/*
+ * The bulk page allocator's arguments: (gfp, nid, nodemask, nr_pages,
+ * page_list, page_array) from 5.13 (none on 5.10); 6.14 dropped
+ * page_list.  A slot of page_array is filled only if it was NULL.
+ */
+#if KS_KERNEL_AT_LEAST(6, 14)
+#define KS_COMPAT_PAGES_BULK_LIST_ARG	-1
+#define KS_COMPAT_PAGES_BULK_ARRAY_ARG	4
+#else
+#define KS_COMPAT_PAGES_BULK_LIST_ARG	4
+#define KS_COMPAT_PAGES_BULK_ARRAY_ARG	5
 #endif
 
 /*

@@ -13,8 +13,8 @@
  *   vfree, vfree_atomic (6.1)                            kprobes
  *   kmem_cache_alloc_bulk                                kretprobe
  *   kmem_cache_free_bulk (and kfree_bulk, inline)        kprobe
- *   __alloc_pages_bulk                                   kprobe: counted only
- *   (none on 5.10, which has no bulk page allocator)
+ *   __alloc_pages_bulk                                   kretprobe: one record
+ *   (none on 5.10, which has no bulk page allocator)     a page
  *   split_page                                           kprobe: one record a page
  *   alloc_pages_exact                                    kretprobe: the same
  *   krealloc (in place: no tracepoint)                   kretprobe
@@ -126,6 +126,10 @@ static DEFINE_PER_CPU(struct ks_scratch, ks_scratch);
 struct ks_calib ks_calib;
 
 atomic_long_t ks_filtered_small;
+atomic_long_t ks_bulk_pages;
+atomic_long_t ks_bulk_unseen;
+/* The bulk page allocator's hook is attached: its pages are recorded. */
+static bool ks_pages_bulk_on;
 atomic_long_t ks_unknown_callers;
 atomic_long_t ks_page_rewalks;
 atomic_long_t ks_user_pages;
@@ -141,10 +145,12 @@ atomic_long_t ks_user_pages;
 static unsigned long ks_krealloc_tramp;
 static struct task_struct *ks_krealloc_learner;
 
-static __always_inline bool ks_enter(unsigned long *flags, enum ks_hook h)
+static __always_inline bool ks_enter_hit(unsigned long *flags,
+					 enum ks_hook h, bool hit)
 {
 	local_irq_save(*flags);
-	__this_cpu_inc(ks_hits[h]);
+	if (hit)
+		__this_cpu_inc(ks_hits[h]);
 	if (unlikely(READ_ONCE(ks_paused))) {
 		local_irq_restore(*flags);
 		return false;
@@ -156,6 +162,12 @@ static __always_inline bool ks_enter(unsigned long *flags, enum ks_hook h)
 		return false;
 	}
 	return true;
+}
+
+/* Enter a probe's work (the hit counted) or return false to skip it. */
+static __always_inline bool ks_enter(unsigned long *flags, enum ks_hook h)
+{
+	return ks_enter_hit(flags, h, true);
 }
 
 static __always_inline void ks_exit(unsigned long flags)
@@ -263,11 +275,12 @@ static u32 ks_record_stack(void *arg)
  * allocator and the wrappers.  While stacks are on for some modules only,
  * a site of theirs gets one once the store has found it
  * (ks_store_alloc_stack()); the others cost what they cost with stacks
- * off.  Context: inside
- * ks_enter().
+ * off.  @page: a page whose caller is looked for above the page
+ * allocator (false for the bulk allocator's, whose caller is known).
+ * Context: inside ks_enter().
  */
-static void ks_record(unsigned long ptr, unsigned long call_site,
-		      size_t req, size_t alloc, gfp_t gfp, u8 kind)
+static void __ks_record(unsigned long ptr, unsigned long call_site,
+			size_t req, size_t alloc, gfp_t gfp, u8 kind, bool page)
 {
 	struct ks_alloc a = {
 		.ptr = ptr, .call_site = call_site, .bytes_req = req,
@@ -277,7 +290,6 @@ static void ks_record(unsigned long ptr, unsigned long call_site,
 	};
 	unsigned int depth = READ_ONCE(ks_stack_depth);
 	bool stacks = READ_ONCE(ks_stacks_on);
-	bool page = kind == KS_PAGE;
 
 	if (unlikely(alloc < READ_ONCE(ks_min_size))) {
 		atomic_long_inc(&ks_filtered_small);
@@ -301,6 +313,10 @@ static void ks_record(unsigned long ptr, unsigned long call_site,
 			n = stack_trace_save(e, KS_WALK_CALLER, 0);
 			i = ks_attrib_skip(e, n, call_site, page);
 		}
+		/* The bulk allocator's own page: recorded when it returns. */
+		if (page && i && READ_ONCE(ks_pages_bulk_on) &&
+		    ks_attrib_in(e[i - 1], KS_RANGE_PAGE_BULK))
+			return;
 		if (page && ks_exact_caller()) {
 			a.call_site = ks_exact_caller();
 		} else if (i < n) {
@@ -325,6 +341,17 @@ static void ks_record(unsigned long ptr, unsigned long call_site,
 
 		ks_store_alloc_stack(&ks_store, &a, ks_record_stack, &sa);
 	}
+}
+
+/*
+ * Record one allocation; a page's caller is looked for above the page
+ * allocator.  Context: inside ks_enter().
+ */
+static __always_inline void ks_record(unsigned long ptr,
+				      unsigned long call_site, size_t req,
+				      size_t alloc, gfp_t gfp, u8 kind)
+{
+	__ks_record(ptr, call_site, req, alloc, gfp, kind, kind == KS_PAGE);
 }
 
 static void ks_probe_kmalloc(void *data, unsigned long call_site,
@@ -907,16 +934,166 @@ static struct kprobe ks_bulk_free_kp = {
 	.pre_handler	= ks_bulk_free_pre,
 };
 
-/* Pages from the bulk allocator are not traced: count the calls. */
-static int ks_pages_bulk_pre(struct kprobe *kp, struct pt_regs *regs)
+/* ---- the bulk page allocator ------------------------------------------ */
+
+/*
+ * alloc_pages_bulk() fills the empty (NULL) slots of an array, or (before
+ * 6.14) adds to a list, with order-0 pages: from the per-CPU lists, which
+ * fire no event, or through __alloc_pages() for its last page or when
+ * the lists run dry (that page fires mm_page_alloc).  The entry handler
+ * notes which of the first KS_BULK_SLOTS slots are empty (and how many
+ * past them), or the list's first entry.  The return handler finds the
+ * caller (the return address, or past the wrappers, page_pool's functions
+ * learnt at load, the first frame outside them) and records each page in
+ * a slot that was empty, or on the list before its old first entry,
+ * charged to that caller; the page probe leaves the one-page
+ * fallback's page to it (ks_record()).  Pages put past KS_BULK_SLOTS
+ * cannot be told from those that were there: they are counted in
+ * ks_bulk_unseen (summary: pages_bulk_unseen), and their frees as
+ * untracked.
+ */
+#define KS_BULK_SLOTS	128
+
+struct ks_pages_bulk_data {
+	struct page **array;
+	struct list_head *list, *first;
+	unsigned long ra;		/* the call's return address */
+	unsigned int nr, beyond_empty;
+	gfp_t gfp;
+	DECLARE_BITMAP(empty, KS_BULK_SLOTS);
+};
+
+/*
+ * The bulk call's caller: its return address @ra or, when that is inside
+ * a wrapper, the first frame past the wrappers.  Called when the call
+ * returns: the unwinder puts @ra back in place of the kretprobe's
+ * trampoline (at the entry, arm64 has it in a register, not in a frame).
+ * Context: inside ks_enter().
+ */
+static unsigned long ks_bulk_site(unsigned long ra)
 {
+	unsigned long *e = this_cpu_ptr(&ks_scratch)->entries;
+	unsigned int n, i;
+
+	if (!ks_attrib_in(ra, KS_RANGE_WRAPPER) &&
+	    !(READ_ONCE(ks_calib.kind) == KS_CALIB_BULK && !ks_calib.n &&
+	      ks_attrib_calib_wants(READ_ONCE(ks_calib.task))))
+		return ra;
+	n = stack_trace_save(e, ARRAY_SIZE(ks_scratch.entries), 0);
+	for (i = 0; i < n && e[i] != ra; i++)
+		;
+	if (unlikely(READ_ONCE(ks_calib.kind) == KS_CALIB_BULK &&
+		     !ks_calib.n && i < n &&
+		     ks_attrib_calib_wants(READ_ONCE(ks_calib.task)))) {
+		/* From the return address on: the path to learn. */
+		memcpy(ks_calib.entries, e + i, (n - i) * sizeof(*e));
+		ks_calib.n = n - i;
+	}
+	i = ks_attrib_skip(e, n, ra, false);
+	return i < n ? e[i] : ra;
+}
+
+static int ks_pages_bulk_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct ks_pages_bulk_data *d = (void *)ri->data;
+	unsigned int i;
+	int nr;
+
+	d->array = NULL;
+	d->list = NULL;
+	nr = regs_get_kernel_argument(regs, 3);
+	if (nr <= 0 || !READ_ONCE(ks_enabled))
+		return 1;	/* no return handler for this call */
+	d->nr = nr;
+	d->gfp = (__force gfp_t)regs_get_kernel_argument(regs, 0);
+	d->array = (struct page **)regs_get_kernel_argument(regs,
+					KS_COMPAT_PAGES_BULK_ARRAY_ARG);
+	if (KS_COMPAT_PAGES_BULK_LIST_ARG >= 0 && !d->array) {
+		d->list = (struct list_head *)regs_get_kernel_argument(regs,
+					KS_COMPAT_PAGES_BULK_LIST_ARG);
+		if (!d->list)
+			return 1;
+		d->first = READ_ONCE(d->list->next);
+	} else if (d->array) {
+		bitmap_zero(d->empty, KS_BULK_SLOTS);
+		d->beyond_empty = 0;
+		for (i = 0; i < d->nr; i++) {
+			if (READ_ONCE(d->array[i]))
+				continue;
+			if (i < KS_BULK_SLOTS)
+				__set_bit(i, d->empty);
+			else
+				d->beyond_empty++;
+		}
+	} else {
+		return 1;
+	}
+	d->ra = ks_compat_entry_ret_addr(regs);
 	this_cpu_inc(ks_hits[KS_HOOK_PAGES_BULK]);
 	return 0;
 }
 
-static struct kprobe ks_pages_bulk_kp = {
-	.symbol_name	= KS_COMPAT_PAGES_BULK_SYMBOL,
-	.pre_handler	= ks_pages_bulk_pre,
+/* A page the page probe has not recorded already (the fallback's). */
+static void ks_bulk_record(struct ks_pages_bulk_data *d, unsigned long site,
+			   struct page *page)
+{
+	struct ks_record_info info;
+
+	atomic_long_inc(&ks_bulk_pages);
+	if (ks_store_lookup(&ks_store, (unsigned long)page, &info) &&
+	    info.kind == KS_PAGE)
+		return;
+	__ks_record((unsigned long)page, site, PAGE_SIZE, PAGE_SIZE, d->gfp,
+		    KS_PAGE, false);
+}
+
+static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct ks_pages_bulk_data *d = (void *)ri->data;
+	unsigned long flags, site;
+	unsigned int i, left;
+
+	/* The call's hit was counted at its entry. */
+	if (!ks_enter_hit(&flags, KS_HOOK_PAGES_BULK, false))
+		return 0;
+	site = ks_bulk_site(d->ra);
+	if (d->list) {
+		struct list_head *p = READ_ONCE(d->list->next);
+
+		for (i = 0; i < d->nr && p != d->first && p != d->list; i++) {
+			ks_bulk_record(d, site, list_entry(p, struct page, lru));
+			p = READ_ONCE(p->next);
+		}
+	} else {
+		unsigned int seen = min_t(unsigned int, d->nr, KS_BULK_SLOTS);
+
+		for_each_set_bit(i, d->empty, seen) {
+			struct page *page = READ_ONCE(d->array[i]);
+
+			if (page)
+				ks_bulk_record(d, site, page);
+		}
+		/* Filled past KS_BULK_SLOTS: empty before, less empty now. */
+		left = d->beyond_empty;
+		for (i = KS_BULK_SLOTS; i < d->nr && left; i++)
+			if (!READ_ONCE(d->array[i]))
+				left--;
+		if (left) {
+			atomic_long_add(left, &ks_bulk_pages);
+			atomic_long_add(left, &ks_bulk_unseen);
+		}
+	}
+	ks_exit(flags);
+	return 0;
+}
+
+static struct kretprobe ks_pages_bulk_krp = {
+	.kp.symbol_name	= KS_COMPAT_PAGES_BULK_SYMBOL,
+	.entry_handler	= ks_pages_bulk_entry,
+	.handler	= ks_pages_bulk_ret,
+	.data_size	= sizeof(struct ks_pages_bulk_data),
 };
 
 /* ---- krealloc in place ------------------------------------------------- */
@@ -1170,9 +1347,13 @@ int ks_hooks_register(void)
 	ks_set(KS_HOOK_CACHE_ALLOC_BULK,
 	       kp_err ?: register_kretprobe(&ks_bulk_alloc_krp));
 	/* Off where the kernel has no bulk page allocator (compat.h). */
-	if (KS_COMPAT_HAS_PAGES_BULK)
+	if (KS_COMPAT_HAS_PAGES_BULK) {
+		ks_pages_bulk_krp.maxactive = max_t(int, 16,
+						    4 * num_possible_cpus());
 		ks_set(KS_HOOK_PAGES_BULK,
-		       kp_err ?: register_kprobe(&ks_pages_bulk_kp));
+		       kp_err ?: register_kretprobe(&ks_pages_bulk_krp));
+		WRITE_ONCE(ks_pages_bulk_on, ks_attached(KS_HOOK_PAGES_BULK));
+	}
 	ks_set(KS_HOOK_SPLIT_PAGE, kp_err ?: register_kprobe(&ks_split_page_kp));
 	ks_exact_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
 	ks_set(KS_HOOK_PAGES_EXACT, kp_err ?: register_kretprobe(&ks_exact_krp));
@@ -1219,7 +1400,6 @@ static void ks_unregister_kprobes(void)
 		{ KS_HOOK_VFREE, &ks_vfree_kp },
 		{ KS_HOOK_VFREE_ATOMIC, &ks_vfree_atomic_kp },
 		{ KS_HOOK_CACHE_FREE_BULK, &ks_bulk_free_kp },
-		{ KS_HOOK_PAGES_BULK, &ks_pages_bulk_kp },
 		{ KS_HOOK_SPLIT_PAGE, &ks_split_page_kp },
 		{ KS_HOOK_KFREE_NOLOCK, &ks_kfree_nolock_kp },
 		{ KS_HOOK_KREALLOC, &ks_krealloc_kp },
@@ -1230,6 +1410,7 @@ static void ks_unregister_kprobes(void)
 	} krps[] = {
 		{ KS_HOOK_VMALLOC, &ks_vmalloc_krp },
 		{ KS_HOOK_CACHE_ALLOC_BULK, &ks_bulk_alloc_krp },
+		{ KS_HOOK_PAGES_BULK, &ks_pages_bulk_krp },
 		{ KS_HOOK_PAGES_EXACT, &ks_exact_krp },
 		{ KS_HOOK_KREALLOC, &ks_krealloc_krp },
 		{ KS_HOOK_KFREE_RCU_SHEAF, &ks_kfree_rcu_krp },
@@ -1237,6 +1418,9 @@ static void ks_unregister_kprobes(void)
 	struct kprobe *kp[ARRAY_SIZE(kps)];
 	struct kretprobe *krp[ARRAY_SIZE(krps)];
 	unsigned int i, n = 0, m = 0;
+
+	/* The page probe records the bulk fallback's page again. */
+	WRITE_ONCE(ks_pages_bulk_on, false);
 
 	/* krealloc is one or the other (compat.h). */
 	for (i = 0; i < ARRAY_SIZE(kps); i++)
@@ -1307,6 +1491,7 @@ unsigned long ks_hooks_missed(void)
 		       ks_vmalloc_entry_probes[i].krp.kp.nmissed;
 	return sum + ks_vmalloc_krp.nmissed + ks_vmalloc_krp.kp.nmissed +
 	       ks_bulk_alloc_krp.nmissed + ks_bulk_alloc_krp.kp.nmissed +
+	       ks_pages_bulk_krp.nmissed + ks_pages_bulk_krp.kp.nmissed +
 	       ks_split_page_kp.nmissed + ks_exact_krp.nmissed +
 	       ks_exact_krp.kp.nmissed + ks_krealloc_krp.nmissed +
 	       ks_krealloc_krp.kp.nmissed + ks_krealloc_kp.nmissed;

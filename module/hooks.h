@@ -58,9 +58,14 @@ struct ks_calib {
 	unsigned long entries[KS_STACK_MAX_DEPTH + 16];
 };
 
+/* ks_calib.kind for the bulk page allocator's entry (page_pool's path). */
+#define KS_CALIB_BULK	0xfe
+
 extern struct ks_calib ks_calib;
 extern struct ks_hook_info ks_hooks[KS_NR_HOOKS];
 extern atomic_long_t ks_filtered_small;
+extern atomic_long_t ks_bulk_pages;
+extern atomic_long_t ks_bulk_unseen;
 extern atomic_long_t ks_unknown_callers;
 extern atomic_long_t ks_page_rewalks;
 extern atomic_long_t ks_user_pages;

@@ -161,8 +161,9 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		seq_printf(m, "pages_%s: %ld\n", ks_class_names[k],
 			   atomic_long_read(&st->not_recorded[k]) +
 			   (k == KS_CLASS_USER ? atomic_long_read(&ks_user_pages) : 0));
-	seq_printf(m, "untraced: alloc_pages_bulk calls %lu (pages not seen; their frees count as untracked)\n",
-		   ks_hooks_hits(KS_HOOK_PAGES_BULK));
+	seq_printf(m, "pages_bulk: %ld\n", atomic_long_read(&ks_bulk_pages));
+	seq_printf(m, "pages_bulk_unseen: %ld\n",
+		   atomic_long_read(&ks_bulk_unseen));
 
 	seq_puts(m, "\n# cross-check: /proc/meminfo totals vs what kmemscope tracks (live, allocated since load)\n");
 	if (!mi->ok) {

@@ -13,7 +13,7 @@
 
 #define KS_VERSION		"0.2"
 
-#define KS_SUMMARY_VERSION	"2.8"	/* summary.c */
+#define KS_SUMMARY_VERSION	"2.9"	/* summary.c */
 #define KS_CALLERS_VERSION	"2.0"	/* callers.c */
 #define KS_MODULES_VERSION	"1.0"	/* modules.c */
 #define KS_ALLOCATIONS_VERSION	"1.1"	/* allocations.c */

@@ -12,6 +12,9 @@
 #   - vmalloc's pages taken through the bulk allocator's one-page fallback
 #     (a one-page vmalloc; an accounted one in a memory cgroup) are not
 #     recorded again as page objects
+#   - the bulk allocator: one record a page it put in an empty slot (not
+#     the page already held); a page_pool's pages charged to the driver
+#     that takes them (modules, callers, account), 0 once it is destroyed
 #   - a vfree() in a timer is one free (from 6.3 the kernel defers it and
 #     may call vfree() again: counted as vfree_deferred / vfree_seen_twice,
 #     not as an untracked free; RCU callbacks' vfree()s of areas older than
@@ -82,12 +85,63 @@ case $(uname -r) in
 	else not_ok "vfree() in a timer: vfree_deferred grew" "$d0 -> $d1"; fi ;;
 esac
 
+# ---- the bulk page allocator and page_pool (5.13 on) --------------------
+# Each page alloc_pages_bulk() puts in an empty slot is one record, charged
+# to its caller; a page_pool's pages (taken through the bulk allocator) are
+# charged to the driver that takes pages from it, its cache too, until the
+# pool gives them back.  The account puts them on the driver's line.
+acct_line() { awk -v n="managed.direct.ks_pagecases" '$1 == n { print $2 + 0; f = 1 } END { if (!f) print 0 }' $KS/account; }
+case $(uname -r) in 5.10.*) bulk_state=off ;; *) bulk_state=ok ;; esac
+expect_eq "hook alloc_pages_bulk" \
+	"$(sed -n 's/^hook: alloc_pages_bulk  *\([a-z]*\) .*/\1/p' $KS/summary)" $bulk_state
+if [ $bulk_state = ok ]; then
+	b0=$(summary_field pages_bulk)
+	echo bulk >$RUN
+	expect_eq "alloc_pages_bulk(16 slots, slot 5 held): 15 pages, one record each" \
+		"$(caller_row ks_pc_bulk)" "$((15 * PS)) $((15 * PS)) 15 15 0 page [ks_pagecases]"
+	expect_eq "the page slot 5 held: its own caller's" \
+		"$(caller_row ks_pc_bulk_pre)" "$PS $PS 1 1 0 page [ks_pagecases]"
+	b1=$(summary_field pages_bulk)
+	if [ $((b1 - b0)) -ge 15 ]; then ok "pages_bulk counts them ($b0 -> $b1)"
+	else not_ok "pages_bulk counts them" "$b0 -> $b1"; fi
+	expect_eq "pages_bulk_unseen" "$(summary_field pages_bulk_unseen)" 0
+	expect_eq "no page object charged to the bulk allocator" "$(bulk_page_rows)" 0
+
+	m0=$(module_sum ks_pagecases live_bytes page)
+	a0=$(acct_line)
+	if echo pool >$RUN 2>/tmp/pool.err; then
+		n=$(cat /sys/kernel/debug/ks_pagecases/pool_pages)
+		if [ "$n" -ge 4 ]; then ok "page_pool: 4 pages taken, $n from the page allocator"
+		else not_ok "page_pool: at least the 4 pages taken from the page allocator" "pool_pages $n"; fi
+		expect_eq "page_pool: its pages charged to the driver that takes them" \
+			"$(caller_row ks_pc_pool_take)" "$((n * PS)) $((n * PS)) $n $n 0 page [ks_pagecases]"
+		expect_eq "page_pool: the driver's page bytes in modules grew by the pool's" \
+			"$(( $(module_sum ks_pagecases live_bytes page) - m0 ))" $((n * PS))
+		expect_eq "page_pool: the driver's account line grew by the pool's pages" \
+			"$(( $(acct_line) - a0 ))" "$n"
+		echo pool_put >$RUN
+		expect_eq "page_pool: pages given back to the pool stay charged (it keeps them)" \
+			"$(caller_row ks_pc_pool_take)" "$((n * PS)) $((n * PS)) $n $n 0 page [ks_pagecases]"
+		echo pool_destroy >$RUN
+		expect_eq "page_pool destroyed: its pages went back" \
+			"$(caller_row ks_pc_pool_take)" "0 0 0 $n $n page [ks_pagecases]"
+		expect_eq "page_pool destroyed: the driver's account line is back" "$(acct_line)" "$a0"
+	elif grep -q "not supported" /tmp/pool.err; then
+		echo "# no page_pool in this kernel (CONFIG_PAGE_POOL off): the pool case is not run"
+	else
+		not_ok "page_pool created" "$(cat /tmp/pool.err)"
+	fi
+fi
+
 echo release >$RUN
 for f in ks_pc_order_mismatch ks_pc_put_page; do
 	expect_eq "$f after release" "$(caller_row $f)" "0 0 0 1 1 page [ks_pagecases]"
 done
 expect_eq "ks_pc_split after release" "$(caller_row ks_pc_split)" "0 0 0 4 4 page [ks_pagecases]"
 expect_eq "ks_pc_exact after release" "$(caller_row ks_pc_exact)" "0 0 0 5 5 page [ks_pagecases]"
+if [ $bulk_state = ok ]; then
+	expect_eq "ks_pc_bulk after release" "$(caller_row ks_pc_bulk)" "0 0 0 15 15 page [ks_pagecases]"
+fi
 expect_eq "page_frees_over" "$(summary_field page_frees_over)" 0
 run_checked "rmmod ks_pagecases" rmmod ks_pagecases
 expect_eq "ks_pagecases live bytes after rmmod" "$(module_sum ks_pagecases)" 0
