@@ -277,25 +277,29 @@ static u32 ks_record_stack(void *arg)
  * (ks_store_alloc_stack()); the others cost what they cost with stacks
  * off.  @page: a page whose caller is looked for above the page
  * allocator (false for the bulk allocator's, whose caller is known).
- * Context: inside ks_enter().
+ * @stack: a backtrace already saved for the same call (the bulk
+ * allocator's pages after the first), or 0.  Context: inside ks_enter().
+ * Return: the backtrace saved with stacks on, or 0.
  */
-static void __ks_record(unsigned long ptr, unsigned long call_site,
-			size_t req, size_t alloc, gfp_t gfp, u8 kind, bool page)
+static u32 __ks_record(unsigned long ptr, unsigned long call_site,
+		       size_t req, size_t alloc, gfp_t gfp, u8 kind, bool page,
+		       u32 stack)
 {
 	struct ks_alloc a = {
 		.ptr = ptr, .call_site = call_site, .bytes_req = req,
 		.bytes_alloc = alloc, .gfp = (__force u32)gfp, .kind = kind,
 		.hint = kind == KS_PAGE && (gfp & __GFP_MOVABLE) ?
 			KS_HINT_MOVABLE : 0,
+		.stack = stack,
 	};
 	unsigned int depth = READ_ONCE(ks_stack_depth);
 	bool stacks = READ_ONCE(ks_stacks_on);
 
 	if (unlikely(alloc < READ_ONCE(ks_min_size))) {
 		atomic_long_inc(&ks_filtered_small);
-		return;
+		return 0;
 	}
-	if (stacks || (page && !call_site) ||
+	if ((stacks && !stack) || (page && !call_site) ||
 	    ks_attrib_in(call_site, KS_RANGE_WRAPPER) ||
 	    call_site == READ_ONCE(ks_krealloc_tramp)) {
 		unsigned long *e = this_cpu_ptr(&ks_scratch)->entries;
@@ -316,7 +320,7 @@ static void __ks_record(unsigned long ptr, unsigned long call_site,
 		/* The bulk allocator's own page: recorded when it returns. */
 		if (page && i && READ_ONCE(ks_pages_bulk_on) &&
 		    ks_attrib_in(e[i - 1], KS_RANGE_PAGE_BULK))
-			return;
+			return 0;
 		if (page && ks_exact_caller()) {
 			a.call_site = ks_exact_caller();
 		} else if (i < n) {
@@ -326,7 +330,7 @@ static void __ks_record(unsigned long ptr, unsigned long call_site,
 			/* Movable, no caller: most likely a user page. */
 			if (a.hint & KS_HINT_MOVABLE) {
 				atomic_long_inc(&ks_user_pages);
-				return;
+				return 0;
 			}
 			a.call_site = KS_UNKNOWN_CALLER;
 		}
@@ -341,6 +345,7 @@ static void __ks_record(unsigned long ptr, unsigned long call_site,
 
 		ks_store_alloc_stack(&ks_store, &a, ks_record_stack, &sa);
 	}
+	return a.stack;
 }
 
 /*
@@ -351,7 +356,7 @@ static __always_inline void ks_record(unsigned long ptr,
 				      unsigned long call_site, size_t req,
 				      size_t alloc, gfp_t gfp, u8 kind)
 {
-	__ks_record(ptr, call_site, req, alloc, gfp, kind, kind == KS_PAGE);
+	__ks_record(ptr, call_site, req, alloc, gfp, kind, kind == KS_PAGE, 0);
 }
 
 static void ks_probe_kmalloc(void *data, unsigned long call_site,
@@ -1034,9 +1039,12 @@ static int ks_pages_bulk_entry(struct kretprobe_instance *ri,
 	return 0;
 }
 
-/* A page the page probe has not recorded already (the fallback's). */
+/*
+ * A page the page probe has not recorded already (the fallback's).  With
+ * stacks on, the call's pages share the first one's backtrace (*stack).
+ */
 static void ks_bulk_record(struct ks_pages_bulk_data *d, unsigned long site,
-			   struct page *page)
+			   struct page *page, u32 *stack)
 {
 	struct ks_record_info info;
 
@@ -1044,8 +1052,8 @@ static void ks_bulk_record(struct ks_pages_bulk_data *d, unsigned long site,
 	if (ks_store_lookup(&ks_store, (unsigned long)page, &info) &&
 	    info.kind == KS_PAGE)
 		return;
-	__ks_record((unsigned long)page, site, PAGE_SIZE, PAGE_SIZE, d->gfp,
-		    KS_PAGE, false);
+	*stack = __ks_record((unsigned long)page, site, PAGE_SIZE, PAGE_SIZE,
+			     d->gfp, KS_PAGE, false, *stack);
 }
 
 static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
@@ -1054,6 +1062,7 @@ static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
 	struct ks_pages_bulk_data *d = (void *)ri->data;
 	unsigned long flags, site;
 	unsigned int i, left;
+	u32 stack = 0;
 
 	/* The call's hit was counted at its entry. */
 	if (!ks_enter_hit(&flags, KS_HOOK_PAGES_BULK, false))
@@ -1063,7 +1072,8 @@ static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
 		struct list_head *p = READ_ONCE(d->list->next);
 
 		for (i = 0; i < d->nr && p != d->first && p != d->list; i++) {
-			ks_bulk_record(d, site, list_entry(p, struct page, lru));
+			ks_bulk_record(d, site, list_entry(p, struct page, lru),
+				       &stack);
 			p = READ_ONCE(p->next);
 		}
 	} else {
@@ -1073,7 +1083,7 @@ static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
 			struct page *page = READ_ONCE(d->array[i]);
 
 			if (page)
-				ks_bulk_record(d, site, page);
+				ks_bulk_record(d, site, page, &stack);
 		}
 		/* Filled past KS_BULK_SLOTS: empty before, less empty now. */
 		left = d->beyond_empty;
