@@ -1056,6 +1056,27 @@ static void ks_bulk_record(struct ks_pages_bulk_data *d, unsigned long site,
 			     d->gfp, KS_PAGE, false, *stack);
 }
 
+/* Pages the call handed out (past KS_BULK_SLOTS too). */
+static unsigned long ks_bulk_new_pages(const struct ks_pages_bulk_data *d)
+{
+	unsigned int i, seen = min_t(unsigned int, d->nr, KS_BULK_SLOTS);
+	unsigned long n = 0;
+	struct list_head *p;
+
+	if (d->list) {
+		p = READ_ONCE(d->list->next);
+		for (i = 0; i < d->nr && p != d->first && p != d->list; i++)
+			p = READ_ONCE(p->next);
+		return i;
+	}
+	for_each_set_bit(i, d->empty, seen)
+		n += !!READ_ONCE(d->array[i]);
+	n += d->beyond_empty;
+	for (i = KS_BULK_SLOTS; i < d->nr; i++)
+		n -= !READ_ONCE(d->array[i]);
+	return n;
+}
+
 static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
 {
@@ -1068,6 +1089,20 @@ static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
 	if (!ks_enter_hit(&flags, KS_HOOK_PAGES_BULK, false))
 		return 0;
 	site = ks_bulk_site(d->ra);
+	/*
+	 * Pages of a class not recorded (vmalloc's): counted at once, with
+	 * one site lookup for the call, not one a page.
+	 */
+	if (READ_ONCE(ks_min_size) <= PAGE_SIZE) {
+		unsigned long n = ks_bulk_new_pages(d);
+		u8 hint = d->gfp & __GFP_MOVABLE ? KS_HINT_MOVABLE : 0;
+
+		if (n && ks_store_count_unrecorded(&ks_store, site, KS_PAGE,
+						   hint, n) != KS_CLASS_OBJECT) {
+			atomic_long_add(n, &ks_bulk_pages);
+			goto out;
+		}
+	}
 	if (d->list) {
 		struct list_head *p = READ_ONCE(d->list->next);
 
@@ -1095,6 +1130,7 @@ static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
 			atomic_long_add(left, &ks_bulk_unseen);
 		}
 	}
+out:
 	ks_exit(flags);
 	return 0;
 }

@@ -644,6 +644,40 @@ int ks_store_alloc_stack(struct ks_store *st, struct ks_alloc *a,
 	return ks_store_alloc_do(st, a, stack, arg);
 }
 
+/**
+ * ks_store_count_unrecorded - count allocations of a site that records none
+ * @st: the store
+ * @key: the site's call site
+ * @kind: its allocator
+ * @hint: as in struct ks_alloc
+ * @n: how many allocations were made there
+ *
+ * Finds or claims (and so classifies) the site.  When its class is not
+ * recorded (the bulk allocator's pages for vmalloc), the @n allocations
+ * are counted in not_recorded[] at once, as @n calls of ks_store_alloc()
+ * would count them.
+ * Context: as ks_store_alloc().
+ * Return: the site's class; KS_CLASS_OBJECT (nothing counted: record each
+ * allocation) also when the site table is full.
+ */
+u8 ks_store_count_unrecorded(struct ks_store *st, unsigned long key, u8 kind,
+			     u8 hint, unsigned long n)
+{
+	struct ks_site *s;
+	u32 idx;
+	u8 class;
+
+	lockdep_assert_irqs_disabled();
+
+	s = ks_site_get(st, key, kind, hint, &idx);
+	if (!s)
+		return KS_CLASS_OBJECT;
+	class = READ_ONCE(s->class);
+	if (class != KS_CLASS_OBJECT)
+		atomic_long_add(n, &st->not_recorded[class]);
+	return class;
+}
+
 static bool ks_store_free_do(struct ks_store *st, unsigned long ptr,
 			     enum ks_kind kind, size_t bytes,
 			     unsigned long rest, bool count_miss);

@@ -278,6 +278,8 @@ void ks_store_reset(struct ks_store *st);
 typedef u32 (*ks_stack_fn)(void *arg);
 
 int ks_store_alloc(struct ks_store *st, struct ks_alloc *a);
+u8 ks_store_count_unrecorded(struct ks_store *st, unsigned long key, u8 kind,
+			     u8 hint, unsigned long n);
 int ks_store_alloc_stack(struct ks_store *st, struct ks_alloc *a,
 			 ks_stack_fn stack, void *arg);
 

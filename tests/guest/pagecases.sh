@@ -59,6 +59,16 @@ echo vmalloc_small >$RUN
 expect_eq "vmalloc(100)" "$(caller_row ks_pc_vmalloc_small)" "$PS 100 1 1 0 vmalloc [ks_pagecases]"
 expect_eq "vmalloc(100): its page is not also a page object" "$(bulk_page_rows)" 0
 
+# vmalloc(8 pages): its pages come from the bulk allocator's per-CPU lists
+# (no event): counted as vmalloc's backing pages, not as page objects.
+v0=$(summary_field pages_vmalloc_backing)
+echo vmalloc_bulk >$RUN
+v1=$(summary_field pages_vmalloc_backing)
+expect_eq "vmalloc(8 pages)" "$(caller_row ks_pc_vmalloc_bulk)" "$((8 * PS)) $((8 * PS)) 1 1 0 vmalloc [ks_pagecases]"
+if [ $((v1 - v0)) -ge 8 ]; then ok "vmalloc(8 pages): pages_vmalloc_backing counts its pages ($v0 -> $v1)"
+else not_ok "vmalloc(8 pages): pages_vmalloc_backing counts its pages" "$v0 -> $v1"; fi
+expect_eq "vmalloc(8 pages): its pages are not also page objects" "$(bulk_page_rows)" 0
+
 # In a memory cgroup, an accounted vmalloc takes every page one by one.
 if mkdir -p /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null &&
    echo +memory >/sys/fs/cgroup/cgroup.subtree_control && mkdir /sys/fs/cgroup/kstest; then
