@@ -952,10 +952,12 @@ static struct kprobe ks_bulk_free_kp = {
  * learnt at load, the first frame outside them) and records each page in
  * a slot that was empty, or on the list before its old first entry,
  * charged to that caller; the page probe leaves the one-page
- * fallback's page to it (ks_record()).  Pages put past KS_BULK_SLOTS
- * cannot be told from those that were there: they are counted in
- * ks_bulk_unseen (summary: pages_bulk_unseen), and their frees as
- * untracked.
+ * fallback's page to it (ks_record()).  When the caller's class is not
+ * recorded (vmalloc's backing pages), the call's pages are counted at
+ * once instead (ks_store_count_unrecorded()).  Pages put past
+ * KS_BULK_SLOTS cannot be told from those that were there: they are
+ * counted in ks_bulk_unseen (summary: pages_bulk_unseen), and their frees
+ * as untracked.
  */
 #define KS_BULK_SLOTS	128
 
