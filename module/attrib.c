@@ -105,9 +105,8 @@ static const struct {
 	{ "__vmalloc_node_range", KS_CLASS_VMALLOC },
 	{ "__vmalloc_node_range_noprof", KS_CLASS_VMALLOC },
 	/*
-	 * The bulk allocator's one-page fallback fires the tracepoint; the
-	 * exported entry is a page-allocator entry point (compat.h), this
-	 * unexported one is called by vmalloc only (6.1, 6.12).
+	 * The bulk allocator's callers for vmalloc (6.1, 6.12; the exported
+	 * entry is KS_RANGE_PAGE_BULK, hooks.c records its pages).
 	 */
 	{ "alloc_pages_bulk_array_mempolicy", KS_CLASS_VMALLOC },
 	{ "alloc_pages_bulk_array_mempolicy_noprof", KS_CLASS_VMALLOC },

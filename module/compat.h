@@ -546,9 +546,9 @@ ks_compat_fregs_sp(struct ftrace_regs *fregs)
  * calls.  Not alloc_pages_exact(): its kretprobe (hooks.c) replaces the
  * return address the callback would check, so its pages keep their
  * backtrace.  Not the bulk allocator either, whose one-page fallback
- * calls the core: its kprobe (hooks.c) shares the function, and ftrace
- * then calls both through its list (make bench: vmalloc-16k +3,634 ->
- * +4,156 instructions with it).
+ * calls the core: its kretprobe (hooks.c) shares the function, and ftrace
+ * then calls both through its list (make bench, when it was a kprobe:
+ * vmalloc-16k +3,634 -> +4,156 instructions with it).
  */
 static inline const unsigned long *ks_compat_page_outer(unsigned int *n)
 {

@@ -13,8 +13,8 @@
  *   vfree, vfree_atomic (6.1)                            kprobes
  *   kmem_cache_alloc_bulk                                kretprobe
  *   kmem_cache_free_bulk (and kfree_bulk, inline)        kprobe
- *   __alloc_pages_bulk                                   kretprobe: one record
- *   (none on 5.10, which has no bulk page allocator)     a page
+ *   __alloc_pages_bulk (none on 5.10)                    kretprobe: one record
+ *                                                          a page
  *   split_page                                           kprobe: one record a page
  *   alloc_pages_exact                                    kretprobe: the same
  *   krealloc (in place: no tracepoint)                   kretprobe
@@ -229,6 +229,18 @@ static unsigned long ks_exact_caller(void)
 	return 0;
 }
 
+/*
+ * The page allocator and wrapper frames below the caller, e[i], include
+ * the bulk allocator's: a page of its one-page fallback.
+ */
+static bool ks_bulk_fallback(const unsigned long *e, unsigned int i)
+{
+	while (i-- && ks_attrib_in_any(e[i]))
+		if (ks_attrib_in(e[i], KS_RANGE_PAGE_BULK))
+			return true;
+	return false;
+}
+
 /* Frames the first walk of ks_record() takes. */
 static __always_inline unsigned int ks_walk_depth(bool stacks, bool page)
 {
@@ -318,8 +330,7 @@ static u32 __ks_record(unsigned long ptr, unsigned long call_site,
 			i = ks_attrib_skip(e, n, call_site, page);
 		}
 		/* The bulk allocator's own page: recorded when it returns. */
-		if (page && i && READ_ONCE(ks_pages_bulk_on) &&
-		    ks_attrib_in(e[i - 1], KS_RANGE_PAGE_BULK))
+		if (page && READ_ONCE(ks_pages_bulk_on) && ks_bulk_fallback(e, i))
 			return 0;
 		if (page && ks_exact_caller()) {
 			a.call_site = ks_exact_caller();
@@ -980,23 +991,30 @@ struct ks_pages_bulk_data {
 static unsigned long ks_bulk_site(unsigned long ra)
 {
 	unsigned long *e = this_cpu_ptr(&ks_scratch)->entries;
+	bool calib = READ_ONCE(ks_calib.kind) == KS_CALIB_BULK &&
+		     !ks_calib.n &&
+		     ks_attrib_calib_wants(READ_ONCE(ks_calib.task));
 	unsigned int n, i;
 
-	if (!ks_attrib_in(ra, KS_RANGE_WRAPPER) &&
-	    !(READ_ONCE(ks_calib.kind) == KS_CALIB_BULK && !ks_calib.n &&
-	      ks_attrib_calib_wants(READ_ONCE(ks_calib.task))))
+	BUILD_BUG_ON(ARRAY_SIZE(ks_calib.entries) <
+		     ARRAY_SIZE(ks_scratch.entries));
+	if (!calib && !ks_attrib_in(ra, KS_RANGE_WRAPPER))
 		return ra;
-	n = stack_trace_save(e, ARRAY_SIZE(ks_scratch.entries), 0);
-	for (i = 0; i < n && e[i] != ra; i++)
-		;
-	if (unlikely(READ_ONCE(ks_calib.kind) == KS_CALIB_BULK &&
-		     !ks_calib.n && i < n &&
-		     ks_attrib_calib_wants(READ_ONCE(ks_calib.task)))) {
+	n = stack_trace_save(e, calib ? ARRAY_SIZE(ks_scratch.entries) :
+				KS_WALK_CALLER, 0);
+	if (unlikely(calib)) {
+		for (i = 0; i < n && e[i] != ra; i++)
+			;
 		/* From the return address on: the path to learn. */
 		memcpy(ks_calib.entries, e + i, (n - i) * sizeof(*e));
 		ks_calib.n = n - i;
 	}
 	i = ks_attrib_skip(e, n, ra, false);
+	if (unlikely(i >= n && n == KS_WALK_CALLER)) {
+		atomic_long_inc(&ks_page_rewalks);
+		n = stack_trace_save(e, ARRAY_SIZE(ks_scratch.entries), 0);
+		i = ks_attrib_skip(e, n, ra, false);
+	}
 	return i < n ? e[i] : ra;
 }
 

@@ -37,6 +37,8 @@ void ks_reset(void)
 	atomic_long_set(&ks_page_rewalks, 0);
 	atomic_long_set(&ks_page_caller_unwound, 0);
 	atomic_long_set(&ks_user_pages, 0);
+	atomic_long_set(&ks_bulk_pages, 0);
+	atomic_long_set(&ks_bulk_unseen, 0);
 	atomic_long_set(&ks_vfree_deferred, 0);
 	atomic_long_set(&ks_vfree_twice, 0);
 	ks_loaded_ns = local_clock();

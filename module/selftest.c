@@ -292,12 +292,14 @@ static noinline void ks_selftest_pages(void)
 	if (ks_compat_alloc_pages_bulk(GFP_KERNEL, ARRAY_SIZE(bulk), bulk)) {
 		a = true;
 		for (i = 0; i < ARRAY_SIZE(bulk); i++)
-			a = a && bulk[i] && ks_seen(bulk[i], KS_PAGE, PAGE_SIZE);
+			if (bulk[i])
+				a = a && ks_seen(bulk[i], KS_PAGE, PAGE_SIZE);
 		for (i = 0; i < ARRAY_SIZE(bulk); i++)
 			if (bulk[i])
 				__free_page(bulk[i]);
 		for (i = 0; i < ARRAY_SIZE(bulk); i++)
-			a = a && ks_gone(bulk[i]);
+			if (bulk[i])
+				a = a && ks_gone(bulk[i]);
 		ks_verdict(KS_HOOK_PAGES_BULK, a);
 	}
 }

@@ -37,14 +37,15 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # chromium-headless-shell: Chromium's headless shell (--screenshot,
 # --dump-dom), which opens kmemscope-snap report's pages as a person would
 # (test-report.sh; make demo's out/demo-report.png).
-# debhelper, dh-dkms: make deb's build dependencies (debian/control).
+# debhelper, dh-dkms: make deb's build dependencies (debian/control);
+# lintian: its check of the packages.
 # python3-magic, python3-flake8: Buildroot's check-package imports them
 # (lint-packaging.sh runs it with /usr/bin/python3).
 PKGS="make gcc libc6-dev bc bison flex libelf-dev libssl-dev dwarves kmod
 	cpio gzip xz-utils zstd python3 perl git debootstrap dkms
 	qemu-system-x86 qemu-system-arm busybox-static
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross device-tree-compiler
-	chromium-headless-shell debhelper dh-dkms python3-magic python3-flake8"
+	chromium-headless-shell debhelper dh-dkms lintian python3-magic python3-flake8"
 
 apt_updated=0
 apt_update_once() {
