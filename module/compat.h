@@ -33,6 +33,26 @@
 #define KS_KERNEL_AT_LEAST(a, b) \
 	(KERNEL_VERSION(a, b, 0) <= LINUX_VERSION_CODE)
 
+/*
+ * A node counter with the per-CPU deltas not yet folded into it, as
+ * zone_page_state_snapshot() reads a zone's (the kernel has no node
+ * version).  global_node_page_state() leaves out up to the stat threshold
+ * (at most 125) per CPU, a drift the account would show as unexplained.
+ * Byte counters (NR_SLAB_*_B) are kept in pages, deltas too.  Context:
+ * any; racy like the kernel's own snapshot.
+ */
+static inline long ks_node_page_state_snapshot(enum node_stat_item item)
+{
+	long x = global_node_page_state_pages(item);
+	int nid, cpu;
+
+	for_each_online_node(nid)
+		for_each_online_cpu(cpu)
+			x += per_cpu_ptr(NODE_DATA(nid)->per_cpu_nodestats,
+					 cpu)->vm_node_stat_diff[item];
+	return x;
+}
+
 #if !KS_KERNEL_AT_LEAST(5, 10)
 #error "kmemscope needs Linux 5.10 or newer"
 #endif
@@ -172,7 +192,14 @@ static inline long ks_compat_zone_cma_pages(struct zone *zone)
  */
 static inline long ks_compat_pagetable_pages(void)
 {
-	return global_zone_page_state(NR_PAGETABLE);
+	long n = 0;
+	int nid, z;
+
+	for_each_online_node(nid)
+		for (z = 0; z < MAX_NR_ZONES; z++)
+			n += zone_page_state_snapshot(&NODE_DATA(nid)->node_zones[z],
+						      NR_PAGETABLE);
+	return n;
 }
 
 #define KS_COMPAT_PAGETABLE_SOURCE	"NR_PAGETABLE"
@@ -295,8 +322,8 @@ static inline long ks_compat_zone_cma_pages(struct zone *zone)
 
 static inline long ks_compat_pagetable_pages(void)
 {
-	return global_node_page_state(NR_PAGETABLE) +
-	       global_node_page_state(NR_SECONDARY_PAGETABLE);
+	return ks_node_page_state_snapshot(NR_PAGETABLE) +
+	       ks_node_page_state_snapshot(NR_SECONDARY_PAGETABLE);
 }
 
 #define KS_COMPAT_PAGETABLE_SOURCE	"NR_PAGETABLE + NR_SECONDARY_PAGETABLE"

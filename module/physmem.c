@@ -35,7 +35,9 @@
  *                 (ks_zone_free()): a CPU draining its list into the
  *                 buddy lists between the two reads would otherwise be
  *                 missed or counted twice.
- *   counters      vm_node_stat (slab, stacks, page tables, user pages);
+ *   counters      vm_node_stat (slab, stacks, page tables, user pages),
+ *                 with the CPUs' pending deltas too
+ *                 (ks_node_page_state_snapshot()), like free pages;
  *                 /proc/meminfo (procfs.c) for VmallocUsed, Percpu
  *                 and Hugetlb, whose counters are not exported.
  *   kmemscope     live page-allocator pages per module (tally.c).
@@ -499,7 +501,7 @@ static void ks_gather_zones(struct ks_physmem *pm)
 
 static unsigned long ks_node_pages(enum node_stat_item item)
 {
-	long v = global_node_page_state_pages(item);
+	long v = ks_node_page_state_snapshot(item);
 
 	return v > 0 ? v : 0;
 }
@@ -511,7 +513,7 @@ static void ks_node_counters(struct ks_ram_counters *c)
 
 	c->slab_reclaimable = ks_node_pages(NR_SLAB_RECLAIMABLE_B);
 	c->slab_unreclaimable = ks_node_pages(NR_SLAB_UNRECLAIMABLE_B);
-	v = global_node_page_state(NR_KERNEL_STACK_KB);
+	v = ks_node_page_state_snapshot(NR_KERNEL_STACK_KB);
 	c->kernel_stack = v > 0 ? v >> (PAGE_SHIFT - 10) : 0;
 	v = ks_compat_pagetable_pages();
 	c->page_tables = v > 0 ? v : 0;

@@ -271,10 +271,10 @@ if [ $((moved + others)) -ge $((N - 64)) ] && [ $((moved + others)) -le $((N + 6
 	[ $unexpl -ge -64 ] && [ $unexpl -le 64 ]; then
 	ok "free pages fell by $moved for $N taken, other lines by $others, unexplained moved $unexpl"
 else
-	not_ok "free pages fell by $N less what other lines gave back, unexplained still" \
-		"free fell by $moved, other lines by $others, unexplained moved by $unexpl"
-	# The lines that moved between the two accounts, to find out who.
-	awk 'NR == FNR { a[$1] = $2; next } $1 ~ /^managed/ && a[$1] != $2 { print "#   " $1 ": " a[$1] " -> " $2 }' /tmp/a0 /tmp/a1
+	# The figures and the lines that moved between the two accounts in
+	# the failure's own line: a check's summary repeats only that line.
+	not_ok "free pages fell by $N less what other lines gave back, unexplained still (within 64): free fell by $moved, other lines by $others, unexplained moved by $unexpl; moved: $(awk 'NR == FNR { a[$1] = $2; next }
+		$1 ~ /^managed/ && a[$1] != $2 { printf "%s %s -> %s; ", $1, a[$1], $2 }' /tmp/a0 /tmp/a1)"
 fi
 echo 0 >$P
 cat $KS/account >/tmp/a2
