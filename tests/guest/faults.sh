@@ -7,7 +7,7 @@
 #   fail-nth   kmemscope's own load with its Nth fault point failing
 #              (/proc/self/fail-nth, through tests/guest-bin/ks-failnth.c),
 #              N = 1, 2, ... (every ks.failnth_step-th: make check takes
-#              every 3rd) until a load passes fewer than N points: a
+#              every 7th) until a load passes fewer than N points: a
 #              load that fails leaves no module, no debugfs directory and
 #              no kprobe behind; one that goes on (a hook that could not
 #              attach, a self-test allocation that failed) unloads clean;

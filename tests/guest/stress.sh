@@ -11,7 +11,7 @@
 #               sampler, ...) in a loop; pool exhausted over and over
 #   exhaustion  counted: every allocation the full pool could not record
 #               is counted as dropped, and its free as untracked
-#   cycles      kmemscope loaded and unloaded 60 times under the load
+#   cycles      kmemscope loaded and unloaded 20 times under the load
 #               (its threads pausing a little), with various parameters:
 #               nothing is left behind
 #   exact       tracking steady from load (only stacks on/off and marks
@@ -31,7 +31,7 @@ FILES="summary callers modules allocations leaks since_mark control"
 CHAOS_S=12		# seconds of each phase with a time
 EXACT_S=12
 EXHAUST_CYCLES=5
-LOAD_CYCLES=60
+LOAD_CYCLES=20
 POOL=16384		# max_records while the pool is exhausted ...
 HOLD=16384		# ... by holding this many kmalloc(64) (ks_stress's maximum)
 
