@@ -396,33 +396,44 @@ const struct ks_text_range *ks_text_range_find(const struct ks_text_range *r,
 	return NULL;
 }
 
-/* Context: any, preemption off (a probe) or process. */
-bool ks_attrib_in(unsigned long addr, enum ks_range_type type)
+/**
+ * ks_attrib_type_of - the type of the range holding @addr
+ * @addr: a code address
+ *
+ * One search for what ks_attrib_in() and ks_attrib_in_any() each answer
+ * in part.
+ *
+ * Context: any, preemption off (a probe) or process.
+ * Return: its enum ks_range_type, or KS_RANGE_NONE outside every range.
+ */
+int ks_attrib_type_of(unsigned long addr)
 {
 	const struct ks_text_range_set *set;
 	const struct ks_text_range *r;
+	int type = KS_RANGE_NONE;
 
 	rcu_read_lock_sched();
 	set = rcu_dereference_sched(ks_ranges);
 	/* Most call sites (all of a module's) are outside: no search. */
-	r = set && addr >= set->lo && addr < set->hi ?
-	    ks_text_range_find(set->r, set->n, addr) : NULL;
+	if (set && addr >= set->lo && addr < set->hi) {
+		r = ks_text_range_find(set->r, set->n, addr);
+		if (r)
+			type = r->type;
+	}
 	rcu_read_unlock_sched();
-	return r && r->type == type;
+	return type;
+}
+
+/* Context: any, preemption off (a probe) or process. */
+bool ks_attrib_in(unsigned long addr, enum ks_range_type type)
+{
+	return ks_attrib_type_of(addr) == type;
 }
 
 /* @addr is in any allocator or wrapper range.  Context: any. */
 bool ks_attrib_in_any(unsigned long addr)
 {
-	const struct ks_text_range_set *set;
-	bool found;
-
-	rcu_read_lock_sched();
-	set = rcu_dereference_sched(ks_ranges);
-	found = set && addr >= set->lo && addr < set->hi &&
-		ks_text_range_find(set->r, set->n, addr);
-	rcu_read_unlock_sched();
-	return found;
+	return ks_attrib_type_of(addr) != KS_RANGE_NONE;
 }
 
 /**

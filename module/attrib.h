@@ -20,6 +20,9 @@ enum ks_range_type {
 	KS_RANGE_PAGE_BULK,	/* the bulk page allocator (hooks.c) */
 };
 
+/* ks_attrib_type_of() of an address outside every range. */
+#define KS_RANGE_NONE		(-1)
+
 struct ks_text_range {
 	unsigned long start, end;	/* [start, end) */
 	u8 type;
@@ -46,6 +49,7 @@ int ks_attrib_learn_alloc_path(const unsigned long *entries, unsigned int n,
 const struct ks_text_range *ks_text_range_find(const struct ks_text_range *r,
 					       unsigned int n,
 					       unsigned long addr);
+int ks_attrib_type_of(unsigned long addr);
 bool ks_attrib_in(unsigned long addr, enum ks_range_type type);
 bool ks_attrib_in_any(unsigned long addr);
 unsigned long ks_attrib_func_start(unsigned long addr);

@@ -235,9 +235,15 @@ static unsigned long ks_exact_caller(void)
  */
 static bool ks_bulk_fallback(const unsigned long *e, unsigned int i)
 {
-	while (i-- && ks_attrib_in_any(e[i]))
-		if (ks_attrib_in(e[i], KS_RANGE_PAGE_BULK))
+	int type;
+
+	while (i--) {
+		type = ks_attrib_type_of(e[i]);
+		if (type == KS_RANGE_NONE)
+			break;
+		if (type == KS_RANGE_PAGE_BULK)
 			return true;
+	}
 	return false;
 }
 
@@ -252,6 +258,27 @@ static __always_inline unsigned int ks_walk_depth(bool stacks, bool page)
 		return KS_WALK_CALLER;
 	w = READ_ONCE(ks_page_walk) + KS_WALK_SLACK;
 	return w > KS_WALK_SLACK && w < KS_WALK_CALLER ? w : KS_WALK_CALLER;
+}
+
+/*
+ * The index in e[0..*n), a backtrace of at most @walk frames, of the
+ * caller: the first frame past the allocator and its wrappers
+ * (ks_attrib_skip()).  A walk that filled @walk frames without reaching
+ * it is taken again at @rewalk (counted: page_caller_walked_twice), and
+ * *n is then that walk's length.  Return: the index, or *n for none.
+ */
+static unsigned int ks_skip_to_caller(unsigned long *e, unsigned int *n,
+				      unsigned int walk, unsigned int rewalk,
+				      unsigned long call_site, bool page)
+{
+	unsigned int i = ks_attrib_skip(e, *n, call_site, page);
+
+	if (unlikely(i >= *n && *n == walk && walk < rewalk)) {
+		atomic_long_inc(&ks_page_rewalks);
+		*n = stack_trace_save(e, rewalk, 0);
+		i = ks_attrib_skip(e, *n, call_site, page);
+	}
+	return i;
 }
 
 /* What ks_record_stack() needs of the allocation. */
@@ -323,12 +350,8 @@ static u32 __ks_record(unsigned long ptr, unsigned long call_site,
 			memcpy(ks_calib.entries, e, n * sizeof(*e));
 			ks_calib.n = n;
 		}
-		i = ks_attrib_skip(e, n, call_site, page);
-		if (unlikely(i >= n && n == walk && walk < KS_WALK_CALLER)) {
-			atomic_long_inc(&ks_page_rewalks);
-			n = stack_trace_save(e, KS_WALK_CALLER, 0);
-			i = ks_attrib_skip(e, n, call_site, page);
-		}
+		i = ks_skip_to_caller(e, &n, walk, KS_WALK_CALLER, call_site,
+				      page);
 		/* The bulk allocator's own page: recorded when it returns. */
 		if (page && READ_ONCE(ks_pages_bulk_on) && ks_bulk_fallback(e, i))
 			return 0;
@@ -963,7 +986,14 @@ static struct kprobe ks_bulk_free_kp = {
  * learnt at load, the first frame outside them) and records each page in
  * a slot that was empty, or on the list before its old first entry,
  * charged to that caller; the page probe leaves the one-page
- * fallback's page to it (ks_record()).  When the caller's class is not
+ * fallback's page to it: the entry callbacks give no caller for it
+ * (pagecaller.c: the core called by the bulk allocator, or by an entry
+ * point the bulk allocator called, which also drops any pending caller),
+ * so the probe unwinds and finds the bulk
+ * allocator's frame below the caller (ks_bulk_fallback()).  Each page is
+ * recorded once, by one of the two, and a record left at its address by
+ * a free kmemscope missed is replaced and counted as any other
+ * (missed_frees).  When the caller's class is not
  * recorded (vmalloc's backing pages), the call's pages are counted at
  * once instead (ks_store_count_unrecorded()).  Pages put past
  * KS_BULK_SLOTS cannot be told from those that were there: they are
@@ -1009,12 +1039,8 @@ static unsigned long ks_bulk_site(unsigned long ra)
 		memcpy(ks_calib.entries, e + i, (n - i) * sizeof(*e));
 		ks_calib.n = n - i;
 	}
-	i = ks_attrib_skip(e, n, ra, false);
-	if (unlikely(i >= n && n == KS_WALK_CALLER)) {
-		atomic_long_inc(&ks_page_rewalks);
-		n = stack_trace_save(e, ARRAY_SIZE(ks_scratch.entries), 0);
-		i = ks_attrib_skip(e, n, ra, false);
-	}
+	i = ks_skip_to_caller(e, &n, KS_WALK_CALLER,
+			      ARRAY_SIZE(ks_scratch.entries), ra, false);
 	return i < n ? e[i] : ra;
 }
 
@@ -1059,97 +1085,95 @@ static int ks_pages_bulk_entry(struct kretprobe_instance *ri,
 	return 0;
 }
 
-/*
- * A page the page probe has not recorded already (the fallback's).  With
- * stacks on, the call's pages share the first one's backtrace (*stack).
- */
-static void ks_bulk_record(struct ks_pages_bulk_data *d, unsigned long site,
-			   struct page *page, u32 *stack)
-{
-	struct ks_record_info info;
+/* What ks_bulk_record() (ks_bulk_each_new()'s @fn) gets as @arg. */
+struct ks_bulk_rec {
+	unsigned long site;
+	gfp_t gfp;
+	u32 stack;	/* with stacks on, the first page's: the call's */
+};
 
-	atomic_long_inc(&ks_bulk_pages);
-	if (ks_store_lookup(&ks_store, (unsigned long)page, &info) &&
-	    info.kind == KS_PAGE)
-		return;
-	*stack = __ks_record((unsigned long)page, site, PAGE_SIZE, PAGE_SIZE,
-			     d->gfp, KS_PAGE, false, *stack);
+static void ks_bulk_record(struct page *page, void *arg)
+{
+	struct ks_bulk_rec *r = arg;
+
+	r->stack = __ks_record((unsigned long)page, r->site, PAGE_SIZE,
+			       PAGE_SIZE, r->gfp, KS_PAGE, false, r->stack);
 }
 
-/* Pages the call handed out (past KS_BULK_SLOTS too). */
-static unsigned long ks_bulk_new_pages(const struct ks_pages_bulk_data *d)
+/*
+ * The pages the call handed out: @fn (if any) is called for each one in a
+ * slot that was empty, or on the list before its old first entry.
+ * Return: how many it handed out, those past KS_BULK_SLOTS included
+ * (*@unseen of them: no @fn call).
+ */
+static __always_inline unsigned long
+ks_bulk_each_new(const struct ks_pages_bulk_data *d,
+		 void (*fn)(struct page *, void *), void *arg,
+		 unsigned long *unseen)
 {
 	unsigned int i, seen = min_t(unsigned int, d->nr, KS_BULK_SLOTS);
-	unsigned long n = 0;
+	unsigned long n = 0, left;
 	struct list_head *p;
+	struct page *page;
 
+	*unseen = 0;
 	if (d->list) {
 		p = READ_ONCE(d->list->next);
-		for (i = 0; i < d->nr && p != d->first && p != d->list; i++)
+		for (; n < d->nr && p != d->first && p != d->list; n++) {
+			if (fn)
+				fn(list_entry(p, struct page, lru), arg);
 			p = READ_ONCE(p->next);
-		return i;
+		}
+		return n;
 	}
-	for_each_set_bit(i, d->empty, seen)
-		n += !!READ_ONCE(d->array[i]);
-	n += d->beyond_empty;
-	for (i = KS_BULK_SLOTS; i < d->nr; i++)
-		n -= !READ_ONCE(d->array[i]);
-	return n;
+	for_each_set_bit(i, d->empty, seen) {
+		page = READ_ONCE(d->array[i]);
+		if (!page)
+			continue;
+		n++;
+		if (fn)
+			fn(page, arg);
+	}
+	/* Filled past KS_BULK_SLOTS: empty before, less empty now. */
+	left = d->beyond_empty;
+	for (i = KS_BULK_SLOTS; i < d->nr && left; i++)
+		if (!READ_ONCE(d->array[i]))
+			left--;
+	*unseen = left;
+	return n + left;
 }
 
 static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
 {
 	struct ks_pages_bulk_data *d = (void *)ri->data;
-	unsigned long flags, site;
-	unsigned int i, left;
-	u32 stack = 0;
+	struct ks_bulk_rec r = { .gfp = d->gfp };
+	unsigned long flags, n, unseen;
+	u8 hint = d->gfp & __GFP_MOVABLE ? KS_HINT_MOVABLE : 0;
 
 	/* The call's hit was counted at its entry. */
 	if (!ks_enter_hit(&flags, KS_HOOK_PAGES_BULK, false))
 		return 0;
-	site = ks_bulk_site(d->ra);
+	r.site = ks_bulk_site(d->ra);
 	/*
 	 * Pages of a class not recorded (vmalloc's): counted at once, with
 	 * one site lookup for the call, not one a page.
 	 */
 	if (READ_ONCE(ks_min_size) <= PAGE_SIZE) {
-		unsigned long n = ks_bulk_new_pages(d);
-		u8 hint = d->gfp & __GFP_MOVABLE ? KS_HINT_MOVABLE : 0;
-
-		if (n && ks_store_count_unrecorded(&ks_store, site, KS_PAGE,
+		n = ks_bulk_each_new(d, NULL, NULL, &unseen);
+		if (n && ks_store_count_unrecorded(&ks_store, r.site, KS_PAGE,
 						   hint, n) != KS_CLASS_OBJECT) {
 			atomic_long_add(n, &ks_bulk_pages);
 			goto out;
 		}
 	}
-	if (d->list) {
-		struct list_head *p = READ_ONCE(d->list->next);
-
-		for (i = 0; i < d->nr && p != d->first && p != d->list; i++) {
-			ks_bulk_record(d, site, list_entry(p, struct page, lru),
-				       &stack);
-			p = READ_ONCE(p->next);
-		}
-	} else {
-		unsigned int seen = min_t(unsigned int, d->nr, KS_BULK_SLOTS);
-
-		for_each_set_bit(i, d->empty, seen) {
-			struct page *page = READ_ONCE(d->array[i]);
-
-			if (page)
-				ks_bulk_record(d, site, page, &stack);
-		}
-		/* Filled past KS_BULK_SLOTS: empty before, less empty now. */
-		left = d->beyond_empty;
-		for (i = KS_BULK_SLOTS; i < d->nr && left; i++)
-			if (!READ_ONCE(d->array[i]))
-				left--;
-		if (left) {
-			atomic_long_add(left, &ks_bulk_pages);
-			atomic_long_add(left, &ks_bulk_unseen);
-		}
-	}
+	/*
+	 * One record a page; the page probe left the fallback's page
+	 * (ks_bulk_fallback()), so none is recorded twice.
+	 */
+	n = ks_bulk_each_new(d, ks_bulk_record, &r, &unseen);
+	atomic_long_add(n, &ks_bulk_pages);
+	atomic_long_add(unseen, &ks_bulk_unseen);
 out:
 	ks_exit(flags);
 	return 0;

@@ -20,7 +20,10 @@
  *     core's caller (a direct call, as alloc_pages_node() makes) or the
  *     pending one (consumed; its slot at most KS_PC_CHAIN bytes above,
  *     as a chain of entry points is, not a caller further up whose
- *     allocation reclaim is serving), else none;
+ *     allocation reclaim is serving), else none; none when the bulk
+ *     allocator calls the core (its one-page fallback: the page probe
+ *     finds the bulk frame in the backtrace and leaves the page to the
+ *     bulk hook, hooks.c);
  *   - the probe (ks_pagecaller_take()) runs inside the core: the entry it
  *     takes must be the current task's, with the return address still in
  *     place at exactly the distance from the probe's stack pointer that
@@ -124,7 +127,8 @@ static void notrace ks_pc_enter(unsigned long ip, unsigned long parent_ip,
 {
 	struct ks_pc_entry *p;
 	struct ks_pc_ctx *c;
-	bool outside = !ks_attrib_in_any(parent_ip);
+	int type = ks_attrib_type_of(parent_ip);
+	bool outside = type == KS_RANGE_NONE;
 	unsigned long caller = 0, caller_sp = 0;
 
 	preempt_disable_notrace();
@@ -136,12 +140,16 @@ static void notrace ks_pc_enter(unsigned long ip, unsigned long parent_ip,
 			p->task = current;
 			p->sp = sp;
 			p->ret = parent_ip;
+		} else if (type == KS_RANGE_PAGE_BULK) {
+			/* The bulk fallback's chain (6.15 on): no caller. */
+			p->task = NULL;
 		}
 		goto out;
 	}
 	if (outside) {
 		caller = parent_ip;
-	} else if (p->task == current && p->sp > sp &&
+	} else if (type != KS_RANGE_PAGE_BULK &&
+		   p->task == current && p->sp > sp &&
 		   p->sp - sp <= KS_PC_CHAIN && ks_pc_live(p->sp, p->ret)) {
 		caller = p->ret;
 		caller_sp = p->sp;

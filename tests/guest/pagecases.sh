@@ -169,6 +169,18 @@ fi
 expect_eq "page_frees_over" "$(summary_field page_frees_over)" 0
 run_checked "rmmod ks_pagecases" rmmod ks_pagecases
 expect_eq "ks_pagecases live bytes after rmmod" "$(module_sum ks_pagecases)" 0
+# A reset starts the bulk counters again with the store: the cases above
+# took at least 16 pages in bulk, and without a reset the counter only
+# grows (the summary read without a fork: a new task's stack may come
+# from vmalloc, in bulk).
+if [ $bulk_state = ok ]; then
+	b2=$(summary_field pages_bulk)
+	echo reset >$KS/control
+	b3=
+	while read -r k v; do [ "$k" = pages_bulk: ] && b3=$v; done <$KS/summary
+	if [ "$b2" -ge 16 ] && [ -n "$b3" ] && [ "$b3" -lt "$b2" ]; then ok "reset: pages_bulk starts again ($b2 -> $b3)"
+	else not_ok "reset: pages_bulk starts again" "$b2 -> $b3"; fi
+fi
 
 # ---- where a page's caller comes from ---------------------------------
 # x86_64 from 6.1 with the function tracer: entry callbacks on the page
