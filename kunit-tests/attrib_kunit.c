@@ -127,6 +127,7 @@ static void attrib_func_size(struct kunit *test)
 static void attrib_skip(struct kunit *test)
 {
 	unsigned long wrapper, core, e[6];
+	bool bulk;
 
 	ks_attrib_init();
 	wrapper = (unsigned long)&kstrdup + 4;
@@ -144,6 +145,22 @@ static void attrib_skip(struct kunit *test)
 	e[3] = core; e[4] = 0x5555; e[5] = 0x6666;
 	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 6, 0, true), 4U);
 	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 2, 0, true), 2U);
+	/* No bulk allocator frame passed: not a bulk fallback's page. */
+	bulk = false;
+	KUNIT_EXPECT_EQ(test, __ks_attrib_skip(e, 6, 0, true, &bulk), 4U);
+	KUNIT_EXPECT_FALSE(test, bulk);
+	/* The bulk allocator between the page allocator and the caller. */
+	if (KS_COMPAT_PAGES_BULK_FN) {
+		e[3] = KS_COMPAT_PAGES_BULK_FN + 4;
+		KUNIT_EXPECT_EQ(test, __ks_attrib_skip(e, 6, 0, true, &bulk), 4U);
+		KUNIT_EXPECT_TRUE(test, bulk);
+		/* Past the caller it does not count. */
+		bulk = false;
+		e[3] = core; e[5] = KS_COMPAT_PAGES_BULK_FN + 4;
+		KUNIT_EXPECT_EQ(test, __ks_attrib_skip(e, 6, 0, true, &bulk), 4U);
+		KUNIT_EXPECT_FALSE(test, bulk);
+		e[5] = 0x6666;
+	}
 	/* An empty backtrace. */
 	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 0, 0x10, false), 0U);
 	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 0, 0, true), 0U);

@@ -396,17 +396,8 @@ const struct ks_text_range *ks_text_range_find(const struct ks_text_range *r,
 	return NULL;
 }
 
-/**
- * ks_attrib_type_of - the type of the range holding @addr
- * @addr: a code address
- *
- * One search for what ks_attrib_in() and ks_attrib_in_any() each answer
- * in part.
- *
- * Context: any, preemption off (a probe) or process.
- * Return: its enum ks_range_type, or KS_RANGE_NONE outside every range.
- */
-int ks_attrib_type_of(unsigned long addr)
+/* The range type of @addr, inlined in the lookups below. */
+static __always_inline int __ks_attrib_type_of(unsigned long addr)
 {
 	const struct ks_text_range_set *set;
 	const struct ks_text_range *r;
@@ -424,41 +415,65 @@ int ks_attrib_type_of(unsigned long addr)
 	return type;
 }
 
+/**
+ * ks_attrib_type_of - the type of the range holding @addr
+ * @addr: a code address
+ *
+ * One search for what ks_attrib_in() and ks_attrib_in_any() each answer
+ * in part.
+ *
+ * Context: any, preemption off (a probe) or process.
+ * Return: its enum ks_range_type, or KS_RANGE_NONE outside every range.
+ */
+int ks_attrib_type_of(unsigned long addr)
+{
+	return __ks_attrib_type_of(addr);
+}
+
 /* Context: any, preemption off (a probe) or process. */
 bool ks_attrib_in(unsigned long addr, enum ks_range_type type)
 {
-	return ks_attrib_type_of(addr) == type;
+	return __ks_attrib_type_of(addr) == type;
 }
 
 /* @addr is in any allocator or wrapper range.  Context: any. */
 bool ks_attrib_in_any(unsigned long addr)
 {
-	return ks_attrib_type_of(addr) != KS_RANGE_NONE;
+	return __ks_attrib_type_of(addr) != KS_RANGE_NONE;
 }
 
 /**
- * ks_attrib_skip - index of the first caller frame
+ * __ks_attrib_skip - index of the first caller frame
  * @entries: a backtrace taken in the probe, innermost first
  * @n: its length
  * @call_site: the allocator's call site (ignored for pages)
  * @page: a page allocation: start above the page allocator's entry points
+ * @bulk: if not NULL, set when a frame skipped on the way to the caller is
+ *	  the bulk page allocator's (a page of its one-page fallback); the
+ *	  frames are looked up once either way
  *
  * Context: any.
  * Return: the index of the first frame that is neither allocator nor
  * wrapper, or @n when there is none.
  */
-unsigned int ks_attrib_skip(const unsigned long *entries, unsigned int n,
-			    unsigned long call_site, bool page)
+unsigned int __ks_attrib_skip(const unsigned long *entries, unsigned int n,
+			      unsigned long call_site, bool page, bool *bulk)
 {
 	unsigned int i;
+	int type;
 
 	for (i = 0; i < n; i++) {
 		if (page ? ks_attrib_in(entries[i], KS_RANGE_PAGE_CORE) :
 			   entries[i] == call_site || ks_attrib_in_any(entries[i]))
 			break;
 	}
-	while (i < n && ks_attrib_in_any(entries[i]))
-		i++;
+	for (; i < n; i++) {
+		type = __ks_attrib_type_of(entries[i]);
+		if (type == KS_RANGE_NONE)
+			break;
+		if (bulk && type == KS_RANGE_PAGE_BULK)
+			*bulk = true;
+	}
 	return i;
 }
 

@@ -53,8 +53,16 @@ int ks_attrib_type_of(unsigned long addr);
 bool ks_attrib_in(unsigned long addr, enum ks_range_type type);
 bool ks_attrib_in_any(unsigned long addr);
 unsigned long ks_attrib_func_start(unsigned long addr);
-unsigned int ks_attrib_skip(const unsigned long *entries, unsigned int n,
-			    unsigned long call_site, bool page);
+unsigned int __ks_attrib_skip(const unsigned long *entries, unsigned int n,
+			      unsigned long call_site, bool page, bool *bulk);
+
+static inline unsigned int ks_attrib_skip(const unsigned long *entries,
+					  unsigned int n,
+					  unsigned long call_site, bool page)
+{
+	return __ks_attrib_skip(entries, n, call_site, page, NULL);
+}
+
 u8 ks_attrib_class_of_name(const char *func);
 u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint, bool *stacks);
 void ks_attrib_set_module_filter(const char *name);

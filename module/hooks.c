@@ -229,24 +229,6 @@ static unsigned long ks_exact_caller(void)
 	return 0;
 }
 
-/*
- * The page allocator and wrapper frames below the caller, e[i], include
- * the bulk allocator's: a page of its one-page fallback.
- */
-static bool ks_bulk_fallback(const unsigned long *e, unsigned int i)
-{
-	int type;
-
-	while (i--) {
-		type = ks_attrib_type_of(e[i]);
-		if (type == KS_RANGE_NONE)
-			break;
-		if (type == KS_RANGE_PAGE_BULK)
-			return true;
-	}
-	return false;
-}
-
 /* Frames the first walk of ks_record() takes. */
 static __always_inline unsigned int ks_walk_depth(bool stacks, bool page)
 {
@@ -263,20 +245,25 @@ static __always_inline unsigned int ks_walk_depth(bool stacks, bool page)
 /*
  * The index in e[0..*n), a backtrace of at most @walk frames, of the
  * caller: the first frame past the allocator and its wrappers
- * (ks_attrib_skip()).  A walk that filled @walk frames without reaching
+ * (__ks_attrib_skip()).  A walk that filled @walk frames without reaching
  * it is taken again at @rewalk (counted: page_caller_walked_twice), and
- * *n is then that walk's length.  Return: the index, or *n for none.
+ * *n is then that walk's length.  *@bulk (if not NULL): a frame passed
+ * is the bulk page allocator's, so the page is its one-page fallback's.
+ * Return: the index, or *n for none.
  */
 static unsigned int ks_skip_to_caller(unsigned long *e, unsigned int *n,
 				      unsigned int walk, unsigned int rewalk,
-				      unsigned long call_site, bool page)
+				      unsigned long call_site, bool page,
+				      bool *bulk)
 {
-	unsigned int i = ks_attrib_skip(e, *n, call_site, page);
+	unsigned int i = __ks_attrib_skip(e, *n, call_site, page, bulk);
 
 	if (unlikely(i >= *n && *n == walk && walk < rewalk)) {
 		atomic_long_inc(&ks_page_rewalks);
 		*n = stack_trace_save(e, rewalk, 0);
-		i = ks_attrib_skip(e, *n, call_site, page);
+		if (bulk)
+			*bulk = false;
+		i = __ks_attrib_skip(e, *n, call_site, page, bulk);
 	}
 	return i;
 }
@@ -343,6 +330,7 @@ static u32 __ks_record(unsigned long ptr, unsigned long call_site,
 	    call_site == READ_ONCE(ks_krealloc_tramp)) {
 		unsigned long *e = this_cpu_ptr(&ks_scratch)->entries;
 		unsigned int n, i, walk = ks_walk_depth(stacks, page);
+		bool bulk = false;
 
 		n = stack_trace_save(e, walk, 0);
 		if (unlikely(kind == READ_ONCE(ks_calib.kind) && !ks_calib.n &&
@@ -351,9 +339,9 @@ static u32 __ks_record(unsigned long ptr, unsigned long call_site,
 			ks_calib.n = n;
 		}
 		i = ks_skip_to_caller(e, &n, walk, KS_WALK_CALLER, call_site,
-				      page);
+				      page, &bulk);
 		/* The bulk allocator's own page: recorded when it returns. */
-		if (page && READ_ONCE(ks_pages_bulk_on) && ks_bulk_fallback(e, i))
+		if (page && bulk && READ_ONCE(ks_pages_bulk_on))
 			return 0;
 		if (page && ks_exact_caller()) {
 			a.call_site = ks_exact_caller();
@@ -990,7 +978,7 @@ static struct kprobe ks_bulk_free_kp = {
  * (pagecaller.c: the core called by the bulk allocator, or by an entry
  * point the bulk allocator called, which also drops any pending caller),
  * so the probe unwinds and finds the bulk
- * allocator's frame below the caller (ks_bulk_fallback()).  Each page is
+ * allocator's frame below the caller (__ks_attrib_skip()).  Each page is
  * recorded once, by one of the two, and a record left at its address by
  * a free kmemscope missed is replaced and counted as any other
  * (missed_frees).  When the caller's class is not
@@ -1040,7 +1028,7 @@ static unsigned long ks_bulk_site(unsigned long ra)
 		ks_calib.n = n - i;
 	}
 	i = ks_skip_to_caller(e, &n, KS_WALK_CALLER,
-			      ARRAY_SIZE(ks_scratch.entries), ra, false);
+			      ARRAY_SIZE(ks_scratch.entries), ra, false, NULL);
 	return i < n ? e[i] : ra;
 }
 
@@ -1169,7 +1157,7 @@ static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
 	}
 	/*
 	 * One record a page; the page probe left the fallback's page
-	 * (ks_bulk_fallback()), so none is recorded twice.
+	 * (__ks_attrib_skip()), so none is recorded twice.
 	 */
 	n = ks_bulk_each_new(d, ks_bulk_record, &r, &unseen);
 	atomic_long_add(n, &ks_bulk_pages);

@@ -69,7 +69,9 @@ done
 	printf 'op\tconfig\tinstructions_per_pair\n'
 	cat "${taps[@]}" | tr -d '\r' | awk '$1 == "bench:" && NF == 5 { print $2 "\t" $3 "\t" $5 }'
 } >"$tsv"
-kernel=$(tr -d '\r' <"${taps[0]}" | awk '/^# harness: start / { print $5; exit }')
+# (awk reads the whole file: one that exits early would leave tr to die of
+# SIGPIPE, and pipefail would end the script there.)
+kernel=$(awk '{ sub(/\r$/, "") } /^# harness: start / && k == "" { k = $5 } END { print k }' "${taps[0]}")
 summary=$(cat "${taps[@]}" | tr -d '\r' | grep -E '^(records|store_bytes):' || true)
 
 awk -F'\t' -v t="$t" -v kernel="$kernel" -v secs="$secs" -v tsv="$tsv" -v summary="$summary" '

@@ -8,7 +8,8 @@
 # systems make one; then what they installed:
 #
 #   Buildroot (package/pkg-kernel-module.mk, with linux.mk's
-#   LINUX_MAKE_FLAGS; KMEMSCOPE_MODULE_SUBDIRS = module):
+#   LINUX_MAKE_FLAGS; KMEMSCOPE_MODULE_SUBDIRS = module; make is
+#   $(MAKE), with -j; Yocto's oe_runmake too):
 #     make -C $(LINUX_DIR) $(LINUX_MAKE_FLAGS) PWD=$(@D)/module M=$(@D)/module modules
 #     make -C $(LINUX_DIR) $(LINUX_MAKE_FLAGS) PWD=$(@D)/module M=$(@D)/module modules_install
 #   Yocto (module.bbclass do_compile and do_install, with module-base's
@@ -89,6 +90,9 @@ check_ko() {
 }
 
 # step DESC CMD...: CMD in the target's root, its output in the log.
+# The builds run in parallel, as both build systems run them: Buildroot's
+# $(MAKE) carries -j$(PARALLEL_JOBS), Yocto's oe_runmake ${PARALLEL_MAKE}.
+JOBS=$(nproc)
 step() { log_step "$LOG" "$1" inroot "${@:2}"; }
 
 # ---- Buildroot ----
@@ -96,7 +100,7 @@ copy_tree br/build/kmemscope-0.2
 B="$S/br/build/kmemscope-0.2"
 brflags=(HOSTCC=gcc ARCH="$ARCH" INSTALL_MOD_PATH="$S/br/target" CROSS_COMPILE="$cross"
 	 WERROR=0 REGENERATE_PARSERS=1 DEPMOD=/sbin/depmod)
-step "buildroot: modules" make -C "$KDIR" "${debenv[@]}" "${brflags[@]}" \
+step "buildroot: modules" make -j"$JOBS" -C "$KDIR" "${debenv[@]}" "${brflags[@]}" \
 	PWD="$B/module" M="$B/module" modules &&
 step "buildroot: modules_install" make -C "$KDIR" "${debenv[@]}" "${brflags[@]}" \
 	PWD="$B/module" M="$B/module" modules_install &&
@@ -107,7 +111,7 @@ copy_tree yocto/kmemscope
 Y="$S/yocto/kmemscope"
 yenv=(ARCH="$ARCH" CROSS_COMPILE="$cross" KBUILD_OUTPUT="$KDIR" KERNEL_VERSION="$KREL" "${debenv[@]}")
 ytools=(CC="$cross$cc" LD="${cross}ld" OBJCOPY="${cross}objcopy" STRIP="${cross}strip")
-step "yocto: do_compile" "${yenv[@]}" make -C "$Y" KERNEL_SRC="$KSRC" KERNEL_PATH="$KSRC" \
+step "yocto: do_compile" "${yenv[@]}" make -j"$JOBS" -C "$Y" KERNEL_SRC="$KSRC" KERNEL_PATH="$KSRC" \
 	KERNEL_VERSION="$KREL" "${ytools[@]}" AR="${cross}ar" O="$KDIR" KBUILD_EXTRA_SYMBOLS= &&
 step "yocto: do_install" "${yenv[@]}" make -C "$Y" KERNEL_SRC="$KSRC" DEPMOD=echo \
 	MODLIB="$S/yocto/image/lib/modules/$KREL" INSTALL_FW_PATH="$S/yocto/image/lib/firmware" \
