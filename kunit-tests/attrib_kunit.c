@@ -54,6 +54,11 @@ static const struct class_case class_cases[] = {
 	{ "pagetable_alloc_noprof", KS_CLASS_PAGETABLE },
 	{ "shmem_alloc_folio", KS_CLASS_USER },
 	{ "do_cow_fault", KS_CLASS_USER },
+	{ "__dma_direct_alloc_pages", KS_CLASS_DMA },
+	{ "dma_direct_alloc", KS_CLASS_DMA },
+	{ "__iommu_dma_alloc_pages", KS_CLASS_DMA },
+	{ "dma_common_alloc_pages", KS_CLASS_DMA },
+	{ "dma_alloc_coherent", KS_CLASS_OBJECT },	/* a driver's call */
 	/* near misses: names are whole and case matters */
 	{ "allocate_sla", KS_CLASS_OBJECT },
 	{ "Allocate_slab", KS_CLASS_OBJECT },

@@ -672,11 +672,23 @@ static int ks_account_show(struct seq_file *m, void *v)
 	for (i = 0; i < pm->n_direct; i++) {
 		char name[KS_NAME_LEN + 16];
 
+		if (!pm->direct[i].pages)
+			continue;
 		snprintf(name, sizeof(name), "managed.direct.%s", pm->direct[i].module);
 		ks_line(m, name, pm->direct[i].pages,
 			"kmemscope: live alloc_pages() pages, allocated since load (%llu s ago)",
 			pm->since_load_s);
 		sum += pm->direct[i].pages;
+	}
+	for (i = 0; i < pm->n_direct; i++) {
+		char name[KS_NAME_LEN + 16];
+
+		if (!pm->direct[i].dma_pages)
+			continue;
+		snprintf(name, sizeof(name), "managed.dma.%s", pm->direct[i].module);
+		ks_line(m, name, pm->direct[i].dma_pages,
+			"kmemscope: live DMA API buffers from the page allocator and CMA, allocated since load");
+		sum += pm->direct[i].dma_pages;
 	}
 	ks_line(m, "managed.unexplained", managed - sum,
 		"= managed - the lines above: direct pages from before load, pages in flight, ...");

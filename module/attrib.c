@@ -134,6 +134,19 @@ static const struct {
 	{ "pagetable_alloc_noprof", KS_CLASS_PAGETABLE },
 	{ "__pgd_pgtable_alloc", KS_CLASS_PAGETABLE },
 	{ "pgd_pgtable_alloc", KS_CLASS_PAGETABLE },
+	/*
+	 * DMA API buffers the page allocator serves (hooks.c records the
+	 * buffer, charged to the driver): dma-direct, the IOMMU's, and the
+	 * generic dma_alloc_pages() path
+	 */
+	{ "__dma_direct_alloc_pages", KS_CLASS_DMA },
+	{ "dma_direct_alloc", KS_CLASS_DMA },
+	{ "dma_direct_alloc_pages", KS_CLASS_DMA },
+	{ "__iommu_dma_alloc_pages", KS_CLASS_DMA },
+	{ "__iommu_dma_alloc_noncontiguous", KS_CLASS_DMA },
+	{ "iommu_dma_alloc", KS_CLASS_DMA },
+	{ "iommu_dma_alloc_pages", KS_CLASS_DMA },
+	{ "dma_common_alloc_pages", KS_CLASS_DMA },
 	/* user, file cache and shmem pages (meminfo: AnonPages, Cached) */
 	{ "vma_alloc_folio", KS_CLASS_USER },
 	{ "vma_alloc_folio_noprof", KS_CLASS_USER },

@@ -28,6 +28,8 @@
 #include <linux/mount.h>
 #include <linux/vmstat.h>
 #include <linux/kprobes.h>
+#include <linux/dma-mapping.h>
+#include <linux/dmapool.h>
 
 /* True when the kernel is at least a.b (the only version test allowed). */
 #define KS_KERNEL_AT_LEAST(a, b) \
@@ -506,6 +508,12 @@ static inline const unsigned long *ks_compat_wrappers(unsigned int *n)
 		KS_FN(kvasprintf), KS_FN(memdup_user), KS_FN(vmemdup_user),
 		KS_FN(strndup_user), KS_FN(devm_get_free_pages),
 		KS_FN(__devm_alloc_percpu),
+		/*
+		 * the DMA API's: a managed buffer and its devres entry, a
+		 * dma_pool and the chunks its blocks come from
+		 */
+		KS_FN(dmam_alloc_attrs), KS_FN(dma_pool_create),
+		KS_FN(dmam_pool_create), KS_FN(dma_pool_alloc),
 #if KS_COMPAT_BALLOON
 		/* a balloon driver's movable pages are the driver's */
 		KS_FN(balloon_page_alloc),
@@ -713,6 +721,20 @@ static inline unsigned long ks_compat_vmalloc_caller(struct pt_regs *regs)
 #error "kmemscope: add this architecture's stacked-argument access"
 #endif
 }
+
+/*
+ * CMA's event for pages it handed out: 5.10's cma_alloc (no area name,
+ * count an unsigned int); 5.15 on, cma_alloc_finish (6.12 adds an error
+ * number after the arguments the probe takes).  Both fire for failures
+ * too, with no page.
+ */
+#if KS_KERNEL_AT_LEAST(5, 15)
+#define KS_COMPAT_CMA_TP	"cma_alloc_finish"
+#define KS_COMPAT_CMA_TP_NAMED	1
+#else
+#define KS_COMPAT_CMA_TP	"cma_alloc"
+#define KS_COMPAT_CMA_TP_NAMED	0
+#endif
 
 /* The return address of a function, read at its entry (a kprobe). */
 static inline unsigned long ks_compat_entry_ret_addr(struct pt_regs *regs)

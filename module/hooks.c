@@ -21,6 +21,10 @@
  *     (5.10: a kprobe, which decides with __ksize(); compat.h)
  *   __kfree_rcu_sheaf (6.18 on: kfree_rcu, untraced)     kretprobe
  *   kfree_nolock (6.18 on, untraced)                     kprobe
+ *   dma_alloc_attrs, dma_alloc_pages                     kretprobes
+ *   dma_free_attrs, dma_free_pages                       kprobes
+ *   cma_alloc_finish (5.10: cma_alloc)                   tracepoint, by name:
+ *                                                          sizes a DMA buffer
  *
  * Each byte is counted once.  A record is one object handed to a caller:
  * a kmalloc (large ones too: their pages are not recorded again), a cache
@@ -50,6 +54,9 @@
  * - never sleeps, never allocates, takes only raw spinlocks.
  * ks_paused is set, then synchronize_rcu() waits out running probes, when
  * the control file resets the store.
+ *
+ * Task slots (ks_task_slot_claim()) are claimed with cmpxchg() and given
+ * back with a release store; only their task touches their value.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -57,6 +64,7 @@
 #include <linux/slab.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
+#include <linux/device.h>
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
 #include <linux/security.h>
@@ -91,6 +99,11 @@ struct ks_hook_info ks_hooks[KS_NR_HOOKS] = {
 	[KS_HOOK_KREALLOC]		= { .name = "krealloc" },
 	[KS_HOOK_KFREE_RCU_SHEAF]	= { .name = "kfree_rcu_sheaf" },
 	[KS_HOOK_KFREE_NOLOCK]		= { .name = "kfree_nolock" },
+	[KS_HOOK_DMA_ALLOC]		= { .name = "dma_alloc_attrs" },
+	[KS_HOOK_DMA_FREE]		= { .name = "dma_free_attrs" },
+	[KS_HOOK_DMA_PAGES]		= { .name = "dma_alloc_pages" },
+	[KS_HOOK_DMA_FREE_PAGES]	= { .name = "dma_free_pages" },
+	[KS_HOOK_CMA_ALLOC]		= { .name = KS_COMPAT_CMA_TP },
 };
 
 /* Frames a backtrace may need before the caller: probe, glue, allocator. */
@@ -177,56 +190,83 @@ static __always_inline void ks_exit(unsigned long flags)
 }
 
 /*
- * Where the unwinder stops at a kretprobe's trampoline (5.10, compat.h),
- * the pages alloc_pages_exact() takes show the trampoline where its
- * caller should be: while a task is in it, its caller waits here, for
- * the page probe of that task (in task context) to use.  A slot is
- * claimed with cmpxchg, and only its task reads its caller; when all
- * are taken, the trampoline is left as the call site.
+ * Task slots: a value kept for a task while it is inside a call a
+ * kretprobe watches, for probes that fire within the call in that task
+ * (in task context) to read or update.  A slot is claimed with cmpxchg()
+ * on its task pointer and given back with a release store; only its task
+ * touches its value meanwhile, so the value needs no lock.  When every
+ * slot is taken the call goes without one (each user says what it loses).
  */
-#define KS_EXACT_SLOTS	32
+#define KS_TASK_SLOTS	32
 
-static struct {
-	struct task_struct *task;
-	unsigned long caller;
-} ks_exact_slots[KS_EXACT_SLOTS];
-static atomic_t ks_exact_active;
+struct ks_task_slots {
+	struct {
+		struct task_struct *task;
+		unsigned long val;
+	} slot[KS_TASK_SLOTS];
+	atomic_t active;
+};
 
-static int ks_exact_slot_claim(unsigned long caller)
+/* Return: the slot's index, or -1 when all are taken. */
+static int ks_task_slot_claim(struct ks_task_slots *t, unsigned long val)
 {
 	int i;
 
-	for (i = 0; i < KS_EXACT_SLOTS; i++)
-		if (!READ_ONCE(ks_exact_slots[i].task) &&
-		    !cmpxchg(&ks_exact_slots[i].task, NULL, current)) {
-			WRITE_ONCE(ks_exact_slots[i].caller, caller);
-			atomic_inc(&ks_exact_active);
+	for (i = 0; i < KS_TASK_SLOTS; i++)
+		if (!READ_ONCE(t->slot[i].task) &&
+		    !cmpxchg(&t->slot[i].task, NULL, current)) {
+			WRITE_ONCE(t->slot[i].val, val);
+			atomic_inc(&t->active);
 			return i;
 		}
 	return -1;
 }
 
-static void ks_exact_slot_release(int i)
+/* Return: the slot's value (0 for no slot). */
+static unsigned long ks_task_slot_release(struct ks_task_slots *t, int i)
 {
+	unsigned long val;
+
 	if (i < 0)
-		return;
-	atomic_dec(&ks_exact_active);
-	/* Pairs with the cmpxchg() that claims it: the caller is not used. */
-	smp_store_release(&ks_exact_slots[i].task, NULL);
+		return 0;
+	val = READ_ONCE(t->slot[i].val);
+	atomic_dec(&t->active);
+	/* Pairs with the cmpxchg() that claims it. */
+	smp_store_release(&t->slot[i].task, NULL);
+	return val;
 }
+
+/* Current's slot value, or NULL when it holds none. */
+static unsigned long *ks_task_slot_find(struct ks_task_slots *t)
+{
+	int i;
+
+	if (!atomic_read(&t->active) || !in_task())
+		return NULL;
+	for (i = 0; i < KS_TASK_SLOTS; i++)
+		if (READ_ONCE(t->slot[i].task) == current)
+			return &t->slot[i].val;
+	return NULL;
+}
+
+/*
+ * Where the unwinder stops at a kretprobe's trampoline (5.10, compat.h),
+ * the pages alloc_pages_exact() takes show the trampoline where its
+ * caller should be: while a task is in it, its caller waits in a task
+ * slot, for the page probe of that task to use.  When all are taken, the
+ * trampoline is left as the call site.
+ */
+static struct ks_task_slots ks_exact_slots;
 
 /* The caller of the alloc_pages_exact() current is in, or 0. */
 static unsigned long ks_exact_caller(void)
 {
-	int i;
+	unsigned long *caller;
 
-	if (!KS_COMPAT_UNWIND_STOPS_AT_KRETPROBE ||
-	    !atomic_read(&ks_exact_active) || !in_task())
+	if (!KS_COMPAT_UNWIND_STOPS_AT_KRETPROBE)
 		return 0;
-	for (i = 0; i < KS_EXACT_SLOTS; i++)
-		if (READ_ONCE(ks_exact_slots[i].task) == current)
-			return READ_ONCE(ks_exact_slots[i].caller);
-	return 0;
+	caller = ks_task_slot_find(&ks_exact_slots);
+	return caller ? READ_ONCE(*caller) : 0;
 }
 
 /* Frames the first walk of ks_record() takes. */
@@ -304,19 +344,18 @@ static u32 ks_record_stack(void *arg)
  * off.  @page: a page whose caller is looked for above the page
  * allocator (false for the bulk allocator's, whose caller is known).
  * @stack: a backtrace already saved for the same call (the bulk
- * allocator's pages after the first), or 0.  Context: inside ks_enter().
+ * allocator's pages after the first), or 0.  @hint: the KS_HINT_* of the
+ * allocation.  Context: inside ks_enter().
  * Return: the backtrace saved with stacks on, or 0.
  */
 static u32 __ks_record(unsigned long ptr, unsigned long call_site,
-		       size_t req, size_t alloc, gfp_t gfp, u8 kind, bool page,
-		       u32 stack)
+		       size_t req, size_t alloc, gfp_t gfp, u8 kind, u8 hint,
+		       bool page, u32 stack)
 {
 	struct ks_alloc a = {
 		.ptr = ptr, .call_site = call_site, .bytes_req = req,
 		.bytes_alloc = alloc, .gfp = (__force u32)gfp, .kind = kind,
-		.hint = kind == KS_PAGE && (gfp & __GFP_MOVABLE) ?
-			KS_HINT_MOVABLE : 0,
-		.stack = stack,
+		.hint = hint, .stack = stack,
 	};
 	unsigned int depth = READ_ONCE(ks_stack_depth);
 	bool stacks = READ_ONCE(ks_stacks_on);
@@ -378,7 +417,9 @@ static __always_inline void ks_record(unsigned long ptr,
 				      unsigned long call_site, size_t req,
 				      size_t alloc, gfp_t gfp, u8 kind)
 {
-	__ks_record(ptr, call_site, req, alloc, gfp, kind, kind == KS_PAGE, 0);
+	__ks_record(ptr, call_site, req, alloc, gfp, kind,
+		    kind == KS_PAGE && (gfp & __GFP_MOVABLE) ? KS_HINT_MOVABLE : 0,
+		    kind == KS_PAGE, 0);
 }
 
 static void ks_probe_kmalloc(void *data, unsigned long call_site,
@@ -563,7 +604,8 @@ static int ks_exact_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	d->size = regs_get_kernel_argument(regs, 0);
 	d->slot = -1;
 	if (KS_COMPAT_UNWIND_STOPS_AT_KRETPROBE && in_task())
-		d->slot = ks_exact_slot_claim(ks_compat_entry_ret_addr(regs));
+		d->slot = ks_task_slot_claim(&ks_exact_slots,
+					     ks_compat_entry_ret_addr(regs));
 	return 0;
 }
 
@@ -575,7 +617,7 @@ static int ks_exact_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	unsigned int nr, keep;
 	unsigned long flags;
 
-	ks_exact_slot_release(d->slot);
+	ks_task_slot_release(&ks_exact_slots, d->slot);
 	if (!addr || !size || size > (PAGE_SIZE << (BITS_PER_LONG / 2)) ||
 	    !ks_enter(&flags, KS_HOOK_PAGES_EXACT))
 		return 0;
@@ -1000,13 +1042,14 @@ struct ks_pages_bulk_data {
 };
 
 /*
- * The bulk call's caller: its return address @ra or, when that is inside
- * a wrapper, the first frame past the wrappers.  Called when the call
+ * The caller of a call a kretprobe watches (the bulk page allocator, the
+ * DMA API): its return address @ra or, when that is inside a wrapper,
+ * the first frame past the wrappers.  Called when the call
  * returns: the unwinder puts @ra back in place of the kretprobe's
  * trampoline (at the entry, arm64 has it in a register, not in a frame).
  * Context: inside ks_enter().
  */
-static unsigned long ks_bulk_site(unsigned long ra)
+static unsigned long ks_ret_site(unsigned long ra)
 {
 	unsigned long *e = this_cpu_ptr(&ks_scratch)->entries;
 	bool calib = READ_ONCE(ks_calib.kind) == KS_CALIB_BULK &&
@@ -1085,7 +1128,9 @@ static void ks_bulk_record(struct page *page, void *arg)
 	struct ks_bulk_rec *r = arg;
 
 	r->stack = __ks_record((unsigned long)page, r->site, PAGE_SIZE,
-			       PAGE_SIZE, r->gfp, KS_PAGE, false, r->stack);
+			       PAGE_SIZE, r->gfp, KS_PAGE,
+			       r->gfp & __GFP_MOVABLE ? KS_HINT_MOVABLE : 0,
+			       false, r->stack);
 }
 
 /*
@@ -1142,7 +1187,7 @@ static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
 	/* The call's hit was counted at its entry. */
 	if (!ks_enter_hit(&flags, KS_HOOK_PAGES_BULK, false))
 		return 0;
-	r.site = ks_bulk_site(d->ra);
+	r.site = ks_ret_site(d->ra);
 	/*
 	 * Pages of a class not recorded (vmalloc's): counted at once, with
 	 * one site lookup for the call, not one a page.
@@ -1323,6 +1368,206 @@ static struct kprobe ks_kfree_nolock_kp = {
 	.pre_handler	= ks_kfree_nolock_pre,
 };
 
+/* ---- the DMA API --------------------------------------------------------- */
+
+/*
+ * A DMA buffer is one record of kind KS_DMA, keyed by what the caller
+ * frees it with: the CPU address dma_alloc_attrs() returned
+ * (dma_alloc_coherent(), dma_alloc_wc(), dmam_alloc_coherent(), and the
+ * chunks of a dma_pool), or the struct page * of dma_alloc_pages().  The
+ * pages under it are not recorded again: the page allocator's are of
+ * class KS_CLASS_DMA (attrib.c), CMA's fire no page event.  Its caller is
+ * found when the call returns, as the bulk page allocator's is
+ * (ks_bulk_site(): dmam_alloc_attrs() and dma_pool_alloc() are wrappers).
+ *
+ * The bytes it holds depend on what served it, which the call does not
+ * say: CMA gives PAGE_ALIGN(size) (its tracepoint, seen while the call
+ * runs, counts them); the page allocator, a device's own coherent pool
+ * and the others give 2^get_order(size) pages.  While a task is in the
+ * call it holds a slot below, in which the CMA probe adds the pages CMA
+ * gave it; a call that finds every slot taken is still recorded, sized
+ * as the page allocator would (counted: dma_unsized).
+ */
+static struct ks_task_slots ks_dma_slots;	/* CMA pages the call was given */
+atomic_long_t ks_dma_source[KS_DMA_NR_SOURCES];
+atomic_long_t ks_dma_unsized;
+
+/* CMA handed out @count pages at @page: to a DMA call of current's? */
+static void ks_dma_cma_given(const struct page *page, unsigned long count)
+{
+	unsigned long *pages;
+
+	if (!page)
+		return;
+	this_cpu_inc(ks_hits[KS_HOOK_CMA_ALLOC]);
+	pages = ks_task_slot_find(&ks_dma_slots);
+	if (pages)
+		WRITE_ONCE(*pages, *pages + count);
+}
+
+#if KS_COMPAT_CMA_TP_NAMED
+static void ks_probe_cma_alloc(void *data, const char *name,
+			       unsigned long pfn, const struct page *page,
+			       unsigned long count)
+#else
+static void ks_probe_cma_alloc(void *data, unsigned long pfn,
+			       const struct page *page, unsigned int count)
+#endif
+{
+	ks_dma_cma_given(page, count);
+}
+
+struct ks_dma_data {
+	struct device *dev;
+	size_t size;
+	unsigned long ra;
+	gfp_t gfp;
+	int slot;		/* a task slot; -1: none free; -2: not a task */
+	bool pages;		/* dma_alloc_pages() */
+};
+
+static struct kretprobe ks_dma_pages_krp;
+
+/*
+ * 5.10 (compat.h): the unwinder stops at the kretprobe's trampoline, so
+ * the caller past a wrapper (dmam_alloc_attrs(), dma_pool_alloc()) is
+ * found at the call's entry.  x86 has the return address on the stack
+ * then: the frames past it are skipped as usual.  arm64 has it in the
+ * link register only: the frame after the probed instruction (the
+ * exception's frame record) is the wrapper's caller's.
+ * Context: inside ks_enter().  Return: the caller, or @ra.
+ */
+static unsigned long ks_entry_site(struct pt_regs *regs, unsigned long ra)
+{
+	unsigned long *e = this_cpu_ptr(&ks_scratch)->entries;
+	unsigned long pc = instruction_pointer(regs);
+	unsigned int n, i;
+
+	n = stack_trace_save(e, KS_WALK_CALLER, 0);
+	i = __ks_attrib_skip(e, n, ra, false, NULL);
+	if (i < n)
+		return e[i];
+	for (i = 0; i < n && e[i] != pc; i++)
+		;
+	for (i++; i < n && ks_attrib_in_any(e[i]); i++)
+		;
+	return i < n ? e[i] : ra;
+}
+
+/*
+ * dma_alloc_attrs(dev, size, handle, gfp, attrs),
+ * dma_alloc_pages(dev, size, handle, dir, gfp)
+ */
+static int ks_dma_alloc_entry(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	struct ks_dma_data *d = (void *)ri->data;
+	struct kretprobe *rp = ks_compat_get_kretprobe(ri);
+
+	if (!READ_ONCE(ks_enabled) || !rp)
+		return 1;	/* no return handler for this call */
+	d->dev = (struct device *)regs_get_kernel_argument(regs, 0);
+	d->size = regs_get_kernel_argument(regs, 1);
+	d->pages = rp == &ks_dma_pages_krp;
+	d->gfp = (__force gfp_t)regs_get_kernel_argument(regs,
+							 d->pages ? 4 : 3);
+	d->ra = ks_compat_entry_ret_addr(regs);
+	if (KS_COMPAT_UNWIND_STOPS_AT_KRETPROBE &&
+	    ks_attrib_in(d->ra, KS_RANGE_WRAPPER)) {
+		unsigned long flags;
+
+		if (ks_enter_hit(&flags, KS_HOOK_DMA_ALLOC, false)) {
+			d->ra = ks_entry_site(regs, d->ra);
+			ks_exit(flags);
+		}
+	}
+	/* CMA serves only calls that may sleep: none outside a task. */
+	d->slot = in_task() ? ks_task_slot_claim(&ks_dma_slots, 0) : -2;
+	this_cpu_inc(ks_hits[d->pages ? KS_HOOK_DMA_PAGES : KS_HOOK_DMA_ALLOC]);
+	return 0;
+}
+
+static enum ks_dma_source ks_dma_source_of(const struct ks_dma_data *d,
+					   unsigned long cma)
+{
+	if (cma)
+		return KS_DMA_CMA;
+#ifdef CONFIG_DMA_DECLARE_COHERENT
+	if (d->dev && READ_ONCE(d->dev->dma_mem))
+		return KS_DMA_DEVICE_POOL;
+#endif
+	return KS_DMA_PAGES;
+}
+
+static int ks_dma_alloc_ret(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	struct ks_dma_data *d = (void *)ri->data;
+	unsigned long addr = regs_return_value(regs);
+	unsigned long flags, cma = ks_task_slot_release(&ks_dma_slots, d->slot);
+	enum ks_dma_source src;
+	size_t bytes;
+
+	if (!addr || !READ_ONCE(ks_enabled))
+		return 0;
+	/* The call's hit was counted at its entry. */
+	if (!ks_enter_hit(&flags, d->pages ? KS_HOOK_DMA_PAGES :
+			  KS_HOOK_DMA_ALLOC, false))
+		return 0;
+	src = ks_dma_source_of(d, cma);
+	atomic_long_inc(&ks_dma_source[src]);
+	if (d->slot == -1)
+		atomic_long_inc(&ks_dma_unsized);
+	bytes = cma ? cma << PAGE_SHIFT : PAGE_SIZE << get_order(d->size);
+	/* A call site keeps the source of its first buffer (the account). */
+	__ks_record(addr, ks_ret_site(d->ra), d->size, bytes, d->gfp, KS_DMA,
+		    src == KS_DMA_DEVICE_POOL ? KS_HINT_DEVICE_POOL : 0, false,
+		    0);
+	ks_exit(flags);
+	return 0;
+}
+
+static struct kretprobe ks_dma_alloc_krp = {
+	.kp.symbol_name	= "dma_alloc_attrs",
+	.entry_handler	= ks_dma_alloc_entry,
+	.handler	= ks_dma_alloc_ret,
+	.data_size	= sizeof(struct ks_dma_data),
+};
+
+/* dma_alloc_pages(): the same, keyed by the struct page * it returns. */
+static struct kretprobe ks_dma_pages_krp = {
+	.kp.symbol_name	= "dma_alloc_pages",
+	.entry_handler	= ks_dma_alloc_entry,
+	.handler	= ks_dma_alloc_ret,
+	.data_size	= sizeof(struct ks_dma_data),
+};
+
+static struct kprobe ks_dma_free_pages_kp;
+
+/*
+ * dma_free_attrs(dev, size, cpu_addr, ...),
+ * dma_free_pages(dev, size, page, ...)
+ */
+static int ks_dma_free_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	unsigned long addr = regs_get_kernel_argument(regs, 2);
+
+	if (addr)
+		ks_free(addr, p == &ks_dma_free_pages_kp ?
+			KS_HOOK_DMA_FREE_PAGES : KS_HOOK_DMA_FREE, KS_DMA);
+	return 0;
+}
+
+static struct kprobe ks_dma_free_kp = {
+	.symbol_name	= "dma_free_attrs",
+	.pre_handler	= ks_dma_free_pre,
+};
+
+static struct kprobe ks_dma_free_pages_kp = {
+	.symbol_name	= "dma_free_pages",
+	.pre_handler	= ks_dma_free_pre,
+};
+
 /* ---- registration ------------------------------------------------------ */
 
 struct ks_tp {
@@ -1339,10 +1584,15 @@ static struct ks_tp ks_tps[] = {
 	{ "percpu_free_percpu", ks_probe_percpu_free, KS_HOOK_PERCPU_FREE },
 };
 
+/* CMA's allocation event (compat.h), or NULL without CMA. */
+static struct tracepoint *ks_cma_tp;
+
 static void ks_find_tp(struct tracepoint *tp, void *priv)
 {
 	unsigned int i;
 
+	if (!strcmp(tp->name, KS_COMPAT_CMA_TP))
+		ks_cma_tp = tp;
 	for (i = 0; i < ARRAY_SIZE(ks_tps); i++)
 		if (!strcmp(tp->name, ks_tps[i].name))
 			ks_tps[i].tp = tp;
@@ -1394,7 +1644,8 @@ int ks_hooks_register(void)
 	       register_trace_kmem_cache_alloc(ks_probe_cache_alloc, NULL));
 #endif
 
-	/* The page and percpu tracepoints are not exported: find them. */
+	/* The page, percpu and CMA tracepoints are not exported: find them. */
+	ks_cma_tp = NULL;
 	for_each_kernel_tracepoint(ks_find_tp, NULL);
 	for (i = 0; i < ARRAY_SIZE(ks_tps); i++)
 		ks_set(ks_tps[i].hook, ks_tps[i].tp ?
@@ -1455,6 +1706,21 @@ int ks_hooks_register(void)
 		       kp_err ?: register_kretprobe(&ks_kfree_rcu_krp));
 	}
 
+	ks_dma_alloc_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
+	ks_dma_pages_krp.maxactive = ks_dma_alloc_krp.maxactive;
+	ks_set(KS_HOOK_DMA_FREE, kp_err ?: register_kprobe(&ks_dma_free_kp));
+	ks_set(KS_HOOK_DMA_FREE_PAGES,
+	       kp_err ?: register_kprobe(&ks_dma_free_pages_kp));
+	ks_set(KS_HOOK_DMA_ALLOC,
+	       kp_err ?: register_kretprobe(&ks_dma_alloc_krp));
+	ks_set(KS_HOOK_DMA_PAGES,
+	       kp_err ?: register_kretprobe(&ks_dma_pages_krp));
+	/* A kernel without CMA has no such event: nothing to hook. */
+	if (ks_cma_tp)
+		ks_set(KS_HOOK_CMA_ALLOC,
+		       tracepoint_probe_register(ks_cma_tp, ks_probe_cma_alloc,
+						 NULL));
+
 	/* Allocations without their frees would be worse than nothing. */
 	if (!ks_attached(KS_HOOK_KFREE) ||
 	    !ks_attached(KS_HOOK_KMEM_CACHE_FREE)) {
@@ -1481,6 +1747,8 @@ static void ks_unregister_kprobes(void)
 		{ KS_HOOK_SPLIT_PAGE, &ks_split_page_kp },
 		{ KS_HOOK_KFREE_NOLOCK, &ks_kfree_nolock_kp },
 		{ KS_HOOK_KREALLOC, &ks_krealloc_kp },
+		{ KS_HOOK_DMA_FREE, &ks_dma_free_kp },
+		{ KS_HOOK_DMA_FREE_PAGES, &ks_dma_free_pages_kp },
 	};
 	static const struct {
 		enum ks_hook hook;
@@ -1492,6 +1760,8 @@ static void ks_unregister_kprobes(void)
 		{ KS_HOOK_PAGES_EXACT, &ks_exact_krp },
 		{ KS_HOOK_KREALLOC, &ks_krealloc_krp },
 		{ KS_HOOK_KFREE_RCU_SHEAF, &ks_kfree_rcu_krp },
+		{ KS_HOOK_DMA_ALLOC, &ks_dma_alloc_krp },
+		{ KS_HOOK_DMA_PAGES, &ks_dma_pages_krp },
 	};
 	struct kprobe *kp[ARRAY_SIZE(kps)];
 	struct kretprobe *krp[ARRAY_SIZE(krps)];
@@ -1545,6 +1815,8 @@ void ks_hooks_unregister(void)
 		if (ks_attached(ks_tps[i].hook))
 			tracepoint_probe_unregister(ks_tps[i].tp,
 						    ks_tps[i].probe, NULL);
+	if (ks_attached(KS_HOOK_CMA_ALLOC))
+		tracepoint_probe_unregister(ks_cma_tp, ks_probe_cma_alloc, NULL);
 	ks_unregister_kprobes();
 	/* No probe may still be running once the store is torn down. */
 	tracepoint_synchronize_unregister();
@@ -1572,7 +1844,9 @@ unsigned long ks_hooks_missed(void)
 	       ks_pages_bulk_krp.nmissed + ks_pages_bulk_krp.kp.nmissed +
 	       ks_split_page_kp.nmissed + ks_exact_krp.nmissed +
 	       ks_exact_krp.kp.nmissed + ks_krealloc_krp.nmissed +
-	       ks_krealloc_krp.kp.nmissed + ks_krealloc_kp.nmissed;
+	       ks_krealloc_krp.kp.nmissed + ks_krealloc_kp.nmissed +
+	       ks_dma_alloc_krp.nmissed + ks_dma_alloc_krp.kp.nmissed +
+	       ks_dma_pages_krp.nmissed + ks_dma_pages_krp.kp.nmissed;
 }
 
 /* Free calls skipped so: their records stay until the address comes back. */
@@ -1580,7 +1854,8 @@ unsigned long ks_hooks_frees_missed(void)
 {
 	return ks_vfree_kp.nmissed + ks_vfree_atomic_kp.nmissed +
 	       ks_bulk_free_kp.nmissed + ks_kfree_rcu_krp.nmissed +
-	       ks_kfree_rcu_krp.kp.nmissed + ks_kfree_nolock_kp.nmissed;
+	       ks_kfree_rcu_krp.kp.nmissed + ks_kfree_nolock_kp.nmissed +
+	       ks_dma_free_kp.nmissed + ks_dma_free_pages_kp.nmissed;
 }
 
 unsigned long ks_hooks_recursion_drops(void)

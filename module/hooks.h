@@ -11,6 +11,7 @@
 #include <linux/types.h>
 
 #include "stacks.h"
+#include "store.h"
 
 enum ks_hook {
 	KS_HOOK_KMALLOC,
@@ -32,6 +33,11 @@ enum ks_hook {
 	KS_HOOK_KREALLOC,
 	KS_HOOK_KFREE_RCU_SHEAF,
 	KS_HOOK_KFREE_NOLOCK,
+	KS_HOOK_DMA_ALLOC,
+	KS_HOOK_DMA_FREE,
+	KS_HOOK_DMA_PAGES,
+	KS_HOOK_DMA_FREE_PAGES,
+	KS_HOOK_CMA_ALLOC,
 	KS_NR_HOOKS,
 };
 
@@ -71,6 +77,8 @@ extern atomic_long_t ks_page_rewalks;
 extern atomic_long_t ks_user_pages;
 extern atomic_long_t ks_vfree_deferred;
 extern atomic_long_t ks_vfree_twice;
+extern atomic_long_t ks_dma_source[KS_DMA_NR_SOURCES];
+extern atomic_long_t ks_dma_unsized;
 int ks_hooks_register(void);
 void ks_hooks_unregister(void);
 unsigned long ks_hooks_recursion_drops(void);

@@ -79,6 +79,8 @@ static unsigned long ks_oom_made;	/* jiffies of the last report */
 static DEFINE_RATELIMIT_STATE(ks_oom_rs, 10 * HZ, 1);
 
 static struct ks_kind_totals ks_oom_kind[KS_NR_KINDS];
+/* Live bytes of DMA buffers in managed memory (not a device's own pool). */
+static long ks_oom_dma_managed;
 static struct ks_site_snap ks_oom_site[KS_OOM_SITES];
 static unsigned int ks_oom_nsites;
 static struct ks_module_row ks_oom_mod[KS_OOM_MODULE_ROWS];
@@ -148,6 +150,7 @@ static void ks_oom_gather(void)
 	struct ks_site_snap s;
 
 	memset(ks_oom_kind, 0, sizeof(ks_oom_kind));
+	ks_oom_dma_managed = 0;
 	memset(&ks_oom_other, 0, sizeof(ks_oom_other));
 	ks_oom_nsites = 0;
 	ks_oom_nmods = 0;
@@ -159,6 +162,8 @@ static void ks_oom_gather(void)
 			continue;
 		ks_oom_kind[s.kind].live_bytes += s.live_bytes;
 		ks_oom_kind[s.kind].live_count += s.live_count;
+		if (s.kind == KS_DMA && !(s.hint & KS_HINT_DEVICE_POOL))
+			ks_oom_dma_managed += s.live_bytes;
 		if (s.live_bytes <= 0)
 			continue;
 		ks_label_log(&ks_oom_label, s.key, s.name, s.retired);
@@ -182,13 +187,14 @@ static void ks_oom_line(const char *name, long pages, const char *source)
 static void ks_oom_account(void)
 {
 	long direct = ks_oom_kind[KS_PAGE].live_bytes >> PAGE_SHIFT;
+	long dma = ks_oom_dma_managed >> PAGE_SHIFT;
 	struct ks_ram_counters c;
 	long rest;
 
 	ks_physmem_counters(&c);
 	rest = c.managed - c.free - c.pcp - c.slab_reclaimable -
 	       c.slab_unreclaimable - c.kernel_stack - c.page_tables - c.anon -
-	       c.file - direct;
+	       c.file - direct - dma;
 	ks_oom_add("\n# account: line pages source\n");
 	ks_oom_line("managed", c.managed, "zones' managed pages");
 	ks_oom_line("free", c.free, "zones' NR_FREE_PAGES");
@@ -204,6 +210,8 @@ static void ks_oom_account(void)
 		    "NR_FILE_PAGES (page cache, shmem, swap cache)");
 	ks_oom_line("direct", direct,
 		    "kmemscope: live alloc_pages() pages, allocated since load");
+	ks_oom_line("dma", dma,
+		    "kmemscope: live DMA API buffers from the page allocator and CMA, allocated since load");
 	ks_oom_line("unexplained", rest,
 		    "= managed - the lines above: vmalloc, percpu and hugetlb pages (not readable without allocating), direct pages from before load, ...");
 }

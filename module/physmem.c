@@ -602,7 +602,9 @@ static void ks_gather_direct(struct ks_physmem *pm)
 		const struct ks_module_row *r = &mods->rows[i];
 		struct ks_direct *d;
 
-		if (!r->live_bytes[KS_PAGE])
+		long dma = r->live_bytes[KS_DMA] - r->dma_pool_bytes;
+
+		if (!r->live_bytes[KS_PAGE] && dma <= 0)
 			continue;
 		if (pm->n_direct == KS_MAX_DIRECT) {
 			pm->direct_truncated = true;
@@ -618,6 +620,8 @@ static void ks_gather_direct(struct ks_physmem *pm)
 				strscpy(d->module, r->name, sizeof(d->module));
 		}
 		d->pages += r->live_bytes[KS_PAGE] >> PAGE_SHIFT;
+		if (dma > 0)
+			d->dma_pages += dma >> PAGE_SHIFT;
 	}
 	kvfree(mods);
 }

@@ -65,10 +65,15 @@ struct ks_zone_info {
 	long cma;			/* -1: the kernel does not count it */
 };
 
-/* Live page-allocator pages tracked per module (the modules table). */
+/*
+ * Live page-allocator pages tracked per module (the modules table), and
+ * the managed pages under its DMA API buffers (page allocator and CMA;
+ * a device's own pool is reserved memory, not managed).
+ */
 struct ks_direct {
 	char module[KS_NAME_LEN];
 	unsigned long pages;
+	unsigned long dma_pages;
 };
 
 struct ks_physmem {

@@ -32,6 +32,13 @@ const char * const ks_kind_names[KS_NR_KINDS] = {
 	[KS_VMALLOC]	= "vmalloc",
 	[KS_PAGE]	= "page",
 	[KS_PERCPU]	= "percpu",
+	[KS_DMA]	= "dma",
+};
+
+const char * const ks_dma_source_names[KS_DMA_NR_SOURCES] = {
+	[KS_DMA_PAGES]		= "pages",
+	[KS_DMA_CMA]		= "cma",
+	[KS_DMA_DEVICE_POOL]	= "device_pool",
 };
 
 const char * const ks_class_names[KS_NR_CLASSES] = {
@@ -41,5 +48,6 @@ const char * const ks_class_names[KS_NR_CLASSES] = {
 	[KS_CLASS_PERCPU]	= "percpu_backing",
 	[KS_CLASS_PAGETABLE]	= "page_tables",
 	[KS_CLASS_USER]		= "user_and_file",
+	[KS_CLASS_DMA]		= "dma_backing",
 	[KS_CLASS_EXCLUDED]	= "filtered_out",
 };

@@ -22,6 +22,7 @@ extern unsigned long ks_min_size;
 extern u64 ks_loaded_ns;
 extern const char * const ks_kind_names[KS_NR_KINDS];
 extern const char * const ks_class_names[KS_NR_CLASSES];
+extern const char * const ks_dma_source_names[KS_DMA_NR_SOURCES];
 
 /* The name of allocator @kind, "?" for none. */
 static inline const char *ks_kind_name(u8 kind)

@@ -960,6 +960,7 @@ static bool ks_site_copy(struct ks_site_snap *d, struct ks_site *s)
 		return false;
 	d->kind--;
 	d->class = READ_ONCE(s->class);
+	d->hint = READ_ONCE(s->hint);
 	/* Acquire: a retired site's name is published before the flag. */
 	d->retired = smp_load_acquire(&s->retired);
 	d->name = d->retired ? s->name : NULL;

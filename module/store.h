@@ -23,7 +23,16 @@ enum ks_kind {
 	KS_VMALLOC,
 	KS_PAGE,
 	KS_PERCPU,
+	KS_DMA,			/* DMA API buffers (dma_alloc_attrs()) */
 	KS_NR_KINDS,
+};
+
+/* What served a DMA API buffer, as far as its calls show (hooks.c). */
+enum ks_dma_source {
+	KS_DMA_PAGES,		/* the page allocator, or a pool not told apart */
+	KS_DMA_CMA,		/* a CMA area */
+	KS_DMA_DEVICE_POOL,	/* the device's own coherent pool */
+	KS_DMA_NR_SOURCES,
 };
 
 /*
@@ -39,6 +48,7 @@ enum ks_class {
 	KS_CLASS_PERCPU,	/* pages backing percpu chunks */
 	KS_CLASS_PAGETABLE,	/* page tables */
 	KS_CLASS_USER,		/* anonymous, file cache and shmem pages */
+	KS_CLASS_DMA,		/* pages backing DMA API buffers */
 	KS_CLASS_EXCLUDED,	/* filtered out by the control file */
 	KS_NR_CLASSES,
 };
@@ -69,6 +79,7 @@ enum ks_retire {
 
 /* Hints a hook passes with an allocation, for the site's classification. */
 #define KS_HINT_MOVABLE		BIT(0)	/* pages asked for with __GFP_MOVABLE */
+#define KS_HINT_DEVICE_POOL	BIT(1)	/* a DMA buffer from a device's own pool */
 
 /*
  * One call site: the return address of the allocation call (after
@@ -226,6 +237,7 @@ struct ks_site_snap {
 	u8 kind;
 	u8 class;
 	u8 retired;
+	u8 hint;			/* KS_HINT_*, of the allocation that made it */
 };
 
 /* A copy of a live record, for the allocations view. */

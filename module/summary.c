@@ -157,13 +157,22 @@ static int ks_summary_show(struct seq_file *m, void *v)
 	seq_printf(m, "vfree_seen_twice: %ld\n",
 		   atomic_long_read(&ks_vfree_twice));
 	seq_puts(m, "\n# page allocations counted, not recorded (their bytes are counted elsewhere)\n");
-	for (k = KS_CLASS_SLAB; k <= KS_CLASS_USER; k++)
+	for (k = KS_CLASS_SLAB; k < KS_NR_CLASSES; k++) {
+		if (k == KS_CLASS_EXCLUDED)
+			continue;
 		seq_printf(m, "pages_%s: %ld\n", ks_class_names[k],
 			   atomic_long_read(&st->not_recorded[k]) +
 			   (k == KS_CLASS_USER ? atomic_long_read(&ks_user_pages) : 0));
+	}
 	seq_printf(m, "pages_bulk: %ld\n", atomic_long_read(&ks_bulk_pages));
 	seq_printf(m, "pages_bulk_unseen: %ld\n",
 		   atomic_long_read(&ks_bulk_unseen));
+
+	seq_puts(m, "\n# DMA API buffers recorded since load, by what served them\n");
+	for (k = 0; k < KS_DMA_NR_SOURCES; k++)
+		seq_printf(m, "dma_from_%s: %ld\n", ks_dma_source_names[k],
+			   atomic_long_read(&ks_dma_source[k]));
+	seq_printf(m, "dma_unsized: %ld\n", atomic_long_read(&ks_dma_unsized));
 
 	seq_puts(m, "\n# cross-check: /proc/meminfo totals vs what kmemscope tracks (live, allocated since load)\n");
 	if (!mi->ok) {

@@ -147,6 +147,8 @@ struct ks_modules *ks_modules_build(void)
 				      l->state);
 		if (s->kind < KS_NR_KINDS)
 			r->live_bytes[s->kind] += s->live_bytes;
+		if (s->kind == KS_DMA && (s->hint & KS_HINT_DEVICE_POOL))
+			r->dma_pool_bytes += s->live_bytes;
 		r->total += s->live_bytes;
 		r->live_count += s->live_count;
 		r->allocs += s->allocs;

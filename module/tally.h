@@ -33,6 +33,7 @@ struct ks_module_row {
 	long allocs;
 	long frees;
 	long total;			/* live bytes, every allocator */
+	long dma_pool_bytes;		/* of live_bytes[KS_DMA]: devices' own pools */
 };
 
 /* Every module's totals, by live bytes.  t first: seqtable.h. */

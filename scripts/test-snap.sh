@@ -451,7 +451,7 @@ not in this snapshot (no procs file)"
 		"3000 2900 2800 2700 2600 2500 2400 2300 2200 2100 2000 1900 1800 1700 1600 1500 1400 1300 1200 1100 |<p>30 call sites; the 20 with the most live_bytes"
 
 	# what report refuses: a format major version it does not know
-	for v in "callers 2.0 3.0" "modules 1.0 2.0" "account 1.0 2.0" "tasks 1.0 2.0" "leaks 1.3 2.0" "procs 1.0 2.0" "info 1.2 2.0"; do
+	for v in "callers 2.0 3.0" "modules 1.0 3.0" "account 1.0 2.0" "tasks 1.0 3.0" "leaks 1.3 2.0" "procs 1.0 2.0" "info 1.2 2.0"; do
 		set -- $v
 		rm -rf "$W/v"
 		cp -r full "$W/v"

@@ -28,7 +28,7 @@ show_callers() {
 
 show_modules() {
 	awk 'NR == 1 { next } /^# / { sub(/^# /, ""); }
-	     { printf "%-16s %-9s %12s %10s %10s %10s %10s %10s\n", $1, $2, $3, $4, $5, $6, $7, $8 }' $KS/modules | head -n "$1"
+	     { printf "%-16s %-9s %12s %10s %10s %10s %10s %10s %10s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' $KS/modules | head -n "$1"
 }
 
 echo "=== The board: QEMU $(uname -m) ($([ -d /proc/device-tree ] && echo virt, device tree || echo pc, ACPI)), $(nproc) CPUs, Linux $(uname -r)"

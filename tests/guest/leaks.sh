@@ -9,7 +9,7 @@
 section leaks
 run_checked "insmod kmemscope" insmod /ko/kmemscope.ko unload_delay_ms=300 || exit 0
 L=$KS/leaks
-expect_eq "leaks: version line" "$(head -n1 $L)" "kmemscope leaks - version: 1.3"
+expect_eq "leaks: version line" "$(head -n1 $L)" "kmemscope leaks - version: 1.4"
 expect_eq "leaks: nothing left out past the rows' cap" \
 	"$(grep '^not_listed_over_cap:' $L)" "not_listed_over_cap: 0 groups, 0 allocations, 0 bytes"
 expect_eq "since_mark: version line" "$(head -n1 $KS/since_mark)" "kmemscope since_mark - version: 1.1"

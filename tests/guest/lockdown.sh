@@ -18,7 +18,8 @@ run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
 expect_eq "locked down" "$(sed 's/.*\[\(.*\)\].*/\1/' $LD)" confidentiality
 state() { awk -v h="$1" '$1 == "hook:" && $2 == h { print $3, $5 }' $KS/summary; }
 for h in vmalloc vfree kmem_cache_alloc_bulk kmem_cache_free_bulk alloc_pages_bulk \
-	 split_page alloc_pages_exact krealloc kfree_rcu_sheaf kfree_nolock; do
+	 split_page alloc_pages_exact krealloc kfree_rcu_sheaf kfree_nolock \
+	 dma_alloc_attrs dma_free_attrs dma_alloc_pages dma_free_pages; do
 	grep -q "^hook: $h " $KS/summary || continue
 	# kfree_rcu_sheaf and kfree_nolock are off (not used) before 6.18.
 	case $h in kfree_*) [ "$(state $h)" = "off 0" ] && continue ;; esac

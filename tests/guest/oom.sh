@@ -16,7 +16,7 @@ section oom
 echo -1000 >/proc/$$/oom_score_adj
 # A record for each page the fixture takes (the default pool has 32768).
 run_checked "insmod kmemscope" insmod /ko/kmemscope.ko max_records=131072 || exit 0
-expect_eq "oom: version line" "$(head -n1 $KS/oom)" "kmemscope oom - version: 1.0"
+expect_eq "oom: version line" "$(head -n1 $KS/oom)" "kmemscope oom - version: 1.1"
 expect_eq "oom: no OOM yet" "$(sed -n 2p $KS/oom)" "ooms: 0"
 run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
 # Free memory outside CMA (arm64's Debian kernels keep a 64 MB CMA pool,

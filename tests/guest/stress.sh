@@ -322,7 +322,7 @@ stress check && ok "ks_stress's bookkeeping recounted from its slots" ||
 	not_ok "ks_stress's bookkeeping recounted from its slots"
 expect_stress_exact exact /tmp/callers /tmp/stats.base /tmp/stats.stop
 expect_eq "modules: ks_stress kmalloc kmem_cache vmalloc page bytes, live_count, allocs, frees" \
-	"$(awk '$1 == "ks_stress" { print $4, $5, $6, $7, $9, $10, $11 }' /tmp/modules)" \
+	"$(awk '$1 == "ks_stress" { print $4, $5, $6, $7, $10, $11, $12 }' /tmp/modules)" \
 	"$(awk '{ b[$2] += ($5 == "-" ? 0 : $5); c += $3; a += $6; f += $7 }
 		END { print b["kmalloc"] + 0, b["kmem_cache"] + 0, b["vmalloc"] + 0, b["page"] + 0, c, a, f }' /tmp/stress.rows)"
 for k in dropped_pool_full dropped_site_table_full dropped_recursion; do

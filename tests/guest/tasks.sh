@@ -15,8 +15,8 @@
 
 section tasks
 run_checked "insmod kmemscope" insmod /ko/kmemscope.ko || exit 0
-expect_eq "tasks: version line" "$(head -n1 $KS/tasks)" "kmemscope tasks - version: 1.0"
-expect_eq "task_sites: version line" "$(head -n1 $KS/task_sites)" "kmemscope task_sites - version: 1.0"
+expect_eq "tasks: version line" "$(head -n1 $KS/tasks)" "kmemscope tasks - version: 2.0"
+expect_eq "task_sites: version line" "$(head -n1 $KS/task_sites)" "kmemscope task_sites - version: 1.1"
 run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
 G=/sys/kernel/debug/ks_fixture/grow
 K=$(kmalloc_bytes "$(kclass 300)")
@@ -64,7 +64,7 @@ expect_eq "task_sites: the exited task's ks_fixture_grow site, folded by comm" \
 # (a row's tasks is not theirs: of two exited processes of one comm, one
 # may have allocated at a site and the other not).
 task_row() {
-	awk -v c="$1" '!/^#/ && NF >= 11 && $NF == c { print $1, $7, $8, $9, $10 }' /tmp/tasks
+	awk -v c="$1" '!/^#/ && NF >= 12 && $NF == c { print $1, $8, $9, $10, $11 }' /tmp/tasks
 }
 task_sum() {
 	awk -v c="$1" '!/^#/ && NF >= 9 && $6 == c { b += $1; n += $2; p = $4; s = $5 }
@@ -88,7 +88,7 @@ expect_eq "tasks: the same figures as the allocations file" \
 	"$(awk -v p=$a '$7 == p && $8 == "busybox_tasks_a" { n++; b += $2 } END { print b + 0, n + 0 }' $KS/allocations)" \
 	"$(task_row busybox_tasks_a | awk '{ print $1, $2 }')"
 expect_eq "tasks: sorted by total bytes" \
-	"$(awk '!/^#/ && NF >= 11 { if (n++ && $1 + 0 > prev) bad++; prev = $1 + 0 } END { print bad ? "not sorted" : "sorted" }' /tmp/tasks)" sorted
+	"$(awk '!/^#/ && NF >= 12 { if (n++ && $1 + 0 > prev) bad++; prev = $1 + 0 } END { print bad ? "not sorted" : "sorted" }' /tmp/tasks)" sorted
 echo "# tasks: $(grep -vc '^#' /tmp/tasks) rows; the first five, and the two tasks':"
 sed -n '1,8p' /tmp/tasks | sed 's/^/#   /'
 grep ' busybox_tasks_[ab]$' /tmp/tasks | sed 's/^/#   /'

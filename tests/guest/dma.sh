@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: GPL-2.0
+# suite: integration 35
+#
+# dma.sh - DMA API buffers (tests/fixtures/ks_dma.c: a platform device of
+# its own) are charged to the driver, as allocator "dma", with the bytes
+# that served them: CMA gives whole pages (PAGE_ALIGN), the page allocator
+# a power-of-two block.  Which one served a buffer is read from the
+# kernel's own CmaFree, so every figure here is checked against a counter
+# kmemscope does not keep.  The pages under a buffer are not counted again
+# as page records; all of it goes back to zero after free and rmmod, and a
+# buffer left behind at unload is in leaks and the unload report.
+. /tests/lib.sh
+
+section dma
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko unload_delay_ms=300 || exit 0
+run_checked "insmod ks_dma" insmod /ko/ks_dma.ko || { rmmod kmemscope; exit 0; }
+D=/sys/kernel/debug/ks_dma
+
+# CmaFree in kB (0 when the kernel has no CMA).
+cma_free() { awk '$1 == "CmaFree:" { print $2; f = 1 } END { if (!f) print 0 }' /proc/meminfo; }
+dma_field() { summary_field "$1" | awk '{ print $1 + 0 }'; }
+pages_dma() { dma_field pages_dma_backing; }
+mod_pages() { module_sum ks_dma live_bytes page; }
+# dma_row FUNC: caller_row of FUNC's dma sites alone.
+dma_row() {
+	f=$1 callers_awk '
+		fn == ENVIRON["f"] && $col["allocator"] == "dma" {
+			b += $col["live_bytes"]; r += $col["live_req"]; c += $col["live_count"]
+			al += $col["allocs"]; fr += $col["frees"]; m = mod; n++ }
+		END { if (n) print b, r, c, al, fr, "dma", "[" m "]" }'
+}
+
+echo "# CmaTotal: $(awk '$1 == "CmaTotal:" { print $2 }' /proc/meminfo) kB, page size $PAGE_SIZE"
+want_bytes=0 want_n=0 cma_n=0 pages_n=0
+from_cma0=$(dma_field dma_from_cma)
+from_pages0=$(dma_field dma_from_pages)
+backing0=$(pages_dma)
+
+# take CMD SIZE: one buffer; adds what it must hold to want_bytes.
+take() {
+	c0=$(cma_free)
+	echo "$1 $2" >$D/run || { not_ok "$1 $2: the driver could not take it"; return; }
+	c1=$(cma_free)
+	got_kb=$((c0 - c1))
+	if [ "$got_kb" -gt 0 ]; then
+		# CMA: the kernel counts whole pages; so must kmemscope.
+		expect_eq "$1 $2: CmaFree fell by the buffer's pages (kB)" "$got_kb" \
+			$(($(page_round "$2") / 1024))
+		want_bytes=$((want_bytes + got_kb * 1024)) cma_n=$((cma_n + 1))
+	else
+		want_bytes=$((want_bytes + $(order_bytes "$2"))) pages_n=$((pages_n + 1))
+	fi
+	want_n=$((want_n + 1))
+}
+
+take coherent 65536
+take coherent 3000
+take coherent 12288
+cur=$(dma_row ks_dma_take_coherent)
+expect_eq "dma_alloc_coherent: the driver's call site" "$cur" \
+	"$want_bytes $((65536 + 3000 + 12288)) 3 3 0 dma [ks_dma]"
+coherent=$want_bytes
+
+# dmam_alloc_coherent(): through devres, charged past the wrapper.
+take managed 8192
+managed=$((want_bytes - coherent))
+expect_eq "dmam_alloc_coherent: the driver's call site" \
+	"$(dma_row ks_dma_take_managed)" "$managed 8192 1 1 0 dma [ks_dma]"
+
+# A dma_pool: its blocks come from one chunk of a page (a block of 256
+# bytes; the chunk is dma_alloc_coherent(PAGE_SIZE)).
+echo "pool 10" >$D/run
+expect_eq "dma_pool: one chunk charged to the driver's call site" \
+	"$(dma_row ks_dma_take_blocks)" "$PAGE_SIZE $PAGE_SIZE 1 1 0 dma [ks_dma]"
+pages_n=$((pages_n + 1))
+expect_eq "held, as the driver counts it" "$(tr '\n' ' ' <$D/held)" \
+	"coherent 3 80824 managed 1 8192 pool 10 2560 "
+
+mod_dma=$(module_sum ks_dma live_bytes dma)
+want_mod=$((want_bytes + PAGE_SIZE))
+expect_eq "ks_dma's dma bytes (callers)" "$mod_dma" "$want_mod"
+expect_eq "ks_dma's dma_bytes in modules" \
+	"$(awk 'NR == 2 { for (i = 2; i <= NF; i++) c[$i] = i - 1 } $1 == "ks_dma" { print $c["dma_bytes"] }' $KS/modules)" \
+	"$want_mod"
+expect_eq "modules: version line" "$(head -n1 $KS/modules)" "kmemscope modules - version: 2.0"
+expect_eq "ks_dma has no page records (the buffers' pages are not counted twice)" "$(mod_pages)" 0
+expect_eq "summary: buffers served by CMA" "$(($(dma_field dma_from_cma) - from_cma0))" "$cma_n"
+expect_eq "summary: buffers served by the page allocator" \
+	"$(($(dma_field dma_from_pages) - from_pages0))" "$pages_n"
+expect_eq "summary: the page allocator's DMA pages counted as dma_backing" \
+	"$(($(pages_dma) - backing0))" "$pages_n"
+expect_eq "summary: no DMA buffer left unsized" "$(dma_field dma_unsized)" 0
+expect_eq "allocations: ks_dma's dma records" \
+	"$(awk '$0 ~ /\[ks_dma\]/ && / dma / { n++ } END { print n + 0 }' $KS/allocations)" \
+	"$(module_sum ks_dma live_count dma)"
+
+# The account: a buffer of 1 MiB moves managed.dma.ks_dma by its pages,
+# and not managed.unexplained (it moves by at most 64 pages of counter
+# drift and in-flight memory, account.sh).
+acct_line() { awk -v n="$1" '$1 == n { print $2 + 0; f = 1 } END { if (!f) print 0 }' "$2"; }
+cat $KS/account >/tmp/a0
+before=$want_bytes
+take coherent 1048576
+cat $KS/account >/tmp/a1
+expect_eq "account: managed.dma.ks_dma = ks_dma's dma bytes, in pages" \
+	"$(acct_line managed.dma.ks_dma /tmp/a1)" "$(($(module_sum ks_dma live_bytes dma) / PAGE_SIZE))"
+expect_eq "account: managed.dma.ks_dma grew by the 1 MiB buffer's pages" \
+	"$(($(acct_line managed.dma.ks_dma /tmp/a1) - $(acct_line managed.dma.ks_dma /tmp/a0)))" \
+	"$(((want_bytes - before) / PAGE_SIZE))"
+moved=$(($(acct_line managed.unexplained /tmp/a1) - $(acct_line managed.unexplained /tmp/a0)))
+if [ "${moved#-}" -le 64 ]; then
+	ok "account: managed.unexplained moved by $moved pages (at most 64)"
+else
+	not_ok "account: managed.unexplained moved by $moved pages (more than 64)" \
+		"$(diff /tmp/a0 /tmp/a1 | grep '^[<>] managed')"
+fi
+
+echo free >$D/run
+expect_eq "after free: nothing of ks_dma's DMA buffers live" \
+	"$(module_sum ks_dma live_bytes dma) $(module_sum ks_dma live_count dma)" "0 0"
+run_checked "rmmod ks_dma" rmmod ks_dma
+sleep 1
+expect_eq "leaks after a balanced unload: ks_dma not listed" "$(grep -c 'ks_dma' $KS/leaks)" 0
+
+# A buffer left behind at unload (leak=1: 16 KiB, whole pages either way).
+leak=$(order_bytes 16384)
+run_checked "insmod ks_dma leak=1" insmod /ko/ks_dma.ko leak=1
+run_checked "rmmod ks_dma (leak=1)" rmmod ks_dma
+sleep 1
+expect_eq "leaks: the DMA buffer ks_dma left" \
+	"$(awk '$1 == "unloaded_module:" && $2 == "ks_dma" { print $3, $4 }' $KS/leaks)" "1 $leak"
+expect_eq "unload report in the kernel log" \
+	"$(dmesg | sed -n 's/.*kmemscope: \(ks_dma unloaded holding [0-9]* bytes in [0-9]* allocations\).*/\1/p' | tail -n1)" \
+	"ks_dma unloaded holding $leak bytes in 1 allocations"
+rmmod kmemscope
