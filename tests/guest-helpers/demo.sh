@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # demo.sh - what `make demo` shows: the board and its carve-outs, then
-# kmemscope watching drivers (ks_fixture, ks_wrappers) allocate and the
+# kmemscope watching drivers (ks_fixture, ks_wrappers, and ks_dma and
+# ks_dmadev with DMA buffers from CMA and a device pool) allocate and the
 # tasks the kernel allocated for, the account of all of the board's RAM,
 # the user processes' memory (kmemscope-snap procs), a snapshot with a few
 # samples of watch in it (printed as a base64 tar.gz between the lines
@@ -45,12 +46,23 @@ echo "=== insmod ks_fixture.ko ks_wrappers.ko: test drivers with known allocatio
 echo "    (ks_wrappers allocates through devm_*, kstrdup, kvmalloc, krealloc, vzalloc, __get_free_pages, percpu, ...)"
 insmod /ko/ks_fixture.ko
 insmod /ko/ks_wrappers.ko
+echo
+echo "=== insmod ks_dmadev.ko ks_dma.ko: drivers with DMA buffers"
+echo "    (ks_dmadev takes 64 KiB from its device's own pool, the board's isp-pool;"
+echo "     ks_dma takes 4 MiB and 64 KiB coherent buffers, from the default CMA area)"
+echo "CmaFree before: $(kb CmaFree)"
+insmod /ko/ks_dmadev.ko
+insmod /ko/ks_dma.ko
+echo "coherent 4194304" >/sys/kernel/debug/ks_dma/run
+echo "coherent 65536" >/sys/kernel/debug/ks_dma/run
+echo "CmaFree after:  $(kb CmaFree)"
+grep '^dma_from_' $KS/summary
 echo "--- /sys/kernel/debug/kmemscope/modules: who holds what (bytes)"
 show_modules 8
 echo
 cat $KS/callers >/tmp/callers
 echo "--- /sys/kernel/debug/kmemscope/callers: the test drivers' call sites"
-{ head -n 2 /tmp/callers; grep -E ' \[(ks_fixture|ks_wrappers)\]$' /tmp/callers; } >/tmp/drv
+{ head -n 2 /tmp/callers; grep -E ' \[(ks_fixture|ks_wrappers|ks_dma|ks_dmadev)\]$' /tmp/callers; } >/tmp/drv
 show_callers /tmp/drv
 echo
 echo "--- /sys/kernel/debug/kmemscope/callers: the top 10 of all"
@@ -90,14 +102,16 @@ tar -C /tmp/snap -cf - . | gzip -c | base64
 echo "kmemscope-snap-tar-end"
 
 echo
-echo "=== ks_fixture frees its kmalloc group, both drivers are unloaded"
+echo "=== ks_fixture frees its kmalloc group, the drivers are unloaded"
 echo kmalloc >/sys/kernel/debug/ks_fixture/release
 rmmod ks_fixture
 rmmod ks_wrappers
+rmmod ks_dma
+rmmod ks_dmadev
 cat $KS/callers >/tmp/callers
 { head -n 2 /tmp/callers; grep -E ' \[ks_fixture\]$' /tmp/callers; } >/tmp/drv
 show_callers /tmp/drv
-for m in ks_fixture ks_wrappers; do
+for m in ks_fixture ks_wrappers ks_dma ks_dmadev; do
 	left=$(module_sum $m)
 	echo "$m holds $left bytes after rmmod"
 	expect_eq "$m holds nothing after rmmod" "$left" 0

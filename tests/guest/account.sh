@@ -104,11 +104,23 @@ fi
 # names none again once it is gone.
 claimed=$(regions | awk '$5 != "-" { print $1 }')
 if [ -n "$claimed" ]; then
+	pool0=$(sed -n 's/^dma_from_device_pool: //p' $KS/summary)
 	run_checked "insmod ks_dmadev" insmod /ko/ks_dmadev.ko
 	for name in $claimed; do
 		expect_eq "$name: driver of its device" \
 			"$(awk -v n="$name" '$1 == "dt:" && $2 == n { print $9 }' $KS/reserved)" ks_dmadev
 	done
+	# Each device takes 64 KiB from its own pool (reserved memory): a dma
+	# record of ks_dmadev's, served by the device pool, and no managed
+	# pages in the account.
+	ndev=$(echo $claimed | wc -w)
+	expect_eq "ks_dmadev's buffers from its devices' pools (dma bytes, count)" \
+		"$(module_sum ks_dmadev live_bytes dma) $(module_sum ks_dmadev live_count dma)" \
+		"$((ndev * 65536)) $ndev"
+	expect_eq "summary: buffers served by a device pool" \
+		"$(($(sed -n 's/^dma_from_device_pool: //p' $KS/summary) - pool0))" "$ndev"
+	expect_eq "account: no managed.dma line for a device pool's buffers" \
+		"$(grep -c '^managed.dma.ks_dmadev ' $KS/account)" 0
 	run_checked "rmmod ks_dmadev" rmmod ks_dmadev
 	for name in $claimed; do
 		expect_eq "$name: driver after rmmod" \
