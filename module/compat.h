@@ -466,6 +466,20 @@ static inline size_t ks_compat_cache_obj_size(struct kmem_cache *s)
 
 #define KS_FN(f)	((unsigned long)&(f))
 
+/* dma_alloc_noncontiguous(), dma_free_noncontiguous(): 5.12 on. */
+#define KS_COMPAT_HAS_DMA_NONCONTIG	KS_KERNEL_AT_LEAST(5, 12)
+
+/*
+ * dma_pool_create() became an inline over dma_pool_create_node() (7.2 has
+ * it, 6.12 not; 7.0 assumed here: before, the pool's struct is charged to
+ * the kernel where the node function exists).
+ */
+#if KS_KERNEL_AT_LEAST(7, 0)
+#define KS_COMPAT_DMA_POOL_CREATE_FN	dma_pool_create_node
+#else
+#define KS_COMPAT_DMA_POOL_CREATE_FN	dma_pool_create
+#endif
+
 /*
  * Exported functions that allocate on behalf of their caller.  Memory they
  * return is charged to the first caller outside this list (attrib.c).  The
@@ -512,8 +526,16 @@ static inline const unsigned long *ks_compat_wrappers(unsigned int *n)
 		 * the DMA API's: a managed buffer and its devres entry, a
 		 * dma_pool and the chunks its blocks come from
 		 */
-		KS_FN(dmam_alloc_attrs), KS_FN(dma_pool_create),
+		KS_FN(dmam_alloc_attrs), KS_FN(KS_COMPAT_DMA_POOL_CREATE_FN),
 		KS_FN(dmam_pool_create), KS_FN(dma_pool_alloc),
+#if !KS_KERNEL_AT_LEAST(5, 11)
+		/* 5.10: a function over dma_alloc_pages(); 5.11: inline */
+		KS_FN(dma_alloc_noncoherent),
+#endif
+#if KS_COMPAT_HAS_DMA_NONCONTIG
+		/* its sg_table (the buffer is recorded by its own hook) */
+		KS_FN(dma_alloc_noncontiguous),
+#endif
 #if KS_COMPAT_BALLOON
 		/* a balloon driver's movable pages are the driver's */
 		KS_FN(balloon_page_alloc),
@@ -728,13 +750,20 @@ static inline unsigned long ks_compat_vmalloc_caller(struct pt_regs *regs)
  * number after the arguments the probe takes).  Both fire for failures
  * too, with no page.
  */
-#if KS_KERNEL_AT_LEAST(5, 15)
+#if KS_KERNEL_AT_LEAST(5, 13)
 #define KS_COMPAT_CMA_TP	"cma_alloc_finish"
 #define KS_COMPAT_CMA_TP_NAMED	1
 #else
 #define KS_COMPAT_CMA_TP	"cma_alloc"
 #define KS_COMPAT_CMA_TP_NAMED	0
 #endif
+/*
+ * cma_alloc_finish's errorno argument: 6.12 has it, 6.1 has not.  The
+ * release that added it is not pinned here (6.7 assumed): between them
+ * the probe's prototype may differ in that last argument, which only a
+ * CFI-checked indirect call would notice.
+ */
+#define KS_COMPAT_CMA_TP_ERRORNO	KS_KERNEL_AT_LEAST(6, 7)
 
 /* The return address of a function, read at its entry (a kprobe). */
 static inline unsigned long ks_compat_entry_ret_addr(struct pt_regs *regs)

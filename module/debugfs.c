@@ -32,6 +32,7 @@
 #include "account.h"
 #include "control.h"
 #include "oom.h"
+#include "dma.h"
 
 static struct dentry *ks_dir;
 
@@ -53,6 +54,7 @@ static const struct {
 	{ "leaks",	 0400, &ks_leaks_fops },
 	{ "since_mark",	 0400, &ks_since_mark_fops },
 	{ "oom",	 0400, &ks_oom_fops },
+	{ "dma",	 0400, &ks_dma_fops },
 };
 
 /* Context: module init, last: every file works once it exists. */

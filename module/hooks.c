@@ -21,10 +21,12 @@
  *     (5.10: a kprobe, which decides with __ksize(); compat.h)
  *   __kfree_rcu_sheaf (6.18 on: kfree_rcu, untraced)     kretprobe
  *   kfree_nolock (6.18 on, untraced)                     kprobe
- *   dma_alloc_attrs, dma_alloc_pages                     kretprobes
- *   dma_free_attrs, dma_free_pages                       kprobes
- *   cma_alloc_finish (5.10: cma_alloc)                   tracepoint, by name:
- *                                                          sizes a DMA buffer
+ *   dma_alloc_attrs, dma_alloc_pages,                    kretprobes
+ *     dma_alloc_noncontiguous (5.12 on)
+ *   dma_free_attrs, dma_free_pages,                      kprobes
+ *     dma_free_noncontiguous
+ *   cma_alloc_finish (5.10: cma_alloc), cma_release      tracepoints, by name:
+ *                                                          size a DMA buffer
  *
  * Each byte is counted once.  A record is one object handed to a caller:
  * a kmalloc (large ones too: their pages are not recorded again), a cache
@@ -78,6 +80,7 @@
 #include "attrib.h"
 #include "compat.h"
 #include "pagecaller.h"
+#include "dmabuf.h"
 
 struct ks_hook_info ks_hooks[KS_NR_HOOKS] = {
 	[KS_HOOK_KMALLOC]		= { .name = "kmalloc" },
@@ -103,6 +106,8 @@ struct ks_hook_info ks_hooks[KS_NR_HOOKS] = {
 	[KS_HOOK_DMA_FREE]		= { .name = "dma_free_attrs" },
 	[KS_HOOK_DMA_PAGES]		= { .name = "dma_alloc_pages" },
 	[KS_HOOK_DMA_FREE_PAGES]	= { .name = "dma_free_pages" },
+	[KS_HOOK_DMA_NONCONTIG]		= { .name = "dma_alloc_noncontiguous" },
+	[KS_HOOK_DMA_FREE_NONCONTIG]	= { .name = "dma_free_noncontiguous" },
 	[KS_HOOK_CMA_ALLOC]		= { .name = KS_COMPAT_CMA_TP },
 };
 
@@ -203,6 +208,7 @@ struct ks_task_slots {
 	struct {
 		struct task_struct *task;
 		unsigned long val;
+		const void *aux;	/* a second value, where one needs it */
 	} slot[KS_TASK_SLOTS];
 	atomic_t active;
 };
@@ -216,17 +222,21 @@ static int ks_task_slot_claim(struct ks_task_slots *t, unsigned long val)
 		if (!READ_ONCE(t->slot[i].task) &&
 		    !cmpxchg(&t->slot[i].task, NULL, current)) {
 			WRITE_ONCE(t->slot[i].val, val);
+			WRITE_ONCE(t->slot[i].aux, NULL);
 			atomic_inc(&t->active);
 			return i;
 		}
 	return -1;
 }
 
-/* Return: the slot's value (0 for no slot). */
-static unsigned long ks_task_slot_release(struct ks_task_slots *t, int i)
+/* Return: the slot's value (0 for no slot); *@aux (if not NULL): its aux. */
+static unsigned long ks_task_slot_release(struct ks_task_slots *t, int i,
+					  const void **aux)
 {
 	unsigned long val;
 
+	if (aux)
+		*aux = i < 0 ? NULL : READ_ONCE(t->slot[i].aux);
 	if (i < 0)
 		return 0;
 	val = READ_ONCE(t->slot[i].val);
@@ -236,17 +246,17 @@ static unsigned long ks_task_slot_release(struct ks_task_slots *t, int i)
 	return val;
 }
 
-/* Current's slot value, or NULL when it holds none. */
-static unsigned long *ks_task_slot_find(struct ks_task_slots *t)
+/* Current's slot's index, or -1 when it holds none. */
+static int ks_task_slot_find(struct ks_task_slots *t)
 {
 	int i;
 
 	if (!atomic_read(&t->active) || !in_task())
-		return NULL;
+		return -1;
 	for (i = 0; i < KS_TASK_SLOTS; i++)
 		if (READ_ONCE(t->slot[i].task) == current)
-			return &t->slot[i].val;
-	return NULL;
+			return i;
+	return -1;
 }
 
 /*
@@ -261,12 +271,12 @@ static struct ks_task_slots ks_exact_slots;
 /* The caller of the alloc_pages_exact() current is in, or 0. */
 static unsigned long ks_exact_caller(void)
 {
-	unsigned long *caller;
+	int i;
 
 	if (!KS_COMPAT_UNWIND_STOPS_AT_KRETPROBE)
 		return 0;
-	caller = ks_task_slot_find(&ks_exact_slots);
-	return caller ? READ_ONCE(*caller) : 0;
+	i = ks_task_slot_find(&ks_exact_slots);
+	return i < 0 ? 0 : READ_ONCE(ks_exact_slots.slot[i].val);
 }
 
 /* Frames the first walk of ks_record() takes. */
@@ -617,7 +627,7 @@ static int ks_exact_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	unsigned int nr, keep;
 	unsigned long flags;
 
-	ks_task_slot_release(&ks_exact_slots, d->slot);
+	ks_task_slot_release(&ks_exact_slots, d->slot, NULL);
 	if (!addr || !size || size > (PAGE_SIZE << (BITS_PER_LONG / 2)) ||
 	    !ks_enter(&flags, KS_HOOK_PAGES_EXACT))
 		return 0;
@@ -1388,45 +1398,108 @@ static struct kprobe ks_kfree_nolock_kp = {
  * gave it; a call that finds every slot taken is still recorded, sized
  * as the page allocator would (counted: dma_unsized).
  */
-static struct ks_task_slots ks_dma_slots;	/* CMA pages the call was given */
+/* CMA pages the call was given; aux: the area's name */
+static struct ks_task_slots ks_dma_slots;
 atomic_long_t ks_dma_source[KS_DMA_NR_SOURCES];
 atomic_long_t ks_dma_unsized;
 
-/* CMA handed out @count pages at @page: to a DMA call of current's? */
-static void ks_dma_cma_given(const struct page *page, unsigned long count)
+/*
+ * CMA area @name (NULL on 5.10) handed out @count pages at @page to a DMA
+ * call of current's (when it is in one), or took @count back (@give
+ * false: CMA served a buffer the device cannot address, which dma-direct
+ * gives back before it asks the page allocator).
+ */
+static void ks_dma_cma_moved(const char *name, const struct page *page,
+			     unsigned long count, bool give)
 {
-	unsigned long *pages;
+	struct ks_task_slots *t = &ks_dma_slots;
+	unsigned long val;
+	int i;
 
 	if (!page)
 		return;
-	this_cpu_inc(ks_hits[KS_HOOK_CMA_ALLOC]);
-	pages = ks_task_slot_find(&ks_dma_slots);
-	if (pages)
-		WRITE_ONCE(*pages, *pages + count);
+	if (give)
+		this_cpu_inc(ks_hits[KS_HOOK_CMA_ALLOC]);
+	i = ks_task_slot_find(t);
+	if (i < 0)
+		return;
+	val = READ_ONCE(t->slot[i].val);
+	if (give) {
+		WRITE_ONCE(t->slot[i].val, val + count);
+		WRITE_ONCE(t->slot[i].aux, name);
+	} else {
+		WRITE_ONCE(t->slot[i].val, val > count ? val - count : 0);
+	}
 }
 
+/* The events' prototypes, by version (compat.h). */
 #if KS_COMPAT_CMA_TP_NAMED
+static void ks_probe_cma_release(void *data, const char *name,
+				 unsigned long pfn, const struct page *page,
+				 unsigned long count)
+{
+	ks_dma_cma_moved(name, page, count, false);
+}
+
+#if KS_COMPAT_CMA_TP_ERRORNO
 static void ks_probe_cma_alloc(void *data, const char *name,
 			       unsigned long pfn, const struct page *page,
-			       unsigned long count)
+			       unsigned long count, unsigned int align,
+			       int errorno)
 #else
-static void ks_probe_cma_alloc(void *data, unsigned long pfn,
-			       const struct page *page, unsigned int count)
+static void ks_probe_cma_alloc(void *data, const char *name,
+			       unsigned long pfn, const struct page *page,
+			       unsigned long count, unsigned int align)
 #endif
 {
-	ks_dma_cma_given(page, count);
+	ks_dma_cma_moved(name, page, count, true);
 }
+#else
+static void ks_probe_cma_release(void *data, unsigned long pfn,
+				 const struct page *page, unsigned int count)
+{
+	ks_dma_cma_moved(NULL, page, count, false);
+}
+
+static void ks_probe_cma_alloc(void *data, unsigned long pfn,
+			       const struct page *page, unsigned int count,
+			       unsigned int align)
+{
+	ks_dma_cma_moved(NULL, page, count, true);
+}
+#endif
+
+/*
+ * The DMA API's allocation entry points, each a kretprobe, and their
+ * frees, each a kprobe (the buffer is argument 2 of every free):
+ *   dma_alloc_attrs(dev, size, handle, gfp, attrs)      -> CPU address
+ *   dma_alloc_pages(dev, size, handle, dir, gfp)        -> struct page *
+ *   dma_alloc_noncontiguous(dev, size, dir, gfp, attrs) -> struct sg_table *
+ *     (5.12 on; compat.h)
+ * Only dma_alloc_attrs() takes from a device's own pool.
+ */
+struct ks_dma_entry {
+	struct kretprobe krp;
+	struct kprobe free_kp;
+	enum ks_hook hook, free_hook;
+	int gfp_arg;
+	bool device_pool;
+};
 
 struct ks_dma_data {
 	struct device *dev;
 	size_t size;
 	unsigned long ra;
 	gfp_t gfp;
-	int slot;		/* a task slot; -1: none free; -2: not a task */
-	bool pages;		/* dma_alloc_pages() */
+	int slot;		/* a task slot; -1: none free; -2: not needed */
 };
 
-static struct kretprobe ks_dma_pages_krp;
+static struct ks_dma_entry *ks_dma_entry_of(struct kretprobe_instance *ri)
+{
+	struct kretprobe *rp = ks_compat_get_kretprobe(ri);
+
+	return rp ? container_of(rp, struct ks_dma_entry, krp) : NULL;
+}
 
 /*
  * 5.10 (compat.h): the unwinder stops at the kretprobe's trampoline, so
@@ -1454,46 +1527,42 @@ static unsigned long ks_entry_site(struct pt_regs *regs, unsigned long ra)
 	return i < n ? e[i] : ra;
 }
 
-/*
- * dma_alloc_attrs(dev, size, handle, gfp, attrs),
- * dma_alloc_pages(dev, size, handle, dir, gfp)
- */
 static int ks_dma_alloc_entry(struct kretprobe_instance *ri,
 			      struct pt_regs *regs)
 {
 	struct ks_dma_data *d = (void *)ri->data;
-	struct kretprobe *rp = ks_compat_get_kretprobe(ri);
+	struct ks_dma_entry *ep = ks_dma_entry_of(ri);
 
-	if (!READ_ONCE(ks_enabled) || !rp)
+	if (!READ_ONCE(ks_enabled) || !ep)
 		return 1;	/* no return handler for this call */
 	d->dev = (struct device *)regs_get_kernel_argument(regs, 0);
 	d->size = regs_get_kernel_argument(regs, 1);
-	d->pages = rp == &ks_dma_pages_krp;
-	d->gfp = (__force gfp_t)regs_get_kernel_argument(regs,
-							 d->pages ? 4 : 3);
+	d->gfp = (__force gfp_t)regs_get_kernel_argument(regs, ep->gfp_arg);
 	d->ra = ks_compat_entry_ret_addr(regs);
 	if (KS_COMPAT_UNWIND_STOPS_AT_KRETPROBE &&
 	    ks_attrib_in(d->ra, KS_RANGE_WRAPPER)) {
 		unsigned long flags;
 
-		if (ks_enter_hit(&flags, KS_HOOK_DMA_ALLOC, false)) {
+		if (ks_enter_hit(&flags, ep->hook, false)) {
 			d->ra = ks_entry_site(regs, d->ra);
 			ks_exit(flags);
 		}
 	}
-	/* CMA serves only calls that may sleep: none outside a task. */
-	d->slot = in_task() ? ks_task_slot_claim(&ks_dma_slots, 0) : -2;
-	this_cpu_inc(ks_hits[d->pages ? KS_HOOK_DMA_PAGES : KS_HOOK_DMA_ALLOC]);
+	/* CMA serves only calls that may sleep. */
+	d->slot = gfpflags_allow_blocking(d->gfp) ?
+		  ks_task_slot_claim(&ks_dma_slots, 0) : -2;
+	this_cpu_inc(ks_hits[ep->hook]);
 	return 0;
 }
 
-static enum ks_dma_source ks_dma_source_of(const struct ks_dma_data *d,
+static enum ks_dma_source ks_dma_source_of(const struct ks_dma_entry *ep,
+					   const struct ks_dma_data *d,
 					   unsigned long cma)
 {
 	if (cma)
 		return KS_DMA_CMA;
 #ifdef CONFIG_DMA_DECLARE_COHERENT
-	if (d->dev && READ_ONCE(d->dev->dma_mem))
+	if (ep->device_pool && d->dev && READ_ONCE(d->dev->dma_mem))
 		return KS_DMA_DEVICE_POOL;
 #endif
 	return KS_DMA_PAGES;
@@ -1503,69 +1572,68 @@ static int ks_dma_alloc_ret(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
 {
 	struct ks_dma_data *d = (void *)ri->data;
+	struct ks_dma_entry *ep = ks_dma_entry_of(ri);
 	unsigned long addr = regs_return_value(regs);
-	unsigned long flags, cma = ks_task_slot_release(&ks_dma_slots, d->slot);
+	const void *area;
+	unsigned long flags, cma = ks_task_slot_release(&ks_dma_slots, d->slot,
+							&area);
+	unsigned long site;
 	enum ks_dma_source src;
 	size_t bytes;
 
-	if (!addr || !READ_ONCE(ks_enabled))
+	if (!addr || !ep || !READ_ONCE(ks_enabled))
 		return 0;
 	/* The call's hit was counted at its entry. */
-	if (!ks_enter_hit(&flags, d->pages ? KS_HOOK_DMA_PAGES :
-			  KS_HOOK_DMA_ALLOC, false))
+	if (!ks_enter_hit(&flags, ep->hook, false))
 		return 0;
-	src = ks_dma_source_of(d, cma);
+	src = ks_dma_source_of(ep, d, cma);
 	atomic_long_inc(&ks_dma_source[src]);
 	if (d->slot == -1)
 		atomic_long_inc(&ks_dma_unsized);
 	bytes = cma ? cma << PAGE_SHIFT : PAGE_SIZE << get_order(d->size);
+	site = ks_ret_site(d->ra);
 	/* A call site keeps the source of its first buffer (the account). */
-	__ks_record(addr, ks_ret_site(d->ra), d->size, bytes, d->gfp, KS_DMA,
+	__ks_record(addr, site, d->size, bytes, d->gfp, KS_DMA,
 		    src == KS_DMA_DEVICE_POOL ? KS_HINT_DEVICE_POOL : 0, false,
 		    0);
+	ks_dmabuf_note(addr, d->dev, src, cma ? area : NULL, site, bytes, d->size);
 	ks_exit(flags);
 	return 0;
 }
 
-static struct kretprobe ks_dma_alloc_krp = {
-	.kp.symbol_name	= "dma_alloc_attrs",
-	.entry_handler	= ks_dma_alloc_entry,
-	.handler	= ks_dma_alloc_ret,
-	.data_size	= sizeof(struct ks_dma_data),
-};
-
-/* dma_alloc_pages(): the same, keyed by the struct page * it returns. */
-static struct kretprobe ks_dma_pages_krp = {
-	.kp.symbol_name	= "dma_alloc_pages",
-	.entry_handler	= ks_dma_alloc_entry,
-	.handler	= ks_dma_alloc_ret,
-	.data_size	= sizeof(struct ks_dma_data),
-};
-
-static struct kprobe ks_dma_free_pages_kp;
-
-/*
- * dma_free_attrs(dev, size, cpu_addr, ...),
- * dma_free_pages(dev, size, page, ...)
- */
 static int ks_dma_free_pre(struct kprobe *p, struct pt_regs *regs)
 {
+	struct ks_dma_entry *ep = container_of(p, struct ks_dma_entry, free_kp);
 	unsigned long addr = regs_get_kernel_argument(regs, 2);
+	unsigned long flags;
 
-	if (addr)
-		ks_free(addr, p == &ks_dma_free_pages_kp ?
-			KS_HOOK_DMA_FREE_PAGES : KS_HOOK_DMA_FREE, KS_DMA);
+	if (!addr || !ks_enter(&flags, ep->free_hook))
+		return 0;
+	ks_store_free(&ks_store, addr, KS_DMA);
+	ks_dmabuf_forget(addr);
+	ks_exit(flags);
 	return 0;
 }
 
-static struct kprobe ks_dma_free_kp = {
-	.symbol_name	= "dma_free_attrs",
-	.pre_handler	= ks_dma_free_pre,
-};
+#define KS_DMA_ENTRY(alloc, free, h, fh, gfp, pool) {			\
+	.krp = {							\
+		.kp.symbol_name	= alloc,				\
+		.entry_handler	= ks_dma_alloc_entry,			\
+		.handler	= ks_dma_alloc_ret,			\
+		.data_size	= sizeof(struct ks_dma_data),		\
+	},								\
+	.free_kp = { .symbol_name = free, .pre_handler = ks_dma_free_pre }, \
+	.hook = h, .free_hook = fh, .gfp_arg = gfp, .device_pool = pool,	\
+}
 
-static struct kprobe ks_dma_free_pages_kp = {
-	.symbol_name	= "dma_free_pages",
-	.pre_handler	= ks_dma_free_pre,
+static struct ks_dma_entry ks_dma_entries[] = {
+	KS_DMA_ENTRY("dma_alloc_attrs", "dma_free_attrs", KS_HOOK_DMA_ALLOC,
+		     KS_HOOK_DMA_FREE, 3, true),
+	KS_DMA_ENTRY("dma_alloc_pages", "dma_free_pages", KS_HOOK_DMA_PAGES,
+		     KS_HOOK_DMA_FREE_PAGES, 4, false),
+	KS_DMA_ENTRY("dma_alloc_noncontiguous", "dma_free_noncontiguous",
+		     KS_HOOK_DMA_NONCONTIG, KS_HOOK_DMA_FREE_NONCONTIG, 3,
+		     false),
 };
 
 /* ---- registration ------------------------------------------------------ */
@@ -1584,8 +1652,8 @@ static struct ks_tp ks_tps[] = {
 	{ "percpu_free_percpu", ks_probe_percpu_free, KS_HOOK_PERCPU_FREE },
 };
 
-/* CMA's allocation event (compat.h), or NULL without CMA. */
-static struct tracepoint *ks_cma_tp;
+/* CMA's allocation (compat.h) and release events, or NULL without CMA. */
+static struct tracepoint *ks_cma_tp, *ks_cma_release_tp;
 
 static void ks_find_tp(struct tracepoint *tp, void *priv)
 {
@@ -1593,6 +1661,8 @@ static void ks_find_tp(struct tracepoint *tp, void *priv)
 
 	if (!strcmp(tp->name, KS_COMPAT_CMA_TP))
 		ks_cma_tp = tp;
+	if (!strcmp(tp->name, "cma_release"))
+		ks_cma_release_tp = tp;
 	for (i = 0; i < ARRAY_SIZE(ks_tps); i++)
 		if (!strcmp(tp->name, ks_tps[i].name))
 			ks_tps[i].tp = tp;
@@ -1610,6 +1680,58 @@ static bool ks_attached(enum ks_hook h)
 {
 	return ks_hooks[h].state != KS_HOOK_OFF &&
 	       ks_hooks[h].state != KS_HOOK_FAILED;
+}
+
+/*
+ * The DMA API's hooks: a free's kprobe first, and its allocations'
+ * kretprobe only when that is attached (buffers whose frees went unseen
+ * would all look leaked); then CMA's two events, both or neither.
+ * Where the kernel lacks an entry point (compat.h) it stays off.
+ */
+static void ks_dma_register(int kp_err)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(ks_dma_entries); i++) {
+		struct ks_dma_entry *ep = &ks_dma_entries[i];
+
+		if (ep->hook == KS_HOOK_DMA_NONCONTIG &&
+		    !KS_COMPAT_HAS_DMA_NONCONTIG)
+			continue;
+		ep->krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
+		ks_set(ep->free_hook, kp_err ?: register_kprobe(&ep->free_kp));
+		ks_set(ep->hook, kp_err ?: ks_attached(ep->free_hook) ?
+		       register_kretprobe(&ep->krp) : -ENOENT);
+	}
+	/* A kernel without CMA has no such events: nothing to hook. */
+	if (!ks_cma_tp || !ks_cma_release_tp)
+		return;
+	err = tracepoint_probe_register(ks_cma_release_tp,
+					ks_probe_cma_release, NULL);
+	if (!err) {
+		err = tracepoint_probe_register(ks_cma_tp, ks_probe_cma_alloc,
+						NULL);
+		if (err)
+			tracepoint_probe_unregister(ks_cma_release_tp,
+						    ks_probe_cma_release, NULL);
+	}
+	ks_set(KS_HOOK_CMA_ALLOC, err);
+}
+
+/* The DMA hooks' calls the kprobe core skipped: allocations or frees. */
+static unsigned long ks_dma_missed(bool frees)
+{
+	unsigned long sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ks_dma_entries); i++) {
+		struct ks_dma_entry *ep = &ks_dma_entries[i];
+
+		sum += frees ? ep->free_kp.nmissed :
+			       ep->krp.nmissed + ep->krp.kp.nmissed;
+	}
+	return sum;
 }
 
 int ks_hooks_register(void)
@@ -1646,6 +1768,7 @@ int ks_hooks_register(void)
 
 	/* The page, percpu and CMA tracepoints are not exported: find them. */
 	ks_cma_tp = NULL;
+	ks_cma_release_tp = NULL;
 	for_each_kernel_tracepoint(ks_find_tp, NULL);
 	for (i = 0; i < ARRAY_SIZE(ks_tps); i++)
 		ks_set(ks_tps[i].hook, ks_tps[i].tp ?
@@ -1706,20 +1829,7 @@ int ks_hooks_register(void)
 		       kp_err ?: register_kretprobe(&ks_kfree_rcu_krp));
 	}
 
-	ks_dma_alloc_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
-	ks_dma_pages_krp.maxactive = ks_dma_alloc_krp.maxactive;
-	ks_set(KS_HOOK_DMA_FREE, kp_err ?: register_kprobe(&ks_dma_free_kp));
-	ks_set(KS_HOOK_DMA_FREE_PAGES,
-	       kp_err ?: register_kprobe(&ks_dma_free_pages_kp));
-	ks_set(KS_HOOK_DMA_ALLOC,
-	       kp_err ?: register_kretprobe(&ks_dma_alloc_krp));
-	ks_set(KS_HOOK_DMA_PAGES,
-	       kp_err ?: register_kretprobe(&ks_dma_pages_krp));
-	/* A kernel without CMA has no such event: nothing to hook. */
-	if (ks_cma_tp)
-		ks_set(KS_HOOK_CMA_ALLOC,
-		       tracepoint_probe_register(ks_cma_tp, ks_probe_cma_alloc,
-						 NULL));
+	ks_dma_register(kp_err);
 
 	/* Allocations without their frees would be worse than nothing. */
 	if (!ks_attached(KS_HOOK_KFREE) ||
@@ -1747,8 +1857,6 @@ static void ks_unregister_kprobes(void)
 		{ KS_HOOK_SPLIT_PAGE, &ks_split_page_kp },
 		{ KS_HOOK_KFREE_NOLOCK, &ks_kfree_nolock_kp },
 		{ KS_HOOK_KREALLOC, &ks_krealloc_kp },
-		{ KS_HOOK_DMA_FREE, &ks_dma_free_kp },
-		{ KS_HOOK_DMA_FREE_PAGES, &ks_dma_free_pages_kp },
 	};
 	static const struct {
 		enum ks_hook hook;
@@ -1760,11 +1868,9 @@ static void ks_unregister_kprobes(void)
 		{ KS_HOOK_PAGES_EXACT, &ks_exact_krp },
 		{ KS_HOOK_KREALLOC, &ks_krealloc_krp },
 		{ KS_HOOK_KFREE_RCU_SHEAF, &ks_kfree_rcu_krp },
-		{ KS_HOOK_DMA_ALLOC, &ks_dma_alloc_krp },
-		{ KS_HOOK_DMA_PAGES, &ks_dma_pages_krp },
 	};
-	struct kprobe *kp[ARRAY_SIZE(kps)];
-	struct kretprobe *krp[ARRAY_SIZE(krps)];
+	struct kprobe *kp[ARRAY_SIZE(kps) + ARRAY_SIZE(ks_dma_entries)];
+	struct kretprobe *krp[ARRAY_SIZE(krps) + ARRAY_SIZE(ks_dma_entries)];
 	unsigned int i, n = 0, m = 0;
 
 	/* The page probe records the bulk fallback's page again. */
@@ -1779,6 +1885,14 @@ static void ks_unregister_kprobes(void)
 		if (ks_attached(krps[i].hook) &&
 		    (krps[i].krp != &ks_krealloc_krp || !KS_COMPAT_KREALLOC_KPROBE))
 			krp[m++] = krps[i].krp;
+	for (i = 0; i < ARRAY_SIZE(ks_dma_entries); i++) {
+		struct ks_dma_entry *ep = &ks_dma_entries[i];
+
+		if (ks_attached(ep->hook))
+			krp[m++] = &ep->krp;
+		if (ks_attached(ep->free_hook))
+			kp[n++] = &ep->free_kp;
+	}
 	if (n)
 		unregister_kprobes(kp, n);
 	if (m)
@@ -1815,8 +1929,11 @@ void ks_hooks_unregister(void)
 		if (ks_attached(ks_tps[i].hook))
 			tracepoint_probe_unregister(ks_tps[i].tp,
 						    ks_tps[i].probe, NULL);
-	if (ks_attached(KS_HOOK_CMA_ALLOC))
+	if (ks_attached(KS_HOOK_CMA_ALLOC)) {
 		tracepoint_probe_unregister(ks_cma_tp, ks_probe_cma_alloc, NULL);
+		tracepoint_probe_unregister(ks_cma_release_tp,
+					    ks_probe_cma_release, NULL);
+	}
 	ks_unregister_kprobes();
 	/* No probe may still be running once the store is torn down. */
 	tracepoint_synchronize_unregister();
@@ -1845,8 +1962,7 @@ unsigned long ks_hooks_missed(void)
 	       ks_split_page_kp.nmissed + ks_exact_krp.nmissed +
 	       ks_exact_krp.kp.nmissed + ks_krealloc_krp.nmissed +
 	       ks_krealloc_krp.kp.nmissed + ks_krealloc_kp.nmissed +
-	       ks_dma_alloc_krp.nmissed + ks_dma_alloc_krp.kp.nmissed +
-	       ks_dma_pages_krp.nmissed + ks_dma_pages_krp.kp.nmissed;
+	       ks_dma_missed(false);
 }
 
 /* Free calls skipped so: their records stay until the address comes back. */
@@ -1855,7 +1971,7 @@ unsigned long ks_hooks_frees_missed(void)
 	return ks_vfree_kp.nmissed + ks_vfree_atomic_kp.nmissed +
 	       ks_bulk_free_kp.nmissed + ks_kfree_rcu_krp.nmissed +
 	       ks_kfree_rcu_krp.kp.nmissed + ks_kfree_nolock_kp.nmissed +
-	       ks_dma_free_kp.nmissed + ks_dma_free_pages_kp.nmissed;
+	       ks_dma_missed(true);
 }
 
 unsigned long ks_hooks_recursion_drops(void)

@@ -40,6 +40,7 @@
 #include "marks.h"
 #include "debugfs.h"
 #include "oom.h"
+#include "dmabuf.h"
 
 static unsigned int max_records = 32768;
 module_param(max_records, uint, 0444);
@@ -155,6 +156,11 @@ static int __init kmemscope_init(void)
 		       max_stacks, ret);
 		goto err_store;
 	}
+	ret = ks_dmabuf_init();
+	if (ret) {
+		pr_err("cannot allocate the DMA buffer table: %d\n", ret);
+		goto err_stacks;
+	}
 	ks_attrib_init();
 	ks_store.classify = ks_attrib_classify;
 	ks_loaded_ns = local_clock();
@@ -162,12 +168,12 @@ static int __init kmemscope_init(void)
 
 	ret = ks_reports_init();
 	if (ret)
-		goto err_stacks;
+		goto err_dma;
 	ks_sampler_init();
 	/* Nothing can be pending yet; the slots' works are initialised. */
 	ret = register_module_notifier(&ks_module_nb);
 	if (ret)
-		goto err_stacks;
+		goto err_reports;
 	ret = ks_oom_init();
 	if (ret)
 		goto err_module_nb;
@@ -200,8 +206,11 @@ err_notifier:
 	ks_oom_exit();
 err_module_nb:
 	unregister_module_notifier(&ks_module_nb);
+err_reports:
 	ks_reports_exit();
 	ks_sampler_exit();
+err_dma:
+	ks_dmabuf_exit();
 err_stacks:
 	ks_stacks_destroy(&ks_stacks);
 err_store:
@@ -220,6 +229,7 @@ static void __exit kmemscope_exit(void)
 	WRITE_ONCE(ks_enabled, false);
 	ks_hooks_unregister();
 	ks_pagecaller_unregister();
+	ks_dmabuf_exit();
 	ks_stacks_destroy(&ks_stacks);
 	ks_store_destroy(&ks_store);
 	pr_info("unloaded\n");

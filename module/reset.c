@@ -20,18 +20,25 @@
 #include "pagecaller.h"
 #include "marks.h"
 #include "sampler.h"
+#include "dmabuf.h"
 
 static DEFINE_MUTEX(ks_reset_lock);
 
 /* Context: process. */
 void ks_reset(void)
 {
+	int i;
+
 	mutex_lock(&ks_reset_lock);
 	WRITE_ONCE(ks_paused, true);
 	synchronize_rcu();
 	ks_store_reset(&ks_store);
 	ks_stacks_reset(&ks_stacks);
 	ks_sampler_reset();
+	ks_dmabuf_reset();
+	for (i = 0; i < KS_DMA_NR_SOURCES; i++)
+		atomic_long_set(&ks_dma_source[i], 0);
+	atomic_long_set(&ks_dma_unsized, 0);
 	atomic_long_set(&ks_filtered_small, 0);
 	atomic_long_set(&ks_unknown_callers, 0);
 	atomic_long_set(&ks_page_rewalks, 0);

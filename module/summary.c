@@ -23,6 +23,7 @@
 #include "pagecaller.h"
 #include "sampler.h"
 #include "procfs.h"
+#include "dmabuf.h"
 
 static const char * const ks_hook_state_names[] = {
 	[KS_HOOK_OFF]		= "off",
@@ -99,7 +100,8 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		   (size_t)st->nr_records * sizeof(struct ks_record) +
 		   (sizeof(struct ks_record *) << st->bucket_bits) +
 		   (sizeof(struct ks_site) << st->site_bits) +
-		   (size_t)ks_stacks.max * ks_stacks_bytes_each());
+		   (size_t)ks_stacks.max * ks_stacks_bytes_each() +
+		   ks_dmabuf_table_bytes());
 
 	seq_puts(m, "\n# allocator: name live_bytes live_req live_count allocs frees peak_bytes\n");
 	for (k = 0; k < KS_NR_KINDS; k++)
@@ -168,7 +170,7 @@ static int ks_summary_show(struct seq_file *m, void *v)
 	seq_printf(m, "pages_bulk_unseen: %ld\n",
 		   atomic_long_read(&ks_bulk_unseen));
 
-	seq_puts(m, "\n# DMA API buffers recorded since load, by what served them\n");
+	seq_puts(m, "\n# DMA API buffers recorded since load or reset, by what served them\n");
 	for (k = 0; k < KS_DMA_NR_SOURCES; k++)
 		seq_printf(m, "dma_from_%s: %ld\n", ks_dma_source_names[k],
 			   atomic_long_read(&ks_dma_source[k]));

@@ -121,6 +121,9 @@ if [ -n "$claimed" ]; then
 		"$(($(sed -n 's/^dma_from_device_pool: //p' $KS/summary) - pool0))" "$ndev"
 	expect_eq "account: no managed.dma line for a device pool's buffers" \
 		"$(grep -c '^managed.dma.ks_dmadev ' $KS/account)" 0
+	expect_eq "dma: ks_dmadev's devices, bound, with their pools' buffers" \
+		"$(awk '$1 == "device:" && $4 == "device_pool" && $6 == "ks_dmadev" && $7 == "ks_dmadev" { b += $2; n += $3 } END { print b + 0, n + 0 }' $KS/dma)" \
+		"$((ndev * 65536)) $ndev"
 	run_checked "rmmod ks_dmadev" rmmod ks_dmadev
 	for name in $claimed; do
 		expect_eq "$name: driver after rmmod" \

@@ -14,7 +14,7 @@
 section badinput
 run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
 C=$KS/control
-VIEWS="summary callers modules allocations tasks task_sites leaks since_mark reserved memblock account oom"
+VIEWS="summary callers modules allocations tasks task_sites leaks since_mark reserved memblock account oom dma"
 tried=0
 
 # The settings, without the version line, into $st (no fork: cheap enough
@@ -396,7 +396,7 @@ expect_eq "the fixture's records survive them" \
 	"$(caller_row ks_fixture_kmalloc_held)" "$FIX_KMALLOC 800 8 8 0 kmalloc [ks_fixture]"
 expect_eq "files are root-only" \
 	"$(cd $KS && stat -c '%n %a' $VIEWS control | tr '\n' ' ')" \
-	"summary 400 callers 400 modules 400 allocations 400 tasks 400 task_sites 400 leaks 400 since_mark 400 reserved 400 memblock 400 account 400 oom 400 control 600 "
+	"summary 400 callers 400 modules 400 allocations 400 tasks 400 task_sites 400 leaks 400 since_mark 400 reserved 400 memblock 400 account 400 oom 400 dma 400 control 600 "
 # Another user: busybox su needs both users in /etc/passwd.
 [ -e /etc/passwd ] || printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >/etc/passwd
 [ -e /etc/group ] || printf 'root:x:0:\nnogroup:x:65534:\n' >/etc/group

@@ -73,23 +73,69 @@ echo "pool 10" >$D/run
 expect_eq "dma_pool: one chunk charged to the driver's call site" \
 	"$(dma_row ks_dma_take_blocks)" "$PAGE_SIZE $PAGE_SIZE 1 1 0 dma [ks_dma]"
 pages_n=$((pages_n + 1))
+want_bytes=$((want_bytes + PAGE_SIZE)) want_n=$((want_n + 1))
+
+# dma_alloc_noncoherent() (dma_alloc_pages(): keyed by its page; 5.10: a
+# wrapper over it) and, from 5.12, dma_alloc_noncontiguous() (keyed by
+# its sg_table).
+before=$want_bytes
+take noncoherent 8192
+expect_eq "dma_alloc_noncoherent: the driver's call site" \
+	"$(dma_row ks_dma_take_noncoherent)" "$((want_bytes - before)) 8192 1 1 0 dma [ks_dma]"
+noncontig=0
+nc_state=$(awk '$1 == "hook:" && $2 == "dma_alloc_noncontiguous" { print $3 }' $KS/summary)
+if [ "$nc_state" = untested ]; then
+	before=$want_bytes
+	take noncontig 16384
+	noncontig=1
+	expect_eq "dma_alloc_noncontiguous: the driver's call site" \
+		"$(dma_row ks_dma_take_noncontig)" "$((want_bytes - before)) 16384 1 1 0 dma [ks_dma]"
+else
+	# 5.10 has no such function: the hook is off.
+	case $(uname -r) in
+	5.10.*) expect_eq "dma_alloc_noncontiguous hook (5.10)" "$nc_state" off ;;
+	*) expect_eq "dma_alloc_noncontiguous hook" "$nc_state" untested ;;
+	esac
+fi
 expect_eq "held, as the driver counts it" "$(tr '\n' ' ' <$D/held)" \
-	"coherent 3 80824 managed 1 8192 pool 10 2560 "
+	"coherent 3 80824 managed 1 8192 pool 10 2560 noncoherent 1 8192 noncontig $noncontig $((noncontig * 16384)) "
 
 mod_dma=$(module_sum ks_dma live_bytes dma)
-want_mod=$((want_bytes + PAGE_SIZE))
+want_mod=$want_bytes
 expect_eq "ks_dma's dma bytes (callers)" "$mod_dma" "$want_mod"
 expect_eq "ks_dma's dma_bytes in modules" \
 	"$(awk 'NR == 2 { for (i = 2; i <= NF; i++) c[$i] = i - 1 } $1 == "ks_dma" { print $c["dma_bytes"] }' $KS/modules)" \
 	"$want_mod"
 expect_eq "modules: version line" "$(head -n1 $KS/modules)" "kmemscope modules - version: 2.0"
-expect_eq "ks_dma has no page records (the buffers' pages are not counted twice)" "$(mod_pages)" 0
+expect_eq "ks_dma has no page records" "$(mod_pages)" 0
+expect_eq "no page records at the DMA API's page-allocator calls (counted as dma buffers, not twice)" \
+	"$(callers_awk '$col["allocator"] == "page" && fn ~ /dma/ && $col["live_count"] > 0 { print fn }' | tr '\n' ' ')" ""
+
 expect_eq "summary: buffers served by CMA" "$(($(dma_field dma_from_cma) - from_cma0))" "$cma_n"
 expect_eq "summary: buffers served by the page allocator" \
 	"$(($(dma_field dma_from_pages) - from_pages0))" "$pages_n"
 expect_eq "summary: the page allocator's DMA pages counted as dma_backing" \
 	"$(($(pages_dma) - backing0))" "$pages_n"
 expect_eq "summary: no DMA buffer left unsized" "$(dma_field dma_unsized)" 0
+# The dma view: ks_dma's platform device (no driver bound: "-"), its
+# buffers one row each, and the sums of its device rows.
+cat $KS/dma >/tmp/dma
+expect_eq "dma: version line" "$(head -n1 /tmp/dma)" "kmemscope dma - version: 1.0"
+expect_eq "dma: ks_dma's device rows (bytes, count)" \
+	"$(awk '$1 == "device:" && $5 == "ks_dma" && $7 == "ks_dma" { b += $2; n += $3 } END { print b + 0, n + 0 }' /tmp/dma)" \
+	"$want_mod $want_n"
+expect_eq "dma: ks_dma's buffer rows (bytes, count)" \
+	"$(awk '$1 == "buffer:" && $6 == "ks_dma" && $8 == "ks_dma" { b += $2; n++ } END { print b + 0, n + 0 }' /tmp/dma)" \
+	"$want_mod $want_n"
+expect_eq "dma: its buffers served by CMA, by the rows' source" \
+	"$(awk '$1 == "buffer:" && $6 == "ks_dma" && $5 ~ /^cma/ { n++ } END { print n + 0 }' /tmp/dma)" "$cma_n"
+expect_eq "dma: the 64 KiB buffer's row: size, device, driver, module, call site" \
+	"$(awk '$1 == "buffer:" && $3 == 65536 && $6 == "ks_dma" { print $3, $6, $7, $8, $9 }' /tmp/dma | sed 's/+0x[0-9a-f]*$//')" \
+	"65536 ks_dma - ks_dma ks_dma_take_coherent"
+expect_eq "dma: the sources' live bytes = the buffers'" \
+	"$(awk '$1 == "source:" { s += $3 } $1 == "buffer:" { b += $2 } END { print s + 0 }' /tmp/dma)" \
+	"$(awk '$1 == "buffer:" { b += $2 } END { print b + 0 }' /tmp/dma)"
+expect_eq "dma: nothing left out" "$(sed -n 's/^buffers: [0-9]* listed, \([0-9]*\) not listed.*/\1/p' /tmp/dma)" 0
 expect_eq "allocations: ks_dma's dma records" \
 	"$(awk '$0 ~ /\[ks_dma\]/ && / dma / { n++ } END { print n + 0 }' $KS/allocations)" \
 	"$(module_sum ks_dma live_count dma)"
@@ -121,6 +167,8 @@ expect_eq "after free: nothing of ks_dma's DMA buffers live" \
 run_checked "rmmod ks_dma" rmmod ks_dma
 sleep 1
 expect_eq "leaks after a balanced unload: ks_dma not listed" "$(grep -c 'ks_dma' $KS/leaks)" 0
+expect_eq "dma after a balanced unload: no buffer of ks_dma" \
+	"$(awk '$1 == "buffer:" && $8 == "ks_dma"' $KS/dma | wc -l)" 0
 
 # A buffer left behind at unload (leak=1: 16 KiB, whole pages either way).
 leak=$(order_bytes 16384)
@@ -129,6 +177,9 @@ run_checked "rmmod ks_dma (leak=1)" rmmod ks_dma
 sleep 1
 expect_eq "leaks: the DMA buffer ks_dma left" \
 	"$(awk '$1 == "unloaded_module:" && $2 == "ks_dma" { print $3, $4 }' $KS/leaks)" "1 $leak"
+expect_eq "dma: the buffer ks_dma left, still named after rmmod" \
+	"$(awk '$1 == "buffer:" && $8 == "ks_dma" { print $2, $3, $6, $8, $9 }' $KS/dma | sed 's/+0x[0-9a-f]*$//')" \
+	"$leak 16384 ks_dma ks_dma ks_dma_init"
 expect_eq "unload report in the kernel log" \
 	"$(dmesg | sed -n 's/.*kmemscope: \(ks_dma unloaded holding [0-9]* bytes in [0-9]* allocations\).*/\1/p' | tail -n1)" \
 	"ks_dma unloaded holding $leak bytes in 1 allocations"

@@ -28,7 +28,7 @@ echo 1 >/sys/module/ks_nosym/parameters/alloc || not_ok "ks_nosym: alloc"
 echo 2 > $kr
 expect_eq "kptr_restrict=2: the site with no symbol" "$(nosym_sites)" \
 	"0000000000000000 [unknown]"
-for f in callers allocations task_sites since_mark leaks; do
+for f in callers allocations task_sites since_mark leaks dma; do
 	expect_eq "kptr_restrict=2: no kernel address in $f" "$(raw_addrs $KS/$f)" ""
 done
 # The backtrace entries in ks_nosym's stripped code (and, on some
