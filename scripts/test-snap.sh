@@ -128,9 +128,16 @@ total 0 0 0 0 130944 130944 - - - - -"
 	cp -r b "$W/v3"
 	sed -i.bak '1s/2\.0$/3.0/' "$W/v3/callers"
 	expect_fail "diff, callers format 3.0" "callers format version 3.0" snap diff a "$W/v3"
-	cp -r b "$W/v2m"
-	sed -i.bak '1s/1\.0$/2.0/' "$W/v2m/modules"
-	expect_fail "diff, modules format 2.0" "modules format version 2.0" snap diff a "$W/v2m"
+	cp -r b "$W/v3m"
+	sed -i.bak '1s/1\.0$/3.0/' "$W/v3m/modules"
+	expect_fail "diff, modules format 3.0" "modules format version 3.0" snap diff a "$W/v3m"
+	# modules 2.0 inserts a dma_bytes column: read by name, the same rows
+	cp -r b "$W/m2"
+	awk 'NR == 1 { sub(/1\.0$/, "2.0"); print; next }
+	     NR == 2 { sub(/ percpu_bytes /, " percpu_bytes dma_bytes "); print; next }
+	     { $8 = $8 " 0"; print }' b/modules >"$W/m2/modules"
+	expect_eq "diff, modules format 2.0 (a dma_bytes column): the same module rows" \
+		"$(snap diff a "$W/m2" 2>&1 | grep '^module ')" "$(snap diff a b | grep '^module ')"
 	cp -r b "$W/nocol"
 	awk '{ if (NR > 1) { $(NR == 2 ? 5 : 4) = ""; $0 = $0; $1 = $1 } print }' b/callers >"$W/nocol/callers"
 	expect_fail "diff, callers without an allocs column" 'no column "allocs"' snap diff "$W/nocol" b
