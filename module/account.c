@@ -190,21 +190,6 @@ const struct file_operations name##_fops = {				\
 
 /* ---- reserved --------------------------------------------------------- */
 
-static const char *ks_dt_kind(const struct ks_dt_region *r)
-{
-	bool pool = !strcmp(r->compatible, "shared-dma-pool");
-
-	if (pool && r->reusable)
-		return "cma";
-	if (pool)
-		return "dma-pool";
-	if (r->nomap)
-		return "no-map";
-	if (r->reusable)
-		return "reusable";
-	return "reserved";
-}
-
 static void ks_dt_flags(char *buf, size_t len, const struct ks_dt_region *r)
 {
 	static const char * const names[] = {

@@ -59,6 +59,19 @@ static inline long ks_node_page_state_snapshot(enum node_stat_item item)
 #error "kmemscope needs Linux 5.10 or newer"
 #endif
 
+/*
+ * How many orders a free block can have: MAX_ORDER of them up to 6.3,
+ * MAX_ORDER + 1 from 6.4 (which made it inclusive), NR_PAGE_ORDERS from
+ * 6.8 (which renamed it MAX_PAGE_ORDER).
+ */
+#if defined(NR_PAGE_ORDERS)
+#define KS_COMPAT_BUDDY_ORDERS	NR_PAGE_ORDERS
+#elif KS_KERNEL_AT_LEAST(6, 4)
+#define KS_COMPAT_BUDDY_ORDERS	(MAX_ORDER + 1)
+#else
+#define KS_COMPAT_BUDDY_ORDERS	MAX_ORDER
+#endif
+
 /* ==== 5.10 (Debian 11) ================================================ */
 /*
  * Everything below in this block is what 5.10 lacks or spells otherwise

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dma.c - the dma file: the DMA API buffers drivers hold, per source, per
- * device and one row each.
+ * device and one row each; then the CMA areas and device pools they come
+ * from, with what is free in them and who holds them.
  *
  * open() copies the table out (dmabuf.c: a batch of entries per lock hold)
- * and sums it; the reads format the copy (seqtable.c).  No lock of its
- * own.
+ * and sums it, reads the areas (physmem.c) and gives each buffer its area:
+ * a CMA buffer by the area's name (the only CMA area when the kernel's
+ * event names none, 5.10), a device pool's by its address.  The reads
+ * format the copy (seqtable.c).  No lock of its own.
  */
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -16,17 +19,28 @@
 
 #include "dma.h"
 #include "dmabuf.h"
+#include "physmem.h"
 #include "seqtable.h"
 #include "state.h"
 #include "versions.h"
 
-enum ks_dma_row_type { KS_DMA_ROW_SOURCE, KS_DMA_ROW_DEVICE, KS_DMA_ROW_BUFFER };
+enum ks_dma_row_type {
+	KS_DMA_ROW_SOURCE, KS_DMA_ROW_DEVICE, KS_DMA_ROW_BUFFER,
+	KS_DMA_ROW_AREA, KS_DMA_ROW_HOLDER,
+};
 
-/* One row of the file: a source, a device's totals, or one buffer. */
+/*
+ * One row of the file: a source, a device's totals, one buffer, an area,
+ * or what one module holds of an area through one device.
+ */
 struct ks_dma_row {
 	u8 type;			/* enum ks_dma_row_type */
 	bool first;			/* the first of its type: its header */
 	u8 src;
+	u8 kind;			/* an area's: enum ks_dma_area_kind */
+	int area_idx;			/* an area's, a holder's: its order */
+	u64 area_size;			/* an area's */
+	long free_pages;		/* an area's, -1: not known */
 	long live_bytes, live_count;
 	struct ks_dma_src_stats stats;	/* a source's */
 	u64 age_ms;			/* a buffer's */
@@ -35,7 +49,7 @@ struct ks_dma_row {
 	char dev[KS_DMA_NAME];
 	char drv[KS_DMA_NAME];
 	char mod[MODULE_NAME_LEN];
-	char site[KS_DMA_SITE];
+	char site[KS_DMA_SITE];		/* a buffer's; an area's name */
 };
 
 struct ks_dma_view {
@@ -55,6 +69,10 @@ static int ks_dma_row_cmp(const void *a, const void *b)
 		return x->type - y->type;
 	if (x->type == KS_DMA_ROW_SOURCE)
 		return x->src - y->src;
+	if (x->type == KS_DMA_ROW_AREA)
+		return x->area_idx - y->area_idx;
+	if (x->type == KS_DMA_ROW_HOLDER && x->area_idx != y->area_idx)
+		return x->area_idx - y->area_idx;
 	if (x->live_bytes != y->live_bytes)
 		return x->live_bytes < y->live_bytes ? 1 : -1;
 	return strcmp(x->dev, y->dev);
@@ -95,22 +113,98 @@ static struct ks_dma_row *ks_dma_device_row(struct ks_dma_view *v,
 	return r;
 }
 
+/*
+ * The area that served @b, of @n in @a: -1 for none (the page allocator),
+ * or one kmemscope cannot name (a CMA area not in the list, a pool at an
+ * address outside every pool).
+ */
+static int ks_dma_area_of(const struct ks_dma_buf *b,
+			  const struct ks_dma_area *a, int n)
+{
+	int i, found = -1, cma = 0;
+
+	for (i = 0; i < n; i++) {
+		if (b->src == KS_DMA_CMA && a[i].kind == KS_AREA_CMA) {
+			if (b->area && !strcmp(b->area, a[i].name))
+				return i;
+			cma++;
+			found = i;
+		}
+		if (b->src == KS_DMA_DEVICE_POOL &&
+		    a[i].kind == KS_AREA_DEVICE_POOL && b->phys >= a[i].base &&
+		    b->phys - a[i].base < a[i].size)
+			return i;
+	}
+	/* The kernel's event named no area (5.10): the only one. */
+	return b->src == KS_DMA_CMA && !b->area && cma == 1 ? found : -1;
+}
+
+/* The holder row of @b in area @idx (found or added). */
+static struct ks_dma_row *ks_dma_holder_row(struct ks_dma_view *v,
+					    const struct ks_dma_buf *b, int idx)
+{
+	struct ks_dma_row *r;
+	unsigned int i;
+
+	for (i = 0; i < v->n; i++) {
+		r = &v->rows[i];
+		if (r->type == KS_DMA_ROW_HOLDER && r->area_idx == idx &&
+		    !strcmp(r->dev, b->dev) && !strcmp(r->mod, b->mod))
+			return r;
+	}
+	r = &v->rows[v->n++];
+	memset(r, 0, sizeof(*r));
+	r->type = KS_DMA_ROW_HOLDER;
+	r->area_idx = idx;
+	strscpy(r->site, v->rows[idx].site, sizeof(r->site));
+	strscpy(r->dev, b->dev, sizeof(r->dev));
+	strscpy(r->mod, b->mod, sizeof(r->mod));
+	return r;
+}
+
+/* The area rows (their index is their order), before any buffer. */
+static void ks_dma_area_rows(struct ks_dma_view *v, const struct ks_dma_area *a,
+			     int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct ks_dma_row *r = &v->rows[v->n++];
+
+		memset(r, 0, sizeof(*r));
+		r->type = KS_DMA_ROW_AREA;
+		r->kind = a[i].kind;
+		r->area_idx = i;
+		r->area_size = a[i].size;
+		r->free_pages = a[i].free_pages;
+		strscpy(r->site, a[i].name, sizeof(r->site));
+	}
+}
+
 static struct ks_table *ks_dma_build(void)
 {
-	unsigned int max = KS_DMA_NR_SOURCES + 2 * KS_DMA_BUFFERS;
+	unsigned int max = KS_DMA_NR_SOURCES + 3 * KS_DMA_BUFFERS +
+			   KS_MAX_DMA_AREAS;
 	u64 now = ks_store_stamp(&ks_store);
 	struct ks_dma_src_stats stats[KS_DMA_NR_SOURCES];
+	struct ks_dma_area *areas;
 	struct ks_dma_buf *batch;
 	struct ks_dma_view *v;
 	unsigned int i, j, k, n;
+	int n_areas = -ENOMEM;
 
 	v = kvzalloc(struct_size(v, rows, max), GFP_KERNEL);
 	batch = kmalloc_array(KS_DMABUF_COPY_BATCH, sizeof(*batch), GFP_KERNEL);
-	if (!v || !batch) {
+	areas = kvcalloc(KS_MAX_DMA_AREAS, sizeof(*areas), GFP_KERNEL);
+	if (areas)
+		n_areas = ks_physmem_dma_areas(areas, KS_MAX_DMA_AREAS);
+	if (!v || !batch || n_areas < 0) {
 		kvfree(v);
 		kfree(batch);
+		kvfree(areas);
 		return NULL;
 	}
+	ks_dma_area_rows(v, areas, n_areas);
 	ks_dmabuf_stats(stats, &v->not_listed, &v->frees_missed);
 	for (k = 0; k < KS_DMA_NR_SOURCES; k++) {
 		struct ks_dma_row *r = &v->rows[v->n++];
@@ -123,12 +217,21 @@ static struct ks_table *ks_dma_build(void)
 		for (j = 0; j < n; j++) {
 			const struct ks_dma_buf *b = &batch[j];
 			struct ks_dma_row *r, *d;
+			int a;
 
 			if (!b->addr)
 				continue;
 			d = ks_dma_device_row(v, b);
 			d->live_bytes += b->bytes;
 			d->live_count++;
+			a = ks_dma_area_of(b, areas, n_areas);
+			if (a >= 0) {
+				v->rows[a].live_bytes += b->bytes;
+				v->rows[a].live_count++;
+				d = ks_dma_holder_row(v, b, a);
+				d->live_bytes += b->bytes;
+				d->live_count++;
+			}
 			r = &v->rows[v->n++];
 			memset(r, 0, sizeof(*r));
 			r->type = KS_DMA_ROW_BUFFER;
@@ -147,6 +250,7 @@ static struct ks_table *ks_dma_build(void)
 		cond_resched();
 	}
 	kfree(batch);
+	kvfree(areas);
 	sort(v->rows, v->n, sizeof(v->rows[0]), ks_dma_row_cmp, NULL);
 	for (i = 0; i < v->n; i++)
 		v->rows[i].first = !i || v->rows[i].type != v->rows[i - 1].type;
@@ -188,12 +292,38 @@ static int ks_dma_show(struct seq_file *m, void *v)
 		seq_printf(m, "device: %ld %ld %s %s %s %s\n", r->live_bytes,
 			   r->live_count, src, r->dev, r->drv, r->mod);
 		break;
-	default:
+	case KS_DMA_ROW_BUFFER:
 		if (r->first)
 			seq_puts(m, "\n# buffer: bytes size age_ms source device driver module call_site\n");
 		seq_printf(m, "buffer: %ld %zu %llu %s %s %s %s %s\n",
 			   r->live_bytes, r->size, r->age_ms, src, r->dev,
 			   r->drv, r->mod, r->site);
+		break;
+	case KS_DMA_ROW_AREA:
+		if (r->first)
+			seq_puts(m, "\n# area: name kind size_bytes free_bytes held_bytes held_count other_bytes\n");
+		seq_printf(m, "area: %s %s %llu ", r->site,
+			   r->kind == KS_AREA_CMA ? "cma" : "device_pool",
+			   r->area_size);
+		if (r->free_pages >= 0)
+			/* CMA: the buddy lists'; the rest lent or unseen */
+			seq_printf(m, "%llu %ld %ld %lld\n",
+				   (u64)r->free_pages << PAGE_SHIFT,
+				   r->live_bytes, r->live_count,
+				   (s64)r->area_size - r->live_bytes -
+				   ((s64)r->free_pages << PAGE_SHIFT));
+		else
+			/* a pool: what no listed buffer holds */
+			seq_printf(m, "%lld %ld %ld -\n",
+				   (s64)r->area_size - r->live_bytes,
+				   r->live_bytes, r->live_count);
+		break;
+	default:
+		if (r->first)
+			seq_puts(m, "\n# holder: area module device live_bytes live_count\n");
+		seq_printf(m, "holder: %s %s %s %ld %ld\n",
+			   r->site, r->mod, r->dev,
+			   r->live_bytes, r->live_count);
 		break;
 	}
 	return 0;

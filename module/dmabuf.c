@@ -109,6 +109,8 @@ static void ks_dma_name_site(struct ks_dma_buf *b, unsigned long call_site)
  * @dev: the device it was taken for (may be NULL)
  * @src: what served it (enum ks_dma_source)
  * @area: the CMA area's name, or NULL
+ * @phys: a device pool's buffer: its physical address (its pool's name is
+ *	found from it when the file is read); else 0
  * @call_site: the driver's call site (past the wrappers)
  * @bytes: what served it holds
  * @size: what the driver asked for
@@ -117,12 +119,12 @@ static void ks_dma_name_site(struct ks_dma_buf *b, unsigned long call_site)
  * Context: a DMA hook, inside ks_enter() (interrupts off, not NMI).
  */
 void ks_dmabuf_note(unsigned long addr, struct device *dev, u8 src,
-		    const char *area, unsigned long call_site, size_t bytes,
-		    size_t size)
+		    const char *area, u64 phys, unsigned long call_site,
+		    size_t bytes, size_t size)
 {
 	struct ks_dma_buf nb = {
 		.addr = addr, .ts = ks_store_stamp(&ks_store), .bytes = bytes,
-		.size = size, .src = src, .area = area,
+		.size = size, .src = src, .area = area, .phys = phys,
 	};
 	struct ks_dma_src_stats *st;
 	struct ks_dma_buf *b = NULL;

@@ -23,6 +23,7 @@ struct ks_dma_buf {
 	size_t bytes;			/* what served it holds */
 	size_t size;			/* what the driver asked for */
 	const char *area;		/* a CMA area's name (the kernel's), or NULL */
+	u64 phys;			/* a device pool's buffer: where; else 0 */
 	u8 src;				/* enum ks_dma_source */
 	char dev[KS_DMA_NAME];
 	char drv[KS_DMA_NAME];
@@ -37,7 +38,8 @@ struct ks_dma_src_stats {
 int ks_dmabuf_init(void);
 void ks_dmabuf_exit(void);
 void ks_dmabuf_note(unsigned long addr, struct device *dev, u8 src,
-		    const char *area, unsigned long call_site, size_t bytes,
+		    const char *area, u64 phys, unsigned long call_site,
+		    size_t bytes,
 		    size_t size);
 void ks_dmabuf_forget(unsigned long addr);
 void ks_dmabuf_reset(void);

@@ -67,6 +67,7 @@
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/device.h>
+#include <linux/dma-direct.h>
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
 #include <linux/security.h>
@@ -1492,6 +1493,7 @@ struct ks_dma_data {
 	unsigned long ra;
 	gfp_t gfp;
 	int slot;		/* a task slot; -1: none free; -2: not needed */
+	dma_addr_t *handle;	/* dma_alloc_attrs()'s, for a device pool's */
 };
 
 static struct ks_dma_entry *ks_dma_entry_of(struct kretprobe_instance *ri)
@@ -1538,6 +1540,8 @@ static int ks_dma_alloc_entry(struct kretprobe_instance *ri,
 	d->dev = (struct device *)regs_get_kernel_argument(regs, 0);
 	d->size = regs_get_kernel_argument(regs, 1);
 	d->gfp = (__force gfp_t)regs_get_kernel_argument(regs, ep->gfp_arg);
+	d->handle = ep->device_pool ?
+		    (dma_addr_t *)regs_get_kernel_argument(regs, 2) : NULL;
 	d->ra = ks_compat_entry_ret_addr(regs);
 	if (KS_COMPAT_UNWIND_STOPS_AT_KRETPROBE &&
 	    ks_attrib_in(d->ra, KS_RANGE_WRAPPER)) {
@@ -1568,6 +1572,20 @@ static enum ks_dma_source ks_dma_source_of(const struct ks_dma_entry *ep,
 	return KS_DMA_PAGES;
 }
 
+/*
+ * Where a device pool's buffer lies, to name its pool (the dma file):
+ * the DMA address the call wrote, through the device's own DMA ranges.
+ * 0 for any other buffer.
+ */
+static u64 ks_dma_pool_phys(const struct ks_dma_data *d, enum ks_dma_source src)
+{
+#ifdef CONFIG_DMA_DECLARE_COHERENT
+	if (src == KS_DMA_DEVICE_POOL && d->handle)
+		return dma_to_phys(d->dev, READ_ONCE(*d->handle));
+#endif
+	return 0;
+}
+
 static int ks_dma_alloc_ret(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
 {
@@ -1596,7 +1614,8 @@ static int ks_dma_alloc_ret(struct kretprobe_instance *ri,
 	__ks_record(addr, site, d->size, bytes, d->gfp, KS_DMA,
 		    src == KS_DMA_DEVICE_POOL ? KS_HINT_DEVICE_POOL : 0, false,
 		    0);
-	ks_dmabuf_note(addr, d->dev, src, cma ? area : NULL, site, bytes, d->size);
+	ks_dmabuf_note(addr, d->dev, src, cma ? area : NULL,
+		       ks_dma_pool_phys(d, src), site, bytes, d->size);
 	ks_exit(flags);
 	return 0;
 }

@@ -2,7 +2,7 @@
 /*
  * physmem.c - gather what the kernel knows about physical memory into a
  * struct ks_physmem (physmem.h), for the reserved, memblock and account
- * files.
+ * files; and the CMA areas and device pools, for the dma file.
  *
  * Sources, and why each is read the way it is:
  *
@@ -41,6 +41,13 @@
  *                 /proc/meminfo (procfs.c) for VmallocUsed, Percpu
  *                 and Hugetlb, whose counters are not exported.
  *   kmemscope     live page-allocator pages per module (tally.c).
+ *   DMA areas     the device tree's shared-dma-pool regions (CMA areas
+ *                 when reusable, else device pools), and CmaTotal less
+ *                 them: the kernel exports no CMA area.  A CMA area's
+ *                 free pages are counted over its page frames (free
+ *                 blocks' first pages, PageBuddy, hold the block's
+ *                 order), without the zone lock, which is not for
+ *                 modules: a moment's figure, like NR_FREE_CMA_PAGES.
  *
  * Locking: none of kmemscope's own.  Zone and node counters are read
  * without locks, as /proc/zoneinfo reads them: each value is a moment's,
@@ -624,6 +631,144 @@ static void ks_gather_direct(struct ks_physmem *pm)
 			d->dma_pages += dma >> PAGE_SHIFT;
 	}
 	kvfree(mods);
+}
+
+/* ---- DMA areas -------------------------------------------------------- */
+
+/**
+ * ks_dt_kind - what a /reserved-memory region is for
+ * @r: the region
+ *
+ * Return: "cma" (shared-dma-pool, reusable), "dma-pool" (shared-dma-pool:
+ * a device's coherent pool), "no-map", "reusable" or "reserved".
+ */
+const char *ks_dt_kind(const struct ks_dt_region *r)
+{
+	bool pool = !strcmp(r->compatible, "shared-dma-pool");
+
+	if (pool && r->reusable)
+		return "cma";
+	if (pool)
+		return "dma-pool";
+	if (r->nomap)
+		return "no-map";
+	if (r->reusable)
+		return "reusable";
+	return "reserved";
+}
+
+/* Pages walked between two chances to reschedule. */
+#define KS_WALK_BATCH		1024
+
+/*
+ * Free pages in the buddy lists among [@base, @base + @size): a free
+ * block's first page is marked PageBuddy and holds the block's order.
+ * Read without the zone's lock, as /proc/pagetypeinfo's counts are not:
+ * a block split or merged meanwhile can be missed or seen twice, so the
+ * figure is a moment's (an order read beyond the largest a block can have
+ * counts the page alone).  Context: process; sleeps.
+ */
+static long ks_free_pages_in(u64 base, u64 size)
+{
+	unsigned long pfn = PHYS_PFN(base), end = PHYS_PFN(base + size);
+	unsigned long walked = 0;
+	long free = 0;
+
+	while (pfn < end) {
+		struct page *page = pfn_to_online_page(pfn);
+		unsigned long n = 1;
+
+		if (page && PageBuddy(page)) {
+			unsigned long order = READ_ONCE(page_private(page));
+
+			if (order < KS_COMPAT_BUDDY_ORDERS)
+				n = min(1UL << order, end - pfn);
+			free += n;
+		}
+		pfn += n;
+		if (++walked % KS_WALK_BATCH == 0)
+			cond_resched();
+	}
+	return free;
+}
+
+/* The CMA pages in the buddy lists, over every zone. */
+static long ks_cma_free_pages(void)
+{
+	long free = 0;
+	int nid, z;
+
+	for_each_online_node(nid)
+		for (z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
+
+			if (zone->spanned_pages)
+				free += zone_page_state_snapshot(zone,
+								 NR_FREE_CMA_PAGES);
+		}
+	return free;
+}
+
+/**
+ * ks_physmem_dma_areas - the CMA areas and device pools, with CMA's free
+ * pages
+ * @a: filled with up to @max areas: the device tree's, in its order, then
+ *     the CMA it does not declare (CmaTotal less the tree's CMA areas)
+ * @max: room in @a
+ *
+ * Return: the number of areas, or -ENOMEM.  Context: process; sleeps.
+ */
+int ks_physmem_dma_areas(struct ks_dma_area *a, unsigned int max)
+{
+	struct ks_physmem *pm = kvzalloc(sizeof(*pm), GFP_KERNEL);
+	long dt_pages = 0, dt_free = 0, total, rest;
+	bool dt_default = false;
+	struct ks_meminfo mi;
+	unsigned int i, n = 0;
+
+	if (!pm)
+		return -ENOMEM;
+	ks_gather_dt(pm);
+	for (i = 0; i < pm->n_dt && n < max; i++) {
+		const struct ks_dt_region *r = &pm->dtr[i];
+		const char *kind = ks_dt_kind(r);
+		struct ks_dma_area *d = &a[n];
+		bool cma = !strcmp(kind, "cma");
+
+		if (!r->reserved || r->disabled ||
+		    (!cma && strcmp(kind, "dma-pool")))
+			continue;
+		memset(d, 0, sizeof(*d));
+		strscpy(d->name, r->name, sizeof(d->name));
+		d->kind = cma ? KS_AREA_CMA : KS_AREA_DEVICE_POOL;
+		d->in_dt = true;
+		d->base = r->base;
+		d->size = r->size;
+		d->free_pages = -1;
+		if (cma) {
+			d->free_pages = ks_free_pages_in(r->base, r->size);
+			dt_pages += r->size >> PAGE_SHIFT;
+			dt_free += d->free_pages;
+			dt_default |= r->cma_default;
+		}
+		n++;
+	}
+	kvfree(pm);
+
+	ks_read_meminfo(&mi);
+	total = mi.ok && mi.cma_total > 0 ? mi.cma_total >> (PAGE_SHIFT - 10) : 0;
+	rest = total - dt_pages;
+	if (rest > 0 && n < max) {
+		struct ks_dma_area *d = &a[n++];
+
+		memset(d, 0, sizeof(*d));
+		/* dma_contiguous_reserve() names the default area so. */
+		strscpy(d->name, dt_default ? "other" : "reserved", sizeof(d->name));
+		d->kind = KS_AREA_CMA;
+		d->size = (u64)rest << PAGE_SHIFT;
+		d->free_pages = max(ks_cma_free_pages() - dt_free, 0L);
+	}
+	return n;
 }
 
 /**

@@ -140,7 +140,28 @@ struct ks_ram_counters {
 		      page_tables, anon, file;
 };
 
+/*
+ * A CMA area or a device's own coherent pool (the dma file's area rows).
+ * The CMA area the device tree does not declare (the default one the
+ * kernel sets aside from cma= or its configuration, and any per-node or
+ * hugetlb area) is one entry with in_dt false: the kernel does not export
+ * its areas, only their total (CmaTotal) and their free pages.
+ */
+enum ks_dma_area_kind { KS_AREA_CMA, KS_AREA_DEVICE_POOL };
+
+struct ks_dma_area {
+	char name[KS_NAME_LEN];
+	u8 kind;			/* enum ks_dma_area_kind */
+	bool in_dt;
+	u64 base, size;			/* bytes; base 0 when !in_dt */
+	long free_pages;		/* CMA: in the buddy lists; pool: -1 */
+};
+
+#define KS_MAX_DMA_AREAS	(KS_MAX_DT_REGIONS + 1)
+
 struct ks_physmem *ks_physmem_snapshot(void);
 void ks_physmem_counters(struct ks_ram_counters *c);
+const char *ks_dt_kind(const struct ks_dt_region *r);
+int ks_physmem_dma_areas(struct ks_dma_area *a, unsigned int max);
 
 #endif /* _KMEMSCOPE_PHYSMEM_H */

@@ -94,6 +94,7 @@ void ks_read_meminfo(struct ks_meminfo *mi)
 		mi->percpu = ks_meminfo_field(buf, "\nPercpu:");
 		mi->hugetlb = ks_meminfo_field(buf, "\nHugetlb:");
 		mi->swap_cached = ks_meminfo_field(buf, "\nSwapCached:");
+		mi->cma_total = ks_meminfo_field(buf, "\nCmaTotal:");
 		mi->ok = true;
 	}
 	kfree(buf);

@@ -10,7 +10,7 @@
 
 /* A /proc/meminfo reading, in kB (-1: no such line). */
 struct ks_meminfo {
-	long slab, vmalloc_used, percpu, hugetlb, swap_cached;
+	long slab, vmalloc_used, percpu, hugetlb, swap_cached, cma_total;
 	bool ok;
 };
 

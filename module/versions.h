@@ -25,7 +25,7 @@
 #define KS_RESERVED_VERSION	"1.1"	/* account.c */
 #define KS_MEMBLOCK_VERSION	"1.2"	/* account.c */
 #define KS_ACCOUNT_VERSION	"1.2"	/* account.c */
-#define KS_DMA_VERSION		"1.0"	/* dma.c */
+#define KS_DMA_VERSION		"1.1"	/* dma.c */
 #define KS_OOM_VERSION		"1.1"	/* oom.c */
 
 #endif /* _KMEMSCOPE_VERSIONS_H */

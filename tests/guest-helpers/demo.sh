@@ -57,6 +57,8 @@ echo "coherent 4194304" >/sys/kernel/debug/ks_dma/run
 echo "coherent 65536" >/sys/kernel/debug/ks_dma/run
 echo "CmaFree after:  $(kb CmaFree)"
 grep '^dma_from_' $KS/summary
+echo "--- /sys/kernel/debug/kmemscope/dma: who holds each CMA area and device pool"
+sed -n '/^# area:/,$p' $KS/dma
 echo "--- /sys/kernel/debug/kmemscope/modules: who holds what (bytes)"
 show_modules 8
 echo

@@ -100,6 +100,18 @@ if [ -n "$OVERLAY" ]; then
 	expect_eq "no-map total (bytes)" \
 		"$(awk '$1 == "total:" && $2 == "dt" && $3 == "all-no-map" { print $5 }' /tmp/reserved)" "$NOMAP"
 fi
+# The dma file names each CMA region of the overlay as an area of its size,
+# and the areas' sizes make up the kernel's CmaTotal.
+for name in $(regions | awk '$4 == "cma" { print $1 }'); do
+	size=$(($(regions | awk -v n="$name" '$1 == n { print $3 }')))
+	expect_eq "dma: CMA area $name (kind, size)" \
+		"$(awk -v n="$name" '$1 == "area:" && $2 == n { print $3, $4 }' $KS/dma)" "cma $size"
+done
+if [ -n "$(regions | awk '$4 == "cma"')" ]; then
+	expect_eq "dma: the CMA areas' sizes make CmaTotal (kB)" \
+		"$(awk '$1 == "area:" && $3 == "cma" { s += $4 } END { print s / 1024 }' $KS/dma)" \
+		"$(awk '$1 == "CmaTotal:" { print $2 }' /proc/meminfo)"
+fi
 # A driver binds to the devices that claim a pool: reserved names it, and
 # names none again once it is gone.
 claimed=$(regions | awk '$5 != "-" { print $1 }')
@@ -124,7 +136,21 @@ if [ -n "$claimed" ]; then
 	expect_eq "dma: ks_dmadev's devices, bound, with their pools' buffers" \
 		"$(awk '$1 == "device:" && $4 == "device_pool" && $6 == "ks_dmadev" && $7 == "ks_dmadev" { b += $2; n += $3 } END { print b + 0, n + 0 }' $KS/dma)" \
 		"$((ndev * 65536)) $ndev"
+	# The dma file's areas: each pool (size, free, held) and who holds it,
+	# the pool found from the buffer's address.
+	cat $KS/dma >/tmp/dma
+	for name in $claimed; do
+		size=$(($(regions | awk -v n="$name" '$1 == n { print $3 }')))
+		expect_eq "dma: $name's area row (size, free, held, count)" \
+			"$(awk -v n="$name" '$1 == "area:" && $2 == n { print $3, $4, $5, $6, $7, $8 }' /tmp/dma)" \
+			"device_pool $size $((size - 65536)) 65536 1 -"
+		expect_eq "dma: $name's holder" \
+			"$(awk -v n="$name" '$1 == "holder:" && $2 == n { print $3, $5, $6 }' /tmp/dma)" \
+			"ks_dmadev 65536 1"
+	done
 	run_checked "rmmod ks_dmadev" rmmod ks_dmadev
+	expect_eq "dma: no holder of a pool after rmmod ks_dmadev" \
+		"$(grep -c '^holder: .* ks_dmadev ' $KS/dma)" 0
 	for name in $claimed; do
 		expect_eq "$name: driver after rmmod" \
 			"$(awk -v n="$name" '$1 == "dt:" && $2 == n { print $9 }' $KS/reserved)" none

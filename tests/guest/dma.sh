@@ -120,7 +120,7 @@ expect_eq "summary: no DMA buffer left unsized" "$(dma_field dma_unsized)" 0
 # The dma view: ks_dma's platform device (no driver bound: "-"), its
 # buffers one row each, and the sums of its device rows.
 cat $KS/dma >/tmp/dma
-expect_eq "dma: version line" "$(head -n1 /tmp/dma)" "kmemscope dma - version: 1.0"
+expect_eq "dma: version line" "$(head -n1 /tmp/dma)" "kmemscope dma - version: 1.1"
 expect_eq "dma: ks_dma's device rows (bytes, count)" \
 	"$(awk '$1 == "device:" && $5 == "ks_dma" && $7 == "ks_dma" { b += $2; n += $3 } END { print b + 0, n + 0 }' /tmp/dma)" \
 	"$want_mod $want_n"
@@ -136,6 +136,34 @@ expect_eq "dma: the sources' live bytes = the buffers'" \
 	"$(awk '$1 == "source:" { s += $3 } $1 == "buffer:" { b += $2 } END { print s + 0 }' /tmp/dma)" \
 	"$(awk '$1 == "buffer:" { b += $2 } END { print b + 0 }' /tmp/dma)"
 expect_eq "dma: nothing left out" "$(sed -n 's/^buffers: [0-9]* listed, \([0-9]*\) not listed.*/\1/p' /tmp/dma)" 0
+# The areas: every CMA area's size adds up to the kernel's CmaTotal, their
+# free pages to its CmaFree (read just after: a moment apart), what they
+# hold to the CMA buffers listed, and ks_dma is a holder of exactly its
+# CMA buffers.
+cma_total=$(awk '$1 == "CmaTotal:" { print $2 }' /proc/meminfo)
+if [ "${cma_total:-0}" -gt 0 ]; then
+	cat $KS/dma >/tmp/dma
+	cma_free_kb=$(cma_free)
+	expect_eq "dma: the CMA areas' sizes make CmaTotal (kB)" \
+		"$(awk '$1 == "area:" && $3 == "cma" { s += $4 } END { print s / 1024 }' /tmp/dma)" "$cma_total"
+	diff_kb=$(awk -v f="$cma_free_kb" '$1 == "area:" && $3 == "cma" { s += $5 } END { d = s / 1024 - f; print d < 0 ? -d : d }' /tmp/dma)
+	if [ "$diff_kb" -le 1024 ]; then
+		ok "dma: the CMA areas' free pages are CmaFree ($diff_kb kB apart, at most 1024)"
+	else
+		not_ok "dma: the CMA areas' free pages are not CmaFree ($diff_kb kB apart)" \
+			"$(grep '^area:' /tmp/dma) CmaFree $cma_free_kb kB"
+	fi
+	expect_eq "dma: the CMA areas hold the CMA buffers listed (bytes, count)" \
+		"$(awk '$1 == "area:" && $3 == "cma" { b += $6; n += $7 } END { print b + 0, n + 0 }' /tmp/dma)" \
+		"$(awk '$1 == "buffer:" && $5 ~ /^cma/ { b += $2; n++ } END { print b + 0, n + 0 }' /tmp/dma)"
+	expect_eq "dma: ks_dma's holder rows = its CMA buffers (bytes, count)" \
+		"$(awk '$1 == "holder:" && $3 == "ks_dma" && $4 == "ks_dma" { b += $5; n += $6 } END { print b + 0, n + 0 }' /tmp/dma)" \
+		"$(awk '$1 == "buffer:" && $8 == "ks_dma" && $5 ~ /^cma/ { b += $2; n++ } END { print b + 0, n + 0 }' /tmp/dma)"
+	expect_eq "dma: no CMA area holds less than nothing or more than its size" \
+		"$(awk '$1 == "area:" && $3 == "cma" && ($8 < 0 || $5 < 0 || $6 > $4) { print $2 }' /tmp/dma)" ""
+else
+	expect_eq "dma: no area rows without CMA or a device pool" "$(grep -c '^area:' /tmp/dma)" 0
+fi
 expect_eq "allocations: ks_dma's dma records" \
 	"$(awk '$0 ~ /\[ks_dma\]/ && / dma / { n++ } END { print n + 0 }' $KS/allocations)" \
 	"$(module_sum ks_dma live_count dma)"
@@ -167,6 +195,8 @@ expect_eq "after free: nothing of ks_dma's DMA buffers live" \
 run_checked "rmmod ks_dma" rmmod ks_dma
 sleep 1
 expect_eq "leaks after a balanced unload: ks_dma not listed" "$(grep -c 'ks_dma' $KS/leaks)" 0
+expect_eq "dma after a balanced unload: ks_dma holds no area" \
+	"$(awk '$1 == "holder:" && $3 == "ks_dma"' $KS/dma | wc -l)" 0
 expect_eq "dma after a balanced unload: no buffer of ks_dma" \
 	"$(awk '$1 == "buffer:" && $8 == "ks_dma"' $KS/dma | wc -l)" 0
 
