@@ -161,6 +161,8 @@ static void ks_dt_region(struct device_node *np, struct ks_dt_region *r)
 
 		if (rmem) {
 			r->reserved = true;
+			/* Given only when rmem_cma_setup() or rmem_dma_setup() worked. */
+			r->set_up = !!rmem->ops;
 			r->base = rmem->base;
 			r->size = rmem->size;
 		}
@@ -735,7 +737,7 @@ int ks_physmem_dma_areas(struct ks_dma_area *a, unsigned int max)
 		struct ks_dma_area *d = &a[n];
 		bool cma = !strcmp(kind, "cma");
 
-		if (!r->reserved || r->disabled ||
+		if (!r->set_up || r->disabled ||
 		    (!cma && strcmp(kind, "dma-pool")))
 			continue;
 		memset(d, 0, sizeof(*d));

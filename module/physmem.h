@@ -42,6 +42,7 @@ struct ks_dt_region {
 	u64 dt_base, dt_size;		/* as "reg" declares it (0 0: no reg) */
 	bool nomap, reusable, cma_default, dynamic, disabled;
 	bool reserved;			/* the kernel has it (of_reserved_mem_lookup) */
+	bool set_up;			/* and its set-up (CMA, a DMA pool) worked */
 	unsigned int users;		/* nodes whose memory-region names it */
 };
 

@@ -142,13 +142,17 @@ expect_eq "dma: nothing left out" "$(sed -n 's/^buffers: [0-9]* listed, \([0-9]*
 # CMA buffers.
 cma_total=$(awk '$1 == "CmaTotal:" { print $2 }' /proc/meminfo)
 if [ "${cma_total:-0}" -gt 0 ]; then
+	# CmaFree leaves out the CPUs' pending counter deltas (a stat
+	# threshold each, tens of pages on these boards); the areas' free
+	# pages are counted: 256 pages apart at most.
 	cat $KS/dma >/tmp/dma
 	cma_free_kb=$(cma_free)
+	tol_kb=$((PAGE_SIZE / 4))
 	expect_eq "dma: the CMA areas' sizes make CmaTotal (kB)" \
 		"$(awk '$1 == "area:" && $3 == "cma" { s += $4 } END { print s / 1024 }' /tmp/dma)" "$cma_total"
 	diff_kb=$(awk -v f="$cma_free_kb" '$1 == "area:" && $3 == "cma" { s += $5 } END { d = s / 1024 - f; print d < 0 ? -d : d }' /tmp/dma)
-	if [ "$diff_kb" -le 1024 ]; then
-		ok "dma: the CMA areas' free pages are CmaFree ($diff_kb kB apart, at most 1024)"
+	if [ "$diff_kb" -le "$tol_kb" ]; then
+		ok "dma: the CMA areas' free pages are CmaFree ($diff_kb kB apart, at most 256 pages)"
 	else
 		not_ok "dma: the CMA areas' free pages are not CmaFree ($diff_kb kB apart)" \
 			"$(grep '^area:' /tmp/dma) CmaFree $cma_free_kb kB"
@@ -160,9 +164,9 @@ if [ "${cma_total:-0}" -gt 0 ]; then
 		"$(awk '$1 == "holder:" && $3 == "ks_dma" && $4 == "ks_dma" { b += $5; n += $6 } END { print b + 0, n + 0 }' /tmp/dma)" \
 		"$(awk '$1 == "buffer:" && $8 == "ks_dma" && $5 ~ /^cma/ { b += $2; n++ } END { print b + 0, n + 0 }' /tmp/dma)"
 	expect_eq "dma: no CMA area holds less than nothing or more than its size" \
-		"$(awk '$1 == "area:" && $3 == "cma" && ($8 < 0 || $5 < 0 || $6 > $4) { print $2 }' /tmp/dma)" ""
+		"$(awk '$1 == "area:" && $3 == "cma" && ($8 < 0 || $6 > $4) { print $2 }' /tmp/dma)" ""
 else
-	expect_eq "dma: no area rows without CMA or a device pool" "$(grep -c '^area:' /tmp/dma)" 0
+	expect_eq "dma: no CMA area rows without CMA" "$(grep -c '^area: [^ ]* cma ' /tmp/dma)" 0
 fi
 expect_eq "allocations: ks_dma's dma records" \
 	"$(awk '$0 ~ /\[ks_dma\]/ && / dma / { n++ } END { print n + 0 }' $KS/allocations)" \
