@@ -590,6 +590,38 @@ static void ks_managed_lines(const struct ks_physmem *pm,
 #undef KS_M
 }
 
+/*
+ * The CMA areas and device pools inside the lines above: where each one's
+ * pages are counted, and what the DMA buffers kmemscope lists hold of it.
+ */
+static void ks_account_pools(struct seq_file *m, const struct ks_physmem *pm)
+{
+	unsigned int i, j;
+
+	if (!pm->n_pools)
+		return;
+	seq_puts(m, "\n# pool: name kind inside pages held free holders (pages; holders: module:pages of the listed DMA buffers)\n");
+	for (i = 0; i < pm->n_pools; i++) {
+		const struct ks_pool *p = &pm->pools[i];
+		long pages = p->area.size >> PAGE_SHIFT;
+		long free = p->area.free_pages >= 0 ? p->area.free_pages :
+			    pages - (long)p->held_pages;
+
+		seq_printf(m, "pool: %s %s %s %ld %lu %ld ", p->area.name,
+			   p->area.kind == KS_AREA_CMA ? "cma" : "device_pool",
+			   p->inside, pages, p->held_pages, free);
+		if (!p->n_holders)
+			seq_puts(m, "-");
+		for (j = 0; j < p->n_holders; j++)
+			seq_printf(m, "%s%s:%lu", j ? "," : "",
+				   p->holders[j].module, p->holders[j].pages);
+		seq_putc(m, '\n');
+	}
+	if (pm->pools_truncated)
+		seq_printf(m, "note: pools: more than %d areas; the rest are not listed\n",
+			   KS_MAX_POOLS);
+}
+
 static int ks_account_show(struct seq_file *m, void *v)
 {
 	const struct ks_physmem *pm = m->private;
@@ -704,6 +736,7 @@ static int ks_account_show(struct seq_file *m, void *v)
 			   cma);
 	if (pm->direct_truncated)
 		seq_puts(m, "note: direct pages of more modules than listed are in the last direct line\n");
+	ks_account_pools(m, pm);
 	return 0;
 }
 

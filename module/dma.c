@@ -113,32 +113,6 @@ static struct ks_dma_row *ks_dma_device_row(struct ks_dma_view *v,
 	return r;
 }
 
-/*
- * The area that served @b, of @n in @a: -1 for none (the page allocator),
- * or one kmemscope cannot name (a CMA area not in the list, a pool at an
- * address outside every pool).
- */
-static int ks_dma_area_of(const struct ks_dma_buf *b,
-			  const struct ks_dma_area *a, int n)
-{
-	int i, found = -1, cma = 0;
-
-	for (i = 0; i < n; i++) {
-		if (b->src == KS_DMA_CMA && a[i].kind == KS_AREA_CMA) {
-			if (b->area && !strcmp(b->area, a[i].name))
-				return i;
-			cma++;
-			found = i;
-		}
-		if (b->src == KS_DMA_DEVICE_POOL &&
-		    a[i].kind == KS_AREA_DEVICE_POOL && b->phys >= a[i].base &&
-		    b->phys - a[i].base < a[i].size)
-			return i;
-	}
-	/* The kernel's event named no area (5.10): the only one. */
-	return b->src == KS_DMA_CMA && !b->area && cma == 1 ? found : -1;
-}
-
 /* The holder row of @b in area @idx (found or added). */
 static struct ks_dma_row *ks_dma_holder_row(struct ks_dma_view *v,
 					    const struct ks_dma_buf *b, int idx)
@@ -224,7 +198,7 @@ static struct ks_table *ks_dma_build(void)
 			d = ks_dma_device_row(v, b);
 			d->live_bytes += b->bytes;
 			d->live_count++;
-			a = ks_dma_area_of(b, areas, n_areas);
+			a = ks_dmabuf_area_of(b, areas, n_areas);
 			if (a >= 0) {
 				v->rows[a].live_bytes += b->bytes;
 				v->rows[a].live_count++;

@@ -224,6 +224,39 @@ void ks_dmabuf_stats(struct ks_dma_src_stats *stats, unsigned long *not_listed,
 }
 
 /**
+ * ks_dmabuf_area_of - the CMA area or device pool that served a buffer
+ * @b: a buffer copied out of the table
+ * @a: the areas (ks_physmem_dma_areas())
+ * @n: how many
+ *
+ * A CMA buffer by its area's name (the only CMA area when the kernel's
+ * event named none, 5.10); a device pool's by its address.
+ * Return: the area's index in @a; -1 for none (the page allocator), or
+ * one kmemscope cannot name (a CMA area not in @a, an address outside
+ * every pool).  Context: any.
+ */
+int ks_dmabuf_area_of(const struct ks_dma_buf *b, const struct ks_dma_area *a,
+		      int n)
+{
+	int i, found = -1, cma = 0;
+
+	for (i = 0; i < n; i++) {
+		if (b->src == KS_DMA_CMA && a[i].kind == KS_AREA_CMA) {
+			if (b->area && !strcmp(b->area, a[i].name))
+				return i;
+			cma++;
+			found = i;
+		}
+		if (b->src == KS_DMA_DEVICE_POOL &&
+		    a[i].kind == KS_AREA_DEVICE_POOL && b->phys >= a[i].base &&
+		    b->phys - a[i].base < a[i].size)
+			return i;
+	}
+	/* The kernel's event named no area (5.10): the only one. */
+	return b->src == KS_DMA_CMA && !b->area && cma == 1 ? found : -1;
+}
+
+/**
  * ks_dmabuf_copy - copy table entries out, used or not
  * @start: the first entry
  * @out: room for @max entries

@@ -9,6 +9,8 @@
 #include <linux/module.h>
 #include <linux/types.h>
 
+#include "physmem.h"
+
 /* Buffers the table holds at once; past them, buffers are counted only. */
 #define KS_DMA_BUFFERS		512
 /* Entries ks_dmabuf_copy() copies per lock hold. */
@@ -46,6 +48,8 @@ void ks_dmabuf_reset(void);
 size_t ks_dmabuf_table_bytes(void);
 void ks_dmabuf_stats(struct ks_dma_src_stats *stats, unsigned long *not_listed,
 		     unsigned long *frees_missed);
+int ks_dmabuf_area_of(const struct ks_dma_buf *b, const struct ks_dma_area *a,
+		      int n);
 unsigned int ks_dmabuf_copy(unsigned int start, struct ks_dma_buf *out,
 			    unsigned int max);
 

@@ -48,6 +48,8 @@
  *                 blocks' first pages, PageBuddy, hold the block's
  *                 order), without the zone lock, which is not for
  *                 modules: a moment's figure, like NR_FREE_CMA_PAGES.
+ *                 The account's pools add what the DMA buffers listed
+ *                 (dmabuf.c, copied a batch a lock hold) hold of each.
  *
  * Locking: none of kmemscope's own.  Zone and node counters are read
  * without locks, as /proc/zoneinfo reads them: each value is a moment's,
@@ -84,6 +86,7 @@
 #include "state.h"
 #include "procfs.h"
 #include "tally.h"
+#include "dmabuf.h"
 
 /* One byte of static percpu data: it lives in the first chunk's units. */
 static DEFINE_PER_CPU(u8, ks_pcpu_probe);
@@ -711,26 +714,15 @@ static long ks_cma_free_pages(void)
 	return free;
 }
 
-/**
- * ks_physmem_dma_areas - the CMA areas and device pools, with CMA's free
- * pages
- * @a: filled with up to @max areas: the device tree's, in its order, then
- *     the CMA it does not declare (CmaTotal less the tree's CMA areas)
- * @max: room in @a
- *
- * Return: the number of areas, or -ENOMEM.  Context: process; sleeps.
- */
-int ks_physmem_dma_areas(struct ks_dma_area *a, unsigned int max)
+/* The areas of @pm's device-tree regions, then the rest of CMA. */
+static int ks_dma_areas_of(const struct ks_physmem *pm, struct ks_dma_area *a,
+			   unsigned int max)
 {
-	struct ks_physmem *pm = kvzalloc(sizeof(*pm), GFP_KERNEL);
 	long dt_pages = 0, dt_free = 0, total, rest;
 	bool dt_default = false;
 	struct ks_meminfo mi;
 	unsigned int i, n = 0;
 
-	if (!pm)
-		return -ENOMEM;
-	ks_gather_dt(pm);
 	for (i = 0; i < pm->n_dt && n < max; i++) {
 		const struct ks_dt_region *r = &pm->dtr[i];
 		const char *kind = ks_dt_kind(r);
@@ -744,6 +736,7 @@ int ks_physmem_dma_areas(struct ks_dma_area *a, unsigned int max)
 		strscpy(d->name, r->name, sizeof(d->name));
 		d->kind = cma ? KS_AREA_CMA : KS_AREA_DEVICE_POOL;
 		d->in_dt = true;
+		d->nomap = r->nomap;
 		d->base = r->base;
 		d->size = r->size;
 		d->free_pages = -1;
@@ -755,7 +748,6 @@ int ks_physmem_dma_areas(struct ks_dma_area *a, unsigned int max)
 		}
 		n++;
 	}
-	kvfree(pm);
 
 	ks_read_meminfo(&mi);
 	total = mi.ok && mi.cma_total > 0 ? mi.cma_total >> (PAGE_SHIFT - 10) : 0;
@@ -771,6 +763,93 @@ int ks_physmem_dma_areas(struct ks_dma_area *a, unsigned int max)
 		d->free_pages = max(ks_cma_free_pages() - dt_free, 0L);
 	}
 	return n;
+}
+
+/**
+ * ks_physmem_dma_areas - the CMA areas and device pools, with CMA's free
+ * pages
+ * @a: filled with up to @max areas: the device tree's, in its order, then
+ *     the CMA it does not declare (CmaTotal less the tree's CMA areas)
+ * @max: room in @a
+ *
+ * Return: the number of areas, or -ENOMEM.  Context: process; sleeps.
+ */
+int ks_physmem_dma_areas(struct ks_dma_area *a, unsigned int max)
+{
+	struct ks_physmem *pm = kvzalloc(sizeof(*pm), GFP_KERNEL);
+	int n;
+
+	if (!pm)
+		return -ENOMEM;
+	ks_gather_dt(pm);
+	n = ks_dma_areas_of(pm, a, max);
+	kvfree(pm);
+	return n;
+}
+
+/* The holder of @p named @mod (found, added, or the last one: "other"). */
+static struct ks_pool_holder *ks_pool_holder(struct ks_pool *p, const char *mod)
+{
+	struct ks_pool_holder *h;
+	unsigned int i;
+
+	for (i = 0; i < p->n_holders; i++)
+		if (!strcmp(p->holders[i].module, mod))
+			return &p->holders[i];
+	if (p->n_holders == KS_MAX_POOL_HOLDERS) {
+		h = &p->holders[KS_MAX_POOL_HOLDERS - 1];
+		strscpy(h->module, "other-modules", sizeof(h->module));
+		return h;
+	}
+	h = &p->holders[p->n_holders++];
+	strscpy(h->module, mod, sizeof(h->module));
+	return h;
+}
+
+/*
+ * The account's pools: each CMA area and device pool, where its pages lie
+ * (a no-map pool in nomap_reserved, a mapped one in boot_reserved, CMA in
+ * managed), and the pages the listed DMA buffers hold of it per module.
+ */
+static void ks_gather_pools(struct ks_physmem *pm)
+{
+	struct ks_dma_area *a = kcalloc(KS_MAX_DMA_AREAS, sizeof(*a), GFP_KERNEL);
+	struct ks_dma_buf *batch = kmalloc_array(KS_DMABUF_COPY_BATCH,
+						 sizeof(*batch), GFP_KERNEL);
+	unsigned int i, j, k;
+	int n;
+
+	if (!a || !batch)
+		goto out;
+	n = ks_dma_areas_of(pm, a, KS_MAX_DMA_AREAS);
+	if (n > KS_MAX_POOLS) {
+		pm->pools_truncated = true;
+		n = KS_MAX_POOLS;
+	}
+	for (k = 0; k < n; k++) {
+		pm->pools[k].area = a[k];
+		pm->pools[k].inside = a[k].kind == KS_AREA_CMA ? "managed" :
+				      a[k].nomap ? "nomap_reserved" : "boot_reserved";
+	}
+	pm->n_pools = n;
+	for (i = 0; (k = ks_dmabuf_copy(i, batch, KS_DMABUF_COPY_BATCH)); i += k) {
+		for (j = 0; j < k; j++) {
+			int at;
+
+			if (!batch[j].addr)
+				continue;
+			at = ks_dmabuf_area_of(&batch[j], a, n);
+			if (at < 0)
+				continue;
+			pm->pools[at].held_pages += batch[j].bytes >> PAGE_SHIFT;
+			ks_pool_holder(&pm->pools[at], batch[j].mod)->pages +=
+				batch[j].bytes >> PAGE_SHIFT;
+		}
+		cond_resched();
+	}
+out:
+	kfree(batch);
+	kfree(a);
 }
 
 /**
@@ -791,6 +870,7 @@ struct ks_physmem *ks_physmem_snapshot(void)
 	ks_gather_memblock(pm);
 	ks_gather_percpu(pm);
 	ks_gather_direct(pm);
+	ks_gather_pools(pm);
 	ks_gather_counters(pm);
 	/* Zones last: closest in time to the counters read just before. */
 	ks_gather_zones(pm);

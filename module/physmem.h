@@ -77,6 +77,42 @@ struct ks_direct {
 	unsigned long dma_pages;
 };
 
+/*
+ * A CMA area or a device's own coherent pool (the dma file's area rows).
+ * The CMA area the device tree does not declare (the default one the
+ * kernel sets aside from cma= or its configuration, and any per-node or
+ * hugetlb area) is one entry with in_dt false: the kernel does not export
+ * its areas, only their total (CmaTotal) and their free pages.
+ */
+enum ks_dma_area_kind { KS_AREA_CMA, KS_AREA_DEVICE_POOL };
+
+struct ks_dma_area {
+	char name[KS_NAME_LEN];
+	u8 kind;			/* enum ks_dma_area_kind */
+	bool in_dt;
+	bool nomap;			/* a pool the kernel does not map */
+	u64 base, size;			/* bytes; base 0 when !in_dt */
+	long free_pages;		/* CMA: in the buddy lists; pool: -1 */
+};
+
+#define KS_MAX_DMA_AREAS	(KS_MAX_DT_REGIONS + 1)
+#define KS_MAX_POOLS		16
+#define KS_MAX_POOL_HOLDERS	8
+
+struct ks_pool_holder {
+	char module[KS_NAME_LEN];
+	unsigned long pages;
+};
+
+/* An area in the account: where its pages lie, who holds what of it. */
+struct ks_pool {
+	struct ks_dma_area area;
+	const char *inside;		/* the account line that holds its pages */
+	unsigned long held_pages;
+	unsigned int n_holders;
+	struct ks_pool_holder holders[KS_MAX_POOL_HOLDERS];
+};
+
 struct ks_physmem {
 	/* device tree (arm64) */
 	bool dt;			/* /reserved-memory exists */
@@ -127,6 +163,9 @@ struct ks_physmem {
 	unsigned int n_direct;
 	bool direct_truncated;
 	struct ks_direct direct[KS_MAX_DIRECT];
+	unsigned int n_pools;
+	bool pools_truncated;
+	struct ks_pool pools[KS_MAX_POOLS];
 	u64 since_load_s;
 };
 
@@ -140,25 +179,6 @@ struct ks_ram_counters {
 	unsigned long slab_reclaimable, slab_unreclaimable, kernel_stack,
 		      page_tables, anon, file;
 };
-
-/*
- * A CMA area or a device's own coherent pool (the dma file's area rows).
- * The CMA area the device tree does not declare (the default one the
- * kernel sets aside from cma= or its configuration, and any per-node or
- * hugetlb area) is one entry with in_dt false: the kernel does not export
- * its areas, only their total (CmaTotal) and their free pages.
- */
-enum ks_dma_area_kind { KS_AREA_CMA, KS_AREA_DEVICE_POOL };
-
-struct ks_dma_area {
-	char name[KS_NAME_LEN];
-	u8 kind;			/* enum ks_dma_area_kind */
-	bool in_dt;
-	u64 base, size;			/* bytes; base 0 when !in_dt */
-	long free_pages;		/* CMA: in the buddy lists; pool: -1 */
-};
-
-#define KS_MAX_DMA_AREAS	(KS_MAX_DT_REGIONS + 1)
 
 struct ks_physmem *ks_physmem_snapshot(void);
 void ks_physmem_counters(struct ks_ram_counters *c);

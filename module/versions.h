@@ -24,7 +24,7 @@
 #define KS_CONTROL_VERSION	"1.2"	/* control.c */
 #define KS_RESERVED_VERSION	"1.1"	/* account.c */
 #define KS_MEMBLOCK_VERSION	"1.2"	/* account.c */
-#define KS_ACCOUNT_VERSION	"1.2"	/* account.c */
+#define KS_ACCOUNT_VERSION	"1.3"	/* account.c */
 #define KS_DMA_VERSION		"1.1"	/* dma.c */
 #define KS_OOM_VERSION		"1.1"	/* oom.c */
 

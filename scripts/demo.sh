@@ -40,7 +40,10 @@ grep -v '^# harness:' "$tap" | grep -v '^ok - ' |
 (the snapshot, as a base64 tar.gz: unpacked into out/demo-snapshot/ below)'
 grep '^not ok' "$ROOT/out/logs/demo.result" || true
 # The account, drawn: out/demo-account.svg.
-sed -n '/^kmemscope account - version/,/^note: cma/p' "$ROOT/out/logs/$T-demo.tap" >"$ROOT/out/demo-account.txt"
+# (from its version line to its notes, then its pool rows)
+awk '/^kmemscope account - version/ { on = 1 }
+	on == 2 && !/^(pool: |# pool: |note: pools|$)/ { exit }
+	on { print } on && /^note: cma/ { on = 2 }' "$ROOT/out/logs/$T-demo.tap" >"$ROOT/out/demo-account.txt"
 if "$ROOT/tools/kmemscope-bar" "$ROOT/out/demo-account.txt" "$ROOT/out/demo-account.svg"; then
 	echo
 	echo "the account as a stacked bar: out/demo-account.svg"

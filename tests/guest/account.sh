@@ -62,7 +62,7 @@ esac
 
 section "account${OVERLAY:+ ($OVERLAY)}"
 run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
-for f in reserved:1.1 memblock:1.2 account:1.2; do
+for f in reserved:1.1 memblock:1.2 account:1.3; do
 	v=${f#*:}; f=${f%:*}
 	cat $KS/$f >/tmp/$f
 	expect_eq "$f version line" "$(head -n1 /tmp/$f)" "kmemscope $f - version: $v"
@@ -106,6 +106,9 @@ for name in $(regions | awk '$4 == "cma" { print $1 }'); do
 	size=$(($(regions | awk -v n="$name" '$1 == n { print $3 }')))
 	expect_eq "dma: CMA area $name (kind, size)" \
 		"$(awk -v n="$name" '$1 == "area:" && $2 == n { print $3, $4 }' $KS/dma)" "cma $size"
+	expect_eq "account: CMA area $name's pool row (kind, inside, pages)" \
+		"$(awk -v n="$name" '$1 == "pool:" && $2 == n { print $3, $4, $5 }' $KS/account)" \
+		"cma managed $((size / PAGE_SIZE))"
 done
 if [ -n "$(regions | awk '$4 == "cma"')" ]; then
 	expect_eq "dma: the CMA areas' sizes make CmaTotal (kB)" \
@@ -147,6 +150,11 @@ if [ -n "$claimed" ]; then
 		expect_eq "dma: $name's holder" \
 			"$(awk -v n="$name" '$1 == "holder:" && $2 == n { print $3, $5, $6 }' /tmp/dma)" \
 			"ks_dmadev 65536 1"
+		# The account: the pool's pages inside nomap_reserved, and what
+		# ks_dmadev's buffer holds of them.
+		expect_eq "account: $name's pool row (kind, inside, pages, held, free, holders)" \
+			"$(awk -v n="$name" '$1 == "pool:" && $2 == n { print $3, $4, $5, $6, $7, $8 }' $KS/account)" \
+			"device_pool nomap_reserved $((size / PAGE_SIZE)) $((65536 / PAGE_SIZE)) $(((size - 65536) / PAGE_SIZE)) ks_dmadev:$((65536 / PAGE_SIZE))"
 	done
 	run_checked "rmmod ks_dmadev" rmmod ks_dmadev
 	expect_eq "dma: no holder of a pool after rmmod ks_dmadev" \

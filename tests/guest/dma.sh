@@ -163,6 +163,14 @@ if [ "${cma_total:-0}" -gt 0 ]; then
 	expect_eq "dma: ks_dma's holder rows = its CMA buffers (bytes, count)" \
 		"$(awk '$1 == "holder:" && $3 == "ks_dma" && $4 == "ks_dma" { b += $5; n += $6 } END { print b + 0, n + 0 }' /tmp/dma)" \
 		"$(awk '$1 == "buffer:" && $8 == "ks_dma" && $5 ~ /^cma/ { b += $2; n++ } END { print b + 0, n + 0 }' /tmp/dma)"
+	# The account: each CMA area inside managed, with what ks_dma holds.
+	cma_pages=$(awk '$1 == "buffer:" && $8 == "ks_dma" && $5 ~ /^cma/ { b += $2 } END { print b / '"$PAGE_SIZE"' }' /tmp/dma)
+	expect_eq "account: the CMA pool rows (pages, held) = the dma file's areas" \
+		"$(awk '$1 == "pool:" && $3 == "cma" && $4 == "managed" { p += $5; h += $6 } END { print p + 0, h + 0 }' $KS/account)" \
+		"$(awk '$1 == "area:" && $3 == "cma" { p += $4; h += $6 } END { print p / '"$PAGE_SIZE"', h / '"$PAGE_SIZE"' }' /tmp/dma)"
+	expect_eq "account: ks_dma a holder of CMA, by its buffers' pages" \
+		"$(awk '$1 == "pool:" && $3 == "cma" { n = split($8, h, ","); for (i = 1; i <= n; i++) if (h[i] ~ /^ks_dma:/) { sub(/^ks_dma:/, "", h[i]); s += h[i] } } END { print s + 0 }' $KS/account)" \
+		"$cma_pages"
 	expect_eq "dma: no CMA area holds less than nothing or more than its size" \
 		"$(awk '$1 == "area:" && $3 == "cma" && ($8 < 0 || $6 > $4) { print $2 }' /tmp/dma)" ""
 else
