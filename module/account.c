@@ -194,11 +194,13 @@ static void ks_dt_flags(char *buf, size_t len, const struct ks_dt_region *r)
 {
 	static const char * const names[] = {
 		"no-map", "reusable", "default", "dynamic", "disabled",
-		"not-reserved",
+		"not-reserved", "not-set-up",
 	};
 	bool on[ARRAY_SIZE(names)] = {
 		r->nomap, r->reusable, r->cma_default, r->dynamic,
 		r->disabled, !r->reserved,
+		r->reserved && !r->set_up &&
+		!strcmp(r->compatible, "shared-dma-pool"),
 	};
 	size_t i, at = 0;
 

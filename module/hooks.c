@@ -1403,6 +1403,8 @@ static struct kprobe ks_kfree_nolock_kp = {
 static struct ks_task_slots ks_dma_slots;
 atomic_long_t ks_dma_source[KS_DMA_NR_SOURCES];
 atomic_long_t ks_dma_unsized;
+/* CMA handed out outside any DMA API call: not recorded, only counted. */
+atomic_long_t ks_cma_unrecorded, ks_cma_unrecorded_pages;
 
 /*
  * CMA area @name (NULL on 5.10) handed out @count pages at @page to a DMA
@@ -1422,8 +1424,18 @@ static void ks_dma_cma_moved(const char *name, const struct page *page,
 	if (give)
 		this_cpu_inc(ks_hits[KS_HOOK_CMA_ALLOC]);
 	i = ks_task_slot_find(t);
-	if (i < 0)
+	if (i < 0) {
+		/*
+		 * Not inside a DMA API call of this task's: cma_alloc() by
+		 * built-in code (the DMA heaps, hugetlb).  A give-back here is
+		 * a DMA buffer's free, already counted at dma_free_*().
+		 */
+		if (give) {
+			atomic_long_inc(&ks_cma_unrecorded);
+			atomic_long_add(count, &ks_cma_unrecorded_pages);
+		}
 		return;
+	}
 	val = READ_ONCE(t->slot[i].val);
 	if (give) {
 		WRITE_ONCE(t->slot[i].val, val + count);

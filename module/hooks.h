@@ -81,6 +81,7 @@ extern atomic_long_t ks_vfree_deferred;
 extern atomic_long_t ks_vfree_twice;
 extern atomic_long_t ks_dma_source[KS_DMA_NR_SOURCES];
 extern atomic_long_t ks_dma_unsized;
+extern atomic_long_t ks_cma_unrecorded, ks_cma_unrecorded_pages;
 int ks_hooks_register(void);
 void ks_hooks_unregister(void);
 unsigned long ks_hooks_recursion_drops(void);

@@ -39,6 +39,8 @@ void ks_reset(void)
 	for (i = 0; i < KS_DMA_NR_SOURCES; i++)
 		atomic_long_set(&ks_dma_source[i], 0);
 	atomic_long_set(&ks_dma_unsized, 0);
+	atomic_long_set(&ks_cma_unrecorded, 0);
+	atomic_long_set(&ks_cma_unrecorded_pages, 0);
 	atomic_long_set(&ks_filtered_small, 0);
 	atomic_long_set(&ks_unknown_callers, 0);
 	atomic_long_set(&ks_page_rewalks, 0);

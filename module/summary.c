@@ -175,6 +175,9 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		seq_printf(m, "dma_from_%s: %ld\n", ks_dma_source_names[k],
 			   atomic_long_read(&ks_dma_source[k]));
 	seq_printf(m, "dma_unsized: %ld\n", atomic_long_read(&ks_dma_unsized));
+	seq_printf(m, "cma_unrecorded: %ld\n", atomic_long_read(&ks_cma_unrecorded));
+	seq_printf(m, "cma_unrecorded_pages: %ld\n",
+		   atomic_long_read(&ks_cma_unrecorded_pages));
 
 	seq_puts(m, "\n# cross-check: /proc/meminfo totals vs what kmemscope tracks (live, allocated since load)\n");
 	if (!mi->ok) {

@@ -13,7 +13,7 @@
 
 #define KS_VERSION		"0.2"
 
-#define KS_SUMMARY_VERSION	"2.10"	/* summary.c */
+#define KS_SUMMARY_VERSION	"2.11"	/* summary.c */
 #define KS_CALLERS_VERSION	"2.1"	/* callers.c */
 #define KS_MODULES_VERSION	"2.0"	/* modules.c */
 #define KS_ALLOCATIONS_VERSION	"1.2"	/* allocations.c */
@@ -22,7 +22,7 @@
 #define KS_LEAKS_VERSION	"1.4"	/* leaks.c */
 #define KS_SINCE_MARK_VERSION	"1.1"	/* leaks.c */
 #define KS_CONTROL_VERSION	"1.2"	/* control.c */
-#define KS_RESERVED_VERSION	"1.1"	/* account.c */
+#define KS_RESERVED_VERSION	"1.2"	/* account.c */
 #define KS_MEMBLOCK_VERSION	"1.2"	/* account.c */
 #define KS_ACCOUNT_VERSION	"1.3"	/* account.c */
 #define KS_DMA_VERSION		"1.1"	/* dma.c */

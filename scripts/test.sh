@@ -12,7 +12,8 @@
 #                  (pkg-contract-test.sh; kunit and debug too);
 #   kunit, debug:  the KUnit suites, then the integration scripts too (their
 #                  self-built kernels have no Debian module tree);
-#   arm64:         then account.sh once more per dts-overlays/ overlay.
+#   arm64:         then account.sh once more per dts-overlays/ overlay,
+#                  and cmaline.sh on board-256m with cma=32M.
 # --core: the core suite (CORE below; DKMS; the Buildroot and Yocto
 # contracts; on arm64 the overlays), what
 # `make check` runs on the targets outside lib.sh's FULL_TARGETS.
@@ -138,6 +139,12 @@ if [ "$ARCH" = arm64 ]; then
 		guest --name "ov-$name" --mem "$mem" --dtb "$dtb" --append "ks.overlay=$name" \
 			"$t" account.sh
 	done
+	# The boot line's CMA over the device tree's default area (cmaline.sh:
+	# a boot of 10 to 15 s).
+	dtb="$ROOT/out/$t/board-256m.dtb"
+	[ ! -f "$dtb" ] ||
+		guest --name cmaline --mem 256M --dtb "$dtb" --append "cma=32M" \
+			"$t" $(guest_suite cmaline)
 fi
 echo "RESULT passed=$passed failed=$failed"
 [ "$failed" = 0 ]

@@ -62,7 +62,7 @@ esac
 
 section "account${OVERLAY:+ ($OVERLAY)}"
 run_checked "insmod kmemscope" insmod /ko/kmemscope.ko
-for f in reserved:1.1 memblock:1.2 account:1.3; do
+for f in reserved:1.2 memblock:1.2 account:1.3; do
 	v=${f#*:}; f=${f%:*}
 	cat $KS/$f >/tmp/$f
 	expect_eq "$f version line" "$(head -n1 /tmp/$f)" "kmemscope $f - version: $v"

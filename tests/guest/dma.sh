@@ -117,6 +117,9 @@ expect_eq "summary: buffers served by the page allocator" \
 expect_eq "summary: the page allocator's DMA pages counted as dma_backing" \
 	"$(($(pages_dma) - backing0))" "$pages_n"
 expect_eq "summary: no DMA buffer left unsized" "$(dma_field dma_unsized)" 0
+# Every CMA event came inside a DMA API call that recorded it.
+expect_eq "summary: no CMA taken outside a DMA API call (calls, pages)" \
+	"$(dma_field cma_unrecorded) $(dma_field cma_unrecorded_pages)" "0 0"
 # The dma view: ks_dma's platform device (no driver bound: "-"), its
 # buffers one row each, and the sums of its device rows.
 cat $KS/dma >/tmp/dma
