@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dmabuf.h - the table of the DMA API buffers drivers hold.  See dmabuf.c.
+ * dmabuf.h - the table of the DMA API buffers drivers hold, and the type
+ * of the CMA areas and device pools they come from (physmem.c finds them,
+ * ks_dmabuf_area_of() matches a buffer to one).  See dmabuf.c.
  */
 #ifndef _KMEMSCOPE_DMABUF_H
 #define _KMEMSCOPE_DMABUF_H
@@ -9,8 +11,6 @@
 #include <linux/module.h>
 #include <linux/types.h>
 
-#include "physmem.h"
-
 /* Buffers the table holds at once; past them, buffers are counted only. */
 #define KS_DMA_BUFFERS		512
 /* Entries ks_dmabuf_copy() copies per lock hold. */
@@ -18,6 +18,26 @@
 
 #define KS_DMA_NAME		32
 #define KS_DMA_SITE		64
+
+#define KS_DMA_AREA_NAME	64
+
+/*
+ * A CMA area or a device's own coherent pool (the dma file's area rows).
+ * The CMA area the device tree does not declare (the default one the
+ * kernel sets aside from cma= or its configuration, and any per-node or
+ * hugetlb area) is one entry with in_dt false: the kernel does not export
+ * its areas, only their total (CmaTotal) and their free pages.
+ */
+enum ks_dma_area_kind { KS_AREA_CMA, KS_AREA_DEVICE_POOL };
+
+struct ks_dma_area {
+	char name[KS_DMA_AREA_NAME];
+	u8 kind;			/* enum ks_dma_area_kind */
+	bool in_dt;
+	bool nomap;			/* a pool the kernel does not map */
+	u64 base, size;			/* bytes; base 0 when !in_dt */
+	long free_pages;		/* CMA: in the buddy lists; pool: -1 */
+};
 
 struct ks_dma_buf {
 	unsigned long addr;		/* 0: a free entry */

@@ -14,6 +14,7 @@
 
 #include <linux/types.h>
 #include "regions.h"
+#include "dmabuf.h"
 
 #define KS_NAME_LEN		64
 #define KS_MAX_DT_REGIONS	64
@@ -75,24 +76,6 @@ struct ks_direct {
 	char module[KS_NAME_LEN];
 	unsigned long pages;
 	unsigned long dma_pages;
-};
-
-/*
- * A CMA area or a device's own coherent pool (the dma file's area rows).
- * The CMA area the device tree does not declare (the default one the
- * kernel sets aside from cma= or its configuration, and any per-node or
- * hugetlb area) is one entry with in_dt false: the kernel does not export
- * its areas, only their total (CmaTotal) and their free pages.
- */
-enum ks_dma_area_kind { KS_AREA_CMA, KS_AREA_DEVICE_POOL };
-
-struct ks_dma_area {
-	char name[KS_NAME_LEN];
-	u8 kind;			/* enum ks_dma_area_kind */
-	bool in_dt;
-	bool nomap;			/* a pool the kernel does not map */
-	u64 base, size;			/* bytes; base 0 when !in_dt */
-	long free_pages;		/* CMA: in the buddy lists; pool: -1 */
 };
 
 #define KS_MAX_DMA_AREAS	(KS_MAX_DT_REGIONS + 1)
