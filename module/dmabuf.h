@@ -25,17 +25,16 @@
  * A CMA area or a device's own coherent pool (the dma file's area rows).
  * The CMA area the device tree does not declare (the default one the
  * kernel sets aside from cma= or its configuration, and any per-node or
- * hugetlb area) is one entry with in_dt false: the kernel does not export
- * its areas, only their total (CmaTotal) and their free pages.
+ * hugetlb area) is one entry, with base 0: the kernel does not export its
+ * areas, only their total (CmaTotal) and their free pages.
  */
 enum ks_dma_area_kind { KS_AREA_CMA, KS_AREA_DEVICE_POOL };
 
 struct ks_dma_area {
 	char name[KS_DMA_AREA_NAME];
 	u8 kind;			/* enum ks_dma_area_kind */
-	bool in_dt;
 	bool nomap;			/* a pool the kernel does not map */
-	u64 base, size;			/* bytes; base 0 when !in_dt */
+	u64 base, size;			/* bytes; base 0: not in the tree */
 	long free_pages;		/* CMA: in the buddy lists; pool: -1 */
 };
 
@@ -61,8 +60,7 @@ int ks_dmabuf_init(void);
 void ks_dmabuf_exit(void);
 void ks_dmabuf_note(unsigned long addr, struct device *dev, u8 src,
 		    const char *area, u64 phys, unsigned long call_site,
-		    size_t bytes,
-		    size_t size);
+		    size_t bytes, size_t size);
 void ks_dmabuf_forget(unsigned long addr);
 void ks_dmabuf_reset(void);
 size_t ks_dmabuf_table_bytes(void);

@@ -735,7 +735,6 @@ static int ks_dma_areas_of(const struct ks_physmem *pm, struct ks_dma_area *a,
 		memset(d, 0, sizeof(*d));
 		strscpy(d->name, r->name, sizeof(d->name));
 		d->kind = cma ? KS_AREA_CMA : KS_AREA_DEVICE_POOL;
-		d->in_dt = true;
 		d->nomap = r->nomap;
 		d->base = r->base;
 		d->size = r->size;
