@@ -132,9 +132,17 @@ static void attrib_func_size(struct kunit *test)
 static void attrib_skip(struct kunit *test)
 {
 	unsigned long wrapper, core, e[6];
+	const unsigned long *entry;
+	unsigned int nentry;
 	bool bulk;
 
 	ks_attrib_init();
+	/*
+	 * A page allocator entry point of the kernel's own (alloc_pages() is
+	 * inline without NUMA: its address here would be this module's copy).
+	 */
+	entry = ks_compat_page_core(&nentry);
+	KUNIT_ASSERT_GT(test, nentry, 0U);
 	wrapper = (unsigned long)&kstrdup + 4;
 	core = (unsigned long)&__get_free_pages + 4;
 	/* kmalloc-type: start at the call site, skip wrappers. */
@@ -146,7 +154,7 @@ static void attrib_skip(struct kunit *test)
 	/* Nothing past the wrappers: n. */
 	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 3, wrapper, false), 3U);
 	/* Pages: start at the page allocator, then skip the wrappers. */
-	e[0] = 0x10; e[1] = 0x20; e[2] = (unsigned long)&alloc_pages + 8;
+	e[0] = 0x10; e[1] = 0x20; e[2] = entry[0] + 8;
 	e[3] = core; e[4] = 0x5555; e[5] = 0x6666;
 	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 6, 0, true), 4U);
 	KUNIT_EXPECT_EQ(test, ks_attrib_skip(e, 2, 0, true), 2U);
@@ -180,6 +188,31 @@ static void attrib_skip(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ks_attrib_in(wrapper, KS_RANGE_WRAPPER));
 	KUNIT_EXPECT_FALSE(test, ks_attrib_in(wrapper, KS_RANGE_PAGE_CORE));
 	KUNIT_EXPECT_FALSE(test, ks_attrib_in(0x10, KS_RANGE_WRAPPER));
+}
+
+/*
+ * No range lies in kmemscope's own text, not even an entry point the
+ * kernel has inline (its copy here): module code stays outside the
+ * ranges' span, and a probe tells so without a search.
+ */
+static void attrib_own_text(struct kunit *test)
+{
+	struct ks_text_range_set *set = kunit_kzalloc(test, sizeof(*set),
+						      GFP_KERNEL);
+	unsigned long own = (unsigned long)&attrib_own_text + 4;
+
+	KUNIT_ASSERT_NOT_NULL(test, set);
+	ks_add_range(set, own, KS_RANGE_WRAPPER);
+	KUNIT_EXPECT_EQ(test, set->n, 0U);
+	ks_add_range(set, (unsigned long)&kstrdup + 4, KS_RANGE_WRAPPER);
+	KUNIT_EXPECT_EQ(test, set->n, 1U);
+
+	ks_attrib_init();
+	KUNIT_EXPECT_TRUE(test, ks_attrib_outside(own));
+	KUNIT_EXPECT_FALSE(test, ks_attrib_outside((unsigned long)&kstrdup + 4));
+	KUNIT_EXPECT_TRUE(test, ks_attrib_in_fast((unsigned long)&kstrdup + 4,
+						  KS_RANGE_WRAPPER));
+	KUNIT_EXPECT_FALSE(test, ks_attrib_in_fast(own, KS_RANGE_WRAPPER));
 }
 
 /* Learning the page allocator's inner functions from one backtrace. */
@@ -366,6 +399,7 @@ static struct kunit_case ks_attrib_cases[] = {
 	KUNIT_CASE_PARAM(attrib_func_name, func_name_gen_params),
 	KUNIT_CASE(attrib_func_size),
 	KUNIT_CASE(attrib_skip),
+	KUNIT_CASE(attrib_own_text),
 	KUNIT_CASE(attrib_learn_page_path),
 	KUNIT_CASE(attrib_classify_filter),
 	KUNIT_CASE(attrib_classify_stacks),

@@ -64,6 +64,22 @@ struct ks_text_range_set {
 static struct ks_text_range_set ks_sets[4];
 static unsigned int ks_sets_used;
 static struct ks_text_range_set __rcu *ks_ranges;
+/* Spans every range of every set published (only ever widened). */
+struct ks_attrib_span ks_attrib_span = { .lo = ULONG_MAX, .hi = 0 };
+
+/*
+ * Publish @set: the span first, so that an address the set holds is never
+ * outside the span once the set can be found.  Context: process, at load.
+ */
+static void ks_ranges_publish(struct ks_text_range_set *set)
+{
+	if (set->n) {
+		WRITE_ONCE(ks_attrib_span.lo, min(ks_attrib_span.lo, set->lo));
+		WRITE_ONCE(ks_attrib_span.hi, max(ks_attrib_span.hi, set->hi));
+	}
+	/* A release: the span's stores come first. */
+	rcu_assign_pointer(ks_ranges, set);
+}
 
 /* Frames from the page probe to a direct caller of alloc_pages(); 0: unknown. */
 unsigned int ks_page_walk;
@@ -214,6 +230,15 @@ static void ks_add_range(struct ks_text_range_set *set, unsigned long addr, u8 t
 	char buf[KSYM_SYMBOL_LEN];
 	char *plus;
 
+	/*
+	 * kmemscope's own copy of an entry point the kernel has inline
+	 * (alloc_pages() and folio_alloc() without NUMA), made when its
+	 * address is taken: on no other code's path, and a range in module
+	 * space would put every module's call site inside the ranges' span
+	 * (ks_attrib_outside()), costing each probe a search.
+	 */
+	if (within_module(addr, THIS_MODULE))
+		return;
 	sprint_symbol(buf, addr);
 	plus = strchr(buf, '+');
 	size = ks_func_size(addr);
@@ -275,7 +300,7 @@ void ks_attrib_init(void)
 		ks_add_range(set, fn[i], KS_RANGE_KMALLOC_TWICE);
 	if (KS_COMPAT_HAS_PAGES_BULK)
 		ks_add_range(set, KS_COMPAT_PAGES_BULK_FN, KS_RANGE_PAGE_BULK);
-	rcu_assign_pointer(ks_ranges, set);
+	ks_ranges_publish(set);
 }
 
 /**
@@ -335,7 +360,7 @@ int ks_attrib_learn_page_path(const unsigned long *entries, unsigned int n,
 	}
 	if (i == n)	/* the caller was not found: learn nothing */
 		return 0;
-	rcu_assign_pointer(ks_ranges, set);
+	ks_ranges_publish(set);
 	ks_sets_used++;
 	WRITE_ONCE(ks_page_walk, i + 1);
 	WRITE_ONCE(ks_page_core_fn, ks_attrib_func_start(entries[core]));
@@ -377,7 +402,7 @@ int ks_attrib_learn_alloc_path(const unsigned long *entries, unsigned int n,
 			learnt++;
 		}
 	}
-	rcu_assign_pointer(ks_ranges, set);
+	ks_ranges_publish(set);
 	ks_sets_used++;
 	return learnt;
 }

@@ -38,6 +38,33 @@ static inline bool ks_attrib_calib_wants(const struct task_struct *task)
 	return task == current && in_task();
 }
 
+/* Lowest start and highest end of all ranges published; see below. */
+struct ks_attrib_span {
+	unsigned long lo, hi;
+};
+
+extern struct ks_attrib_span ks_attrib_span;
+
+/*
+ * @addr lies outside every range (so ks_attrib_in() is false for every
+ * type), as an inline test of two words: most call sites are, and a probe
+ * then makes no call.  False does not mean inside one.  Context: any.
+ */
+static __always_inline bool ks_attrib_outside(unsigned long addr)
+{
+	return addr < READ_ONCE(ks_attrib_span.lo) ||
+	       addr >= READ_ONCE(ks_attrib_span.hi);
+}
+
+bool ks_attrib_in(unsigned long addr, enum ks_range_type type);
+
+/* ks_attrib_in(), without a call for an address outside every range. */
+static __always_inline bool ks_attrib_in_fast(unsigned long addr,
+					      enum ks_range_type type)
+{
+	return !ks_attrib_outside(addr) && ks_attrib_in(addr, type);
+}
+
 extern unsigned int ks_page_walk;
 extern unsigned long ks_page_core_fn;
 
@@ -50,7 +77,6 @@ const struct ks_text_range *ks_text_range_find(const struct ks_text_range *r,
 					       unsigned int n,
 					       unsigned long addr);
 int ks_attrib_type_of(unsigned long addr);
-bool ks_attrib_in(unsigned long addr, enum ks_range_type type);
 bool ks_attrib_in_any(unsigned long addr);
 unsigned long ks_attrib_func_start(unsigned long addr);
 unsigned int __ks_attrib_skip(const unsigned long *entries, unsigned int n,

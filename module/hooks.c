@@ -376,7 +376,7 @@ static u32 __ks_record(unsigned long ptr, unsigned long call_site,
 		return 0;
 	}
 	if ((stacks && !stack) || (page && !call_site) ||
-	    ks_attrib_in(call_site, KS_RANGE_WRAPPER) ||
+	    ks_attrib_in_fast(call_site, KS_RANGE_WRAPPER) ||
 	    call_site == READ_ONCE(ks_krealloc_tramp)) {
 		unsigned long *e = this_cpu_ptr(&ks_scratch)->entries;
 		unsigned int n, i, walk = ks_walk_depth(stacks, page);
@@ -445,7 +445,7 @@ static void ks_probe_kmalloc(void *data, unsigned long call_site,
 		return;
 	/* Reported again, with its caller, when the entry point returns. */
 	if (unlikely(bytes_alloc > KMALLOC_MAX_CACHE_SIZE) &&
-	    ks_attrib_in(call_site, KS_RANGE_KMALLOC_TWICE))
+	    ks_attrib_in_fast(call_site, KS_RANGE_KMALLOC_TWICE))
 		return;
 	if (!ks_enter(&flags, KS_HOOK_KMALLOC))
 		return;
