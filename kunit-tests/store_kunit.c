@@ -401,6 +401,89 @@ static void store_concurrent(struct kunit *test)
 	ks_store_destroy(st);
 }
 
+/* What pool_user does on its CPU: record, or forget, n allocations. */
+struct pool_job {
+	struct ks_store *st;
+	unsigned long base;
+	unsigned int n;
+	bool free;
+	unsigned int done_ok;
+	struct completion done;
+};
+
+static int pool_user(void *arg)
+{
+	struct pool_job *j = arg;
+	unsigned int i;
+
+	for (i = 0; i < j->n; i++) {
+		if (j->free ? fr(j->st, j->base + i * 64, KS_KMALLOC) :
+			      !al(j->st, j->base + i * 64, SITE_A, 8, 8,
+				  KS_KMALLOC))
+			j->done_ok++;
+	}
+	complete(&j->done);
+	return 0;
+}
+
+/* Run @j on @cpu and wait for it: how many of its calls succeeded. */
+static unsigned int pool_run(struct kunit *test, struct pool_job *j,
+			     unsigned int cpu)
+{
+	struct task_struct *t;
+
+	j->done_ok = 0;
+	init_completion(&j->done);
+	t = kthread_create(pool_user, j, "ks_pool_%u", cpu);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	kthread_bind(t, cpu);
+	wake_up_process(t);
+	wait_for_completion(&j->done);
+	return j->done_ok;
+}
+
+/*
+ * The pool is whole across CPUs: records freed on one CPU (kept in its
+ * magazine) serve allocations on another once free_list runs dry, so the
+ * pool is full only when every record is live.
+ */
+static void store_pool_across_cpus(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct pool_job j = { .st = st, .base = 0x100000UL, .n = 64 };
+	unsigned int a, b;
+
+	a = cpumask_first(cpu_online_mask);
+	b = cpumask_next(a, cpu_online_mask);
+	if (b >= nr_cpu_ids)
+		kunit_skip(test, "needs two online CPUs");
+
+	KUNIT_EXPECT_EQ(test, pool_run(test, &j, b), 64U);
+	j.free = true;
+	KUNIT_EXPECT_EQ(test, pool_run(test, &j, b), 64U);
+	/* CPU b keeps KS_MAG_MAX of them in its magazine. */
+	KUNIT_EXPECT_GT(test, st->mags[b].count, 0U);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
+
+	j.free = false;
+	j.base = 0x200000UL;
+	j.n = 65;
+	KUNIT_EXPECT_EQ(test, pool_run(test, &j, a), 64U);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 64L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_peak), 64L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->drop_pool_full), 1L);
+
+	/* Given back on CPU a, taken again on CPU b: nothing lost. */
+	j.free = true;
+	j.n = 64;
+	KUNIT_EXPECT_EQ(test, pool_run(test, &j, a), 64U);
+	j.free = false;
+	j.base = 0x300000UL;
+	KUNIT_EXPECT_EQ(test, pool_run(test, &j, b), 64U);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->drop_pool_full), 1L);
+	ks_store_destroy(st);
+}
+
 /* ---- classes, reset and the record cursor ---- */
 
 static u32 count_stack(void *arg)
@@ -1359,6 +1442,7 @@ static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE(store_missed_free),
 	KUNIT_CASE(store_retire_sites),
 	KUNIT_CASE(store_concurrent),
+	KUNIT_CASE(store_pool_across_cpus),
 	KUNIT_CASE(store_classify),
 	KUNIT_CASE(store_stamps),
 	KUNIT_CASE(store_reset),

@@ -8,7 +8,14 @@
  * nothing on the record/free paths allocates or frees memory.
  *
  * - records[nr_records]: the pool of live-allocation records.  A record is
- *   either on free_list or on exactly one hash chain.
+ *   on exactly one hash chain, in one CPU's magazine, or on free_list.
+ * - mags: per CPU, a magazine of unused records (struct ks_mag, at most
+ *   KS_MAG_MAX): a CPU takes records from its own and gives them back
+ *   there, without a lock; it refills KS_MAG_BATCH at a time from
+ *   free_list and gives its magazine back whole when full, under
+ *   free_lock.  When free_list is empty, a CPU takes another CPU's
+ *   magazine whole (xchg()), so that the pool is full only when every
+ *   record is live.
  * - buckets[1 << bucket_bits]: singly linked chains of live records,
  *   keyed by the allocation's address (hash_long(ptr)).  There are at
  *   least as many buckets as records.
@@ -61,6 +68,12 @@
  * - locks[b % KS_NR_LOCKS] protects bucket b's chain and the fields of the
  *   records on it.
  * - free_lock protects free_list.
+ * - A magazine is added to only by its own CPU, with interrupts off and no
+ *   other operation of that CPU's on it running (the hooks' per-CPU
+ *   nesting guard; the KUnit suites call from their own threads), by
+ *   cmpxchg() on its head; any CPU may take it whole with xchg().  Its
+ *   count is its own CPU's, and may exceed what a theft left: the next
+ *   spill resets it.
  * - Lock order: a bucket lock, then free_lock.  No path takes two bucket
  *   locks.
  * - Site keys are set with cmpxchg() (from 0 or KS_SITE_TOMB); site
@@ -101,6 +114,7 @@
 #include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -173,13 +187,14 @@ int ks_store_init(struct ks_store *st, unsigned int nr_records,
 	st->max_sites = max_sites;
 	st->site_bits = ilog2(roundup_pow_of_two(max_sites)) + 1;
 
+	st->mags = kcalloc(nr_cpu_ids, sizeof(*st->mags), GFP_KERNEL);
 	st->records = ks_table_zalloc(array_size(nr_records,
 						 sizeof(*st->records)));
 	st->buckets = ks_table_zalloc(array_size(1UL << st->bucket_bits,
 						 sizeof(*st->buckets)));
 	st->sites = ks_table_zalloc(array_size(1UL << st->site_bits,
 					       sizeof(*st->sites)));
-	if (!st->records || !st->buckets || !st->sites) {
+	if (!st->mags || !st->records || !st->buckets || !st->sites) {
 		ks_store_destroy(st);
 		return -ENOMEM;
 	}
@@ -266,6 +281,12 @@ void ks_store_reset(struct ks_store *st)
 			cond_resched();
 	}
 	/* No record is reachable now; the free list is the hooks' only. */
+	for (k = 0; k < nr_cpu_ids; k++) {
+		struct ks_mag *m = &st->mags[k];
+
+		m->head = NULL;
+		m->count = 0;
+	}
 	for (i = 0; i < st->nr_records; i++) {
 		memset(&st->records[i], 0, sizeof(st->records[i]));
 		st->records[i].next = i + 1 < st->nr_records ?
@@ -303,9 +324,11 @@ void ks_store_destroy(struct ks_store *st)
 	vfree(st->sites);
 	vfree(st->buckets);
 	vfree(st->records);
+	kfree(st->mags);
 	st->sites = NULL;
 	st->buckets = NULL;
 	st->records = NULL;
+	st->mags = NULL;
 }
 
 static inline unsigned int ks_site_hash(struct ks_store *st,
@@ -368,12 +391,12 @@ static int ks_site_claim(struct ks_store *st, struct ks_site *s,
  * set does not match, and the probe goes on (at worst a duplicate slot).
  * A given-back slot (KS_SITE_TOMB) is taken only once the probe reached
  * the end of the key's sequence (an empty slot, or the last probe)
- * without finding the key.  Inlined in the record path: as a call it
- * cost 30 more instructions per kmalloc pair (make bench).
+ * without finding the key.  The record path calls it only when the
+ * key's first slot is not the key's (ks_site_get()).
  */
-static __always_inline struct ks_site *ks_site_get(struct ks_store *st,
-						   unsigned long key, u8 kind,
-						   u8 hint, u32 *idx)
+static noinline struct ks_site *ks_site_get_slow(struct ks_store *st,
+						 unsigned long key, u8 kind,
+						 u8 hint)
 {
 	unsigned int mask = (1U << st->site_bits) - 1;
 	unsigned int i = ks_site_hash(st, key, kind);
@@ -394,16 +417,12 @@ static __always_inline struct ks_site *ks_site_get(struct ks_store *st,
 			if (tomb != UINT_MAX)
 				ret = ks_site_claim(st, &st->sites[tomb],
 						    KS_SITE_TOMB, key, kind, hint);
-			if (!ret) {
-				*idx = tomb;
+			if (!ret)
 				return &st->sites[tomb];
-			}
 			if (ret == -EBUSY)
 				ret = ks_site_claim(st, s, 0, key, kind, hint);
-			if (!ret) {
-				*idx = i;
+			if (!ret)
 				return s;
-			}
 			if (ret == -ENOSPC)
 				return NULL;
 			/* Taken meanwhile: perhaps by this very key. */
@@ -426,21 +445,49 @@ static __always_inline struct ks_site *ks_site_get(struct ks_store *st,
 		 */
 		if (READ_ONCE(s->key) != key)
 			continue;
-		*idx = i;
 		return s;
 	}
 	if (tomb != UINT_MAX &&
 	    !ks_site_claim(st, &st->sites[tomb], KS_SITE_TOMB, key, kind,
-			   hint)) {
-		*idx = tomb;
+			   hint))
 		return &st->sites[tomb];
-	}
 	return NULL;
 }
 
-static inline u8 ks_site_kind(const struct ks_site *s);
+/*
+ * The same, inlined in the record path for the common case: the key's
+ * first slot holds it.  Anything else (a probe, a claim) is the loop's.
+ */
+static __always_inline struct ks_site *ks_site_get(struct ks_store *st,
+						   unsigned long key, u8 kind,
+						   u8 hint)
+{
+	unsigned int i = ks_site_hash(st, key, kind);
+	struct ks_site *s = &st->sites[i];
 
-static void ks_site_account_free(struct ks_store *st, struct ks_record *r)
+	/* The loop's checks, in its order (see there). */
+	if (READ_ONCE(s->key) != key)
+		goto slow;
+	/* Acquire: the class is set before the kind (ks_site_claim()). */
+	if (smp_load_acquire(&s->kind) != kind + 1)
+		goto slow;
+	/* Acquire: pairs with the release in ks_store_retire_sites(). */
+	if (smp_load_acquire(&s->retired))
+		goto slow;
+	if (likely(READ_ONCE(s->key) == key))
+		return s;
+slow:
+	return ks_site_get_slow(st, key, kind, hint);
+}
+
+static inline u8 ks_site_kind(const struct ks_site *s)
+{
+	return READ_ONCE(s->kind) - 1;
+}
+
+/* Take record @r's bytes off its site.  Inlined: it is on every free. */
+static __always_inline void ks_site_account_free(struct ks_store *st,
+						 struct ks_record *r)
 {
 	struct ks_site *s = &st->sites[r->site];
 
@@ -453,11 +500,6 @@ static void ks_site_account_free(struct ks_store *st, struct ks_record *r)
 	 */
 	smp_mb__before_atomic();
 	atomic_long_inc(&s->frees);
-}
-
-static inline u8 ks_site_kind(const struct ks_site *s)
-{
-	return READ_ONCE(s->kind) - 1;
 }
 
 static void ks_update_peak(atomic_long_t *peak, long v)
@@ -473,23 +515,143 @@ static void ks_update_peak(atomic_long_t *peak, long v)
 	}
 }
 
-/*
- * Take a record from the pool and chain it in bucket @b for @ptr; the
- * caller fills the rest.  Context: bucket @b's lock held; in NMI context
- * free_lock is only tried.  Return: the record, or NULL when the pool is
- * empty (or free_lock stayed busy in NMI context).
- */
-static struct ks_record *ks_record_take(struct ks_store *st, unsigned int b,
-					unsigned long ptr)
+/* This CPU's magazine.  Context: preemption off. */
+static __always_inline struct ks_mag *ks_mag_this(struct ks_store *st)
 {
-	struct ks_record *r;
+	return &st->mags[smp_processor_id()];
+}
+
+/*
+ * Pop a record off magazine @m.  Context: @m's CPU, interrupts off, no
+ * other magazine operation of this CPU running (the hooks' nesting guard;
+ * the KUnit suites' own threads).  Another CPU may take the whole list
+ * meanwhile (ks_mag_steal()): then the cmpxchg() fails, and the list is
+ * empty.  No ABA: only this CPU adds to @m, so a record taken from the head
+ * cannot come back there before this pop ends.
+ */
+static __always_inline struct ks_record *ks_mag_pop(struct ks_mag *m)
+{
+	struct ks_record *r = READ_ONCE(m->head), *old;
+
+	while (r) {
+		old = cmpxchg(&m->head, r, READ_ONCE(r->next));
+		if (old == r) {
+			if (m->count)
+				m->count--;
+			break;
+		}
+		r = old;
+	}
+	return r;
+}
+
+/* Push @r on magazine @m.  Context: as ks_mag_pop(). */
+static __always_inline void ks_mag_push(struct ks_mag *m, struct ks_record *r)
+{
+	struct ks_record *old = READ_ONCE(m->head), *prev;
+
+	for (;;) {
+		WRITE_ONCE(r->next, old);
+		prev = cmpxchg(&m->head, old, r);
+		if (prev == old)
+			break;
+		old = prev;
+	}
+	m->count++;
+}
+
+/*
+ * Give magazine @m's records back to free_list, all at once.
+ * Context: as ks_mag_pop(), free_lock held.
+ */
+static void ks_mag_spill_locked(struct ks_store *st, struct ks_mag *m)
+{
+	struct ks_record *list = xchg(&m->head, NULL), *tail;
+
+	m->count = 0;
+	if (!list)
+		return;
+	for (tail = list; tail->next; tail = tail->next)
+		;
+	tail->next = st->free_list;
+	st->free_list = list;
+}
+
+/*
+ * The pool has nothing on free_list: take another CPU's magazine whole,
+ * keep one record and put the rest in @m (empty).  Bounded: one xchg() a
+ * possible CPU, only while the pool is dry.  Context: as ks_mag_pop().
+ */
+static struct ks_record *ks_mag_steal(struct ks_store *st, struct ks_mag *m)
+{
+	unsigned int cpu, self = smp_processor_id();
+	struct ks_record *list;
+
+	for_each_possible_cpu(cpu) {
+		if (cpu == self)
+			continue;
+		list = xchg(&st->mags[cpu].head, NULL);
+		if (!list)
+			continue;
+		/* How many came is not known: the next spill tells. */
+		smp_store_release(&m->head, list->next);
+		m->count = KS_MAG_MAX;
+		return list;
+	}
+	return NULL;
+}
+
+/*
+ * A record for this CPU: from its magazine (ks_record_get(), inlined),
+ * else KS_MAG_BATCH more from free_list (ks_record_refill()), else another
+ * CPU's magazine.  Context: as ks_mag_pop(); in
+ * NMI context free_lock is only tried.  Return: NULL when no record is
+ * left anywhere (or free_lock stayed busy in NMI context).
+ */
+static noinline struct ks_record *ks_record_refill(struct ks_store *st,
+						   struct ks_mag *m)
+{
+	struct ks_record *r, *last;
+	unsigned int n;
 
 	if (!ks_lock_free_path(&st->free_lock))
 		return NULL;
 	r = st->free_list;
-	if (r)
-		st->free_list = r->next;
+	if (!r) {
+		raw_spin_unlock(&st->free_lock);
+		return ks_mag_steal(st, m);
+	}
+	for (n = 0, last = r; n < KS_MAG_BATCH && last->next; n++)
+		last = last->next;
+	st->free_list = last->next;
+	last->next = NULL;
 	raw_spin_unlock(&st->free_lock);
+	/* @m is empty, and only this CPU adds to it. */
+	smp_store_release(&m->head, r->next);
+	m->count = n;
+	return r;
+}
+
+static __always_inline struct ks_record *ks_record_get(struct ks_store *st)
+{
+	struct ks_mag *m = ks_mag_this(st);
+	struct ks_record *r = ks_mag_pop(m);
+
+	return likely(r) ? r : ks_record_refill(st, m);
+}
+
+/*
+ * Take a record from the pool and chain it in bucket @b for @ptr; the
+ * caller fills the rest.  Context: bucket @b's lock held, as ks_mag_pop();
+ * in NMI context free_lock is only tried.  Return: the record, or NULL
+ * when the pool is empty (or free_lock stayed busy in NMI context).
+ */
+static __always_inline struct ks_record *ks_record_take(struct ks_store *st,
+							unsigned int b,
+							unsigned long ptr)
+{
+	struct ks_record *r = ks_record_get(st);
+
 	if (!r)
 		return NULL;
 	r->ptr = ptr;
@@ -501,15 +663,24 @@ static struct ks_record *ks_record_take(struct ks_store *st, unsigned int b,
 }
 
 /*
- * Unchain record @r (*pp points at it) and give it back to the pool.
- * Context: its bucket lock held; in NMI context free_lock is only tried.
- * Return: false, and nothing changed, if free_lock stayed busy.
+ * Unchain record @r (*pp points at it) and give it back to the pool: to
+ * this CPU's magazine, which goes back to free_list whole once it holds
+ * KS_MAG_MAX.  Context: its bucket lock held, as ks_mag_pop(); in NMI
+ * context free_lock is only tried.  Return: false, and nothing changed,
+ * if free_lock stayed busy.
  */
-static bool ks_record_put(struct ks_store *st, struct ks_record **pp,
-			  struct ks_record *r)
+static __always_inline bool ks_record_put(struct ks_store *st,
+					  struct ks_record **pp,
+					  struct ks_record *r)
 {
-	if (!ks_lock_free_path(&st->free_lock))
-		return false;
+	struct ks_mag *m = ks_mag_this(st);
+
+	if (unlikely(m->count >= KS_MAG_MAX)) {
+		if (!ks_lock_free_path(&st->free_lock))
+			return false;
+		ks_mag_spill_locked(st, m);
+		raw_spin_unlock(&st->free_lock);
+	}
 	*pp = r->next;
 	ks_site_account_free(st, r);
 	r->ptr = 0;
@@ -518,9 +689,7 @@ static bool ks_record_put(struct ks_store *st, struct ks_record **pp,
 	 * (and so records_peak) never exceeds the pool.
 	 */
 	atomic_long_dec(&st->records_used);
-	r->next = st->free_list;
-	st->free_list = r;
-	raw_spin_unlock(&st->free_lock);
+	ks_mag_push(m, r);
 	return true;
 }
 
@@ -596,11 +765,10 @@ static __always_inline int ks_store_alloc_do(struct ks_store *st,
 					     ks_stack_fn stack, void *arg)
 {
 	struct ks_site *s;
-	u32 idx;
 
 	lockdep_assert_irqs_disabled();
 
-	s = ks_site_get(st, a->call_site, a->kind, a->hint, &idx);
+	s = ks_site_get(st, a->call_site, a->kind, a->hint);
 	if (!s) {
 		atomic_long_inc(&st->drop_sites_full);
 		return -ENOSPC;
@@ -608,7 +776,7 @@ static __always_inline int ks_store_alloc_do(struct ks_store *st,
 	if (stack && READ_ONCE(s->stacks) &&
 	    READ_ONCE(s->class) == KS_CLASS_OBJECT)
 		a->stack = stack(arg);
-	return ks_record_at(st, s, idx, a);
+	return ks_record_at(st, s, s - st->sites, a);
 }
 
 /**
@@ -664,12 +832,11 @@ u8 ks_store_count_unrecorded(struct ks_store *st, unsigned long key, u8 kind,
 			     u8 hint, unsigned long n)
 {
 	struct ks_site *s;
-	u32 idx;
 	u8 class;
 
 	lockdep_assert_irqs_disabled();
 
-	s = ks_site_get(st, key, kind, hint, &idx);
+	s = ks_site_get(st, key, kind, hint);
 	if (!s)
 		return KS_CLASS_OBJECT;
 	class = READ_ONCE(s->class);

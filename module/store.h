@@ -10,6 +10,7 @@
 #define _KMEMSCOPE_STORE_H
 
 #include <linux/bits.h>
+#include <linux/cache.h>
 #include <linux/jiffies.h>
 #include <linux/types.h>
 #include <linux/atomic.h>
@@ -114,13 +115,27 @@ struct ks_record {
 	char comm[TASK_COMM_LEN];
 };
 
-/* What a hook passes to ks_store_alloc(). */
+/*
+ * A CPU's magazine of unused records (store.c): a list only its CPU adds
+ * to, and which another CPU may take whole when the pool runs dry.
+ */
+struct ks_mag {
+	struct ks_record *head;
+	unsigned int count;		/* at least the records on it */
+} ____cacheline_aligned_in_smp;
+
+/* Records a magazine holds before it goes back to free_list whole. */
+#define KS_MAG_MAX		32
+/* Records a magazine takes from free_list at once. */
+#define KS_MAG_BATCH		16
+
 /*
  * A record's gfp flags when the kernel did not report them (percpu on
  * 5.10, compat.h): printed "n/a".  No real gfp_t has every bit set.
  */
 #define KS_GFP_UNKNOWN		0xffffffffU
 
+/* What a hook passes to ks_store_alloc(). */
 struct ks_alloc {
 	unsigned long ptr;
 	unsigned long call_site;
@@ -149,9 +164,13 @@ struct ks_store {
 	unsigned int bucket_bits;
 	raw_spinlock_t locks[KS_NR_LOCKS];
 
-	/* preallocated records; unused ones on free_list */
+	/*
+	 * preallocated records; unused ones in a CPU's magazine (mags) or
+	 * on free_list
+	 */
 	struct ks_record *records;
 	unsigned int nr_records;
+	struct ks_mag *mags;		/* nr_cpu_ids of them */
 	struct ks_record *free_list;
 	raw_spinlock_t free_lock;
 

@@ -100,6 +100,7 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		   (size_t)st->nr_records * sizeof(struct ks_record) +
 		   (sizeof(struct ks_record *) << st->bucket_bits) +
 		   (sizeof(struct ks_site) << st->site_bits) +
+		   (size_t)nr_cpu_ids * sizeof(struct ks_mag) +
 		   (size_t)ks_stacks.max * ks_stacks_bytes_each() +
 		   ks_dmabuf_table_bytes());
 
