@@ -26,6 +26,10 @@
 #
 # out/bench/TARGET.tsv: a header line "op<TAB>config<TAB>instructions_per_pair",
 # then a line per case and configuration measured.
+# A third boot (1 GiB; tests/guest-helpers/bench-scale.sh) measures a
+# kmalloc-32 pair with 0 to 1M allocations live and with 10 to 100k call
+# sites in kmemscope's tables: out/bench/TARGET-scale.tsv, a header line
+# "records<TAB>sites<TAB>instructions_per_pair", then a line per point.
 # The guests' raw output stays in out/logs/TARGET-bench*.tap; --report
 # prints the table and writes the TSV again from those, without a run.
 set -euo pipefail
@@ -55,6 +59,9 @@ if [ "$t" = bench ] && [ "$report" = 0 ]; then
 	"$HERE/run-guest.sh" --icount --smp 1 --append "$append kmemleak=on" --quiet \
 		--timeout 2400 --name bench-kmemleak "$t" bench.sh || rc=$?
 fi
+# The scale curves: a boot of their own, with room for a million records.
+[ "$report" = 1 ] || "$HERE/run-guest.sh" --icount --smp 1 --mem 1G --append "$append" \
+	--quiet --timeout 2400 --name bench-scale "$t" bench-scale.sh || rc=$?
 secs=$(( $(date +%s) - start ))
 
 mkdir -p "$ROOT/out/bench"
@@ -138,4 +145,31 @@ awk -F'\t' -v t="$t" -v kernel="$kernel" -v secs="$secs" -v tsv="$tsv" -v summar
 			print "added instructions carry over better than the ratio."
 		}
 	}' "$tsv"
+
+# The scale curves (bench-scale.sh): cost per pair as kmemscope's tables fill.
+stap="$ROOT/out/logs/$t-bench-scale.tap"
+[ -f "$stap" ] || die "no guest output ($stap)"
+stsv="$ROOT/out/bench/$t-scale.tsv"
+{
+	printf 'records\tsites\tinstructions_per_pair\n'
+	tr -d '\r' <"$stap" | awk '$1 == "scale:" && NF == 6 { print $3 "\t" $5 "\t" $6 }'
+} >"$stsv"
+tr -d '\r' <"$stap" | awk -v tsv="$stsv" '
+	$1 == "scale:" && $2 == "baseline" { base = $5; next }
+	$1 == "scale:" && NF == 6 { n++; rec[n] = $3; sites[n] = $5; v[n] = $6 }
+	function num(x) { return x ~ /^[0-9.]+$/ }
+	END {
+		if (!n) { print "no scale: lines in the guest output"; exit 1 }
+		printf "\nkmalloc-32 pairs as kmemscope'"'"'s tables fill (baseline %s):\n\n", base
+		printf "%10s %8s %12s %8s %10s\n", "live", "sites", "per pair", "added", "x first"
+		for (i = 1; i <= n; i++) {
+			a = (num(v[i]) && num(base)) ? sprintf("%+.0f", v[i] - base) : "-"
+			f = (i == 1 || i == 6) ? i : f
+			r = (num(v[i]) && num(v[f]) && num(base) && v[f] > base) ? sprintf("%.2f", (v[i] - base) / (v[f] - base)) : "-"
+			printf "%10s %8s %12s %8s %10s\n", rec[i], sites[i], v[i], a, r
+			if (i == 5)
+				printf "\n"
+		}
+		printf "\n(x first: added instructions against the first row of its curve)\nfigures: %s\n", tsv
+	}'
 exit "$rc"
