@@ -7,6 +7,8 @@
  * when the run is over, and a read then returns its result line.
  *
  *   kmalloc SIZE N       N x kmalloc(SIZE) + kfree
+ *   kmalloc_all SIZE N   the same on every online CPU at once (one bound
+ *                        kthread each), timed until the last is done
  *   kmem_cache N         N x kmem_cache_alloc + kmem_cache_free, from the
  *                        module's own cache of 128-byte objects
  *   pages ORDER N        N x alloc_pages(ORDER) + __free_pages (ORDER 0..3)
@@ -32,6 +34,9 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/kthread.h>
+#include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
@@ -182,8 +187,69 @@ static noinline int kb_percpu_run(unsigned int size, unsigned int n)
 	return 0;
 }
 
+/* kmalloc_all: the kmalloc loop on every online CPU at once. */
+struct kb_all {
+	unsigned int size, n;
+	atomic_t left;			/* threads still running */
+	int err;
+	struct completion done;		/* the last thread is done */
+};
+
+static int kb_all_thread(void *arg)
+{
+	struct kb_all *a = arg;
+	int ret = kb_kmalloc_run(a->size, a->n);
+
+	if (ret)
+		WRITE_ONCE(a->err, ret);
+	if (atomic_dec_and_test(&a->left))
+		complete(&a->done);
+	return 0;
+}
+
+/*
+ * N pairs on each online CPU, all started together: the time is the
+ * slowest CPU's, so ns_per_pair against the kmalloc case's on one CPU
+ * shows what CPUs allocating at once cost each other.
+ */
+static noinline int kb_kmalloc_all_run(unsigned int size, unsigned int n)
+{
+	struct task_struct **t;
+	struct kb_all a = { .size = size, .n = n };
+	unsigned int cpu, nr = 0, i;
+
+	t = kcalloc(nr_cpu_ids, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	init_completion(&a.done);
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		t[nr] = kthread_create(kb_all_thread, &a, "kb_all/%u", cpu);
+		if (IS_ERR(t[nr])) {
+			a.err = PTR_ERR(t[nr]);
+			break;
+		}
+		kthread_bind(t[nr++], cpu);
+	}
+	/* Threads made and not started are stopped without running. */
+	if (a.err) {
+		for (i = 0; i < nr; i++)
+			kthread_stop(t[i]);
+		nr = 0;
+	}
+	atomic_set(&a.left, nr);
+	for (i = 0; i < nr; i++)
+		wake_up_process(t[i]);
+	cpus_read_unlock();
+	if (nr)
+		wait_for_completion(&a.done);
+	kfree(t);
+	return a.err;
+}
+
 static const struct kb_case kb_cases[] = {
 	{ "kmalloc", true, kb_kmalloc_check, kb_kmalloc_run },
+	{ "kmalloc_all", true, kb_kmalloc_check, kb_kmalloc_all_run },
 	{ "kmem_cache", false, NULL, kb_cache_run },
 	{ "pages", true, kb_pages_check, kb_pages_run },
 	{ "vmalloc", true, kb_vmalloc_check, kb_vmalloc_run },
