@@ -81,7 +81,7 @@ for f in $untagged; do
 done
 
 # The whole suite takes about 200 s on a stock target with both lanes
-# busy: its guest may take 450 (the debug kernel's, run-guest.sh's 600).
+# busy: its guest may take 450 (the debug kernel's, run-guest.sh's 900).
 opts=()
 case $t in
 kunit | debug) scripts="kunit.sh $INTEGRATION" ;;
