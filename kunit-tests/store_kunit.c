@@ -551,6 +551,55 @@ static void store_classify(struct kunit *test)
 	ks_store_destroy(st);
 }
 
+/* A classifier that records a site only when its first allocation is movable. */
+static u8 class_by_hint(unsigned long key, u8 kind, u8 hint, bool *stacks)
+{
+	return hint & KS_HINT_MOVABLE ? KS_CLASS_OBJECT : KS_CLASS_SLAB;
+}
+
+/*
+ * The lean entry point (the hooks' common case) records what
+ * ks_store_alloc() records: sizes, site, allocator, gfp, and the hint the
+ * site's class is decided by.
+ */
+static void store_alloc_obj(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct ks_kind_totals t[KS_NR_KINDS];
+	struct ks_record_info info;
+	unsigned long flags;
+	unsigned int i;
+	int ret;
+
+	st->classify = class_by_hint;
+	local_irq_save(flags);
+	ret = ks_store_alloc_obj(st, 0x100, SITE_A, 100, 128,
+				 (__force gfp_t)0x40, KS_KMALLOC,
+				 KS_HINT_MOVABLE);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_ASSERT_TRUE(test, ks_store_lookup(st, 0x100, &info));
+	KUNIT_EXPECT_EQ(test, info.call_site, SITE_A);
+	KUNIT_EXPECT_EQ(test, info.kind, (u8)KS_KMALLOC);
+	KUNIT_EXPECT_EQ(test, info.bytes_req, 100U);
+	KUNIT_EXPECT_EQ(test, info.bytes_alloc, 128U);
+	for (i = 0; i < st->nr_records; i++)
+		if (st->records[i].ptr == 0x100)
+			KUNIT_EXPECT_EQ(test, st->records[i].gfp, 0x40U);
+	/* No hint: the classifier does not record the site. */
+	local_irq_save(flags);
+	ret = ks_store_alloc_obj(st, 0x200, SITE_B, 8, 8, 0, KS_PAGE, 0);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, ret, -EAGAIN);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->not_recorded[KS_CLASS_SLAB]), 1L);
+	ks_store_totals(st, t);
+	KUNIT_EXPECT_EQ(test, t[KS_KMALLOC].live_bytes, 128L);
+	KUNIT_EXPECT_TRUE(test, fr(st, 0x100, KS_KMALLOC));
+	ks_store_totals(st, t);
+	KUNIT_EXPECT_EQ(test, t[KS_KMALLOC].live_bytes, 0L);
+	ks_store_destroy(st);
+}
+
 static void store_reset(struct kunit *test)
 {
 	struct ks_store *st = new_store(test, 64, 16);
@@ -1444,6 +1493,7 @@ static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE(store_concurrent),
 	KUNIT_CASE(store_pool_across_cpus),
 	KUNIT_CASE(store_classify),
+	KUNIT_CASE(store_alloc_obj),
 	KUNIT_CASE(store_stamps),
 	KUNIT_CASE(store_reset),
 	KUNIT_CASE(store_copy_records),

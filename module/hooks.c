@@ -421,6 +421,24 @@ static u32 __ks_record(unsigned long ptr, unsigned long call_site,
 }
 
 /*
+ * An allocation that needs no backtrace, no size filter and no stack: the
+ * store is all there is to do (ks_store_alloc_obj()).
+ * A call site inside any range goes the long way, which decides whether
+ * it is a wrapper's.  The slab allocators' common case, and pages whose
+ * caller the entry callbacks found: with the free path inlined in
+ * ks_store_free(), a kmalloc pair went from 666.6 to 606.9 instructions
+ * (make bench).
+ */
+static __always_inline bool ks_record_lean(unsigned long call_site,
+					   size_t alloc)
+{
+	return !READ_ONCE(ks_stacks_on) && !READ_ONCE(ks_stacks_module_on) &&
+	       alloc >= READ_ONCE(ks_min_size) &&
+	       ks_attrib_outside(call_site) &&
+	       call_site != READ_ONCE(ks_krealloc_tramp);
+}
+
+/*
  * Record one allocation; a page's caller is looked for above the page
  * allocator.  Context: inside ks_enter().
  */
@@ -428,8 +446,16 @@ static __always_inline void ks_record(unsigned long ptr,
 				      unsigned long call_site, size_t req,
 				      size_t alloc, gfp_t gfp, u8 kind)
 {
-	__ks_record(ptr, call_site, req, alloc, gfp, kind,
-		    kind == KS_PAGE && (gfp & __GFP_MOVABLE) ? KS_HINT_MOVABLE : 0,
+	u8 hint = kind == KS_PAGE && (gfp & __GFP_MOVABLE) ? KS_HINT_MOVABLE : 0;
+
+	/* A page's caller from the entry callbacks, or none: unwind. */
+	if ((kind != KS_PAGE || call_site) &&
+	    ks_record_lean(call_site, alloc)) {
+		ks_store_alloc_obj(&ks_store, ptr, call_site, req, alloc, gfp,
+				   kind, hint);
+		return;
+	}
+	__ks_record(ptr, call_site, req, alloc, gfp, kind, hint,
 		    kind == KS_PAGE, 0);
 }
 

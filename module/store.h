@@ -309,6 +309,9 @@ void ks_store_reset(struct ks_store *st);
 typedef u32 (*ks_stack_fn)(void *arg);
 
 int ks_store_alloc(struct ks_store *st, struct ks_alloc *a);
+int ks_store_alloc_obj(struct ks_store *st, unsigned long ptr,
+		       unsigned long call_site, size_t req, size_t alloc,
+		       gfp_t gfp, u8 kind, u8 hint);
 u8 ks_store_count_unrecorded(struct ks_store *st, unsigned long key, u8 kind,
 			     u8 hint, unsigned long n);
 int ks_store_alloc_stack(struct ks_store *st, struct ks_alloc *a,
