@@ -12,6 +12,8 @@
 #   make kunit     KUnit suites in the KUnit kernel
 #   make bench TARGET=x86_64-6.1   kmemscope's overhead (figures, not a test;
 #                  TARGET=bench: beside the kernel's own profiler and kmemleak)
+#   make bench-smp [TARGET=arm64-6.12]   what CPUs allocating at once cost each
+#                  other with kmemscope (wall time; figures, not a test)
 #   make soak [TARGET=arm64-6.12] [SOAK_MIN=30]   kmemscope loaded under load
 #                  for a long time (figures and a verdict; not in make check)
 
@@ -58,7 +60,10 @@ checkpatch:
 bench:
 	scripts/bench.sh $(TARGET)
 
+bench-smp:
+	scripts/bench-smp.sh $(TARGET)
+
 soak:
 	scripts/soak.sh $(or $(TARGET),arm64-6.12) $(or $(SOAK_MIN),30)
 
-.PHONY: all modules modules_install clean deps deb demo check test kunit checkpatch bench soak
+.PHONY: all modules modules_install clean deps deb demo check test kunit checkpatch bench bench-smp soak
