@@ -296,9 +296,11 @@ P=/sys/kernel/debug/ks_fixture/pages
 N=1000
 free_now() { awk '$1 == "managed.free" || $1 == "managed.free_pcp" { s += $2 } END { print s }' "$1"; }
 run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
+cat /proc/vmstat >/tmp/v0
 cat $KS/account >/tmp/a0
 echo $N >$P && ok "ks_fixture takes $N pages" || not_ok "ks_fixture takes $N pages"
 cat $KS/account >/tmp/a1
+cat /proc/vmstat >/tmp/v1
 expect_eq "managed.direct.ks_fixture before" "$(line managed.direct.ks_fixture /tmp/a0)" ""
 expect_eq "managed.direct.ks_fixture after alloc_page() x $N" \
 	"$(line managed.direct.ks_fixture /tmp/a1)" $N
@@ -324,6 +326,12 @@ else
 	# the failure's own line: a check's summary repeats only that line.
 	not_ok "free pages fell by $N less what other lines gave back, unexplained still (within 64): free fell by $moved, other lines by $others, unexplained moved by $unexpl; moved: $(awk 'NR == FNR { a[$1] = $2; next }
 		$1 ~ /^managed/ && a[$1] != $2 { printf "%s %s -> %s; ", $1, a[$1], $2 }' /tmp/a0 /tmp/a1)"
+	# What else the kernel did meanwhile (compaction, reclaim, RCU-freed
+	# pages show in /proc/vmstat), and whether a read right after still
+	# finds the pages unexplained (in flight) or not.
+	cat $KS/account >/tmp/a1b
+	echo "# a read right after: unexplained $(line managed.unexplained /tmp/a1b) (was $(line managed.unexplained /tmp/a1)), free $(free_now /tmp/a1b) (was $(free_now /tmp/a1))"
+	echo "# /proc/vmstat moved around the two reads: $(awk 'NR == FNR { a[$1] = $2; next } a[$1] != $2 { printf "%s %+d; ", $1, $2 - a[$1] }' /tmp/v0 /tmp/v1)"
 fi
 echo 0 >$P
 cat $KS/account >/tmp/a2
