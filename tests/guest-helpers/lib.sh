@@ -224,3 +224,29 @@ EOF
 	has_vmalloc_hook && _kn=$((_kn + 5)) _kb=$((_kb + 5 * PAGE_SIZE))
 	echo "$_kn $_kb"
 }
+
+# Proactive compaction off (compaction_hold) and back to what it was
+# (compaction_release) around two account reads that must agree:
+# kcompactd holds the free pages it isolates and the pages it migrates
+# outside every line of the account until it is done (arm64-6.12-16k,
+# board-256m: unexplained rose by 861 pages and was back a read later,
+# while /proc/vmstat's compact_isolated rose by 1,814).  Kernels without
+# the sysctl (no proactive compaction) are left as they are.
+_PROACTIVE=/proc/sys/vm/compaction_proactiveness
+compaction_hold() {
+	_proactive=
+	[ -w $_PROACTIVE ] || return 0
+	_proactive=$(cat $_PROACTIVE)
+	echo 0 >$_PROACTIVE
+}
+compaction_release() {
+	[ -z "${_proactive:-}" ] || echo "$_proactive" >$_PROACTIVE
+	_proactive=
+}
+
+# vmstat_moved BEFORE AFTER: the /proc/vmstat counters that differ
+# between two copies of it, "name +delta; " each (for a failure's
+# diagnosis: compaction, migration, reclaim at work meanwhile).
+vmstat_moved() {
+	awk 'NR == FNR { a[$1] = $2; next } a[$1] != $2 { printf "%s %+d; ", $1, $2 - a[$1] }' "$1" "$2"
+}

@@ -296,6 +296,7 @@ P=/sys/kernel/debug/ks_fixture/pages
 N=1000
 free_now() { awk '$1 == "managed.free" || $1 == "managed.free_pcp" { s += $2 } END { print s }' "$1"; }
 run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
+compaction_hold
 cat /proc/vmstat >/tmp/v0
 cat $KS/account >/tmp/a0
 echo $N >$P && ok "ks_fixture takes $N pages" || not_ok "ks_fixture takes $N pages"
@@ -331,8 +332,9 @@ else
 	# finds the pages unexplained (in flight) or not.
 	cat $KS/account >/tmp/a1b
 	echo "# a read right after: unexplained $(line managed.unexplained /tmp/a1b) (was $(line managed.unexplained /tmp/a1)), free $(free_now /tmp/a1b) (was $(free_now /tmp/a1))"
-	echo "# /proc/vmstat moved around the two reads: $(awk 'NR == FNR { a[$1] = $2; next } a[$1] != $2 { printf "%s %+d; ", $1, $2 - a[$1] }' /tmp/v0 /tmp/v1)"
+	echo "# /proc/vmstat moved around the two reads: $(vmstat_moved /tmp/v0 /tmp/v1)"
 fi
+compaction_release
 echo 0 >$P
 cat $KS/account >/tmp/a2
 expect_eq "managed.direct.ks_fixture after giving them back" \
