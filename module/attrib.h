@@ -65,6 +65,15 @@ static __always_inline bool ks_attrib_in_fast(unsigned long addr,
 	return !ks_attrib_outside(addr) && ks_attrib_in(addr, type);
 }
 
+int ks_attrib_type_of(unsigned long addr);
+
+/* ks_attrib_type_of(), without a call for an address outside every range. */
+static __always_inline int ks_attrib_type_of_fast(unsigned long addr)
+{
+	return ks_attrib_outside(addr) ? KS_RANGE_NONE :
+	       ks_attrib_type_of(addr);
+}
+
 extern unsigned int ks_page_walk;
 extern unsigned long ks_page_core_fn;
 
@@ -76,7 +85,6 @@ int ks_attrib_learn_alloc_path(const unsigned long *entries, unsigned int n,
 const struct ks_text_range *ks_text_range_find(const struct ks_text_range *r,
 					       unsigned int n,
 					       unsigned long addr);
-int ks_attrib_type_of(unsigned long addr);
 bool ks_attrib_in_any(unsigned long addr);
 unsigned long ks_attrib_func_start(unsigned long addr);
 unsigned int __ks_attrib_skip(const unsigned long *entries, unsigned int n,

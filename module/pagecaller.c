@@ -139,8 +139,7 @@ static void notrace ks_pc_enter(unsigned long ip, unsigned long parent_ip,
 {
 	struct ks_pc_entry *p;
 	struct ks_pc_ctx *c;
-	int type = ks_attrib_outside(parent_ip) ? KS_RANGE_NONE :
-		   ks_attrib_type_of(parent_ip);
+	int type = ks_attrib_type_of_fast(parent_ip);
 	bool outside = type == KS_RANGE_NONE;
 	unsigned long caller = 0, caller_sp = 0;
 
