@@ -421,8 +421,10 @@ static u32 __ks_record(unsigned long ptr, unsigned long call_site,
 }
 
 /*
- * An allocation that needs no backtrace, no size filter and no stack: the
- * store is all there is to do (ks_store_alloc_obj()).  The slab
+ * An allocation that needs no backtrace to find its site, passes the size
+ * filter and takes no stack (stacks off; with stacks on for some modules
+ * only, ks_record_lean_stack()): the store is all there is to do
+ * (ks_store_alloc_obj()).  The slab
  * allocators' common case, and pages whose caller the entry callbacks
  * found: with the free path inlined in ks_store_free(), a kmalloc pair
  * went from 666.6 to 606.9 instructions (make bench).  A call site inside
@@ -433,10 +435,32 @@ static u32 __ks_record(unsigned long ptr, unsigned long call_site,
 static __always_inline bool ks_record_lean(unsigned long call_site,
 					   size_t alloc)
 {
-	return !READ_ONCE(ks_stacks_on) && !READ_ONCE(ks_stacks_module_on) &&
-	       alloc >= READ_ONCE(ks_min_size) &&
+	return !READ_ONCE(ks_stacks_on) && alloc >= READ_ONCE(ks_min_size) &&
 	       call_site != READ_ONCE(ks_krealloc_tramp) &&
 	       !ks_attrib_in_fast(call_site, KS_RANGE_WRAPPER);
+}
+
+/*
+ * ks_record_lean()'s allocation while stacks are on for some modules
+ * only: the store takes a backtrace if the site is theirs
+ * (ks_record_stack()), and is otherwise what the lean path is.  Out of
+ * line, so that the common case carries none of it.
+ */
+static noinline void ks_record_lean_stack(unsigned long ptr,
+					  unsigned long call_site, size_t req,
+					  size_t alloc, gfp_t gfp, u8 kind,
+					  u8 hint)
+{
+	struct ks_alloc a = {
+		.ptr = ptr, .call_site = call_site, .bytes_req = req,
+		.bytes_alloc = alloc, .gfp = (__force u32)gfp, .kind = kind,
+		.hint = hint,
+	};
+	struct ks_stack_arg sa = {
+		.call_site = call_site, .page = kind == KS_PAGE,
+	};
+
+	ks_store_alloc_stack(&ks_store, &a, ks_record_stack, &sa);
 }
 
 /*
@@ -452,8 +476,12 @@ static __always_inline void ks_record(unsigned long ptr,
 	/* A page's caller from the entry callbacks, or none: unwind. */
 	if ((kind != KS_PAGE || call_site) &&
 	    ks_record_lean(call_site, alloc)) {
-		ks_store_alloc_obj(&ks_store, ptr, call_site, req, alloc, gfp,
-				   kind, hint);
+		if (likely(!READ_ONCE(ks_stacks_module_on)))
+			ks_store_alloc_obj(&ks_store, ptr, call_site, req,
+					   alloc, gfp, kind, hint);
+		else
+			ks_record_lean_stack(ptr, call_site, req, alloc, gfp,
+					     kind, hint);
 		return;
 	}
 	__ks_record(ptr, call_site, req, alloc, gfp, kind, hint,
