@@ -97,24 +97,40 @@ run_step "kmemscope-snap report in Chromium (host)" "$HERE/test-report.sh"
 run_step "console scan (host)" "$HERE/test-console.sh"
 run_step "packaging (Buildroot, Yocto)" "$HERE/lint-packaging.sh"
 run_step "Debian packages (make deb)" "$HERE/deb-test.sh"
-# Two lanes, run side by side, each taking the next target no lane has
-# taken yet (a claim is a mkdir, which is atomic): the arm lane takes the
-# arm64 targets, then the x86 ones from the end of their list; the x86
-# lane takes the x86 ones from the start, the debug kernel (the longest)
-# first.  The x86 targets take longer in all (the last full check: x86
-# 2,340 s, arm64 1,630 s), so the arm lane ends by helping with them.  An
-# x86 guest runs on one host thread (run-guest.sh), an arm64 one on a
-# thread per vCPU: two arm64 guests at once (the stress guests have 4
-# vCPUs) would starve each other on a 2-core machine, and no lane takes
-# an arm64 target after an x86 one, so two never run at once.
-arm_q=() x86_q=()
+# Two lanes, run side by side, each taking the next unit no lane has
+# taken yet (a claim is a mkdir, which is atomic).  A unit is a target,
+# but for the debug kernel, the longest (1,330 s in a check of 3,080 s):
+# its tests are two units, "debug" (test.sh --no-faults, about 800 s) and
+# "debug-faults" (test.sh --faults, about 530 s).  The arm lane takes the
+# arm64 targets (about 1,740 s), then the x86 units from the end of their
+# list; the x86 lane takes them from the start: "debug" first, then the
+# whole-suite targets, the core ones, and last "debug-faults", which the
+# arm lane so takes first when it has done the arm64 targets.  The x86
+# units take longer in all (3,140 s), so the arm lane ends by helping with
+# them, the shortest first.  An x86 guest runs on one host thread
+# (run-guest.sh), an arm64 one on a thread per vCPU: two arm64 guests at
+# once (the stress guests have 4 vCPUs) would starve each other on a
+# 2-core machine, and no lane takes an arm64 target after an x86 one, so
+# two never run at once.
+arm_q=() x86_full=() x86_core=() x86_q=()
 for t in "${targets[@]}"; do
 	case $t in
 	arm64-*) arm_q+=("$t") ;;
-	debug) x86_q=("$t" ${x86_q[@]+"${x86_q[@]}"}) ;;
-	*) x86_q+=("$t") ;;
+	debug) ;;
+	*)
+		if [ "$named" = 1 ] || is_full_target "$t"; then
+			x86_full+=("$t")
+		else
+			x86_core+=("$t")
+		fi
+		;;
 	esac
 done
+case " ${targets[*]} " in
+*" debug "*) x86_q=(debug) ;;
+esac
+x86_q+=(${x86_full[@]+"${x86_full[@]}"} ${x86_core[@]+"${x86_core[@]}"})
+[ "${x86_q[0]:-}" != debug ] || x86_q+=(debug-faults)
 x86_rev=()
 for t in ${x86_q[@]+"${x86_q[@]}"}; do x86_rev=("$t" ${x86_rev[@]+"${x86_rev[@]}"}); done
 queue=(${arm_q[@]+"${arm_q[@]}"} ${x86_q[@]+"${x86_q[@]}"})
@@ -122,13 +138,24 @@ queue=(${arm_q[@]+"${arm_q[@]}"} ${x86_q[@]+"${x86_q[@]}"})
 TL="$ROOT/out/logs/check"
 rm -rf "$TL"
 mkdir -p "$TL"
-# test_target T: test.sh for T into $TL/T.out, its seconds into $TL/T.time.
+# test_target U: test.sh for unit U into $TL/U.out, its seconds into
+# $TL/U.time.
 test_target() {
-	local t=$1 s mode=()
+	local u=$1 t=$1 s mode=() label
 	s=$(date +%s)
-	[ "$named" = 1 ] || is_full_target "$t" || mode=(--core)
-	KS_BUILT=1 "$HERE/test.sh" ${mode[@]+"${mode[@]}"} "$t" >"$TL/$t.out" 2>&1
-	echo "$(( $(date +%s) - s )) ${mode[*]:-whole}" >"$TL/$t.time"
+	case $u in
+	debug) mode=(--no-faults) ;;
+	debug-faults) t=debug mode=(--faults) ;;
+	*) [ "$named" = 1 ] || is_full_target "$t" || mode=(--core) ;;
+	esac
+	KS_BUILT=1 "$HERE/test.sh" ${mode[@]+"${mode[@]}"} "$t" >"$TL/$u.out" 2>&1
+	case ${mode[*]:-} in
+	--core) label="--core suite" ;;
+	--faults) label="fault injection" ;;
+	--no-faults) label="whole suite but fault injection" ;;
+	*) label="whole suite" ;;
+	esac
+	echo "$(( $(date +%s) - s )) $label" >"$TL/$u.time"
 }
 declare -A shown=()
 times=()
@@ -139,9 +166,9 @@ show_done() {
 		[ -f "$TL/$t.time" ] && [ -z "${shown[$t]:-}" ] || continue
 		shown[$t]=1
 		read -r secs mode <"$TL/$t.time"
-		run_step "test $t ($mode suite)" cat "$TL/$t.out"
-		echo "# $t: ${secs}s ($mode suite)"
-		times+=("$t: ${secs}s ($mode suite)")
+		run_step "test $t ($mode)" cat "$TL/$t.out"
+		echo "# $t: ${secs}s ($mode)"
+		times+=("$t: ${secs}s ($mode)")
 	done
 }
 # lane T...: test each T that no other lane has claimed.

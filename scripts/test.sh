@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# test.sh [--core] TARGET - build for TARGET and run its guest tests.
+# test.sh [--core | --no-faults | --faults] TARGET - build for TARGET and
+# run its guest tests.
 # The whole suite:
 #   stock targets: the integration scripts (tests/guest/*.sh of suite
 #                  "integration", see lib.sh's guest_suite()),
@@ -17,6 +18,9 @@
 # --core: the core suite (CORE below; DKMS; the Buildroot and Yocto
 # contracts; on arm64 the overlays), what
 # `make check` runs on the targets outside lib.sh's FULL_TARGETS.
+# --no-faults: the whole suite but the debug kernel's fault injection;
+# --faults: that alone (debug only).  make check runs the two apart, so
+# that its two lanes can share the debug kernel's tests.
 # KS_BUILT=1: out/TARGET/ko is already built (check.sh builds first).
 # Output: TAP lines, then "RESULT passed=N failed=N" (all guests).
 set -uo pipefail
@@ -41,13 +45,17 @@ RACE_TARGETS="x86_64-6.1 arm64-6.12 arm64-6.12-16k"
 # 16 KiB pages (a stress guest takes 4 to 8 minutes on arm64).
 STRESS_TARGETS=" ${STOCK_TARGETS/ arm64-6.12 / } "
 
-core=0
-if [ "${1:-}" = --core ]; then
-	core=1
-	shift
-fi
-t=${1:?usage: test.sh [--core] TARGET}
+core=0 part=all
+case ${1:-} in
+--core) core=1 ;;
+--no-faults) part=main ;;
+--faults) part=faults ;;
+esac
+[ "$core$part" = 0all ] || shift
+t=${1:?usage: test.sh [--core | --no-faults | --faults] TARGET}
 valid_target "$t" || die "unknown target '$t' (known: $KNOWN_TARGETS)"
+[ "$part" != faults ] || [ "$t" = debug ] ||
+	die "--faults: only the debug kernel has fault injection"
 # A test script that names no suite would never run.
 untagged=$(awk 'FNR == 2 && !($1 == "#" && $2 == "suite:" && $3 != "") { print FILENAME }' \
 	"$ROOT"/tests/guest/*.sh)
@@ -75,6 +83,22 @@ present_kmods() {
 # add up in passed and failed (lib.sh: add_results).
 passed=0 failed=0
 guest() { add_results "$HERE/run-guest.sh" "$@"; }
+
+# Fault injection and kmemleak: the debug kernel has them.  A load of
+# kmemscope passes about 1,050 fault points, each tried in about 2.5 s
+# (kmemleak on): every 7th by default, about 9 min (KS_FAILNTH_STEP=1:
+# all, about 45 min).
+faults() {
+	guest --name faults --timeout 1800 --alloc-failures-injected \
+		--append "kmemleak=on ks.failnth_step=${KS_FAILNTH_STEP:-7}" \
+		"$t" $(guest_suite faults)
+}
+if [ "$part" = faults ]; then
+	faults
+	echo "RESULT passed=$passed failed=$failed"
+	[ "$failed" = 0 ]
+	exit
+fi
 for f in $untagged; do
 	echo "not ok - $t: ${f#"$ROOT"/} has no '# suite: NAME' second line"
 	failed=$((failed + 1))
@@ -107,14 +131,7 @@ if [ "$core" = 0 ]; then
 	# The OOM report: a small guest of its own, whose OOM killer fires (its
 	# dump is no error report: --alloc-failures-injected).
 	guest --name oom --mem 256M --alloc-failures-injected "$t" $(guest_suite oom)
-	# Fault injection and kmemleak: the debug kernel has them.  A load of
-	# kmemscope passes about 900 fault points, each tried in about 2.5 s
-	# (kmemleak on): every 7th by default, about 5 min (KS_FAILNTH_STEP=1:
-	# all, about 40 min).
-	[ "$t" != debug ] ||
-		guest --name faults --timeout 1800 --alloc-failures-injected \
-			--append "kmemleak=on ks.failnth_step=${KS_FAILNTH_STEP:-7}" \
-			"$t" $(guest_suite faults)
+	[ "$t" != debug ] || [ "$part" = main ] || faults
 fi
 case $t in
 kunit | debug) ;;	# no Debian headers package: nothing for DKMS
