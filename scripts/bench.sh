@@ -102,32 +102,32 @@ awk -F'\t' -v t="$t" -v kernel="$kernel" -v secs="$secs" -v tsv="$tsv" -v summar
 				cols[++nc] = all[i]
 		printf "\nAllocation + free pairs on %s (kernel %s): instructions per pair\n", t, kernel
 		printf "(added: over baseline; x base: ratio to baseline)\n\n"
-		printf "%-15s", "op"
+		printf "%-18s", "op"
 		for (i = 1; i <= nc; i++)
 			printf " %16s", cols[i]
 		printf "\n"
 		for (o = 1; o <= nops; o++) {
 			op = ops[o]
-			printf "%-15s", op
+			printf "%-18s", op
 			for (i = 1; i <= nc; i++)
 				printf " %16s", cell(op, cols[i])
-			printf "\n%-15s", "  added"
+			printf "\n%-18s", "  added"
 			for (i = 1; i <= nc; i++)
 				printf " %16s", cols[i] == "baseline" ? "" : added(op, cols[i])
-			printf "\n%-15s", "  x base"
+			printf "\n%-18s", "  x base"
 			for (i = 1; i <= nc; i++)
 				printf " %16s", cols[i] == "baseline" ? "" : ratio(cell(op, "baseline"), cell(op, cols[i]))
 			printf "\n"
 		}
 		if ("map" in have) {
 			printf "\nkmemscope'"'"'s added instructions against MAP'"'"'s added (memory allocation profiling):\n\n"
-			printf "%-15s %10s %10s %8s %16s %8s\n", "op", "MAP", "kmemscope", "ratio", "kmemscope_stacks", "ratio"
+			printf "%-18s %10s %10s %8s %16s %8s\n", "op", "MAP", "kmemscope", "ratio", "kmemscope_stacks", "ratio"
 			for (o = 1; o <= nops; o++) {
 				op = ops[o]
 				m = added(op, "map"); k = added(op, "kmemscope"); s = added(op, "kmemscope_stacks")
 				rk = (m != "-" && m + 0 > 0 && k != "-") ? sprintf("%.2f", k / m) : "-"
 				rs = (m != "-" && m + 0 > 0 && s != "-") ? sprintf("%.2f", s / m) : "-"
-				printf "%-15s %10s %10s %8s %16s %8s\n", op, m, k, rk, s, rs
+				printf "%-18s %10s %10s %8s %16s %8s\n", op, m, k, rk, s, rs
 			}
 		}
 		if (!("kmemscope_stacks_other" in have))

@@ -7,6 +7,10 @@
  * when the run is over, and a read then returns its result line.
  *
  *   kmalloc SIZE N       N x kmalloc(SIZE) + kfree
+ *   kmalloc_held SIZE N  the same N pairs in rounds of KB_HELD: KB_HELD
+ *                        kmallocs, then their kfrees in the same order (an
+ *                        object outlives the allocations after it, as most
+ *                        do outside a loop like the one above)
  *   kmalloc_all SIZE N   the same on every online CPU at once (one bound
  *                        kthread each), timed until the last is done
  *   kmem_cache N         N x kmem_cache_alloc + kmem_cache_free, from the
@@ -27,7 +31,8 @@
  * (ARG is the size, the object size or the order), or, when the run
  * failed, "CASE ARG error=E" (and the write returned E).
  *
- * Notes on locking: kb_lock serialises runs and protects kb_result.
+ * Notes on locking: kb_lock serialises runs and protects kb_result and
+ * kb_held.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -57,6 +62,7 @@
 #define KB_MAX_ORDER	PAGE_ALLOC_COSTLY_ORDER
 #define KB_MAX_VMALLOC	SZ_16M
 #define KB_RESULT_LEN	128
+#define KB_HELD		64		/* objects live at once: kmalloc_held */
 
 struct kb_case {
 	const char *name;
@@ -99,6 +105,35 @@ static noinline int kb_kmalloc_run(unsigned int size, unsigned int n)
 		WRITE_ONCE(*p, (u8)i);
 		kfree(p);
 		if (kb_chunk_end(i))
+			return -EINTR;
+	}
+	return 0;
+}
+
+/* kb_kmalloc_held_run()'s objects.  kb_lock held. */
+static u8 *kb_held[KB_HELD];
+
+static noinline int kb_kmalloc_held_run(unsigned int size, unsigned int n)
+{
+	unsigned int i, j, k, m;
+	int ret = 0;
+
+	for (i = 0; i < n; i += m) {
+		m = min_t(unsigned int, n - i, KB_HELD);
+		for (j = 0; j < m; j++) {
+			kb_held[j] = kmalloc(size, GFP_KERNEL);
+			if (!kb_held[j]) {
+				ret = -ENOMEM;
+				break;
+			}
+			WRITE_ONCE(*kb_held[j], (u8)j);
+		}
+		for (k = 0; k < j; k++)
+			kfree(kb_held[k]);
+		if (ret)
+			return ret;
+		cond_resched();
+		if (fatal_signal_pending(current))
 			return -EINTR;
 	}
 	return 0;
@@ -249,6 +284,7 @@ static noinline int kb_kmalloc_all_run(unsigned int size, unsigned int n)
 
 static const struct kb_case kb_cases[] = {
 	{ "kmalloc", true, kb_kmalloc_check, kb_kmalloc_run },
+	{ "kmalloc_held", true, kb_kmalloc_check, kb_kmalloc_held_run },
 	{ "kmalloc_all", true, kb_kmalloc_check, kb_kmalloc_all_run },
 	{ "kmem_cache", false, NULL, kb_cache_run },
 	{ "pages", true, kb_pages_check, kb_pages_run },

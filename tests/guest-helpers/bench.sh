@@ -35,6 +35,7 @@ cases() {
 	kmalloc-32 kmalloc 32 100000
 	kmalloc-256 kmalloc 256 100000
 	kmalloc-4096 kmalloc 4096 100000
+	kmalloc-32-held64 kmalloc_held 32 100000
 	kmem_cache-128 kmem_cache 100000
 	pages-order0 pages 0 50000
 	pages-order3 pages 3 20000
