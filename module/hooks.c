@@ -424,10 +424,10 @@ static u32 __ks_record(unsigned long ptr, unsigned long call_site,
  * An allocation that needs no backtrace to find its site, passes the size
  * filter and takes no stack (stacks off; with stacks on for some modules
  * only, ks_record_lean_stack()): the store is all there is to do
- * (ks_store_alloc_obj()).  The slab
- * allocators' common case, and pages whose caller the entry callbacks
- * found: with the free path inlined in ks_store_free(), a kmalloc pair
- * went from 666.6 to 606.9 instructions (make bench).  A call site inside
+ * (ks_store_alloc_obj()).  The slab allocators' common case, and pages
+ * whose caller the entry callbacks found: with the free path inlined in
+ * ks_store_free(), a kmalloc pair went from 666.6 to 606.9 instructions
+ * (make bench).  A call site inside
  * a range that is not a wrapper's (the allocator's own: vmalloc's
  * vm_struct and vmap_area) takes it too, after one search of the ranges,
  * the same search __ks_record() would make.

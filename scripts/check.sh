@@ -112,23 +112,17 @@ run_step "Debian packages (make deb)" "$HERE/deb-test.sh"
 # once (the stress guests have 4 vCPUs) would starve each other on a
 # 2-core machine, and no lane takes an arm64 target after an x86 one, so
 # two never run at once.
+# whole T: T runs the whole suite (a target named on the command line
+# does); the others run the core suite.
+whole() { [ "$named" = 1 ] || is_full_target "$1"; }
 arm_q=() x86_full=() x86_core=() x86_q=()
 for t in "${targets[@]}"; do
 	case $t in
 	arm64-*) arm_q+=("$t") ;;
-	debug) ;;
-	*)
-		if [ "$named" = 1 ] || is_full_target "$t"; then
-			x86_full+=("$t")
-		else
-			x86_core+=("$t")
-		fi
-		;;
+	debug) x86_q=(debug) ;;
+	*) if whole "$t"; then x86_full+=("$t"); else x86_core+=("$t"); fi ;;
 	esac
 done
-case " ${targets[*]} " in
-*" debug "*) x86_q=(debug) ;;
-esac
 x86_q+=(${x86_full[@]+"${x86_full[@]}"} ${x86_core[@]+"${x86_core[@]}"})
 [ "${x86_q[0]:-}" != debug ] || x86_q+=(debug-faults)
 x86_rev=()
@@ -141,20 +135,14 @@ mkdir -p "$TL"
 # test_target U: test.sh for unit U into $TL/U.out, its seconds into
 # $TL/U.time.
 test_target() {
-	local u=$1 t=$1 s mode=() label
+	local u=$1 t=$1 s mode=() label="whole suite"
 	s=$(date +%s)
 	case $u in
-	debug) mode=(--no-faults) ;;
-	debug-faults) t=debug mode=(--faults) ;;
-	*) [ "$named" = 1 ] || is_full_target "$t" || mode=(--core) ;;
+	debug) mode=(--no-faults) label="whole suite but fault injection" ;;
+	debug-faults) t=debug mode=(--faults) label="fault injection" ;;
+	*) whole "$t" || { mode=(--core) label="--core suite"; } ;;
 	esac
 	KS_BUILT=1 "$HERE/test.sh" ${mode[@]+"${mode[@]}"} "$t" >"$TL/$u.out" 2>&1
-	case ${mode[*]:-} in
-	--core) label="--core suite" ;;
-	--faults) label="fault injection" ;;
-	--no-faults) label="whole suite but fault injection" ;;
-	*) label="whole suite" ;;
-	esac
 	echo "$(( $(date +%s) - s )) $label" >"$TL/$u.time"
 }
 declare -A shown=()
