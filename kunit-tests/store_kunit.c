@@ -70,6 +70,23 @@ static struct ks_site_snap *find_site(struct kunit *test, struct ks_store *st,
 	return NULL;
 }
 
+/* Site @key's lifetime and live counters are these.  Return: its copy. */
+static struct ks_site_snap *expect_site(struct kunit *test,
+					struct ks_store *st, unsigned long key,
+					long allocs, long frees,
+					long live_bytes, long live_req)
+{
+	struct ks_site_snap *s = find_site(test, st, key, false);
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->allocs, allocs);
+	KUNIT_EXPECT_EQ(test, s->frees, frees);
+	KUNIT_EXPECT_EQ(test, s->live_count, allocs - frees);
+	KUNIT_EXPECT_EQ(test, s->live_bytes, live_bytes);
+	KUNIT_EXPECT_EQ(test, s->live_req, live_req);
+	return s;
+}
+
 /* ---- init parameters ---- */
 
 struct init_case {
@@ -126,13 +143,7 @@ static void store_alloc_lookup_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.kind, (u8)KS_KMALLOC);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 1L);
 
-	s = find_site(test, st, SITE_A, false);
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_EXPECT_EQ(test, s->live_bytes, 128L);
-	KUNIT_EXPECT_EQ(test, s->live_req, 100L);
-	KUNIT_EXPECT_EQ(test, s->live_count, 1L);
-	KUNIT_EXPECT_EQ(test, s->allocs, 1L);
-	KUNIT_EXPECT_EQ(test, s->frees, 0L);
+	expect_site(test, st, SITE_A, 1, 0, 128, 100);
 
 	KUNIT_EXPECT_TRUE(test, fr(st, 0xa000, KS_KMALLOC));
 	KUNIT_EXPECT_FALSE(test, ks_store_lookup(st, 0xa000, NULL));
@@ -597,6 +608,220 @@ static void store_alloc_obj(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, fr(st, 0x100, KS_KMALLOC));
 	ks_store_totals(st, t);
 	KUNIT_EXPECT_EQ(test, t[KS_KMALLOC].live_bytes, 0L);
+	ks_store_destroy(st);
+}
+
+/* ---- pending allocations ---- */
+
+/* Stash one slab allocation the way the hooks do (preemption off). */
+static int st_stash(struct ks_store *st, unsigned long ptr,
+		    unsigned long site, size_t req, size_t alloc)
+{
+	int ret;
+
+	preempt_disable();
+	ret = ks_store_stash(st, ptr, site, req, alloc, 0, KS_KMALLOC);
+	preempt_enable();
+	return ret;
+}
+
+/* @ptr has a record: at @site, of @req bytes asked and @alloc given. */
+static void expect_record(struct kunit *test, struct ks_store *st,
+			  unsigned long ptr, unsigned long site, u32 req,
+			  u32 alloc)
+{
+	struct ks_record_info info;
+
+	KUNIT_ASSERT_TRUE(test, ks_store_lookup(st, ptr, &info));
+	KUNIT_EXPECT_EQ(test, info.call_site, site);
+	KUNIT_EXPECT_EQ(test, info.bytes_req, req);
+	KUNIT_EXPECT_EQ(test, info.bytes_alloc, alloc);
+}
+
+/* The free probes' way: this CPU's slot, then the unstash.  Preemption off. */
+static bool st_unstash(struct ks_store *st, unsigned long ptr)
+{
+	struct ks_pend *p = ks_store_pending(st, ptr);
+
+	return p && ks_store_unstash(st, p, ptr);
+}
+
+/*
+ * A pending allocation freed by its own context counts its pair on its
+ * site, with the peaks it reached, and takes no record; the first pair of
+ * a new site is counted by the free path, which claims the site.
+ */
+static void store_pend_pair(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct ks_site_snap *s;
+	bool unstashed[3];
+	int stashed[3];
+
+	preempt_disable();
+	stashed[0] = ks_store_stash(st, 0x100, SITE_A, 40, 64, 0, KS_KMALLOC);
+	/* No site yet: the free path's to claim. */
+	unstashed[0] = st_unstash(st, 0x100);
+	stashed[1] = ks_store_stash(st, 0x100, SITE_A, 40, 64, 0, KS_KMALLOC);
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, stashed[0], 1);
+	KUNIT_EXPECT_FALSE(test, unstashed[0]);
+	/* Still pending: the slot is taken, the new one is to be recorded. */
+	KUNIT_EXPECT_EQ(test, stashed[1], 0);
+	KUNIT_EXPECT_TRUE(test, fr(st, 0x100, KS_KMALLOC));
+	preempt_disable();
+	stashed[1] = ks_store_stash(st, 0x200, SITE_A, 100, 128, 0, KS_KMALLOC);
+	unstashed[1] = st_unstash(st, 0x300);
+	unstashed[2] = st_unstash(st, 0x200);
+	stashed[2] = ks_store_stash(st, 0x200, SITE_A, 40, 64, 0, KS_KMALLOC);
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, stashed[1], 1);
+	KUNIT_EXPECT_FALSE(test, unstashed[1]);
+	KUNIT_EXPECT_TRUE(test, unstashed[2]);
+	KUNIT_EXPECT_EQ(test, stashed[2], 1);
+	/* Read: the third one is recorded now. */
+	s = expect_site(test, st, SITE_A, 3, 2, 64, 40);
+	KUNIT_EXPECT_EQ(test, s->peak_bytes, 128L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->kind_peak[KS_KMALLOC]), 128L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 1L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees[KS_KMALLOC]), 0L);
+	KUNIT_EXPECT_TRUE(test, fr(st, 0x200, KS_KMALLOC));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
+	ks_store_destroy(st);
+}
+
+/*
+ * An allocation that outlives KS_PEND_AGE others of its context (which
+ * are recorded) is recorded when the next one takes the slot, with its
+ * own stamp and sizes.
+ */
+static void store_pend_swap(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	unsigned long flags;
+	unsigned int i, direct = 0;
+	bool unstashed;
+	int ret[2];
+
+	KUNIT_ASSERT_EQ(test, st_stash(st, 0x100, SITE_A, 40, 64), 1);
+	local_irq_save(flags);
+	for (i = 1; i < KS_PEND_AGE; i++)
+		direct += !ks_store_stash(st, 0x200, SITE_B, 10, 16, 0,
+					  KS_KMALLOC);
+	ret[0] = ks_store_stash(st, 0x200, SITE_B, 10, 16, 0, KS_KMALLOC);
+	ret[1] = ks_store_stash_swap(st, 0x200, SITE_B, 10, 16, 0, KS_KMALLOC);
+	unstashed = st_unstash(st, 0x100);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, direct, KS_PEND_AGE - 1);
+	KUNIT_EXPECT_EQ(test, ret[0], -EBUSY);
+	KUNIT_EXPECT_EQ(test, ret[1], 0);
+	KUNIT_EXPECT_FALSE(test, unstashed);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 1L);
+	expect_record(test, st, 0x100, SITE_A, 40, 64);
+	/* Found in the table: the new one is still pending. */
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 1L);
+	KUNIT_EXPECT_TRUE(test, fr(st, 0x100, KS_KMALLOC));
+	KUNIT_EXPECT_TRUE(test, fr(st, 0x200, KS_KMALLOC));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees[KS_KMALLOC]), 0L);
+	ks_store_destroy(st);
+}
+
+/*
+ * A reader records what is pending, with the stamp and task of its
+ * allocation; lookups and resizes find it.
+ */
+static void store_pend_settle(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct ks_record_snap *snap;
+	struct ks_record_cursor cur = { 0 };
+	struct ks_kind_totals t[KS_NR_KINDS];
+	struct ks_record_info info;
+	unsigned long flags;
+	u64 before = ks_store_stamp(st);
+	unsigned int n;
+	bool ok;
+
+	KUNIT_ASSERT_EQ(test, st_stash(st, 0x100, SITE_A, 40, 64), 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
+	expect_record(test, st, 0x100, SITE_A, 40, 64);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 1L);
+
+	KUNIT_ASSERT_EQ(test, st_stash(st, 0x200, SITE_B, 10, 16), 1);
+	ks_store_totals(st, t);
+	KUNIT_EXPECT_EQ(test, t[KS_KMALLOC].live_bytes, 80L);
+	KUNIT_EXPECT_EQ(test, t[KS_KMALLOC].live_count, 2L);
+
+	KUNIT_ASSERT_EQ(test, st_stash(st, 0x300, SITE_C, 20, 32), 1);
+	snap = kunit_kcalloc(test, 8, sizeof(*snap), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	n = ks_store_copy_records(st, &cur, snap, 8);
+	KUNIT_EXPECT_EQ(test, n, 3U);
+	while (n--) {
+		KUNIT_EXPECT_EQ(test, snap[n].pid, current->pid);
+		KUNIT_EXPECT_STREQ(test, snap[n].comm, current->comm);
+		KUNIT_EXPECT_GE(test, snap[n].ts, before);
+	}
+
+	/* A krealloc() in place of a pending allocation. */
+	KUNIT_ASSERT_EQ(test, st_stash(st, 0x400, SITE_A, 8, 64), 1);
+	local_irq_save(flags);
+	ok = ks_store_resize(st, 0x400, 50);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_TRUE(test, ok);
+	KUNIT_ASSERT_TRUE(test, ks_store_lookup(st, 0x400, &info));
+	KUNIT_EXPECT_EQ(test, info.bytes_req, 50U);
+	ks_store_destroy(st);
+}
+
+/*
+ * The slot takes an allocation only when empty, and not when the table
+ * still holds its address (a free that was not seen: the table's path
+ * retires the old record).  A reset forgets what is pending.
+ */
+static void store_pend_refused(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct ks_kind_totals t[KS_NR_KINDS];
+
+	KUNIT_EXPECT_EQ(test, al(st, 0x500, SITE_A, 8, 8, KS_KMALLOC), 0);
+	KUNIT_EXPECT_EQ(test, st_stash(st, 0x500, SITE_B, 8, 8), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->missed_frees), 0L);
+	KUNIT_EXPECT_EQ(test, st_stash(st, 0x600, SITE_B, 8, 8), 1);
+	ks_store_reset(st);
+	ks_store_totals(st, t);
+	KUNIT_EXPECT_EQ(test, t[KS_KMALLOC].allocs, 0L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
+	KUNIT_EXPECT_EQ(test, st_stash(st, 0x700, SITE_B, 8, 8), 1);
+	ks_store_destroy(st);
+}
+
+/*
+ * At a site that records nothing, a pending pair counts what the table's
+ * path counts: the allocation not recorded, the free untracked.
+ */
+static void store_pend_unrecorded(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	bool unstashed;
+	int stashed;
+
+	st->classify = class_by_hint;
+	KUNIT_ASSERT_EQ(test, st_stash(st, 0x100, SITE_B, 8, 8), 1);
+	KUNIT_EXPECT_FALSE(test, fr(st, 0x100, KS_KMALLOC));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->not_recorded[KS_CLASS_SLAB]), 1L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees[KS_KMALLOC]), 1L);
+	/* The site exists now: its own context does not count a pair either. */
+	preempt_disable();
+	stashed = ks_store_stash(st, 0x100, SITE_B, 8, 8, 0, KS_KMALLOC);
+	unstashed = st_unstash(st, 0x100);
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, stashed, 1);
+	KUNIT_EXPECT_FALSE(test, unstashed);
+	KUNIT_EXPECT_FALSE(test, fr(st, 0x100, KS_KMALLOC));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->not_recorded[KS_CLASS_SLAB]), 2L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
 	ks_store_destroy(st);
 }
 
@@ -1494,6 +1719,11 @@ static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE(store_pool_across_cpus),
 	KUNIT_CASE(store_classify),
 	KUNIT_CASE(store_alloc_obj),
+	KUNIT_CASE(store_pend_pair),
+	KUNIT_CASE(store_pend_settle),
+	KUNIT_CASE(store_pend_swap),
+	KUNIT_CASE(store_pend_refused),
+	KUNIT_CASE(store_pend_unrecorded),
 	KUNIT_CASE(store_stamps),
 	KUNIT_CASE(store_reset),
 	KUNIT_CASE(store_copy_records),

@@ -5,7 +5,7 @@
  *
  * Notes on locking: ks_control_lock (a mutex; writers are processes)
  * serialises commands and the settings' read-back.  Settings the probes
- * read (ks_enabled, ks_stacks_on, ks_stacks_module_on, ks_stack_depth,
+ * read (ks_sw.enabled, ks_sw.stacks_on, ks_sw.stacks_module_on, ks_stack_depth,
  * ks_min_size: state.c)
  * are written with WRITE_ONCE() and read with READ_ONCE(); a probe racing
  * with a command follows the old or the new setting.  "reset" is
@@ -34,17 +34,17 @@ static int ks_apply(const struct ks_cmd *c)
 {
 	switch (c->op) {
 	case KS_CMD_ENABLE:
-		WRITE_ONCE(ks_enabled, true);
+		WRITE_ONCE(ks_sw.enabled, true);
 		break;
 	case KS_CMD_DISABLE:
-		WRITE_ONCE(ks_enabled, false);
+		WRITE_ONCE(ks_sw.enabled, false);
 		break;
 	case KS_CMD_RESET:
 		ks_reset();
 		break;
 	case KS_CMD_STACKS_ON:
-		WRITE_ONCE(ks_stacks_on, true);
-		WRITE_ONCE(ks_stacks_module_on, false);
+		WRITE_ONCE(ks_sw.stacks_on, true);
+		WRITE_ONCE(ks_sw.stacks_module_on, false);
 		ks_attrib_set_stacks_module("");
 		break;
 	case KS_CMD_STACKS_MODULE:
@@ -52,15 +52,15 @@ static int ks_apply(const struct ks_cmd *c)
 		 * Off while the sites are marked again: no allocation takes
 		 * a backtrace by the old module's marks after this returns.
 		 */
-		WRITE_ONCE(ks_stacks_module_on, false);
-		WRITE_ONCE(ks_stacks_on, false);
+		WRITE_ONCE(ks_sw.stacks_module_on, false);
+		WRITE_ONCE(ks_sw.stacks_on, false);
 		ks_attrib_set_stacks_module(c->module);
 		ks_store_reclassify(&ks_store);
-		WRITE_ONCE(ks_stacks_module_on, true);
+		WRITE_ONCE(ks_sw.stacks_module_on, true);
 		break;
 	case KS_CMD_STACKS_OFF:
-		WRITE_ONCE(ks_stacks_on, false);
-		WRITE_ONCE(ks_stacks_module_on, false);
+		WRITE_ONCE(ks_sw.stacks_on, false);
+		WRITE_ONCE(ks_sw.stacks_module_on, false);
 		ks_attrib_set_stacks_module("");
 		break;
 	case KS_CMD_STACKS_DEPTH:
@@ -124,12 +124,12 @@ static int ks_control_show(struct seq_file *m, void *v)
 	mutex_lock(&ks_control_lock);
 	filter = ks_attrib_module_filter();
 	seq_printf(m, "kmemscope control - version: %s\n", KS_CONTROL_VERSION);
-	seq_printf(m, "tracking: %s\n", READ_ONCE(ks_enabled) ? "enabled" : "disabled");
+	seq_printf(m, "tracking: %s\n", READ_ONCE(ks_sw.enabled) ? "enabled" : "disabled");
 	ks_attrib_stacks_module(smod);
-	if (READ_ONCE(ks_stacks_module_on))
+	if (READ_ONCE(ks_sw.stacks_module_on))
 		seq_printf(m, "stacks: module=%s\n", smod);
 	else
-		seq_printf(m, "stacks: %s\n", READ_ONCE(ks_stacks_on) ? "on" : "off");
+		seq_printf(m, "stacks: %s\n", READ_ONCE(ks_sw.stacks_on) ? "on" : "off");
 	seq_printf(m, "stack_depth: %u\n", READ_ONCE(ks_stack_depth));
 	seq_printf(m, "filter_module: %s\n", filter[0] ? filter : "off");
 	seq_printf(m, "filter_min_size: %lu\n", READ_ONCE(ks_min_size));

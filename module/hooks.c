@@ -47,15 +47,24 @@
  * (percpu_free_percpu under pcpu_lock).  The exception: on x86 a kprobe
  * that is an int3 (not ftrace-based) runs in NMI context.  Kprobe
  * pre-handlers here only record frees, and the free path only tries its
- * locks in NMI context (store.c).  Every probe here:
+ * locks in NMI context (store.c).  Every probe here, but for the slab
+ * probes' pending slots (below):
  * - disables interrupts for its whole run, so that an allocation in an
  *   interrupt handler cannot nest inside it on the same CPU;
  * - then checks a per-CPU nesting counter: a second entry on the same CPU
  *   can only be recursion; it is dropped and counted;
  * - uses a per-CPU scratch area for backtraces (interrupts are off);
  * - never sleeps, never allocates, takes only raw spinlocks.
- * ks_paused is set, then synchronize_rcu() waits out running probes, when
+ * ks_sw.paused is set, then synchronize_rcu() waits out running probes, when
  * the control file resets the store.
+ *
+ * The slab probes' common case (tracking, stacks off) keeps the allocation
+ * pending in this CPU's slot for its context (ks_stash(): store.h's
+ * ks_store_stash()), and a free of it on this CPU counts the pair
+ * (ks_slab_free()), both with interrupts on and without the nesting
+ * guard: they take no lock, an interrupt uses the slot of its own context,
+ * and a slot is taken with cmpxchg() (store.c).  They check ks_sw.paused
+ * themselves.
  *
  * Task slots (ks_task_slot_claim()) are claimed with cmpxchg() and given
  * back with a release store; only their task touches their value.
@@ -170,7 +179,7 @@ static __always_inline bool ks_enter_hit(unsigned long *flags,
 	local_irq_save(*flags);
 	if (hit)
 		__this_cpu_inc(ks_hits[h]);
-	if (unlikely(READ_ONCE(ks_paused))) {
+	if (unlikely(READ_ONCE(ks_sw.paused))) {
 		local_irq_restore(*flags);
 		return false;
 	}
@@ -369,7 +378,7 @@ static u32 __ks_record(unsigned long ptr, unsigned long call_site,
 		.hint = hint, .stack = stack,
 	};
 	unsigned int depth = READ_ONCE(ks_stack_depth);
-	bool stacks = READ_ONCE(ks_stacks_on);
+	bool stacks = READ_ONCE(ks_sw.stacks_on);
 
 	if (unlikely(alloc < READ_ONCE(ks_min_size))) {
 		atomic_long_inc(&ks_filtered_small);
@@ -410,7 +419,7 @@ static u32 __ks_record(unsigned long ptr, unsigned long call_site,
 			a.stack = ks_stacks_save(&ks_stacks, e + i,
 						 min(n - i, depth));
 	}
-	if (likely(!READ_ONCE(ks_stacks_module_on)) || stacks) {
+	if (likely(!READ_ONCE(ks_sw.stacks_module_on)) || stacks) {
 		ks_store_alloc(&ks_store, &a);
 	} else {
 		struct ks_stack_arg sa = { .call_site = call_site, .page = page };
@@ -435,7 +444,7 @@ static u32 __ks_record(unsigned long ptr, unsigned long call_site,
 static __always_inline bool ks_record_lean(unsigned long call_site,
 					   size_t alloc)
 {
-	return !READ_ONCE(ks_stacks_on) && alloc >= READ_ONCE(ks_min_size) &&
+	return !READ_ONCE(ks_sw.stacks_on) && alloc >= READ_ONCE(ks_min_size) &&
 	       call_site != READ_ONCE(ks_krealloc_tramp) &&
 	       !ks_attrib_in_fast(call_site, KS_RANGE_WRAPPER);
 }
@@ -476,7 +485,7 @@ static __always_inline void ks_record(unsigned long ptr,
 	/* A page's caller from the entry callbacks, or none: unwind. */
 	if ((kind != KS_PAGE || call_site) &&
 	    ks_record_lean(call_site, alloc)) {
-		if (likely(!READ_ONCE(ks_stacks_module_on)))
+		if (likely(!READ_ONCE(ks_sw.stacks_module_on)))
 			ks_store_alloc_obj(&ks_store, ptr, call_site, req,
 					   alloc, gfp, kind, hint);
 		else
@@ -488,6 +497,46 @@ static __always_inline void ks_record(unsigned long ptr,
 		    kind == KS_PAGE, 0);
 }
 
+/*
+ * A slab allocation while tracking, not paused, with stacks off, that
+ * ks_record_lean() would take: kept pending in this CPU's slot for its
+ * context (ks_store_stash()), outside ks_enter(): no lock is taken, so
+ * interrupts stay on, and an interrupt's allocation takes the slot of its
+ * own context.  The switches are one word (KS_SW_LEAN), and the hit is
+ * counted here.  When the slot holds an earlier allocation, that one is
+ * recorded and the new one takes its place (ks_store_stash_swap()); when
+ * the slot does not take it, it is recorded; both inside ks_enter().
+ * Return: true when done; false: not such an allocation.
+ */
+static __always_inline bool ks_stash(unsigned long ptr,
+				     unsigned long call_site, size_t req,
+				     size_t alloc, gfp_t gfp, u8 kind,
+				     enum ks_hook h)
+{
+	unsigned long flags;
+	int ret;
+
+	if (READ_ONCE(ks_sw.word) != KS_SW_LEAN ||
+	    alloc < READ_ONCE(ks_min_size) ||
+	    call_site == READ_ONCE(ks_krealloc_tramp) ||
+	    ks_attrib_in_fast(call_site, KS_RANGE_WRAPPER))
+		return false;
+	this_cpu_inc(ks_hits[h]);
+	ret = ks_store_stash(&ks_store, ptr, call_site, req, alloc, gfp, kind);
+	if (likely(ret > 0))
+		return true;
+	if (!ks_enter_hit(&flags, h, false))
+		return true;
+	if (ret)
+		ks_store_stash_swap(&ks_store, ptr, call_site, req, alloc, gfp,
+				    kind);
+	else
+		ks_store_alloc_obj(&ks_store, ptr, call_site, req, alloc, gfp,
+				   kind, 0);
+	ks_exit(flags);
+	return true;
+}
+
 static void ks_probe_kmalloc(void *data, unsigned long call_site,
 			     const void *ptr, size_t bytes_req,
 			     size_t bytes_alloc, gfp_t gfp, int node)
@@ -496,13 +545,16 @@ static void ks_probe_kmalloc(void *data, unsigned long call_site,
 
 	if (unlikely(READ_ONCE(ks_krealloc_learner) == current) && in_task())
 		WRITE_ONCE(ks_krealloc_tramp, call_site);
-	if (!READ_ONCE(ks_enabled) || ZERO_OR_NULL_PTR(ptr))
+	if (ZERO_OR_NULL_PTR(ptr))
 		return;
 	/* Reported again, with its caller, when the entry point returns. */
 	if (unlikely(bytes_alloc > KMALLOC_MAX_CACHE_SIZE) &&
 	    ks_attrib_in_fast(call_site, KS_RANGE_KMALLOC_TWICE))
 		return;
-	if (!ks_enter(&flags, KS_HOOK_KMALLOC))
+	if (ks_stash((unsigned long)ptr, call_site, bytes_req, bytes_alloc,
+		     gfp, KS_KMALLOC, KS_HOOK_KMALLOC))
+		return;
+	if (!READ_ONCE(ks_sw.enabled) || !ks_enter(&flags, KS_HOOK_KMALLOC))
 		return;
 	ks_record((unsigned long)ptr, call_site, bytes_req, bytes_alloc, gfp,
 		  KS_KMALLOC);
@@ -514,9 +566,13 @@ static void ks_cache_alloc(unsigned long call_site, const void *ptr,
 {
 	unsigned long flags;
 
-	if (!READ_ONCE(ks_enabled) || ZERO_OR_NULL_PTR(ptr))
+	if (ZERO_OR_NULL_PTR(ptr))
 		return;
-	if (!ks_enter(&flags, KS_HOOK_KMEM_CACHE_ALLOC))
+	if (ks_stash((unsigned long)ptr, call_site, size, size, gfp,
+		     KS_KMEM_CACHE, KS_HOOK_KMEM_CACHE_ALLOC))
+		return;
+	if (!READ_ONCE(ks_sw.enabled) ||
+	    !ks_enter(&flags, KS_HOOK_KMEM_CACHE_ALLOC))
 		return;
 	ks_record((unsigned long)ptr, call_site, size, size, gfp,
 		  KS_KMEM_CACHE);
@@ -572,11 +628,27 @@ static __always_inline void ks_free(unsigned long ptr, enum ks_hook h,
 	ks_exit(flags);
 }
 
+/*
+ * A slab free: of a pending allocation of this CPU's (ks_stash()), done
+ * outside ks_enter() (its hit counted here); else the table's way.
+ */
+static __always_inline void ks_slab_free(unsigned long ptr, enum ks_hook h,
+					 enum ks_kind kind)
+{
+	struct ks_pend *p = ks_store_pending(&ks_store, ptr);
+
+	if (p && likely(!READ_ONCE(ks_sw.paused)) &&
+	    ks_store_unstash(&ks_store, p, ptr))
+		this_cpu_inc(ks_hits[h]);
+	else
+		ks_free(ptr, h, kind);
+}
+
 static void ks_probe_kfree(void *data, unsigned long call_site,
 			   const void *ptr)
 {
 	if (!ZERO_OR_NULL_PTR(ptr))
-		ks_free((unsigned long)ptr, KS_HOOK_KFREE, KS_KMALLOC);
+		ks_slab_free((unsigned long)ptr, KS_HOOK_KFREE, KS_KMALLOC);
 }
 
 #if KS_COMPAT_SLAB_TP_NODE_EVENTS
@@ -588,8 +660,8 @@ static void ks_probe_cache_free(void *data, unsigned long call_site,
 #endif
 {
 	if (!ZERO_OR_NULL_PTR(ptr))
-		ks_free((unsigned long)ptr, KS_HOOK_KMEM_CACHE_FREE,
-			KS_KMEM_CACHE);
+		ks_slab_free((unsigned long)ptr, KS_HOOK_KMEM_CACHE_FREE,
+			     KS_KMEM_CACHE);
 }
 
 /* ---- page allocator ---------------------------------------------------- */
@@ -599,7 +671,7 @@ static void ks_probe_page_alloc(void *data, struct page *page,
 {
 	unsigned long flags, sp = ks_pagecaller_sp();
 
-	if (!READ_ONCE(ks_enabled))
+	if (!READ_ONCE(ks_sw.enabled))
 		return;
 	if (!page) {
 		/* A failed allocation: its caller's entry goes (pagecaller.c). */
@@ -712,7 +784,7 @@ static void ks_percpu_alloc(unsigned long call_site, size_t size,
 {
 	unsigned long flags;
 
-	if (!ptr || !READ_ONCE(ks_enabled))
+	if (!ptr || !READ_ONCE(ks_sw.enabled))
 		return;
 	if (!ks_enter(&flags, KS_HOOK_PERCPU_ALLOC))
 		return;
@@ -781,7 +853,7 @@ static int ks_vmalloc_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	unsigned long addr = regs_return_value(regs);
 	unsigned long flags;
 
-	if (!addr || !READ_ONCE(ks_enabled))
+	if (!addr || !READ_ONCE(ks_sw.enabled))
 		return 0;
 	if (!ks_enter(&flags, KS_HOOK_VMALLOC))
 		return 0;
@@ -1026,7 +1098,7 @@ static int ks_bulk_alloc_ret(struct kretprobe_instance *ri,
 	unsigned long flags;
 	size_t size;
 
-	if (n <= 0 || !d->s || !READ_ONCE(ks_enabled))
+	if (n <= 0 || !d->s || !READ_ONCE(ks_sw.enabled))
 		return 0;
 	if (!ks_enter(&flags, KS_HOOK_CACHE_ALLOC_BULK))
 		return 0;
@@ -1151,7 +1223,7 @@ static int ks_pages_bulk_entry(struct kretprobe_instance *ri,
 	d->array = NULL;
 	d->list = NULL;
 	nr = regs_get_kernel_argument(regs, 3);
-	if (nr <= 0 || !READ_ONCE(ks_enabled))
+	if (nr <= 0 || !READ_ONCE(ks_sw.enabled))
 		return 1;	/* no return handler for this call */
 	d->nr = nr;
 	d->gfp = (__force gfp_t)regs_get_kernel_argument(regs, 0);
@@ -1602,7 +1674,7 @@ static int ks_dma_alloc_entry(struct kretprobe_instance *ri,
 	struct ks_dma_data *d = (void *)ri->data;
 	struct ks_dma_entry *ep = ks_dma_entry_of(ri);
 
-	if (!READ_ONCE(ks_enabled) || !ep)
+	if (!READ_ONCE(ks_sw.enabled) || !ep)
 		return 1;	/* no return handler for this call */
 	d->dev = (struct device *)regs_get_kernel_argument(regs, 0);
 	d->size = regs_get_kernel_argument(regs, 1);
@@ -1666,7 +1738,7 @@ static int ks_dma_alloc_ret(struct kretprobe_instance *ri,
 	enum ks_dma_source src;
 	size_t bytes;
 
-	if (!addr || !ep || !READ_ONCE(ks_enabled))
+	if (!addr || !ep || !READ_ONCE(ks_sw.enabled))
 		return 0;
 	/* The call's hit was counted at its entry. */
 	if (!ks_enter_hit(&flags, ep->hook, false))

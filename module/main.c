@@ -178,15 +178,15 @@ static int __init kmemscope_init(void)
 	if (ret)
 		goto err_module_nb;
 
-	WRITE_ONCE(ks_enabled, true);
+	WRITE_ONCE(ks_sw.enabled, true);
 	ret = ks_hooks_register();
 	if (ret) {
 		pr_err("cannot attach to the slab tracepoints: %d\n", ret);
 		goto err_notifier;
 	}
 	bad = ks_selftest();
-	WRITE_ONCE(ks_stacks_on, stacks);
-	WRITE_ONCE(ks_enabled, enable);
+	WRITE_ONCE(ks_sw.stacks_on, stacks);
+	WRITE_ONCE(ks_sw.enabled, enable);
 
 	ret = ks_debugfs_create();
 	if (ret)
@@ -198,11 +198,11 @@ static int __init kmemscope_init(void)
 	return 0;
 
 err_hooks:
-	WRITE_ONCE(ks_enabled, false);
+	WRITE_ONCE(ks_sw.enabled, false);
 	ks_hooks_unregister();
 	ks_pagecaller_unregister();
 err_notifier:
-	WRITE_ONCE(ks_enabled, false);
+	WRITE_ONCE(ks_sw.enabled, false);
 	ks_oom_exit();
 err_module_nb:
 	unregister_module_notifier(&ks_module_nb);
@@ -226,7 +226,7 @@ static void __exit kmemscope_exit(void)
 	unregister_module_notifier(&ks_module_nb);
 	ks_reports_exit();
 	ks_sampler_exit();
-	WRITE_ONCE(ks_enabled, false);
+	WRITE_ONCE(ks_sw.enabled, false);
 	ks_hooks_unregister();
 	ks_pagecaller_unregister();
 	ks_dmabuf_exit();

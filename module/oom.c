@@ -16,7 +16,8 @@
  *
  *   ks_oom_site[]    the KS_OOM_SITES recorded (object) sites with the most
  *                    live bytes, from the site table read slot by slot
- *                    (ks_store_read_site(): lock-free), in one walk that
+ *                    (ks_store_read_site(): lock-free, after
+ *                    ks_store_settle()), in one walk that
  *                    also sums the allocators' totals
  *   ks_oom_mod[]     live totals per module (and the kernel): room for
  *                    KS_OOM_MODULE_ROWS, sorted after the walk; the first
@@ -154,6 +155,7 @@ static void ks_oom_gather(void)
 	memset(&ks_oom_other, 0, sizeof(ks_oom_other));
 	ks_oom_nsites = 0;
 	ks_oom_nmods = 0;
+	ks_store_settle(&ks_store);
 	for (i = 0; i < slots; i++) {
 		if (!(i % 1024))
 			cond_resched();

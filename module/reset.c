@@ -4,7 +4,7 @@
  * one the self-test makes at load to forget its own allocations.
  *
  * Locking: ks_reset_lock (a mutex) lets one reset run at a time.  A reset
- * pauses the probes (ks_paused, then synchronize_rcu(): probes run with
+ * pauses the probes (ks_sw.paused, then synchronize_rcu(): probes run with
  * preemption off, so every running probe has finished) so that the store
  * and the stack table can be cleared under nobody's feet, then clears
  * everything that counts since the last reset.  Lock order: control.c's
@@ -30,7 +30,7 @@ void ks_reset(void)
 	int i;
 
 	mutex_lock(&ks_reset_lock);
-	WRITE_ONCE(ks_paused, true);
+	WRITE_ONCE(ks_sw.paused, true);
 	synchronize_rcu();
 	ks_store_reset(&ks_store);
 	ks_stacks_reset(&ks_stacks);
@@ -52,6 +52,6 @@ void ks_reset(void)
 	atomic_long_set(&ks_vfree_twice, 0);
 	ks_loaded_ns = local_clock();
 	ks_marks_reset();
-	WRITE_ONCE(ks_paused, false);
+	WRITE_ONCE(ks_sw.paused, false);
 	mutex_unlock(&ks_reset_lock);
 }

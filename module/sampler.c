@@ -64,6 +64,7 @@ static void ks_sample_once(void)
 	unsigned int i, pos = ks_samples % ks_hist_window;
 	struct ks_site_snap s;
 
+	ks_store_settle(&ks_store);
 	for (i = 0; i < ks_hist_rows; i++) {
 		u32 v = 0;
 

@@ -9,7 +9,7 @@
  * Locking: the settings are plain words.  main.c sets them at load, before
  * the files exist; then control.c writes them with WRITE_ONCE() under its
  * own lock.  The probes read them with READ_ONCE() and follow the old or
- * the new value.  ks_paused is set by reset.c only.  ks_loaded_ns is
+ * the new value.  ks_sw.paused is set by reset.c only.  ks_loaded_ns is
  * written at load and by a reset.
  */
 #include <linux/module.h>
@@ -18,10 +18,7 @@
 
 struct ks_store ks_store;
 struct ks_stacks ks_stacks;
-bool ks_enabled;
-bool ks_paused;
-bool ks_stacks_on;
-bool ks_stacks_module_on;	/* stacks for one module's sites only */
+union ks_switches ks_sw;
 unsigned int ks_stack_depth = 16;
 unsigned long ks_min_size;
 u64 ks_loaded_ns;

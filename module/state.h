@@ -13,10 +13,26 @@
 
 extern struct ks_store ks_store;
 extern struct ks_stacks ks_stacks;
-extern bool ks_enabled;
-extern bool ks_paused;
-extern bool ks_stacks_on;
-extern bool ks_stacks_module_on;
+/*
+ * The switches every probe tests, in one word, so that the slab probes'
+ * common case (tracking, not paused, no stacks) is one load and compare
+ * (KS_SW_LEAN).  Each is written on its own with WRITE_ONCE().
+ */
+union ks_switches {
+	struct {
+		bool enabled;		/* tracking on (frees are always done) */
+		bool paused;		/* a reset is running: reset.c only */
+		bool stacks_on;		/* backtraces for every allocation */
+		bool stacks_module_on;	/* backtraces for some modules' sites */
+	};
+	u32 word;
+};
+
+extern union ks_switches ks_sw;
+
+/* ks_sw.word when tracking, not paused, with stacks off. */
+#define KS_SW_LEAN	(((union ks_switches){ .enabled = true }).word)
+
 extern unsigned int ks_stack_depth;
 extern unsigned long ks_min_size;
 extern u64 ks_loaded_ns;

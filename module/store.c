@@ -53,6 +53,19 @@
  * - A slot is claimed from 0 or KS_SITE_TOMB with its counters cleared
  *   first; KS_SITE_TOMB is ~0UL, which no call site and no key a hook
  *   makes up can be (attrib.h checks KS_UNKNOWN_CALLER at build time).
+ * - pend: per CPU, one slot per context (task, softirq, hardirq) holding a
+ *   slab allocation not yet in the table (struct ks_pend).  The slab
+ *   probes stash an allocation there (ks_store_stash(), inlined, no lock)
+ *   when the slot is empty and no record of its address is in the table;
+ *   a free of it by this CPU (ks_store_pending(), ks_store_unstash())
+ *   counts the pair on its site and empties the slot: no record, no lock.
+ *   A slot that stays taken while KS_PEND_AGE allocations of its context
+ *   are recorded past it is recorded itself (ks_store_stash_swap()).  A
+ *   free that finds no record looks through every CPU's slots
+ *   (ks_pend_take()); the entry points that read the table or the sites
+ *   record what is pending first (ks_store_settle()).  Per kmalloc pair
+ *   added: 359 -> 217 instructions; per pair of 64 held: 371 -> 402
+ *   (make bench).
  *
  * Notes on locking
  * ----------------
@@ -101,6 +114,24 @@
  *   that raced with a fold is dropped (the key changed under it) or, at
  *   worst, shows the folded counters twice for that one read.
  *
+ * - A pending slot's ptr is its lock: 0 empty, the address pending, the
+ *   address | KS_PEND_BUSY taken.  Only the slot's context (on its CPU,
+ *   preemption off) fills an empty slot, writing the fields before the
+ *   address (release).  Anyone takes a pending slot with cmpxchg() from the
+ *   address: to KS_PEND_BUSY, reads the fields, and gives it back empty
+ *   (release); the fields do not change while it is not empty.  A reader
+ *   or a free of another CPU takes a slot with interrupts off, so that a
+ *   free of the same address on its own CPU cannot wait on it; a free that
+ *   finds the address busy waits (bounded) for the taker, which records
+ *   it, and looks in the table again.  A free on the slot's CPU takes it
+ *   with interrupts on, busy too: the slot's context, should it interrupt
+ *   that free, finds the slot taken and records its allocation instead.
+ *   NMI takes nothing (a free there finds no record).  A reader records
+ *   with records from free_list (ks_record_get_shared()), never popping
+ *   its CPU's magazine: it is outside the hooks' nesting guard, so an NMI
+ *   free on its CPU may push there meanwhile.  During ks_store_reset()
+ *   readers record nothing (pend_off, set before a grace period that
+ *   waits out readers already at it: they check it with interrupts off).
  * - ks_store_reset() and ks_store_destroy() need the store quiescent: no
  *   record/free path running (the caller pauses the hooks first).  Views
  *   may still read during a reset: it empties each chain under its bucket
@@ -126,11 +157,6 @@
 #include "compat.h"
 #include "store.h"
 #include "owner.h"
-
-static inline unsigned int ks_bucket(struct ks_store *st, unsigned long ptr)
-{
-	return hash_long(ptr, st->bucket_bits);
-}
 
 static inline raw_spinlock_t *ks_bucket_lock(struct ks_store *st,
 					     unsigned int b)
@@ -231,12 +257,16 @@ int ks_store_init(struct ks_store *st, unsigned int nr_records,
 	    max_sites < KS_MIN_SITES || max_sites > KS_MAX_SITES)
 		return -EINVAL;
 
+	/* The age of a pending slot is its u8 count wrapping. */
+	BUILD_BUG_ON(KS_PEND_AGE != 1U << BITS_PER_TYPE(u8));
 	memset(st, 0, sizeof(*st));
 	mutex_init(&st->names_lock);
 	st->nr_records = nr_records;
 	st->bucket_bits = ilog2(roundup_pow_of_two(nr_records));
+	st->bucket_shift = BITS_PER_LONG - st->bucket_bits;
 	st->max_sites = max_sites;
 	st->site_bits = ilog2(roundup_pow_of_two(max_sites)) + 1;
+	st->site_shift = BITS_PER_LONG - st->site_bits;
 
 	st->mags = kcalloc(nr_cpu_ids, sizeof(*st->mags), GFP_KERNEL);
 	st->records = ks_table_zalloc(array_size(nr_records,
@@ -245,7 +275,14 @@ int ks_store_init(struct ks_store *st, unsigned int nr_records,
 						 sizeof(*st->buckets)));
 	st->sites = ks_table_zalloc(array_size(1UL << st->site_bits,
 					       sizeof(*st->sites)));
-	if (!st->mags || !st->records || !st->buckets || !st->sites) {
+	/*
+	 * Not alloc_percpu(): its 192 bytes moved where the next percpu
+	 * allocations land, and made a percpu pair 25 (bench) to 100
+	 * (x86_64-6.1) instructions dearer for everyone (make bench).
+	 */
+	st->pend = kcalloc(nr_cpu_ids, sizeof(*st->pend), GFP_KERNEL);
+	if (!st->mags || !st->records || !st->buckets || !st->sites ||
+	    !st->pend) {
 		ks_store_destroy(st);
 		return -ENOMEM;
 	}
@@ -320,6 +357,13 @@ void ks_store_reset(struct ks_store *st)
 	unsigned int i, k, nb = 1U << st->bucket_bits;
 	unsigned long flags;
 
+	/*
+	 * Readers record pending allocations (ks_pend_settle(), interrupts
+	 * off): none from here on, and none still at it past the grace
+	 * period.  The hooks are paused already (their caller's job).
+	 */
+	WRITE_ONCE(st->pend_off, true);
+	synchronize_rcu();
 	/* Names stay: a view opened before the reset may still print them. */
 	mutex_lock(&st->names_lock);
 	for (i = 0; i < nb; i++) {
@@ -338,6 +382,9 @@ void ks_store_reset(struct ks_store *st)
 		m->head = NULL;
 		m->count = 0;
 	}
+	/* Nothing pending: forgotten with the records. */
+	memset(st->pend, 0, nr_cpu_ids * sizeof(*st->pend));
+	WRITE_ONCE(st->pend_off, false);
 	for (i = 0; i < st->nr_records; i++) {
 		memset(&st->records[i], 0, sizeof(st->records[i]));
 		st->records[i].next = i + 1 < st->nr_records ?
@@ -376,6 +423,8 @@ void ks_store_destroy(struct ks_store *st)
 	vfree(st->buckets);
 	vfree(st->records);
 	kfree(st->mags);
+	kfree(st->pend);
+	st->pend = NULL;
 	st->sites = NULL;
 	st->buckets = NULL;
 	st->records = NULL;
@@ -385,7 +434,7 @@ void ks_store_destroy(struct ks_store *st)
 static inline unsigned int ks_site_hash(struct ks_store *st,
 					unsigned long key, u8 kind)
 {
-	return hash_long(key ^ kind, st->site_bits);
+	return ks_hash(key ^ kind, st->site_shift);
 }
 
 /* A slot's counters, name and state back to those of an empty slot. */
@@ -507,28 +556,36 @@ static noinline struct ks_site *ks_site_get_slow(struct ks_store *st,
 
 /*
  * The same, inlined in the record path for the common case: the key's
- * first slot holds it.  Anything else (a probe, a claim) is the loop's.
+ * first slot holds it (ks_site_first(), which finds only that, and claims
+ * nothing).  Anything else (a probe, a claim) is the loop's.
  */
-static __always_inline struct ks_site *ks_site_get(struct ks_store *st,
-						   unsigned long key, u8 kind,
-						   u8 hint)
+static __always_inline struct ks_site *ks_site_first(struct ks_store *st,
+						     unsigned long key, u8 kind)
 {
 	unsigned int i = ks_site_hash(st, key, kind);
 	struct ks_site *s = &st->sites[i];
 
 	/* The loop's checks, in its order (see there). */
 	if (READ_ONCE(s->key) != key)
-		goto slow;
+		return NULL;
 	/* Acquire: the class is set before the kind (ks_site_claim()). */
 	if (smp_load_acquire(&s->kind) != kind + 1)
-		goto slow;
+		return NULL;
 	/* Acquire: pairs with the release in ks_store_retire_sites(). */
 	if (smp_load_acquire(&s->retired))
-		goto slow;
+		return NULL;
 	if (likely(READ_ONCE(s->key) == key))
 		return s;
-slow:
-	return ks_site_get_slow(st, key, kind, hint);
+	return NULL;
+}
+
+static __always_inline struct ks_site *ks_site_get(struct ks_store *st,
+						   unsigned long key, u8 kind,
+						   u8 hint)
+{
+	struct ks_site *s = ks_site_first(st, key, kind);
+
+	return likely(s) ? s : ks_site_get_slow(st, key, kind, hint);
 }
 
 static inline u8 ks_site_kind(const struct ks_site *s)
@@ -692,16 +749,51 @@ static __always_inline struct ks_record *ks_record_get(struct ks_store *st)
 }
 
 /*
+ * A record for a path outside the hooks' nesting guard (a reader recording
+ * what is pending), which must not pop or refill this CPU's magazine: an
+ * NMI free on this CPU may push to it meanwhile.  From free_list, else
+ * from a magazine taken whole with xchg() (safe against its CPU's pops and
+ * pushes, as ks_mag_steal()) and put on free_list first.
+ * Context: interrupts off, not NMI.  Return: NULL when the pool is empty.
+ */
+static noinline struct ks_record *ks_record_get_shared(struct ks_store *st)
+{
+	struct ks_record *r, *tail;
+	unsigned int cpu;
+
+	raw_spin_lock(&st->free_lock);
+	for_each_possible_cpu(cpu) {
+		if (st->free_list)
+			break;
+		r = xchg(&st->mags[cpu].head, NULL);
+		if (!r)
+			continue;
+		for (tail = r; tail->next; tail = tail->next)
+			;
+		st->free_list = r;
+	}
+	r = st->free_list;
+	if (r)
+		st->free_list = r->next;
+	raw_spin_unlock(&st->free_lock);
+	return r;
+}
+
+/*
  * Take a record from the pool and chain it in bucket @b for @ptr; the
- * caller fills the rest.  Context: bucket @b's lock held, as ks_mag_pop();
+ * caller fills the rest.  @guarded: inside the hooks' guard (or a KUnit
+ * thread), so this CPU's magazine is used; else ks_record_get_shared().
+ * Context: bucket @b's lock held, as ks_mag_pop();
  * in NMI context free_lock is only tried.  Return: the record, or NULL
  * when the pool is empty (or free_lock stayed busy in NMI context).
  */
 static __always_inline struct ks_record *ks_record_take(struct ks_store *st,
 							unsigned int b,
-							unsigned long ptr)
+							unsigned long ptr,
+							bool guarded)
 {
-	struct ks_record *r = ks_record_get(st);
+	struct ks_record *r = guarded ? ks_record_get(st) :
+					ks_record_get_shared(st);
 
 	if (!r)
 		return NULL;
@@ -744,10 +836,21 @@ static __always_inline bool ks_record_put(struct ks_store *st,
 	return true;
 }
 
-/* Record @a at its site @s (index @idx).  Inlined in ks_store_alloc_do(). */
+/* A record's task name outside task context: 1 softirq, 2 hardirq, else other. */
+static const char *ks_ctx_label(unsigned int ctx)
+{
+	return ctx == 2 ? "[hardirq]" : ctx == 1 ? "[softirq]" : "[atomic]";
+}
+
+/*
+ * Record @a at its site @s (index @idx): made now, or, for a pending
+ * allocation (@from), when and by whom @from says.  Inlined in
+ * ks_store_alloc_do().
+ */
 static __always_inline int ks_record_at(struct ks_store *st,
 					struct ks_site *s, u32 idx,
-					const struct ks_alloc *a)
+					const struct ks_alloc *a,
+					const struct ks_pend *from, bool guarded)
 {
 	unsigned int b = ks_bucket(st, a->ptr);
 	raw_spinlock_t *lock = ks_bucket_lock(st, b);
@@ -771,7 +874,7 @@ static __always_inline int ks_record_at(struct ks_store *st,
 		ks_site_account_free(st, r);
 		atomic_long_inc(&st->missed_frees);
 	} else {
-		r = ks_record_take(st, b, a->ptr);
+		r = ks_record_take(st, b, a->ptr, guarded);
 		if (!r) {
 			ks_hot_unlock(lock);
 			atomic_long_inc(&st->drop_pool_full);
@@ -783,16 +886,23 @@ static __always_inline int ks_record_at(struct ks_store *st,
 	r->bytes_req = min_t(size_t, a->bytes_req, U32_MAX);
 	r->gfp = a->gfp;
 	r->stack = a->stack;
-	r->ts = ks_store_stamp(st);
-	if (in_task()) {
-		r->pid = current->pid;
-		memcpy(r->comm, current->comm, sizeof(r->comm));
-		r->comm[sizeof(r->comm) - 1] = '\0';
+	if (from) {
+		r->ts = from->ts;
+		r->pid = from->pid;
+		memcpy(r->comm, from->comm, sizeof(r->comm));
 	} else {
-		r->pid = 0;
-		strscpy(r->comm, ks_compat_in_hardirq() ? "[hardirq]" :
-				 in_serving_softirq() ? "[softirq]" : "[atomic]",
-			sizeof(r->comm));
+		r->ts = ks_store_stamp(st);
+		if (in_task()) {
+			r->pid = current->pid;
+			memcpy(r->comm, current->comm, sizeof(r->comm));
+			r->comm[sizeof(r->comm) - 1] = '\0';
+		} else {
+			r->pid = 0;
+			strscpy(r->comm,
+				ks_ctx_label(ks_compat_in_hardirq() ? 2 :
+					     in_serving_softirq() ? 1 : 3),
+				sizeof(r->comm));
+		}
 	}
 	atomic_long_add(r->bytes_alloc, &s->live_bytes);
 	atomic_long_add(r->bytes_req, &s->live_req);
@@ -813,7 +923,9 @@ static __always_inline int ks_record_at(struct ks_store *st,
  */
 static __always_inline int ks_store_alloc_do(struct ks_store *st,
 					     struct ks_alloc *a,
-					     ks_stack_fn stack, void *arg)
+					     ks_stack_fn stack, void *arg,
+					     const struct ks_pend *from,
+					     bool guarded)
 {
 	struct ks_site *s;
 
@@ -827,7 +939,7 @@ static __always_inline int ks_store_alloc_do(struct ks_store *st,
 	if (stack && READ_ONCE(s->stacks) &&
 	    READ_ONCE(s->class) == KS_CLASS_OBJECT)
 		a->stack = stack(arg);
-	return ks_record_at(st, s, s - st->sites, a);
+	return ks_record_at(st, s, s - st->sites, a, from, guarded);
 }
 
 /**
@@ -842,7 +954,7 @@ static __always_inline int ks_store_alloc_do(struct ks_store *st,
  */
 int ks_store_alloc(struct ks_store *st, struct ks_alloc *a)
 {
-	return ks_store_alloc_do(st, a, NULL, NULL);
+	return ks_store_alloc_do(st, a, NULL, NULL, NULL, true);
 }
 
 /**
@@ -871,7 +983,7 @@ int ks_store_alloc_obj(struct ks_store *st, unsigned long ptr,
 		.hint = hint,
 	};
 
-	return ks_store_alloc_do(st, &a, NULL, NULL);
+	return ks_store_alloc_do(st, &a, NULL, NULL, NULL, true);
 }
 
 /**
@@ -889,7 +1001,7 @@ int ks_store_alloc_obj(struct ks_store *st, unsigned long ptr,
 int ks_store_alloc_stack(struct ks_store *st, struct ks_alloc *a,
 			 ks_stack_fn stack, void *arg)
 {
-	return ks_store_alloc_do(st, a, stack, arg);
+	return ks_store_alloc_do(st, a, stack, arg, NULL, true);
 }
 
 /**
@@ -925,11 +1037,273 @@ u8 ks_store_count_unrecorded(struct ks_store *st, unsigned long key, u8 kind,
 	return class;
 }
 
+/* ---- pending allocations ----------------------------------------------- */
+
+/* Waits for a pending address another CPU is taking (far over its work). */
+#define KS_PEND_SPINS		BIT(20)
+
+/* Give taken slot @p back empty: its fields were read, it may stash again. */
+static __always_inline void ks_pend_done(struct ks_pend *p)
+{
+	/* Pairs with the READ_ONCE() and cmpxchg() of the slot's next user. */
+	smp_store_release(&p->ptr, 0);
+}
+
+/*
+ * Pending @p's allocation and its free, counted on site @s as recording it
+ * and freeing the record would have: allocs and frees, and the peaks it
+ * would have reached; records_used never held it.
+ */
+static __always_inline void ks_pend_pair(struct ks_store *st,
+					 struct ks_site *s,
+					 const struct ks_pend *p)
+{
+	atomic_long_inc(&s->allocs);
+	ks_update_peak(&s->peak_bytes,
+		       atomic_long_read(&s->live_bytes) + p->bytes_alloc);
+	ks_update_peak(&st->kind_peak[p->kind],
+		       atomic_long_read(&st->kind_live[p->kind]) +
+		       p->bytes_alloc);
+	/* As ks_site_account_free(): the count after what it orders. */
+	smp_mb__before_atomic();
+	atomic_long_inc(&s->frees);
+}
+
+/**
+ * ks_store_unstash - a free of a pending allocation of this CPU's
+ * @st: the store
+ * @p: the slot that holds it (ks_store_pending())
+ * @ptr: address being freed
+ *
+ * When @p's site is the first of its probe sequence and records objects,
+ * the pair is counted (ks_pend_pair()) and the slot emptied.  Otherwise
+ * nothing changes, and the free goes the table's way (ks_store_free(),
+ * which also finds a pending allocation of another CPU).  The slot may be
+ * another context's of this CPU: it is taken busy, so that its context,
+ * should it interrupt this one, does not write it meanwhile.
+ * Context: as ks_store_stash(), or NMI.
+ * Return: true when the free is done.
+ */
+bool ks_store_unstash(struct ks_store *st, struct ks_pend *p,
+		      unsigned long ptr)
+{
+	struct ks_site *s;
+
+	/* A reader or the slot's context took it first: the table's way. */
+	if (cmpxchg(&p->ptr, ptr, ptr | KS_PEND_BUSY) != ptr)
+		return false;
+	s = ks_site_first(st, p->call_site, p->kind);
+	if (unlikely(!s || READ_ONCE(s->class) != KS_CLASS_OBJECT)) {
+		/* A site to claim, or not recorded: the table's way. */
+		smp_store_release(&p->ptr, ptr);
+		return false;
+	}
+	ks_pend_pair(st, s, p);
+	ks_pend_done(p);
+	return true;
+}
+
+/*
+ * Take pending slot @p, which held @v (not busy), for its allocation to
+ * be recorded or counted: KS_PEND_BUSY set, so that neither its context
+ * nor another taker uses it, until ks_pend_done().  Context: interrupts
+ * off (a free of @v on this CPU, which would wait for the slot, cannot
+ * come in meanwhile), not NMI.
+ */
+static bool ks_pend_claim(struct ks_pend *p, unsigned long v)
+{
+	return cmpxchg(&p->ptr, v, v | KS_PEND_BUSY) == v;
+}
+
+/*
+ * Record taken slot @p's allocation @v in the table, with its stamp and
+ * task; @guarded as for ks_record_take().  Context: as ks_pend_claim().
+ */
+static void ks_pend_record(struct ks_store *st, struct ks_pend *p,
+			   unsigned int ctx, unsigned long v, bool guarded)
+{
+	struct ks_pend from = *p;
+	struct ks_alloc a = {
+		.ptr = v, .call_site = from.call_site,
+		.bytes_req = from.bytes_req, .bytes_alloc = from.bytes_alloc,
+		.gfp = from.gfp, .kind = from.kind,
+	};
+
+	if (ctx) {
+		from.pid = 0;
+		strscpy(from.comm, ks_ctx_label(ctx), sizeof(from.comm));
+	} else {
+		from.comm[sizeof(from.comm) - 1] = '\0';
+	}
+	ks_store_alloc_do(st, &a, NULL, NULL, &from, guarded);
+}
+
+/**
+ * ks_store_stash_swap - ks_store_stash() when the slot is taken
+ * @st: the store
+ * @ptr: its address
+ * @call_site: its call site
+ * @req: bytes requested
+ * @alloc: bytes allocated
+ * @gfp: its gfp flags
+ * @kind: its allocator
+ *
+ * The slot's allocation lived past KS_PEND_AGE allocations made in its
+ * slot's context; it is recorded in the table, and the new one pending in
+ * its place.  When another CPU is taking the slot's, or the table holds the
+ * new address, the new one is recorded instead.
+ * Context: as ks_store_alloc() (interrupts off, the hooks' guard).
+ * Return: 0 when pending, else as ks_store_alloc().
+ */
+int ks_store_stash_swap(struct ks_store *st, unsigned long ptr,
+			unsigned long call_site, size_t req, size_t alloc,
+			gfp_t gfp, u8 kind)
+{
+	unsigned int ctx = ks_pend_ctx();
+	struct ks_pend *p = &st->pend[smp_processor_id()].p[ctx];
+	unsigned long v = READ_ONCE(p->ptr);
+
+	if (v && !(v & KS_PEND_BUSY) && ks_pend_claim(p, v)) {
+		ks_pend_record(st, p, ctx, v, true);
+		ks_pend_done(p);
+		if (ks_pend_fill(st, p, ctx, ptr, call_site, req, alloc, gfp,
+				 kind))
+			return 0;
+	}
+	return ks_store_alloc_obj(st, ptr, call_site, req, alloc, gfp, kind,
+				  0);
+}
+
+/* Wait (bounded) while slot @p still holds @v, busy: being taken. */
+static void ks_pend_wait(struct ks_pend *p, unsigned long v)
+{
+	unsigned int spins;
+
+	for (spins = 0; spins < KS_PEND_SPINS && READ_ONCE(p->ptr) == v;
+	     spins++)
+		cpu_relax();
+}
+
+/*
+ * Record every pending allocation (@ptr 0), or the one at @ptr (waiting
+ * for another taker of it).  Records come from free_list, not from this
+ * CPU's magazine: the callers are outside the hooks' nesting guard.  Not
+ * while a reset clears the store (pend_off).
+ * Context: any but NMI.  Return: how many were recorded (or waited for:
+ * look again).
+ */
+static unsigned int ks_pend_settle(struct ks_store *st, unsigned long ptr)
+{
+	unsigned int cpu, ctx, n = 0;
+	unsigned long flags;
+
+	for_each_possible_cpu(cpu) {
+		struct ks_pend_cpu *pc = &st->pend[cpu];
+
+		for (ctx = 0; ctx < KS_PEND_CTXS; ctx++) {
+			struct ks_pend *p = &pc->p[ctx];
+			unsigned long v = READ_ONCE(p->ptr);
+
+			if (!v || (ptr && (v & ~KS_PEND_BUSY) != ptr) ||
+			    (!ptr && (v & KS_PEND_BUSY)))
+				continue;
+			local_irq_save(flags);
+			/* Checked with interrupts off: see ks_store_reset(). */
+			if (READ_ONCE(st->pend_off)) {
+				local_irq_restore(flags);
+				return n;
+			}
+			if (v & KS_PEND_BUSY) {
+				/* Another is taking @ptr: wait, then look again. */
+				ks_pend_wait(p, v);
+				n++;
+			} else if (ks_pend_claim(p, v)) {
+				ks_pend_record(st, p, ctx, v, false);
+				ks_pend_done(p);
+				n++;
+			}
+			local_irq_restore(flags);
+		}
+	}
+	return n;
+}
+
+/**
+ * ks_store_settle - record every pending allocation in the table
+ * @st: the store
+ *
+ * The read entry points that walk the table or the sites call it first;
+ * a caller that reads sites one by one (ks_store_read_site()) calls it
+ * before its walk.  Allocations stashed after it returns are pending
+ * again: at most KS_PEND_CTXS per CPU, as with any live view.
+ * Context: any but NMI; takes bucket locks with interrupts off.
+ */
+void ks_store_settle(struct ks_store *st)
+{
+	if (!in_nmi())
+		ks_pend_settle(st, 0);
+}
+
+enum ks_pend_found {
+	KS_PEND_NONE,		/* not pending */
+	KS_PEND_TAKEN,		/* pending: its pair is counted */
+	KS_PEND_UNRECORDED,	/* pending, at a site that records none */
+	KS_PEND_AGAIN,		/* being recorded: look in the table again */
+};
+
+/*
+ * A free that found no record: was @ptr pending on some CPU or context?
+ * Taken, its pair is counted as ks_store_unstash() would, with the site
+ * found or claimed and its class respected as the record path would: at
+ * a site that records none the allocation is counted there (or as a
+ * full table), and the free is the caller's to count as one without a
+ * record.  Being taken by another CPU (a reader recording it): wait for
+ * that, and look in the table again.  Context: the free path's, not NMI.
+ */
+static noinline enum ks_pend_found ks_pend_take(struct ks_store *st,
+						unsigned long ptr)
+{
+	enum ks_pend_found found;
+	unsigned int cpu, ctx;
+
+	for_each_possible_cpu(cpu) {
+		struct ks_pend_cpu *pc = &st->pend[cpu];
+
+		for (ctx = 0; ctx < KS_PEND_CTXS; ctx++) {
+			struct ks_pend *p = &pc->p[ctx];
+			unsigned long v = READ_ONCE(p->ptr);
+			struct ks_site *s;
+
+			if ((v & ~KS_PEND_BUSY) != ptr)
+				continue;
+			if (v & KS_PEND_BUSY || !ks_pend_claim(p, v)) {
+				ks_pend_wait(p, ptr | KS_PEND_BUSY);
+				return KS_PEND_AGAIN;
+			}
+			s = ks_site_get(st, p->call_site, p->kind, 0);
+			found = KS_PEND_UNRECORDED;
+			if (!s)
+				atomic_long_inc(&st->drop_sites_full);
+			else if (READ_ONCE(s->class) != KS_CLASS_OBJECT)
+				atomic_long_inc(&st->not_recorded[READ_ONCE(s->class)]);
+			else
+				found = KS_PEND_TAKEN;
+			if (found == KS_PEND_TAKEN)
+				ks_pend_pair(st, s, p);
+			ks_pend_done(p);
+			return found;
+		}
+	}
+	return KS_PEND_NONE;
+}
+
 static __always_inline bool ks_store_free_do(struct ks_store *st,
 					     unsigned long ptr,
 					     enum ks_kind kind, size_t bytes,
 					     unsigned long rest,
-					     bool count_miss);
+					     bool count_miss, bool pend);
+static noinline bool ks_pend_free(struct ks_store *st, unsigned long ptr,
+				  enum ks_kind kind);
 
 /**
  * ks_store_free - forget a live allocation
@@ -945,7 +1319,7 @@ static __always_inline bool ks_store_free_do(struct ks_store *st,
  */
 bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind)
 {
-	return ks_store_free_do(st, ptr, kind, 0, 0, true);
+	return ks_store_free_do(st, ptr, kind, 0, 0, true, true);
 }
 
 /*
@@ -1001,7 +1375,7 @@ static void ks_record_move(struct ks_store *st, struct ks_record *r)
 bool ks_store_free_part(struct ks_store *st, unsigned long ptr,
 			enum ks_kind kind, size_t bytes, unsigned long rest)
 {
-	return ks_store_free_do(st, ptr, kind, bytes, rest, true);
+	return ks_store_free_do(st, ptr, kind, bytes, rest, true, false);
 }
 
 /**
@@ -1016,7 +1390,7 @@ bool ks_store_free_part(struct ks_store *st, unsigned long ptr,
 bool ks_store_free_known(struct ks_store *st, unsigned long ptr,
 			 enum ks_kind kind)
 {
-	return ks_store_free_do(st, ptr, kind, 0, 0, false);
+	return ks_store_free_do(st, ptr, kind, 0, 0, false, true);
 }
 
 /*
@@ -1028,7 +1402,7 @@ static __always_inline bool ks_store_free_do(struct ks_store *st,
 					     unsigned long ptr,
 					     enum ks_kind kind, size_t bytes,
 					     unsigned long rest,
-					     bool count_miss)
+					     bool count_miss, bool pend)
 {
 	unsigned int b = ks_bucket(st, ptr);
 	raw_spinlock_t *lock = ks_bucket_lock(st, b);
@@ -1043,6 +1417,9 @@ static __always_inline bool ks_store_free_do(struct ks_store *st,
 			break;
 	if (!r) {
 		ks_hot_unlock(lock);
+		/* Only slab objects are kept pending. */
+		if (pend && kind <= KS_KMEM_CACHE && ks_pend_free(st, ptr, kind))
+			return true;
 		if (count_miss)
 			atomic_long_inc(&st->untracked_frees[kind]);
 		return false;
@@ -1078,6 +1455,44 @@ static __always_inline bool ks_store_free_do(struct ks_store *st,
 	return true;
 busy:
 	atomic_long_inc(&st->drop_nmi_busy);
+	return false;
+}
+
+/*
+ * A slab free that found no record: the allocation may be pending on some
+ * CPU (ks_pend_take()).  When a reader is recording it right then, or did
+ * since the table was looked at, the table has it once the reader is
+ * done: look there again (a few times while it is busy).
+ * Context: the free path's; in NMI nothing is taken.
+ * Return: true when the free is done.
+ */
+static noinline bool ks_pend_free(struct ks_store *st, unsigned long ptr,
+				  enum ks_kind kind)
+{
+	unsigned int tries;
+
+	if (in_nmi())
+		return false;
+	for (tries = 0; tries < 3; tries++) {
+		switch (ks_pend_take(st, ptr)) {
+		case KS_PEND_TAKEN:
+			return true;
+		case KS_PEND_UNRECORDED:
+			return false;
+		case KS_PEND_NONE:
+			/*
+			 * A reader may have recorded it between the table's
+			 * miss and the slots' look: it chains the record
+			 * before it empties the slot.
+			 */
+			return ks_store_free_do(st, ptr, kind, 0, 0, false,
+						false);
+		case KS_PEND_AGAIN:
+			if (ks_store_free_do(st, ptr, kind, 0, 0, false, false))
+				return true;
+			break;
+		}
+	}
 	return false;
 }
 
@@ -1151,7 +1566,7 @@ unsigned int ks_store_split(struct ks_store *st, unsigned long ptr,
 			ks_site_account_free(st, r);
 			atomic_long_inc(&st->missed_frees);
 		} else {
-			r = ks_record_take(st, b, p);
+			r = ks_record_take(st, b, p, true);
 		}
 		if (!r) {
 			ks_hot_unlock(lock);
@@ -1190,11 +1605,20 @@ bool ks_store_lookup(struct ks_store *st, unsigned long ptr,
 	raw_spinlock_t *lock = ks_bucket_lock(st, b);
 	struct ks_record *r;
 	unsigned long flags;
+	bool settled = false;
 
+look:
 	raw_spin_lock_irqsave(lock, flags);
 	for (r = st->buckets[b]; r; r = r->next)
 		if (r->ptr == ptr)
 			break;
+	if (!r && !settled && !in_nmi()) {
+		raw_spin_unlock_irqrestore(lock, flags);
+		settled = true;
+		if (ks_pend_settle(st, ptr))
+			goto look;
+		raw_spin_lock_irqsave(lock, flags);
+	}
 	if (r && info) {
 		info->call_site = st->sites[r->site].key;
 		info->kind = ks_site_kind(&st->sites[r->site]);
@@ -1238,6 +1662,7 @@ static bool ks_site_copy(struct ks_site_snap *d, struct ks_site *s)
  * @i: slot index, below 1 << st->site_bits
  * @out: the copy
  *
+ * Pending allocations are not in its counters until ks_store_settle().
  * Context: any; lock-free.  Return: false for an empty slot.
  */
 bool ks_store_read_site(struct ks_store *st, unsigned int i,
@@ -1252,7 +1677,8 @@ bool ks_store_read_site(struct ks_store *st, unsigned int i,
  * @out: array of @max entries
  * @max: its size
  *
- * Context: any; lock-free.  Names stay valid until ks_store_destroy().
+ * Context: any but NMI; lock-free but for ks_store_settle() first.  Names
+ * stay valid until ks_store_destroy().
  * Return: the number of entries written.
  */
 unsigned int ks_store_snapshot_sites(struct ks_store *st,
@@ -1261,18 +1687,23 @@ unsigned int ks_store_snapshot_sites(struct ks_store *st,
 {
 	unsigned int i, n = 0;
 
+	ks_store_settle(st);
 	for (i = 0; i < (1U << st->site_bits) && n < max; i++)
 		if (ks_site_copy(&out[n], &st->sites[i]))
 			n++;
 	return n;
 }
 
-/* Sum the recorded sites per allocator.  Context: any; lock-free. */
+/*
+ * Sum the recorded sites per allocator.  Context: any but NMI; lock-free
+ * but for ks_store_settle() first.
+ */
 void ks_store_totals(struct ks_store *st,
 		     struct ks_kind_totals totals[KS_NR_KINDS])
 {
 	unsigned int i;
 
+	ks_store_settle(st);
 	memset(totals, 0, sizeof(*totals) * KS_NR_KINDS);
 	for (i = 0; i < (1U << st->site_bits); i++) {
 		struct ks_site_snap s;
@@ -1309,6 +1740,8 @@ unsigned int ks_store_retire_sites(struct ks_store *st,
 {
 	unsigned int i, n = 0;
 
+	/* A pending allocation of the code going away: at its site first. */
+	ks_store_settle(st);
 	mutex_lock(&st->names_lock);
 	for (i = 0; i < (1U << st->site_bits); i++) {
 		struct ks_site *s = &st->sites[i];
@@ -1641,6 +2074,8 @@ unsigned int ks_store_copy_records(struct ks_store *st,
 {
 	unsigned int nb = 1U << st->bucket_bits, n = 0;
 
+	if (!cur->bucket && !cur->skip)
+		ks_store_settle(st);
 	while (cur->bucket < nb && n < max) {
 		raw_spinlock_t *lock = ks_bucket_lock(st, cur->bucket);
 		unsigned int pos = 0, room = max - n, len = 0;
@@ -1707,12 +2142,23 @@ bool ks_store_resize(struct ks_store *st, unsigned long ptr, size_t bytes_req)
 	struct ks_record *r;
 	u32 req = min_t(size_t, bytes_req, U32_MAX);
 
+	bool settled = in_nmi();
+
 	lockdep_assert_irqs_disabled();
+look:
 	if (!ks_lock_free_path(lock))
 		return false;
 	for (r = st->buckets[b]; r; r = r->next)
 		if (r->ptr == ptr)
 			break;
+	if (!r && !settled) {
+		/* Pending (not in NMI, where nothing is taken): record it. */
+		ks_hot_unlock(lock);
+		settled = true;
+		if (ks_pend_settle(st, ptr))
+			goto look;
+		return false;
+	}
 	if (r) {
 		atomic_long_add((long)req - (long)r->bytes_req,
 				&st->sites[r->site].live_req);

@@ -10,6 +10,9 @@
 #define _KMEMSCOPE_STORE_H
 
 #include <linux/bits.h>
+#include <linux/hash.h>
+#include <linux/hardirq.h>
+#include <linux/percpu.h>
 #include <linux/cache.h>
 #include <linux/jiffies.h>
 #include <linux/types.h>
@@ -135,6 +138,48 @@ struct ks_mag {
  */
 #define KS_GFP_UNKNOWN		0xffffffffU
 
+/*
+ * A pending allocation (store.c): the newest slab object of one CPU in one
+ * context, kept out of the table until it is freed (then only its site's
+ * counters move) or a reader needs the table whole (then it is recorded,
+ * as it would have been at once).
+ */
+struct ks_pend {
+	unsigned long ptr;		/* 0: empty; | KS_PEND_BUSY: being taken */
+	unsigned long call_site;
+	u64 ts;				/* ks_store_stamp() at allocation */
+	u32 bytes_alloc;
+	u32 bytes_req;
+	u32 gfp;
+	pid_t pid;			/* task context only */
+	u8 kind;
+	u8 misses;			/* allocations recorded past it */
+	char comm[TASK_COMM_LEN];
+};
+
+/*
+ * Allocations of a slot's context recorded in the table because the slot
+ * was taken, before the slot's own is recorded to make room (it lived past
+ * many allocations: not one of those freed soon).  The count wraps
+ * (misses, a u8), and a new allocation in the slot does not reset it: the
+ * one there is recorded after at most this many.
+ */
+#define KS_PEND_AGE		256
+
+/* A pending address being taken: slab objects are at least 8-aligned. */
+#define KS_PEND_BUSY		1UL
+
+/* Contexts that make records: task, softirq, hardirq (never NMI). */
+#define KS_PEND_CTXS		3
+
+/*
+ * A CPU's slots, in an array (not percpu memory: see ks_store_init()); a
+ * power of two apart, so that finding this CPU's is a shift.
+ */
+struct ks_pend_cpu {
+	struct ks_pend p[KS_PEND_CTXS];
+} __aligned(256);
+
 /* What a hook passes to ks_store_alloc(). */
 struct ks_alloc {
 	unsigned long ptr;
@@ -162,6 +207,7 @@ struct ks_store {
 	/* live records: hash of ks_record chains keyed by ptr */
 	struct ks_record **buckets;
 	unsigned int bucket_bits;
+	unsigned int bucket_shift;	/* BITS_PER_LONG - bucket_bits */
 	raw_spinlock_t locks[KS_NR_LOCKS];
 
 	/*
@@ -174,10 +220,15 @@ struct ks_store {
 	struct ks_record *free_list;
 	raw_spinlock_t free_lock;
 
+	/* per CPU and context: one allocation not yet in the table */
+	struct ks_pend_cpu *pend;	/* nr_cpu_ids of them */
+	bool pend_off;			/* a reset is clearing the store */
+
 	/* call sites: open addressing; given back only by a fold or reset */
 	struct ks_site *sites;
 	ks_classify_fn classify;		/* may be NULL: all objects */
 	unsigned int site_bits;		/* slots = 1 << site_bits */
+	unsigned int site_shift;	/* BITS_PER_LONG - site_bits */
 	unsigned int max_sites;
 	atomic_t sites_used;
 	atomic_long_t sites_folded;	/* slots folded into an earlier load's */
@@ -241,6 +292,141 @@ static inline u64 ks_stamp_ms(u64 from, u64 to)
 		return 0;
 	return jiffies64_to_msecs((to >> KS_STAMP_GEN_BITS) -
 				  (from >> KS_STAMP_GEN_BITS));
+}
+
+/* ---- pending allocations: the stash, inlined in the slab probes ---- */
+
+/*
+ * hash_long(@v, 64 - @shift), with the shift kept ready in the store: one
+ * instruction less on every record, free and stash (make bench).
+ */
+static __always_inline unsigned int ks_hash(unsigned long v,
+					    unsigned int shift)
+{
+#if BITS_PER_LONG == 64
+	return (v * GOLDEN_RATIO_64) >> shift;
+#else
+	return hash_long(v, BITS_PER_LONG - shift);
+#endif
+}
+
+/* The bucket of address @ptr. */
+static __always_inline unsigned int ks_bucket(struct ks_store *st,
+					      unsigned long ptr)
+{
+	return ks_hash(ptr, st->bucket_shift);
+}
+
+/* Bucket entries ks_store_stash() looks through for its address. */
+#define KS_PEND_PEEK		4
+
+/* The context's slot: task 0, softirq 1, hardirq 2 (NMI: not here). */
+static __always_inline unsigned int ks_pend_ctx(void)
+{
+	return hardirq_count() ? 2 : in_serving_softirq() ? 1 : 0;
+}
+
+/*
+ * Fill empty slot @p (this context's, @ctx) with an allocation and
+ * publish it, unless the table holds a record of its address (a free not
+ * seen: the table's path retires it, ks_record_at()).  Return: true when
+ * pending.
+ */
+static __always_inline bool ks_pend_fill(struct ks_store *st,
+					 struct ks_pend *p, unsigned int ctx,
+					 unsigned long ptr,
+					 unsigned long call_site, size_t req,
+					 size_t alloc, gfp_t gfp, u8 kind)
+{
+	struct ks_record *r;
+	unsigned int n;
+
+	/*
+	 * Without the lock: records are never freed, so a chain changing
+	 * meanwhile is still records to compare; a long one is not walked.
+	 */
+	r = READ_ONCE(st->buckets[ks_bucket(st, ptr)]);
+	for (n = 0; r; n++, r = READ_ONCE(r->next))
+		if (n == KS_PEND_PEEK || READ_ONCE(r->ptr) == ptr)
+			return false;
+	/* Empty: only this context writes the slot until it publishes. */
+	p->call_site = call_site;
+	/* Slab objects: far below 4 GiB. */
+	p->bytes_req = req;
+	p->bytes_alloc = alloc;
+	p->gfp = (__force u32)gfp;
+	p->kind = kind;
+	p->ts = ks_store_stamp(st);
+	if (!ctx) {
+		p->pid = current->pid;
+		memcpy(p->comm, current->comm, sizeof(p->comm));
+	}
+	/* Pairs with the cmpxchg() that takes it (fully ordered). */
+	smp_store_release(&p->ptr, ptr);
+	return true;
+}
+
+/**
+ * ks_store_stash - keep a slab allocation pending instead of recording it
+ * @st: the store
+ * @ptr: its address (not 0, at least 8-aligned)
+ * @call_site: its call site
+ * @req: bytes requested
+ * @alloc: bytes allocated
+ * @gfp: its gfp flags
+ * @kind: its allocator (KS_KMALLOC or KS_KMEM_CACHE)
+ *
+ * Most slab objects are freed soon, many before the next allocation of the
+ * same context: this context's slot takes the allocation, and when the
+ * same context frees it (ks_store_unstash()) only its site's counters
+ * move: no table, lock or record.
+ * Context: any but NMI, preemption off (the slot is this CPU's); takes no
+ * lock, so interrupts may be on.
+ * When the slot is taken, the new allocation is recorded in the table,
+ * unless the slot's has lived past KS_PEND_AGE of them: then the slot's
+ * is recorded and the new one takes its place (ks_store_stash_swap()), so
+ * that an allocation kept for long does not keep the slot.
+ * Return: 1 when pending; 0 when not (record it: ks_store_alloc()); -EBUSY
+ * when the slot's allocation is to be recorded: ks_store_stash_swap().
+ */
+static __always_inline int ks_store_stash(struct ks_store *st,
+					  unsigned long ptr,
+					  unsigned long call_site, size_t req,
+					  size_t alloc, gfp_t gfp, u8 kind)
+{
+	unsigned int ctx;
+	struct ks_pend *p;
+
+	if (unlikely(hardirq_count())) {
+		if (in_nmi())
+			return 0;
+		ctx = 2;
+	} else {
+		ctx = !!in_serving_softirq();
+	}
+	p = &st->pend[smp_processor_id()].p[ctx];
+	if (unlikely(READ_ONCE(p->ptr))) {
+		/* Only this context counts: the slot's other users do not. */
+		return ++p->misses ? 0 : -EBUSY;
+	}
+	return ks_pend_fill(st, p, ctx, ptr, call_site, req, alloc, gfp, kind);
+}
+
+/*
+ * The slot of this CPU that holds pending allocation @ptr, whatever its
+ * context, or NULL: the slab free probes' test before ks_store_unstash().
+ * Context: preemption off.
+ */
+static __always_inline struct ks_pend *ks_store_pending(struct ks_store *st,
+							unsigned long ptr)
+{
+	struct ks_pend_cpu *pc = &st->pend[smp_processor_id()];
+	unsigned int c;
+
+	for (c = 0; c < KS_PEND_CTXS; c++)
+		if (READ_ONCE(pc->p[c].ptr) == ptr)
+			return &pc->p[c];
+	return NULL;
 }
 
 /* A copy of a site, taken for formatting outside any lock. */
@@ -318,6 +504,12 @@ int ks_store_alloc_stack(struct ks_store *st, struct ks_alloc *a,
 			 ks_stack_fn stack, void *arg);
 
 bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind);
+int ks_store_stash_swap(struct ks_store *st, unsigned long ptr,
+			unsigned long call_site, size_t req, size_t alloc,
+			gfp_t gfp, u8 kind);
+bool ks_store_unstash(struct ks_store *st, struct ks_pend *p,
+		      unsigned long ptr);
+void ks_store_settle(struct ks_store *st);
 bool ks_store_free_part(struct ks_store *st, unsigned long ptr,
 			enum ks_kind kind, size_t bytes, unsigned long rest);
 bool ks_store_free_known(struct ks_store *st, unsigned long ptr,

@@ -67,14 +67,14 @@ static int ks_summary_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "kmemscope summary - version: %s\n", KS_SUMMARY_VERSION);
 	seq_printf(m, "module_version: %s\n", KS_VERSION);
-	seq_printf(m, "tracking: %s\n", READ_ONCE(ks_enabled) ? "enabled" : "disabled");
+	seq_printf(m, "tracking: %s\n", READ_ONCE(ks_sw.enabled) ? "enabled" : "disabled");
 	ks_attrib_stacks_module(smod);
-	if (READ_ONCE(ks_stacks_module_on))
+	if (READ_ONCE(ks_sw.stacks_module_on))
 		seq_printf(m, "stacks: module=%s, depth %u\n", smod,
 			   READ_ONCE(ks_stack_depth));
 	else
 		seq_printf(m, "stacks: %s, depth %u\n",
-			   READ_ONCE(ks_stacks_on) ? "on" : "off",
+			   READ_ONCE(ks_sw.stacks_on) ? "on" : "off",
 			   READ_ONCE(ks_stack_depth));
 	seq_printf(m, "since_reset_s: %llu\n",
 		   div_u64(local_clock() - ks_loaded_ns, NSEC_PER_SEC));
@@ -101,6 +101,7 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		   (sizeof(struct ks_record *) << st->bucket_bits) +
 		   (sizeof(struct ks_site) << st->site_bits) +
 		   (size_t)nr_cpu_ids * sizeof(struct ks_mag) +
+		   (size_t)nr_cpu_ids * sizeof(struct ks_pend_cpu) +
 		   (size_t)ks_stacks.max * ks_stacks_bytes_each() +
 		   ks_dmabuf_table_bytes());
 
