@@ -1371,9 +1371,145 @@ static bool fr_part(struct ks_store *st, unsigned long ptr, size_t bytes,
 	bool ret;
 
 	local_irq_save(flags);
-	ret = ks_store_free_part(st, ptr, KS_PAGE, bytes, rest);
+	ret = ks_store_free_part(st, ptr, bytes, rest);
 	local_irq_restore(flags);
 	return ret;
+}
+
+/* Pages pending, by the store's counters of them. */
+static int pend_pages(struct ks_store *st)
+{
+	int i, n = 0;
+
+	for (i = 0; i < KS_PEND_FILTER; i++)
+		n += atomic_read(&st->pend_pages[i]);
+	return n;
+}
+
+/* Stash one page the way the page probe does, with @gfp. */
+static int st_stash_page(struct ks_store *st, unsigned long ptr,
+			 unsigned long site, gfp_t gfp)
+{
+	int ret;
+
+	preempt_disable();
+	ret = ks_store_stash(st, ptr, site, PAGE_SIZE, PAGE_SIZE, gfp,
+			     KS_PAGE);
+	preempt_enable();
+	return ret;
+}
+
+/*
+ * A single page pends as a slab object does.  Freed through the table's
+ * path (another CPU's free, a partial free's entry point), it is found
+ * in the slots: its pair counts at the site it claims, with the hint of
+ * its gfp (a classifier that records only movable pages' sites); a free
+ * of a higher order counts as an over-free.  Recorded by a reader, it
+ * keeps that hint too.
+ */
+static void store_pend_page(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct ks_kind_totals t[KS_NR_KINDS];
+	struct ks_record_info info;
+	struct ks_pend *p;
+	bool unstashed;
+	int stashed;
+
+	st->classify = class_by_hint;
+	KUNIT_ASSERT_EQ(test, st_stash_page(st, 0x1000, SITE_A, __GFP_MOVABLE), 1);
+	KUNIT_EXPECT_EQ(test, pend_pages(st), 1);
+	KUNIT_EXPECT_TRUE(test, fr_part(st, 0x1000, PAGE_SIZE, 0x1040));
+	KUNIT_EXPECT_EQ(test, pend_pages(st), 0);
+	expect_site(test, st, SITE_A, 1, 1, 0, 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees[KS_PAGE]), 0L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->not_recorded[KS_CLASS_SLAB]), 0L);
+
+	/* Freed whole by a higher order: an over-free, as a record's is. */
+	KUNIT_ASSERT_EQ(test, st_stash_page(st, 0x1000, SITE_A, __GFP_MOVABLE), 1);
+	KUNIT_EXPECT_TRUE(test, fr_part(st, 0x1000, 2 * PAGE_SIZE, 0x1080));
+	expect_site(test, st, SITE_A, 2, 2, 0, 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->over_frees), 1L);
+
+	/* This CPU's free of it: the pair only. */
+	preempt_disable();
+	stashed = ks_store_stash(st, 0x2000, SITE_A, PAGE_SIZE, PAGE_SIZE,
+				 __GFP_MOVABLE, KS_PAGE);
+	p = ks_store_pending(st, 0x2000);
+	unstashed = p && ks_store_unstash_page(st, p, 0x2000);
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, stashed, 1);
+	KUNIT_EXPECT_TRUE(test, unstashed);
+	expect_site(test, st, SITE_A, 3, 3, 0, 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->kind_peak[KS_PAGE]),
+			(long)PAGE_SIZE);
+
+	/* A reader records it at a new site, classified by its hint. */
+	KUNIT_ASSERT_EQ(test, st_stash_page(st, 0x3000, SITE_C, __GFP_MOVABLE), 1);
+	KUNIT_ASSERT_TRUE(test, ks_store_lookup(st, 0x3000, &info));
+	KUNIT_EXPECT_EQ(test, info.call_site, SITE_C);
+	KUNIT_EXPECT_EQ(test, info.kind, (u8)KS_PAGE);
+	KUNIT_EXPECT_EQ(test, info.bytes_alloc, (u32)PAGE_SIZE);
+	ks_store_totals(st, t);
+	KUNIT_EXPECT_EQ(test, t[KS_PAGE].live_bytes, (long)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, t[KS_PAGE].allocs, 4L);
+	KUNIT_EXPECT_TRUE(test, fr_part(st, 0x3000, PAGE_SIZE, 0x3040));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees[KS_PAGE]), 0L);
+	/* None pending: a free without a record looks through no slot. */
+	KUNIT_EXPECT_EQ(test, pend_pages(st), 0);
+	KUNIT_EXPECT_FALSE(test, fr_part(st, 0x6000, PAGE_SIZE, 0x6040));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees[KS_PAGE]), 1L);
+	ks_store_destroy(st);
+}
+
+/*
+ * A page still pending at its context's next allocation is recorded then
+ * (a page not freed at once is likely kept), and the new one takes the
+ * slot: no wait for KS_PEND_AGE allocations, as a slab object's.
+ */
+static void store_pend_page_swap(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	unsigned long flags;
+	int ret[2];
+
+	KUNIT_ASSERT_EQ(test, st_stash_page(st, 0x4000, SITE_A, 0), 1);
+	local_irq_save(flags);
+	ret[0] = ks_store_stash(st, 0x500, SITE_B, 8, 8, 0, KS_KMALLOC);
+	ret[1] = ks_store_stash_swap(st, 0x500, SITE_B, 8, 8, 0, KS_KMALLOC);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, ret[0], -EBUSY);
+	KUNIT_EXPECT_EQ(test, ret[1], 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 1L);
+	expect_record(test, st, 0x4000, SITE_A, PAGE_SIZE, PAGE_SIZE);
+	KUNIT_EXPECT_TRUE(test, fr_part(st, 0x4000, PAGE_SIZE, 0x4040));
+	KUNIT_EXPECT_TRUE(test, fr(st, 0x500, KS_KMALLOC));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 0L);
+	ks_store_destroy(st);
+}
+
+/*
+ * A record made at a pending page's address after it (a DMA buffer keyed
+ * by its struct page, or the page freed unseen and given out again) is
+ * the live one: the pending page, recorded later, counts as a pair and a
+ * missed free, and the record stays.
+ */
+static void store_pend_superseded(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct ks_kind_totals t[KS_NR_KINDS];
+
+	KUNIT_ASSERT_EQ(test, st_stash_page(st, 0x5000, SITE_A, 0), 1);
+	KUNIT_EXPECT_EQ(test, al(st, 0x5000, SITE_C, 100, PAGE_SIZE, KS_DMA), 0);
+	ks_store_totals(st, t);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->missed_frees), 1L);
+	KUNIT_EXPECT_EQ(test, t[KS_DMA].live_bytes, (long)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, t[KS_PAGE].live_bytes, 0L);
+	expect_site(test, st, SITE_A, 1, 1, 0, 0);
+	expect_record(test, st, 0x5000, SITE_C, 100, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 1L);
+	ks_store_destroy(st);
 }
 
 /* free_pages(p, 0) of an order-2 block: 3 pages stay, at the next page. */
@@ -1724,6 +1860,9 @@ static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE(store_pend_swap),
 	KUNIT_CASE(store_pend_refused),
 	KUNIT_CASE(store_pend_unrecorded),
+	KUNIT_CASE(store_pend_page),
+	KUNIT_CASE(store_pend_page_swap),
+	KUNIT_CASE(store_pend_superseded),
 	KUNIT_CASE(store_stamps),
 	KUNIT_CASE(store_reset),
 	KUNIT_CASE(store_copy_records),

@@ -47,8 +47,8 @@
  * (percpu_free_percpu under pcpu_lock).  The exception: on x86 a kprobe
  * that is an int3 (not ftrace-based) runs in NMI context.  Kprobe
  * pre-handlers here only record frees, and the free path only tries its
- * locks in NMI context (store.c).  Every probe here, but for the slab
- * probes' pending slots (below):
+ * locks in NMI context (store.c).  Every probe here, but for the pending
+ * slots of the slab and page probes (below):
  * - disables interrupts for its whole run, so that an allocation in an
  *   interrupt handler cannot nest inside it on the same CPU;
  * - then checks a per-CPU nesting counter: a second entry on the same CPU
@@ -58,13 +58,14 @@
  * ks_sw.paused is set, then synchronize_rcu() waits out running probes, when
  * the control file resets the store.
  *
- * The slab probes' common case (tracking, stacks off) keeps the allocation
- * pending in this CPU's slot for its context (ks_stash(): store.h's
- * ks_store_stash()), and a free of it on this CPU counts the pair
- * (ks_slab_free()), both with interrupts on and without the nesting
- * guard: they take no lock, an interrupt uses the slot of its own context,
- * and a slot is taken with cmpxchg() (store.c).  They check ks_sw.paused
- * themselves.
+ * The slab probes' common case (tracking, stacks off), and the page
+ * probe's for a single page whose caller the entry callbacks gave, keep
+ * the allocation pending in this CPU's slot for its context (ks_stash_do():
+ * store.h's ks_store_stash()), and a free of it on this CPU counts the
+ * pair (ks_slab_free(), ks_probe_page_free()), both with interrupts on and
+ * without the nesting guard: they take no lock, an interrupt uses the slot
+ * of its own context, and a slot is taken with cmpxchg() (store.c).  They
+ * check ks_sw.paused themselves.
  *
  * Task slots (ks_task_slot_claim()) are claimed with cmpxchg() and given
  * back with a release store; only their task touches their value.
@@ -441,12 +442,18 @@ static u32 __ks_record(unsigned long ptr, unsigned long call_site,
  * vm_struct and vmap_area) takes it too, after one search of the ranges,
  * the same search __ks_record() would make.
  */
+static __always_inline bool ks_site_lean(unsigned long call_site,
+					 size_t alloc)
+{
+	return alloc >= READ_ONCE(ks_min_size) &&
+	       call_site != READ_ONCE(ks_krealloc_tramp) &&
+	       !ks_attrib_in_fast(call_site, KS_RANGE_WRAPPER);
+}
+
 static __always_inline bool ks_record_lean(unsigned long call_site,
 					   size_t alloc)
 {
-	return !READ_ONCE(ks_sw.stacks_on) && alloc >= READ_ONCE(ks_min_size) &&
-	       call_site != READ_ONCE(ks_krealloc_tramp) &&
-	       !ks_attrib_in_fast(call_site, KS_RANGE_WRAPPER);
+	return !READ_ONCE(ks_sw.stacks_on) && ks_site_lean(call_site, alloc);
 }
 
 /*
@@ -480,7 +487,7 @@ static __always_inline void ks_record(unsigned long ptr,
 				      unsigned long call_site, size_t req,
 				      size_t alloc, gfp_t gfp, u8 kind)
 {
-	u8 hint = kind == KS_PAGE && (gfp & __GFP_MOVABLE) ? KS_HINT_MOVABLE : 0;
+	u8 hint = ks_alloc_hint(kind, (__force u32)gfp);
 
 	/* A page's caller from the entry callbacks, or none: unwind. */
 	if ((kind != KS_PAGE || call_site) &&
@@ -498,14 +505,42 @@ static __always_inline void ks_record(unsigned long ptr,
 }
 
 /*
- * A slab allocation while tracking, not paused, with stacks off, that
+ * A slab allocation or a single page while tracking, not paused, with
+ * stacks off (the switches are one word, KS_SW_LEAN), that
  * ks_record_lean() would take: kept pending in this CPU's slot for its
  * context (ks_store_stash()), outside ks_enter(): no lock is taken, so
  * interrupts stay on, and an interrupt's allocation takes the slot of its
- * own context.  The switches are one word (KS_SW_LEAN), and the hit is
- * counted here.  When the slot holds an earlier allocation, that one is
- * recorded and the new one takes its place (ks_store_stash_swap()); when
- * the slot does not take it, it is recorded; both inside ks_enter().
+ * own context.  The hit is counted here.  When the slot is taken, the new
+ * allocation is recorded, except each 256th time the slot is found taken
+ * (its u8 miss count wraps): then the slot's own allocation is recorded
+ * and the new one takes its place (ks_store_stash_swap()).  Both inside
+ * ks_enter().
+ */
+static __always_inline void ks_stash_do(unsigned long ptr,
+					unsigned long call_site, size_t req,
+					size_t alloc, gfp_t gfp, u8 kind,
+					enum ks_hook h)
+{
+	unsigned long flags;
+	int ret;
+
+	this_cpu_inc(ks_hits[h]);
+	ret = ks_store_stash(&ks_store, ptr, call_site, req, alloc, gfp, kind);
+	if (likely(ret > 0))
+		return;
+	if (!ks_enter_hit(&flags, h, false))
+		return;
+	if (ret)
+		ks_store_stash_swap(&ks_store, ptr, call_site, req, alloc, gfp,
+				    kind);
+	else
+		ks_store_alloc_obj(&ks_store, ptr, call_site, req, alloc, gfp,
+				   kind, ks_alloc_hint(kind, (__force u32)gfp));
+	ks_exit(flags);
+}
+
+/*
+ * ks_stash_do() for a slab allocation, if it is one to keep pending.
  * Return: true when done; false: not such an allocation.
  */
 static __always_inline bool ks_stash(unsigned long ptr,
@@ -513,27 +548,10 @@ static __always_inline bool ks_stash(unsigned long ptr,
 				     size_t alloc, gfp_t gfp, u8 kind,
 				     enum ks_hook h)
 {
-	unsigned long flags;
-	int ret;
-
 	if (READ_ONCE(ks_sw.word) != KS_SW_LEAN ||
-	    alloc < READ_ONCE(ks_min_size) ||
-	    call_site == READ_ONCE(ks_krealloc_tramp) ||
-	    ks_attrib_in_fast(call_site, KS_RANGE_WRAPPER))
+	    !ks_site_lean(call_site, alloc))
 		return false;
-	this_cpu_inc(ks_hits[h]);
-	ret = ks_store_stash(&ks_store, ptr, call_site, req, alloc, gfp, kind);
-	if (likely(ret > 0))
-		return true;
-	if (!ks_enter_hit(&flags, h, false))
-		return true;
-	if (ret)
-		ks_store_stash_swap(&ks_store, ptr, call_site, req, alloc, gfp,
-				    kind);
-	else
-		ks_store_alloc_obj(&ks_store, ptr, call_site, req, alloc, gfp,
-				   kind, 0);
-	ks_exit(flags);
+	ks_stash_do(ptr, call_site, req, alloc, gfp, kind, h);
 	return true;
 }
 
@@ -629,7 +647,7 @@ static __always_inline void ks_free(unsigned long ptr, enum ks_hook h,
 }
 
 /*
- * A slab free: of a pending allocation of this CPU's (ks_stash()), done
+ * A slab free: of a pending allocation of this CPU's (ks_stash_do()), done
  * outside ks_enter() (its hit counted here); else the table's way.
  */
 static __always_inline void ks_slab_free(unsigned long ptr, enum ks_hook h,
@@ -666,25 +684,75 @@ static void ks_probe_cache_free(void *data, unsigned long call_site,
 
 /* ---- page allocator ---------------------------------------------------- */
 
+/*
+ * Record a page inside ks_enter(): its caller as ks_pagecaller_take() gave
+ * it (@taken), else taken here, measured from the probe's @sp.
+ */
+static __always_inline void __ks_page_record(struct page *page,
+					     unsigned int order, gfp_t gfp,
+					     unsigned long caller, bool taken,
+					     unsigned long sp)
+{
+	unsigned long flags;
+
+	if (!ks_enter(&flags, KS_HOOK_PAGE_ALLOC))
+		return;
+	if (!taken)
+		caller = ks_pagecaller_take(sp, true);
+	ks_record((unsigned long)page, caller, PAGE_SIZE << order,
+		  PAGE_SIZE << order, gfp, KS_PAGE);
+	ks_exit(flags);
+}
+
+/*
+ * Out of line where the entry callbacks give callers, so that the stash
+ * path saves fewer registers.  Elsewhere every page's caller is unwound,
+ * inline: a frame more cost the walk 143 instructions a page pair
+ * (arm64-6.1, make bench).
+ */
+static noinline void ks_page_record(struct page *page, unsigned int order,
+				    gfp_t gfp, unsigned long caller,
+				    bool taken, unsigned long sp)
+{
+	__ks_page_record(page, order, gfp, caller, taken, sp);
+}
+
+/*
+ * A single page whose caller the entry callbacks gave, with stacks off,
+ * is kept pending as a slab object is (ks_stash_do()): the caller is
+ * taken before ks_enter(), with interrupts on (pagecaller.h's state is
+ * per context).  Such a caller is outside the allocator and its wrappers
+ * (ks_pc_caller()), so of ks_site_lean()'s tests only the size filter is
+ * left.  Any other page is recorded inside ks_enter(), after a backtrace
+ * when the caller is not known.
+ */
 static void ks_probe_page_alloc(void *data, struct page *page,
 				unsigned int order, gfp_t gfp, int migratetype)
 {
-	unsigned long flags, sp = ks_pagecaller_sp();
+	union ks_switches sw = { .word = READ_ONCE(ks_sw.word) };
+	unsigned long caller, sp = ks_pagecaller_sp();
 
-	if (!READ_ONCE(ks_sw.enabled))
+	if (!sw.enabled)
 		return;
 	if (!page) {
-		/* A failed allocation: its caller's entry goes (pagecaller.c). */
-		local_irq_save(flags);
+		/* A failed allocation: its caller's entry goes (pagecaller.h). */
 		ks_pagecaller_take(sp, false);
-		local_irq_restore(flags);
 		return;
 	}
-	if (!ks_enter(&flags, KS_HOOK_PAGE_ALLOC))
+	if (!KS_COMPAT_PAGE_FTRACE) {
+		__ks_page_record(page, order, gfp, 0, false, sp);
 		return;
-	ks_record((unsigned long)page, ks_pagecaller_take(sp, true),
-		  PAGE_SIZE << order, PAGE_SIZE << order, gfp, KS_PAGE);
-	ks_exit(flags);
+	}
+	if (!order && sw.word == KS_SW_LEAN) {
+		caller = ks_pagecaller_take(sp, true);
+		if (likely(caller) && PAGE_SIZE >= READ_ONCE(ks_min_size))
+			ks_stash_do((unsigned long)page, caller, PAGE_SIZE,
+				    PAGE_SIZE, gfp, KS_PAGE, KS_HOOK_PAGE_ALLOC);
+		else
+			ks_page_record(page, order, gfp, caller, true, sp);
+		return;
+	}
+	ks_page_record(page, order, gfp, 0, false, sp);
 }
 
 /*
@@ -695,11 +763,25 @@ static void ks_probe_page_free(void *data, struct page *page,
 			       unsigned int order)
 {
 	unsigned long flags;
+	struct ks_pend *p;
 
-	if (!page || !ks_enter(&flags, KS_HOOK_PAGE_FREE))
+	if (!page)
 		return;
-	ks_store_free_part(&ks_store, (unsigned long)page, KS_PAGE,
-			   PAGE_SIZE << order, (unsigned long)(page + (1UL << order)));
+	/*
+	 * A pending page of this CPU's (ks_stash_do()): a single page, with
+	 * a caller from the entry callbacks.
+	 */
+	p = !KS_COMPAT_PAGE_FTRACE || order ? NULL :
+	    ks_store_pending(&ks_store, (unsigned long)page);
+	if (p && likely(!READ_ONCE(ks_sw.paused)) &&
+	    ks_store_unstash_page(&ks_store, p, (unsigned long)page)) {
+		this_cpu_inc(ks_hits[KS_HOOK_PAGE_FREE]);
+		return;
+	}
+	if (!ks_enter(&flags, KS_HOOK_PAGE_FREE))
+		return;
+	ks_store_free_part(&ks_store, (unsigned long)page, PAGE_SIZE << order,
+			   (unsigned long)(page + (1UL << order)));
 	ks_exit(flags);
 }
 

@@ -15,16 +15,20 @@
  *     pending, with the stack slot that holds it;
  *   - on the function that fires mm_page_alloc (the "core", found at load
  *     in the calibration backtrace, attrib.c: __alloc_pages*, or the
- *     frozen-pages allocator from 6.15): an entry is pushed with the core's own
- *     entry stack pointer and return address, and as caller either the
- *     core's caller (a direct call, as alloc_pages_node() makes) or the
- *     pending one (consumed; its slot at most KS_PC_CHAIN bytes above,
- *     as a chain of entry points is, not a caller further up whose
- *     allocation reclaim is serving), else none; none when the bulk
- *     allocator calls the core (its one-page fallback: the page probe
- *     finds the bulk frame in the backtrace and leaves the page to the
- *     bulk hook, hooks.c);
- *   - the probe (ks_pagecaller_take()) runs inside the core: the entry it
+ *     frozen-pages allocator from 6.15): an entry is pushed with the
+ *     core's own entry stack pointer and return address, and the task's
+ *     pending caller, if any (consumed).  Nothing more is decided there:
+ *     the callback stays a leaf, on every page allocation;
+ *   - the probe (ks_pagecaller_take(), pagecaller.h, inline in the page
+ *     probe) decides the caller (ks_pc_caller()): the core's caller when
+ *     that is outside the allocator (a direct call, as alloc_pages_node()
+ *     makes), else the pending one (its slot at most KS_PC_CHAIN bytes
+ *     above, as a chain of entry points is, not a caller further up
+ *     whose allocation reclaim is serving), else none; none when the
+ *     bulk allocator calls the core (its one-page fallback: the page
+ *     probe finds the bulk frame in the backtrace and leaves the page to
+ *     the bulk hook, hooks.c);
+ *   - the probe runs inside the core: the entry it
  *     takes must be the current task's, with the return address still in
  *     place at exactly the distance from the probe's stack pointer that
  *     calibration measured, and a pending caller still in its slot (a
@@ -47,7 +51,8 @@
  * ----------------------------
  * State is per CPU and per context (task, softirq, hardirq, NMI), so an
  * interrupt cannot tear an entry the code it interrupted is writing.  The
- * callbacks run with preemption disabled for their few stores; a task
+ * callbacks run with preemption disabled for their few stores, the probe
+ * with preemption off (the tracepoint's) and interrupts on; a task
  * preempted between callback and probe finds its entries gone or
  * rejected (task or return address), and unwinds.  Stack words are read
  * plainly on the task's own stack, else with get_kernel_nofault().  No
@@ -72,114 +77,110 @@ bool ks_pagecaller_on;
 
 #if KS_COMPAT_PAGE_FTRACE
 
-#define KS_PC_DEPTH	4	/* nested core calls kept per context */
-#define KS_PC_CTXS	4	/* task, softirq, hardirq, NMI */
-
-/*
- * A pending caller's stack slot lies at most this far above the core's
- * entry: a chain of entry points (alloc_pages() -> alloc_pages_mpol() ->
- * the core, __get_free_pages() one frame more) is a few frames deep;
- * reclaim's path from an allocation to a nested one is far deeper.
- */
-#define KS_PC_CHAIN	512
 /* The ftrace site is a function's start, or just past its endbr64. */
 #define KS_PC_FENTRY_MAX	16
 
-struct ks_pc_entry {
-	struct task_struct *task;
-	unsigned long sp;	/* the core's entry stack pointer */
-	unsigned long ret;	/* the return address found there */
-	unsigned long caller;	/* 0: not known here */
-	unsigned long caller_sp; /* the slot that holds a pending caller */
-};
-
-struct ks_pc_ctx {
-	struct ks_pc_entry pending;	/* from an outer entry point */
-	unsigned int n;
-	struct ks_pc_entry e[KS_PC_DEPTH];
-};
-
-static DEFINE_PER_CPU(struct ks_pc_ctx [KS_PC_CTXS], ks_pc);
+DEFINE_PER_CPU(struct ks_pc_ctx [KS_PC_CTXS], ks_pc);
 
 static unsigned long ks_pc_core;	/* start of the core function */
-static unsigned long ks_pc_dist;	/* core entry sp - probe sp; 0: off */
+unsigned long ks_pc_dist;	/* core entry sp - probe sp; 0: off */
 /* Calibration: the task whose allocation measures the distance. */
 static struct task_struct *ks_pc_learner;
 static unsigned long ks_pc_cand_dist, ks_pc_cand_caller;
 
-static __always_inline struct ks_pc_ctx *ks_pc_this(void)
-{
-	unsigned long pc = preempt_count();
-	unsigned int c = pc & NMI_MASK ? 3 : pc & HARDIRQ_MASK ? 2 :
-			 pc & SOFTIRQ_OFFSET ? 1 : 0;
-
-	return this_cpu_ptr(&ks_pc[c]);
-}
-
-/*
- * The word at @sp is @ret: the frame of that call is still live.  A word
- * of the current task's stack is read as the unwinders read the stack
- * (mapped whole; READ_ONCE_NOCHECK(), as a dead frame's word may be read);
- * any other (an interrupt stack, a stale entry's) with
- * get_kernel_nofault(), a call into the kernel of about 40 instructions,
- * three times per page allocation (make bench).
- */
-static __always_inline bool ks_pc_live(unsigned long sp, unsigned long ret)
+/* ks_pc_live() of a word not on the current task's stack. */
+noinline bool ks_pc_live_nofault(unsigned long sp, unsigned long ret)
 {
 	unsigned long v;
 
-	if (likely(in_task() && IS_ALIGNED(sp, sizeof(v)) &&
-		   object_is_on_stack((void *)sp)))
-		return READ_ONCE_NOCHECK(*(unsigned long *)sp) == ret;
 	return !get_kernel_nofault(v, (unsigned long *)sp) && v == ret;
 }
 
-static void notrace ks_pc_enter(unsigned long ip, unsigned long parent_ip,
-				unsigned long sp)
+/*
+ * ks_pc_pop() when its entry, for the core's entry stack pointer @at, is
+ * not on top: entries deeper than @at (calls that returned) and other
+ * tasks' go; then the top is its entry, or it has none.
+ */
+struct ks_pc_entry *ks_pc_pop_deep(struct ks_pc_ctx *c, unsigned long at)
 {
-	struct ks_pc_entry *p;
-	struct ks_pc_ctx *c;
+	struct ks_pc_entry *e;
+
+	while (c->n && (c->e[c->n - 1].task != current ||
+			c->e[c->n - 1].sp < at))
+		c->n--;
+	if (!c->n)
+		return NULL;
+	e = &c->e[c->n - 1];
+	if (e->sp != at || !ks_pc_live(at, e->ret))
+		return NULL;
+	c->n--;
+	return e;
+}
+
+/*
+ * An outer entry point's callback: a chain starts here if it was called
+ * from outside the allocator.  Out of line: the core's callback, on every
+ * page allocation, stays a leaf.
+ */
+static noinline void notrace ks_pc_outer_enter(unsigned long parent_ip,
+					       unsigned long sp)
+{
 	int type = ks_attrib_type_of_fast(parent_ip);
-	bool outside = type == KS_RANGE_NONE;
-	unsigned long caller = 0, caller_sp = 0;
+	struct ks_pc_entry *p;
+
+	preempt_disable_notrace();
+	p = &ks_pc_this()->pending;
+	if (type == KS_RANGE_NONE) {
+		p->task = current;
+		p->sp = sp;
+		p->ret = parent_ip;
+	} else if (type == KS_RANGE_PAGE_BULK) {
+		/* The bulk fallback's chain (6.15 on): no caller. */
+		p->task = NULL;
+	}
+	preempt_enable_notrace();
+}
+
+/* A full stack of entries: the oldest goes (the deepest nesting wins). */
+static noinline void notrace ks_pc_drop_oldest(struct ks_pc_ctx *c)
+{
+	memmove(c->e, c->e + 1, sizeof(c->e[0]) * (KS_PC_DEPTH - 1));
+	c->n--;
+}
+
+/*
+ * The core's callback: an entry with the core's entry stack pointer and
+ * return address, and the pending caller of this task's outer entry
+ * point, if any (consumed).  Whose caller it is, is decided when the
+ * probe takes the entry (ks_pc_caller()): deciding here cost about 20
+ * instructions more per page allocation (make bench).
+ */
+static __always_inline void ks_pc_core_enter(unsigned long parent_ip,
+					     unsigned long sp)
+{
+	struct task_struct *task = current;
+	struct ks_pc_entry *e;
+	struct ks_pc_ctx *c;
 
 	preempt_disable_notrace();
 	c = ks_pc_this();
-	p = &c->pending;
-	if (ip - READ_ONCE(ks_pc_core) >= KS_PC_FENTRY_MAX) {
-		/* An outer entry point: a chain starts here if called from outside. */
-		if (outside) {
-			p->task = current;
-			p->sp = sp;
-			p->ret = parent_ip;
-		} else if (type == KS_RANGE_PAGE_BULK) {
-			/* The bulk fallback's chain (6.15 on): no caller. */
-			p->task = NULL;
-		}
-		goto out;
-	}
-	if (outside) {
-		caller = parent_ip;
-	} else if (type != KS_RANGE_PAGE_BULK &&
-		   p->task == current && p->sp > sp &&
-		   p->sp - sp <= KS_PC_CHAIN && ks_pc_live(p->sp, p->ret)) {
-		caller = p->ret;
-		caller_sp = p->sp;
-	}
-	p->task = NULL;
 	/* Entries below this one belong to calls that have returned. */
-	while (c->n && (c->e[c->n - 1].task != current ||
+	while (c->n && (c->e[c->n - 1].task != task ||
 			c->e[c->n - 1].sp <= sp))
 		c->n--;
-	if (c->n == KS_PC_DEPTH) {
-		memmove(c->e, c->e + 1, sizeof(c->e[0]) * (KS_PC_DEPTH - 1));
-		c->n--;
+	if (unlikely(c->n == KS_PC_DEPTH))
+		ks_pc_drop_oldest(c);
+	e = &c->e[c->n++];
+	e->task = task;
+	e->sp = sp;
+	e->ret = parent_ip;
+	e->caller_sp = 0;
+	if (c->pending.task == task) {
+		e->caller = c->pending.ret;
+		e->caller_sp = c->pending.sp;
 	}
-	c->e[c->n++] = (struct ks_pc_entry){
-		.task = current, .sp = sp, .ret = parent_ip, .caller = caller,
-		.caller_sp = caller_sp,
-	};
-out:
+	/* Whoever's it was: a core call ends every chain of this context. */
+	c->pending.task = NULL;
 	preempt_enable_notrace();
 }
 
@@ -187,7 +188,12 @@ static void notrace ks_pc_callback(unsigned long ip, unsigned long parent_ip,
 				   struct ftrace_ops *op,
 				   struct ftrace_regs *fregs)
 {
-	ks_pc_enter(ip, parent_ip, ks_compat_fregs_sp(fregs));
+	unsigned long sp = ks_compat_fregs_sp(fregs);
+
+	if (likely(ip - READ_ONCE(ks_pc_core) < KS_PC_FENTRY_MAX))
+		ks_pc_core_enter(parent_ip, sp);
+	else
+		ks_pc_outer_enter(parent_ip, sp);
 }
 
 static struct ftrace_ops ks_pc_ops = {
@@ -198,60 +204,20 @@ static struct ftrace_ops ks_pc_ops = {
 static bool ks_pc_registered;
 
 /*
- * The entry of the core call the probe at @sp runs in, popped, or NULL.
- * Entries deeper than it (calls that returned) and other tasks' go too.
+ * ks_pagecaller_take() before the distance is known: calibration, on the
+ * learner's own allocation, in task context.
  */
-static struct ks_pc_entry *ks_pc_pop(struct ks_pc_ctx *c, unsigned long sp,
-				     unsigned long dist)
+void ks_pagecaller_learn(unsigned long sp, bool page)
 {
-	struct ks_pc_entry *e;
-
-	while (c->n && (c->e[c->n - 1].task != current ||
-			c->e[c->n - 1].sp < sp + dist))
-		c->n--;
-	if (!c->n)
-		return NULL;
-	e = &c->e[c->n - 1];
-	if (e->sp != sp + dist || !ks_pc_live(e->sp, e->ret))
-		return NULL;
-	c->n--;
-	return e;
-}
-
-/**
- * ks_pagecaller_take - the caller of the page allocation being reported
- * @sp: the page probe's stack pointer
- * @page: the event reported a page (else the allocation failed: its
- *	  entry is only popped)
- *
- * Context: the mm_page_alloc probe, inside ks_enter() (interrupts off).
- * Return: the caller, or 0 when the backtrace must find it.
- */
-unsigned long ks_pagecaller_take(unsigned long sp, bool page)
-{
-	unsigned long dist = READ_ONCE(ks_pc_dist);
 	struct ks_pc_ctx *c = ks_pc_this();
 	struct ks_pc_entry *e;
 
-	if (unlikely(!dist)) {
-		/* Calibration: the learner's own allocation, in task context. */
-		if (page && READ_ONCE(ks_pc_learner) == current && in_task() &&
-		    c->n && c->e[c->n - 1].task == current) {
-			e = &c->e[c->n - 1];
-			WRITE_ONCE(ks_pc_cand_dist, e->sp - sp);
-			WRITE_ONCE(ks_pc_cand_caller, e->caller);
-		}
-		return 0;
+	if (page && READ_ONCE(ks_pc_learner) == current && in_task() &&
+	    c->n && c->e[c->n - 1].task == current) {
+		e = &c->e[c->n - 1];
+		WRITE_ONCE(ks_pc_cand_dist, e->sp - sp);
+		WRITE_ONCE(ks_pc_cand_caller, ks_pc_caller(e));
 	}
-	e = ks_pc_pop(c, sp, dist);
-	if (!page)
-		return 0;
-	if (!e || !e->caller ||
-	    (e->caller_sp && !ks_pc_live(e->caller_sp, e->caller))) {
-		atomic_long_inc(&ks_page_caller_unwound);
-		return 0;
-	}
-	return e->caller;
 }
 
 /**

@@ -54,18 +54,22 @@
  *   first; KS_SITE_TOMB is ~0UL, which no call site and no key a hook
  *   makes up can be (attrib.h checks KS_UNKNOWN_CALLER at build time).
  * - pend: per CPU, one slot per context (task, softirq, hardirq) holding a
- *   slab allocation not yet in the table (struct ks_pend).  The slab
- *   probes stash an allocation there (ks_store_stash(), inlined, no lock)
- *   when the slot is empty and no record of its address is in the table;
- *   a free of it by this CPU (ks_store_pending(), ks_store_unstash())
- *   counts the pair on its site and empties the slot: no record, no lock.
- *   A slot that stays taken while KS_PEND_AGE allocations of its context
- *   are recorded past it is recorded itself (ks_store_stash_swap()).  A
+ *   slab allocation or a single page not yet in the table (struct
+ *   ks_pend).  The slab and page probes stash an allocation there
+ *   (ks_store_stash(), inlined, no lock) when the slot is empty and no
+ *   record of its address is in the table; a free of it by this CPU
+ *   (ks_store_pending(), ks_store_unstash()) counts the pair on its site
+ *   and empties the slot: no record, no lock.  A slot that stays taken
+ *   while KS_PEND_AGE allocations of its context are recorded past it is
+ *   recorded itself (ks_store_stash_swap()); a page, at the first.  A
  *   free that finds no record looks through every CPU's slots
- *   (ks_pend_take()); the entry points that read the table or the sites
- *   record what is pending first (ks_store_settle()).  Per kmalloc pair
- *   added: 359 -> 217 instructions; per pair of 64 held: 371 -> 402
- *   (make bench).
+ *   (ks_pend_take()), a page's only when a pending page hashes with it
+ *   (pend_pages[], a counter per bucket % KS_PEND_FILTER); the entry
+ *   points that read the table or the sites record what is pending first
+ *   (ks_store_settle()).  Per pair added (make bench): kmalloc 359 -> 217
+ *   instructions, 64 held 371 -> 402; an order-0 page 590 -> 338 (with
+ *   the entry callbacks' changes, pagecaller.c), a page free without a
+ *   record about 20 more.
  *
  * Notes on locking
  * ----------------
@@ -384,6 +388,8 @@ void ks_store_reset(struct ks_store *st)
 	}
 	/* Nothing pending: forgotten with the records. */
 	memset(st->pend, 0, nr_cpu_ids * sizeof(*st->pend));
+	for (i = 0; i < KS_PEND_FILTER; i++)
+		atomic_set(&st->pend_pages[i], 0);
 	WRITE_ONCE(st->pend_off, false);
 	for (i = 0; i < st->nr_records; i++) {
 		memset(&st->records[i], 0, sizeof(st->records[i]));
@@ -843,6 +849,33 @@ static const char *ks_ctx_label(unsigned int ctx)
 }
 
 /*
+ * Pending @p's allocation and its free, counted on site @s as recording it
+ * and freeing the record would have: allocs and frees, and the peaks it
+ * would have reached; records_used never held it.
+ */
+static __always_inline void ks_pend_pair_kind(struct ks_store *st,
+					      struct ks_site *s,
+					      const struct ks_pend *p, u8 kind)
+{
+	atomic_long_inc(&s->allocs);
+	ks_update_peak(&s->peak_bytes,
+		       atomic_long_read(&s->live_bytes) + p->bytes_alloc);
+	ks_update_peak(&st->kind_peak[kind],
+		       atomic_long_read(&st->kind_live[kind]) +
+		       p->bytes_alloc);
+	/* As ks_site_account_free(): the count after what it orders. */
+	smp_mb__before_atomic();
+	atomic_long_inc(&s->frees);
+}
+
+static __always_inline void ks_pend_pair(struct ks_store *st,
+					 struct ks_site *s,
+					 const struct ks_pend *p)
+{
+	ks_pend_pair_kind(st, s, p, p->kind);
+}
+
+/*
  * Record @a at its site @s (index @idx): made now, or, for a pending
  * allocation (@from), when and by whom @from says.  Inlined in
  * ks_store_alloc_do().
@@ -865,6 +898,18 @@ static __always_inline int ks_record_at(struct ks_store *st,
 	for (r = st->buckets[b]; r; r = r->next)
 		if (r->ptr == a->ptr)
 			break;
+	if (r && from) {
+		/*
+		 * Recorded since the pending allocation was made (the stash
+		 * looked): it is the pending one whose free was not seen, or
+		 * whose address was taken over (a DMA buffer recorded at its
+		 * struct page).  Its pair is counted, the record kept.
+		 */
+		ks_pend_pair(st, s, from);
+		ks_hot_unlock(lock);
+		atomic_long_inc(&st->missed_frees);
+		return 0;
+	}
 	if (r) {
 		/*
 		 * The address is live again, so its free was not seen (an
@@ -1039,38 +1084,66 @@ u8 ks_store_count_unrecorded(struct ks_store *st, unsigned long key, u8 kind,
 
 /* ---- pending allocations ----------------------------------------------- */
 
+/* ks_store_free_do()'s @pend. */
+#define KS_FREE_NO_PEND		0
+#define KS_FREE_PEND		1
+#define KS_FREE_PEND_PAGE	2
+
 /* Waits for a pending address another CPU is taking (far over its work). */
 #define KS_PEND_SPINS		BIT(20)
 
-/* Give taken slot @p back empty: its fields were read, it may stash again. */
-static __always_inline void ks_pend_done(struct ks_pend *p)
+/*
+ * Give taken slot @p back empty: its fields were read, it may stash again.
+ * A page's counter goes down first, after whatever recorded it (a free
+ * that then finds it 0 sees pend_recorded moved: ks_store_free_do()).
+ */
+static __always_inline void __ks_pend_done(struct ks_store *st,
+					   struct ks_pend *p, bool page)
 {
+	if (page) {
+		/* After pend_recorded (ks_pend_record()): see ks_pend_none(). */
+		smp_mb__before_atomic();
+		atomic_dec(&st->pend_pages[p->filter]);
+	}
 	/* Pairs with the READ_ONCE() and cmpxchg() of the slot's next user. */
 	smp_store_release(&p->ptr, 0);
 }
 
-/*
- * Pending @p's allocation and its free, counted on site @s as recording it
- * and freeing the record would have: allocs and frees, and the peaks it
- * would have reached; records_used never held it.
- */
-static __always_inline void ks_pend_pair(struct ks_store *st,
-					 struct ks_site *s,
-					 const struct ks_pend *p)
+static __always_inline void ks_pend_done(struct ks_store *st,
+					 struct ks_pend *p)
 {
-	atomic_long_inc(&s->allocs);
-	ks_update_peak(&s->peak_bytes,
-		       atomic_long_read(&s->live_bytes) + p->bytes_alloc);
-	ks_update_peak(&st->kind_peak[p->kind],
-		       atomic_long_read(&st->kind_live[p->kind]) +
-		       p->bytes_alloc);
-	/* As ks_site_account_free(): the count after what it orders. */
-	smp_mb__before_atomic();
-	atomic_long_inc(&s->frees);
+	__ks_pend_done(st, p, p->kind == KS_PAGE);
+}
+
+/*
+ * ks_store_unstash() and ks_store_unstash_page(): @page, a constant, says
+ * which; the slot of a page free holds a page (a struct page is never a
+ * slab object's address), and a slab free's a slab object.
+ */
+static __always_inline bool ks_unstash(struct ks_store *st, struct ks_pend *p,
+				       unsigned long ptr, bool page)
+{
+	struct ks_site *s;
+
+	/* A reader or the slot's context took it first: the table's way. */
+	if (cmpxchg(&p->ptr, ptr, ptr | KS_PEND_BUSY) != ptr)
+		return false;
+	s = ks_site_first(st, p->call_site, page ? KS_PAGE : p->kind);
+	if (unlikely(!s || READ_ONCE(s->class) != KS_CLASS_OBJECT)) {
+		/* A site to claim, or not recorded: the table's way. */
+		smp_store_release(&p->ptr, ptr);
+		return false;
+	}
+	if (page)
+		ks_pend_pair_kind(st, s, p, KS_PAGE);
+	else
+		ks_pend_pair(st, s, p);
+	__ks_pend_done(st, p, page);
+	return true;
 }
 
 /**
- * ks_store_unstash - a free of a pending allocation of this CPU's
+ * ks_store_unstash - a slab free of a pending allocation of this CPU's
  * @st: the store
  * @p: the slot that holds it (ks_store_pending())
  * @ptr: address being freed
@@ -1087,20 +1160,21 @@ static __always_inline void ks_pend_pair(struct ks_store *st,
 bool ks_store_unstash(struct ks_store *st, struct ks_pend *p,
 		      unsigned long ptr)
 {
-	struct ks_site *s;
+	return ks_unstash(st, p, ptr, false);
+}
 
-	/* A reader or the slot's context took it first: the table's way. */
-	if (cmpxchg(&p->ptr, ptr, ptr | KS_PEND_BUSY) != ptr)
-		return false;
-	s = ks_site_first(st, p->call_site, p->kind);
-	if (unlikely(!s || READ_ONCE(s->class) != KS_CLASS_OBJECT)) {
-		/* A site to claim, or not recorded: the table's way. */
-		smp_store_release(&p->ptr, ptr);
-		return false;
-	}
-	ks_pend_pair(st, s, p);
-	ks_pend_done(p);
-	return true;
+/**
+ * ks_store_unstash_page - ks_store_unstash() for a single page's free
+ * @st: the store
+ * @p: the slot that holds it (ks_store_pending())
+ * @ptr: its struct page
+ *
+ * Context and return: as ks_store_unstash().
+ */
+bool ks_store_unstash_page(struct ks_store *st, struct ks_pend *p,
+			   unsigned long ptr)
+{
+	return ks_unstash(st, p, ptr, true);
 }
 
 /*
@@ -1127,6 +1201,7 @@ static void ks_pend_record(struct ks_store *st, struct ks_pend *p,
 		.ptr = v, .call_site = from.call_site,
 		.bytes_req = from.bytes_req, .bytes_alloc = from.bytes_alloc,
 		.gfp = from.gfp, .kind = from.kind,
+		.hint = ks_alloc_hint(from.kind, from.gfp),
 	};
 
 	if (ctx) {
@@ -1136,6 +1211,13 @@ static void ks_pend_record(struct ks_store *st, struct ks_pend *p,
 		from.comm[sizeof(from.comm) - 1] = '\0';
 	}
 	ks_store_alloc_do(st, &a, NULL, NULL, &from, guarded);
+	/*
+	 * Counted after the record is in the table and before the slot is
+	 * given back (ks_pend_done(), release): a free that finds the slot
+	 * empty then sees the count moved, and looks in the table again.
+	 */
+	smp_mb__before_atomic();
+	atomic_long_inc(&st->pend_recorded);
 }
 
 /**
@@ -1165,13 +1247,13 @@ int ks_store_stash_swap(struct ks_store *st, unsigned long ptr,
 
 	if (v && !(v & KS_PEND_BUSY) && ks_pend_claim(p, v)) {
 		ks_pend_record(st, p, ctx, v, true);
-		ks_pend_done(p);
+		ks_pend_done(st, p);
 		if (ks_pend_fill(st, p, ctx, ptr, call_site, req, alloc, gfp,
 				 kind))
 			return 0;
 	}
 	return ks_store_alloc_obj(st, ptr, call_site, req, alloc, gfp, kind,
-				  0);
+				  ks_alloc_hint(kind, (__force u32)gfp));
 }
 
 /* Wait (bounded) while slot @p still holds @v, busy: being taken. */
@@ -1219,7 +1301,7 @@ static unsigned int ks_pend_settle(struct ks_store *st, unsigned long ptr)
 				n++;
 			} else if (ks_pend_claim(p, v)) {
 				ks_pend_record(st, p, ctx, v, false);
-				ks_pend_done(p);
+				ks_pend_done(st, p);
 				n++;
 			}
 			local_irq_restore(flags);
@@ -1257,16 +1339,24 @@ enum ks_pend_found {
  * found or claimed and its class respected as the record path would: at
  * a site that records none the allocation is counted there (or as a
  * full table), and the free is the caller's to count as one without a
- * record.  Being taken by another CPU (a reader recording it): wait for
- * that, and look in the table again.  Context: the free path's, not NMI.
+ * record.  A free of more @bytes than it holds (a page freed with a higher
+ * order) is counted in over_frees, as the table's path counts it; it never
+ * holds more (one page, or a slab object: @bytes 0).  Being taken by
+ * another CPU (a reader recording it): wait for that, and look in the
+ * table again.  Context: the free path's, not NMI.
  */
 static noinline enum ks_pend_found ks_pend_take(struct ks_store *st,
-						unsigned long ptr)
+						unsigned long ptr,
+						size_t bytes)
 {
 	enum ks_pend_found found;
 	unsigned int cpu, ctx;
 
-	for_each_possible_cpu(cpu) {
+	/*
+	 * Every slot, not only possible CPUs' (the others stay empty): no
+	 * cpumask walk, a call per CPU, on every free that misses the table.
+	 */
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
 		struct ks_pend_cpu *pc = &st->pend[cpu];
 
 		for (ctx = 0; ctx < KS_PEND_CTXS; ctx++) {
@@ -1280,17 +1370,20 @@ static noinline enum ks_pend_found ks_pend_take(struct ks_store *st,
 				ks_pend_wait(p, ptr | KS_PEND_BUSY);
 				return KS_PEND_AGAIN;
 			}
-			s = ks_site_get(st, p->call_site, p->kind, 0);
+			s = ks_site_get(st, p->call_site, p->kind,
+					ks_alloc_hint(p->kind, p->gfp));
 			found = KS_PEND_UNRECORDED;
-			if (!s)
+			if (!s) {
 				atomic_long_inc(&st->drop_sites_full);
-			else if (READ_ONCE(s->class) != KS_CLASS_OBJECT)
+			} else if (READ_ONCE(s->class) != KS_CLASS_OBJECT) {
 				atomic_long_inc(&st->not_recorded[READ_ONCE(s->class)]);
-			else
+			} else {
 				found = KS_PEND_TAKEN;
-			if (found == KS_PEND_TAKEN)
 				ks_pend_pair(st, s, p);
-			ks_pend_done(p);
+				if (bytes > p->bytes_alloc)
+					atomic_long_inc(&st->over_frees);
+			}
+			ks_pend_done(st, p);
 			return found;
 		}
 	}
@@ -1301,9 +1394,10 @@ static __always_inline bool ks_store_free_do(struct ks_store *st,
 					     unsigned long ptr,
 					     enum ks_kind kind, size_t bytes,
 					     unsigned long rest,
-					     bool count_miss, bool pend);
+					     bool count_miss, int pend);
 static noinline bool ks_pend_free(struct ks_store *st, unsigned long ptr,
-				  enum ks_kind kind);
+				  enum ks_kind kind, size_t bytes,
+				  unsigned long rest, long recorded);
 
 /**
  * ks_store_free - forget a live allocation
@@ -1319,7 +1413,7 @@ static noinline bool ks_pend_free(struct ks_store *st, unsigned long ptr,
  */
 bool ks_store_free(struct ks_store *st, unsigned long ptr, enum ks_kind kind)
 {
-	return ks_store_free_do(st, ptr, kind, 0, 0, true, true);
+	return ks_store_free_do(st, ptr, kind, 0, 0, true, KS_FREE_PEND);
 }
 
 /*
@@ -1357,10 +1451,9 @@ static void ks_record_move(struct ks_store *st, struct ks_record *r)
 }
 
 /**
- * ks_store_free_part - forget all or part of a live allocation
+ * ks_store_free_part - forget all or part of a page allocation
  * @st: the store
- * @ptr: address being freed
- * @kind: the allocator it is freed to (for the untracked count)
+ * @ptr: address being freed (its struct page)
  * @bytes: how much is freed, 0 for the whole record
  * @rest: where the part still held starts, when @bytes is less than the
  *	  record holds (the page allocator: a free of a lower order than
@@ -1373,9 +1466,10 @@ static void ks_record_move(struct ks_store *st, struct ks_record *r)
  * partial free in NMI context forgets the whole record.
  */
 bool ks_store_free_part(struct ks_store *st, unsigned long ptr,
-			enum ks_kind kind, size_t bytes, unsigned long rest)
+			size_t bytes, unsigned long rest)
 {
-	return ks_store_free_do(st, ptr, kind, bytes, rest, true, false);
+	return ks_store_free_do(st, ptr, KS_PAGE, bytes, rest, true,
+				KS_FREE_PEND_PAGE);
 }
 
 /**
@@ -1390,26 +1484,53 @@ bool ks_store_free_part(struct ks_store *st, unsigned long ptr,
 bool ks_store_free_known(struct ks_store *st, unsigned long ptr,
 			 enum ks_kind kind)
 {
-	return ks_store_free_do(st, ptr, kind, 0, 0, false, true);
+	return ks_store_free_do(st, ptr, kind, 0, 0, false, KS_FREE_PEND);
+}
+
+/*
+ * A page free that found no record in bucket @b: no page pending that
+ * hashes with it (pend_pages[]), and none recorded since the table was
+ * looked at (@recorded, as for ks_pend_free()), is the common case of a
+ * page free without a record (memory from before kmemscope was loaded, a
+ * site that records none, vmalloc's pages): no slots to look through.
+ * The counter is read before pend_recorded (a taker counts the one after
+ * the other: ks_pend_record(), ks_pend_done()).  Slab objects keep no
+ * such count: it would cost a pair more than the slots save.
+ */
+static __always_inline bool ks_pend_none(struct ks_store *st,
+					 unsigned int b, long recorded)
+{
+	if (atomic_read(&st->pend_pages[b % KS_PEND_FILTER]))
+		return false;
+	/* The counter, then pend_recorded: ks_pend_done()'s order reversed. */
+	smp_rmb();
+	return atomic_long_read(&st->pend_recorded) == recorded;
 }
 
 /*
  * Inlined in its three entry points: ks_store_free()'s, with @bytes 0,
  * drops the partial-free branches and the call (about 20 instructions of
- * kmemscope's per kmalloc pair, in a profile of its text).
+ * kmemscope's per kmalloc pair, in a profile of its text).  @pend, a
+ * constant: KS_FREE_NO_PEND (a look again, from ks_pend_free()),
+ * KS_FREE_PEND (a slab free: a miss looks in the slots, ks_pend_free()),
+ * KS_FREE_PEND_PAGE (a page free: the same, unless ks_pend_none()).
  */
 static __always_inline bool ks_store_free_do(struct ks_store *st,
 					     unsigned long ptr,
 					     enum ks_kind kind, size_t bytes,
 					     unsigned long rest,
-					     bool count_miss, bool pend)
+					     bool count_miss, int pend)
 {
 	unsigned int b = ks_bucket(st, ptr);
 	raw_spinlock_t *lock = ks_bucket_lock(st, b);
 	struct ks_record *r, **pp;
+	long recorded = -1;
 	u32 held;
 
 	lockdep_assert_irqs_disabled();
+	/* Before the table is looked at: see ks_pend_free(). */
+	if (pend == KS_FREE_PEND_PAGE)
+		recorded = atomic_long_read_acquire(&st->pend_recorded);
 	if (!ks_lock_free_path(lock))
 		goto busy;
 	for (pp = &st->buckets[b]; (r = *pp); pp = &r->next)
@@ -1417,8 +1538,11 @@ static __always_inline bool ks_store_free_do(struct ks_store *st,
 			break;
 	if (!r) {
 		ks_hot_unlock(lock);
-		/* Only slab objects are kept pending. */
-		if (pend && kind <= KS_KMEM_CACHE && ks_pend_free(st, ptr, kind))
+		/* Only slab objects and pages are kept pending. */
+		if (((pend == KS_FREE_PEND && kind <= KS_KMEM_CACHE) ||
+		     (pend == KS_FREE_PEND_PAGE &&
+		      !ks_pend_none(st, b, recorded))) &&
+		    ks_pend_free(st, ptr, kind, bytes, rest, recorded))
 			return true;
 		if (count_miss)
 			atomic_long_inc(&st->untracked_frees[kind]);
@@ -1459,22 +1583,28 @@ busy:
 }
 
 /*
- * A slab free that found no record: the allocation may be pending on some
- * CPU (ks_pend_take()).  When a reader is recording it right then, or did
+ * A slab or page free that found no record (@bytes and @rest as for
+ * ks_store_free_part()): the allocation may be pending on some CPU
+ * (ks_pend_take()).  When a reader is recording it right then, or did
  * since the table was looked at, the table has it once the reader is
- * done: look there again (a few times while it is busy).
+ * done: look there again (a few times while it is busy).  Whether any
+ * pending allocation was recorded since, the count of them says, for a
+ * page (@recorded: read before the table was looked at; -1 for a slab
+ * object, which looks again): most page frees that find no record look
+ * in the table once, not twice.
  * Context: the free path's; in NMI nothing is taken.
  * Return: true when the free is done.
  */
 static noinline bool ks_pend_free(struct ks_store *st, unsigned long ptr,
-				  enum ks_kind kind)
+				  enum ks_kind kind, size_t bytes,
+				  unsigned long rest, long recorded)
 {
 	unsigned int tries;
 
 	if (in_nmi())
 		return false;
 	for (tries = 0; tries < 3; tries++) {
-		switch (ks_pend_take(st, ptr)) {
+		switch (ks_pend_take(st, ptr, bytes)) {
 		case KS_PEND_TAKEN:
 			return true;
 		case KS_PEND_UNRECORDED:
@@ -1482,13 +1612,17 @@ static noinline bool ks_pend_free(struct ks_store *st, unsigned long ptr,
 		case KS_PEND_NONE:
 			/*
 			 * A reader may have recorded it between the table's
-			 * miss and the slots' look: it chains the record
-			 * before it empties the slot.
+			 * miss and the slots' look: it chains the record and
+			 * counts it before it empties the slot.
 			 */
-			return ks_store_free_do(st, ptr, kind, 0, 0, false,
-						false);
+			smp_rmb();
+			if (atomic_long_read(&st->pend_recorded) == recorded)
+				return false;
+			return ks_store_free_do(st, ptr, kind, bytes, rest,
+						false, KS_FREE_NO_PEND);
 		case KS_PEND_AGAIN:
-			if (ks_store_free_do(st, ptr, kind, 0, 0, false, false))
+			if (ks_store_free_do(st, ptr, kind, bytes, rest, false,
+					     KS_FREE_NO_PEND))
 				return true;
 			break;
 		}

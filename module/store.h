@@ -10,9 +10,10 @@
 #define _KMEMSCOPE_STORE_H
 
 #include <linux/bits.h>
+#include <linux/gfp.h>
 #include <linux/hash.h>
 #include <linux/hardirq.h>
-#include <linux/percpu.h>
+#include <linux/smp.h>
 #include <linux/cache.h>
 #include <linux/jiffies.h>
 #include <linux/types.h>
@@ -85,6 +86,13 @@ enum ks_retire {
 #define KS_HINT_MOVABLE		BIT(0)	/* pages asked for with __GFP_MOVABLE */
 #define KS_HINT_DEVICE_POOL	BIT(1)	/* a DMA buffer from a device's own pool */
 
+/* The hint of an allocation of @kind made with @gfp, DMA buffers aside. */
+static __always_inline u8 ks_alloc_hint(u8 kind, u32 gfp)
+{
+	return kind == KS_PAGE && (gfp & (__force u32)__GFP_MOVABLE) ?
+	       KS_HINT_MOVABLE : 0;
+}
+
 /*
  * One call site: the return address of the allocation call (after
  * skipping allocator wrappers, see attrib.c) and the allocator.
@@ -139,10 +147,10 @@ struct ks_mag {
 #define KS_GFP_UNKNOWN		0xffffffffU
 
 /*
- * A pending allocation (store.c): the newest slab object of one CPU in one
- * context, kept out of the table until it is freed (then only its site's
- * counters move) or a reader needs the table whole (then it is recorded,
- * as it would have been at once).
+ * A pending allocation (store.c): a slab object or a single page of one
+ * CPU in one context, kept out of the table until it is freed (then only
+ * its site's counters move) or a reader needs the table whole (then it is
+ * recorded, as it would have been at once).
  */
 struct ks_pend {
 	unsigned long ptr;		/* 0: empty; | KS_PEND_BUSY: being taken */
@@ -154,6 +162,7 @@ struct ks_pend {
 	pid_t pid;			/* task context only */
 	u8 kind;
 	u8 misses;			/* allocations recorded past it */
+	u16 filter;			/* a page's pend_pages[] counter */
 	char comm[TASK_COMM_LEN];
 };
 
@@ -166,8 +175,15 @@ struct ks_pend {
  */
 #define KS_PEND_AGE		256
 
-/* A pending address being taken: slab objects are at least 8-aligned. */
+/* A pending address being taken: objects and struct pages are 8-aligned. */
 #define KS_PEND_BUSY		1UL
+
+/*
+ * Counters of pending pages by address hash (struct ks_store's
+ * pend_pages[]): a page free that finds no record looks through the
+ * slots only when its counter is not 0.
+ */
+#define KS_PEND_FILTER		1024
 
 /* Contexts that make records: task, softirq, hardirq (never NMI). */
 #define KS_PEND_CTXS		3
@@ -223,6 +239,10 @@ struct ks_store {
 	/* per CPU and context: one allocation not yet in the table */
 	struct ks_pend_cpu *pend;	/* nr_cpu_ids of them */
 	bool pend_off;			/* a reset is clearing the store */
+	/* pending allocations recorded in the table so far (ks_pend_free()) */
+	atomic_long_t pend_recorded;
+	/* pending pages, by bucket % KS_PEND_FILTER (ks_pend_free()) */
+	atomic_t pend_pages[KS_PEND_FILTER];
 
 	/* call sites: open addressing; given back only by a fold or reset */
 	struct ks_site *sites;
@@ -294,7 +314,7 @@ static inline u64 ks_stamp_ms(u64 from, u64 to)
 				  (from >> KS_STAMP_GEN_BITS));
 }
 
-/* ---- pending allocations: the stash, inlined in the slab probes ---- */
+/* ---- pending allocations: the stash, inlined in the probes ---- */
 
 /*
  * hash_long(@v, 64 - @shift), with the shift kept ready in the store: one
@@ -338,20 +358,28 @@ static __always_inline bool ks_pend_fill(struct ks_store *st,
 					 unsigned long call_site, size_t req,
 					 size_t alloc, gfp_t gfp, u8 kind)
 {
+	unsigned int n, b = ks_bucket(st, ptr);
 	struct ks_record *r;
-	unsigned int n;
 
 	/*
 	 * Without the lock: records are never freed, so a chain changing
 	 * meanwhile is still records to compare; a long one is not walked.
 	 */
-	r = READ_ONCE(st->buckets[ks_bucket(st, ptr)]);
+	r = READ_ONCE(st->buckets[b]);
 	for (n = 0; r; n++, r = READ_ONCE(r->next))
 		if (n == KS_PEND_PEEK || READ_ONCE(r->ptr) == ptr)
 			return false;
+	if (kind == KS_PAGE) {
+		/*
+		 * Before the page is handed out, so before any free of it
+		 * looks; taken off when the slot is (ks_pend_done()).
+		 */
+		p->filter = b % KS_PEND_FILTER;
+		atomic_inc(&st->pend_pages[p->filter]);
+	}
 	/* Empty: only this context writes the slot until it publishes. */
 	p->call_site = call_site;
-	/* Slab objects: far below 4 GiB. */
+	/* Slab objects and single pages: far below 4 GiB. */
 	p->bytes_req = req;
 	p->bytes_alloc = alloc;
 	p->gfp = (__force u32)gfp;
@@ -367,25 +395,28 @@ static __always_inline bool ks_pend_fill(struct ks_store *st,
 }
 
 /**
- * ks_store_stash - keep a slab allocation pending instead of recording it
+ * ks_store_stash - keep an allocation pending instead of recording it
  * @st: the store
  * @ptr: its address (not 0, at least 8-aligned)
  * @call_site: its call site
  * @req: bytes requested
  * @alloc: bytes allocated
  * @gfp: its gfp flags
- * @kind: its allocator (KS_KMALLOC or KS_KMEM_CACHE)
+ * @kind: its allocator: KS_KMALLOC, KS_KMEM_CACHE, or KS_PAGE for a
+ *	  single page (order 0: a page that is never freed in parts nor
+ *	  split, so that a free of it is always the whole of it)
  *
- * Most slab objects are freed soon, many before the next allocation of the
- * same context: this context's slot takes the allocation, and when the
- * same context frees it (ks_store_unstash()) only its site's counters
- * move: no table, lock or record.
+ * Most slab objects and many single pages are freed soon, often before
+ * the next allocation of the same context: this context's slot takes the
+ * allocation, and when this CPU frees it (ks_store_unstash()) only its
+ * site's counters move: no table, lock or record.
  * Context: any but NMI, preemption off (the slot is this CPU's); takes no
  * lock, so interrupts may be on.
  * When the slot is taken, the new allocation is recorded in the table,
- * unless the slot's has lived past KS_PEND_AGE of them: then the slot's
- * is recorded and the new one takes its place (ks_store_stash_swap()), so
- * that an allocation kept for long does not keep the slot.
+ * unless the slot's has lived past KS_PEND_AGE of them, or is a page:
+ * then the slot's is recorded and the new one takes its place
+ * (ks_store_stash_swap()), so that an allocation kept for long does not
+ * keep the slot.
  * Return: 1 when pending; 0 when not (record it: ks_store_alloc()); -EBUSY
  * when the slot's allocation is to be recorded: ks_store_stash_swap().
  */
@@ -406,15 +437,21 @@ static __always_inline int ks_store_stash(struct ks_store *st,
 	}
 	p = &st->pend[smp_processor_id()].p[ctx];
 	if (unlikely(READ_ONCE(p->ptr))) {
-		/* Only this context counts: the slot's other users do not. */
-		return ++p->misses ? 0 : -EBUSY;
+		/*
+		 * Only this context counts: the slot's other users do not.  A
+		 * page goes at once: one not freed before its context's next
+		 * allocation is likely to be kept (a slab's, a page table's,
+		 * a user page, none of them recorded).
+		 */
+		return ++p->misses && p->kind != KS_PAGE ? 0 : -EBUSY;
 	}
 	return ks_pend_fill(st, p, ctx, ptr, call_site, req, alloc, gfp, kind);
 }
 
 /*
  * The slot of this CPU that holds pending allocation @ptr, whatever its
- * context, or NULL: the slab free probes' test before ks_store_unstash().
+ * context, or NULL: the slab and page free probes' test before
+ * ks_store_unstash().
  * Context: preemption off.
  */
 static __always_inline struct ks_pend *ks_store_pending(struct ks_store *st,
@@ -509,9 +546,11 @@ int ks_store_stash_swap(struct ks_store *st, unsigned long ptr,
 			gfp_t gfp, u8 kind);
 bool ks_store_unstash(struct ks_store *st, struct ks_pend *p,
 		      unsigned long ptr);
+bool ks_store_unstash_page(struct ks_store *st, struct ks_pend *p,
+			   unsigned long ptr);
 void ks_store_settle(struct ks_store *st);
 bool ks_store_free_part(struct ks_store *st, unsigned long ptr,
-			enum ks_kind kind, size_t bytes, unsigned long rest);
+			size_t bytes, unsigned long rest);
 bool ks_store_free_known(struct ks_store *st, unsigned long ptr,
 			 enum ks_kind kind);
 unsigned int ks_store_split(struct ks_store *st, unsigned long ptr,
