@@ -51,6 +51,17 @@ expect_eq() {
 	fi
 }
 
+# expect_eq_note DESC GOT WANT NOTE: expect_eq, with NOTE (the figures
+# that would explain a failure) on the not ok line itself, the line a
+# check's summary repeats.
+expect_eq_note() {
+	if [ "$2" = "$3" ]; then
+		ok "$1 = $3"
+	else
+		not_ok "$1 ($4)" "got:  '$2'" "want: '$3'"
+	fi
+}
+
 # load_refused PATTERN PARAM...: insmod kmemscope with PARAMs fails, one
 # of the last lines of the kernel log holds PATTERN (a fixed string), and
 # its debugfs directory is not there.  Otherwise says why as a TAP comment
