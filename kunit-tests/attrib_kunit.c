@@ -393,6 +393,68 @@ static void attrib_classify_stacks(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, st[5]);
 }
 
+/*
+ * The granule map (ks_attrib_map): every range's first and last byte is
+ * found, by the map or by the search: inside the map's window, in its
+ * last granule, straddling its end, past it and below its base.
+ */
+static void attrib_map(struct kunit *test)
+{
+	const unsigned long win = (unsigned long)KS_ATTRIB_MAP_BITS <<
+				  KS_ATTRIB_GRANULE_SHIFT;
+	struct ks_text_range_set *cur, *set;
+	unsigned long base;
+	unsigned int i;
+
+	ks_attrib_init();
+	cur = rcu_dereference_protected(ks_ranges, true);
+	base = ks_attrib_map_base;
+	KUNIT_ASSERT_NOT_NULL(test, cur);
+	KUNIT_ASSERT_GT(test, cur->n, 0U);
+	KUNIT_EXPECT_NE(test, base, 0UL);
+	for (i = 0; i < cur->n; i++) {
+		KUNIT_EXPECT_EQ(test, ks_attrib_type_of(cur->r[i].start),
+				(int)cur->r[i].type);
+		KUNIT_EXPECT_EQ(test, ks_attrib_type_of(cur->r[i].end - 1),
+				(int)cur->r[i].type);
+		KUNIT_EXPECT_FALSE(test, ks_attrib_unmapped(cur->r[i].end - 1));
+	}
+
+	set = kunit_kzalloc(test, sizeof(*set), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, set);
+	set->r[0] = (struct ks_text_range){ base - 0x1000, base - 0xf00,
+					    KS_RANGE_WRAPPER };
+	set->r[1] = (struct ks_text_range){ base + win - 0x300,
+					    base + win - 0x2ff,
+					    KS_RANGE_WRAPPER };
+	set->r[2] = (struct ks_text_range){ base + win - 0x80, base + win + 0x80,
+					    KS_RANGE_WRAPPER };
+	set->r[3] = (struct ks_text_range){ base + win + 0x10000,
+					    base + win + 0x10100,
+					    KS_RANGE_WRAPPER };
+	set->n = 4;
+	set->lo = set->r[0].start;
+	set->hi = set->r[3].end;
+	ks_ranges_publish(set);
+	for (i = 0; i < set->n; i++) {
+		KUNIT_EXPECT_TRUE(test, ks_attrib_in_fast(set->r[i].start,
+							  KS_RANGE_WRAPPER));
+		KUNIT_EXPECT_TRUE(test, ks_attrib_in_fast(set->r[i].end - 1,
+							  KS_RANGE_WRAPPER));
+	}
+	/* A one-byte range marks its granule; so does the window's end. */
+	KUNIT_EXPECT_FALSE(test, ks_attrib_unmapped(base + win - 0x300));
+	KUNIT_EXPECT_FALSE(test, ks_attrib_unmapped(base + win - 1));
+	/* Past the window: searched, and found outside every range. */
+	KUNIT_EXPECT_FALSE(test, ks_attrib_unmapped(base + win + 0x1000));
+	KUNIT_EXPECT_FALSE(test, ks_attrib_in_fast(base + win + 0x1000,
+						   KS_RANGE_WRAPPER));
+	KUNIT_EXPECT_FALSE(test, ks_attrib_unmapped(base - 0x800));
+	KUNIT_EXPECT_FALSE(test, ks_attrib_in_fast(base - 0x800,
+						   KS_RANGE_WRAPPER));
+	ks_attrib_init();
+}
+
 static struct kunit_case ks_attrib_cases[] = {
 	KUNIT_CASE(attrib_range_find),
 	KUNIT_CASE_PARAM(attrib_class_of_name, class_gen_params),
@@ -405,6 +467,7 @@ static struct kunit_case ks_attrib_cases[] = {
 	KUNIT_CASE(attrib_classify_stacks),
 	KUNIT_CASE(attrib_calib_context),
 	KUNIT_CASE(attrib_classify_movable),
+	KUNIT_CASE(attrib_map),
 	{}
 };
 

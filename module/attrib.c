@@ -35,6 +35,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitmap.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/percpu.h>
@@ -67,13 +68,58 @@ static struct ks_text_range_set __rcu *ks_ranges;
 /* Spans every range of every set published (only ever widened). */
 struct ks_attrib_span ks_attrib_span = { .lo = ULONG_MAX, .hi = 0 };
 
+/* A granule of the map: 256 bytes of text. */
+#define KS_ATTRIB_GRANULE_SHIFT	8
+/* Granules the map holds: 32 MB of text from its base. */
+#define KS_ATTRIB_MAP_BITS	BIT(17)
+
 /*
- * Publish @set: the span first, so that an address the set holds is never
- * outside the span once the set can be found.  Context: process, at load.
+ * The granules from ks_attrib_map_base that some range of a set published
+ * touches: only ever set while loaded.  Inside the span (core kernel text,
+ * where most of a board's call sites are), a clear bit, not the ranges'
+ * search, says an address is outside every range.  The base is the first
+ * set's lowest granule; an address outside the map's window is searched.
+ */
+static unsigned long ks_attrib_map_base;
+static DECLARE_BITMAP(ks_attrib_map, KS_ATTRIB_MAP_BITS);
+
+/*
+ * Set the map's bits of the granules range @r touches, those inside the
+ * map's window (from its base: an address below it is searched).
+ */
+static void ks_attrib_map_range(const struct ks_text_range *r)
+{
+	unsigned long base = ks_attrib_map_base, first, last;
+
+	if (r->end <= base)
+		return;
+	first = (max(r->start, base) - base) >> KS_ATTRIB_GRANULE_SHIFT;
+	last = (r->end - 1 - base) >> KS_ATTRIB_GRANULE_SHIFT;
+	if (first >= KS_ATTRIB_MAP_BITS)
+		return;
+	last = min_t(unsigned long, last, KS_ATTRIB_MAP_BITS - 1);
+	bitmap_set(ks_attrib_map, first, last - first + 1);
+}
+
+/*
+ * Publish @set: its granules in the map, then the span, so that an
+ * address the set holds is never outside the span once the set can be
+ * found.  The map's base is the first set's lowest granule.
+ * Context: process, at load.
  */
 static void ks_ranges_publish(struct ks_text_range_set *set)
 {
+	unsigned int i;
+
 	if (set->n) {
+		if (!ks_attrib_map_base)
+			WRITE_ONCE(ks_attrib_map_base,
+				   round_down(set->lo,
+					      1UL << KS_ATTRIB_GRANULE_SHIFT));
+		for (i = 0; i < set->n; i++)
+			ks_attrib_map_range(&set->r[i]);
+		/* The map before the span that sends readers to it. */
+		smp_wmb();
 		WRITE_ONCE(ks_attrib_span.lo, min(ks_attrib_span.lo, set->lo));
 		WRITE_ONCE(ks_attrib_span.hi, max(ks_attrib_span.hi, set->hi));
 	}
@@ -434,6 +480,18 @@ const struct ks_text_range *ks_text_range_find(const struct ks_text_range *r,
 	return NULL;
 }
 
+/*
+ * @addr is in a granule no range touches (ks_attrib_map): no search.  An
+ * address outside the map's window is not.
+ */
+static __always_inline bool ks_attrib_unmapped(unsigned long addr)
+{
+	unsigned long g = (addr - READ_ONCE(ks_attrib_map_base)) >>
+			  KS_ATTRIB_GRANULE_SHIFT;
+
+	return g < KS_ATTRIB_MAP_BITS && !test_bit(g, ks_attrib_map);
+}
+
 /* The range type of @addr, inlined in the lookups below. */
 static __always_inline int __ks_attrib_type_of(unsigned long addr)
 {
@@ -441,6 +499,8 @@ static __always_inline int __ks_attrib_type_of(unsigned long addr)
 	const struct ks_text_range *r;
 	int type = KS_RANGE_NONE;
 
+	if (ks_attrib_unmapped(addr))
+		return KS_RANGE_NONE;
 	rcu_read_lock_sched();
 	set = rcu_dereference_sched(ks_ranges);
 	/* Most call sites (all of a module's) are outside: no search. */

@@ -47,8 +47,9 @@ extern struct ks_attrib_span ks_attrib_span;
 
 /*
  * @addr lies outside every range (so ks_attrib_in() is false for every
- * type), as an inline test of two words: most call sites are, and a probe
- * then makes no call.  False does not mean inside one.  Context: any.
+ * type), as an inline test of two words: most call sites are (all of a
+ * module's), and a probe then makes no call; ks_attrib_in() tests the map
+ * before it searches.  False does not mean inside one.  Context: any.
  */
 static __always_inline bool ks_attrib_outside(unsigned long addr)
 {

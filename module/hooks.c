@@ -1279,7 +1279,7 @@ static unsigned long ks_ret_site(unsigned long ra)
 
 	BUILD_BUG_ON(ARRAY_SIZE(ks_calib.entries) <
 		     ARRAY_SIZE(ks_scratch.entries));
-	if (!calib && !ks_attrib_in(ra, KS_RANGE_WRAPPER))
+	if (!calib && !ks_attrib_in_fast(ra, KS_RANGE_WRAPPER))
 		return ra;
 	n = stack_trace_save(e, calib ? ARRAY_SIZE(ks_scratch.entries) :
 				KS_WALK_CALLER, 0);
