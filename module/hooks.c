@@ -647,18 +647,30 @@ static __always_inline void ks_free(unsigned long ptr, enum ks_hook h,
 }
 
 /*
- * A slab free: of a pending allocation of this CPU's (ks_stash_do()), done
- * outside ks_enter() (its hit counted here); else the table's way.
+ * A free of a pending allocation of this CPU's (ks_stash_do()), done
+ * outside ks_enter() (its hit counted here).  @page, a constant: a single
+ * page's free, else a slab object's.  Return: true when done; false: the
+ * free goes the table's way.
  */
-static __always_inline void ks_slab_free(unsigned long ptr, enum ks_hook h,
-					 enum ks_kind kind)
+static __always_inline bool ks_free_pending(unsigned long ptr, enum ks_hook h,
+					    bool page)
 {
 	struct ks_pend *p = ks_store_pending(&ks_store, ptr);
 
-	if (p && likely(!READ_ONCE(ks_sw.paused)) &&
-	    ks_store_unstash(&ks_store, p, ptr))
-		this_cpu_inc(ks_hits[h]);
-	else
+	if (!p || unlikely(READ_ONCE(ks_sw.paused)))
+		return false;
+	if (!(page ? ks_store_unstash_page(&ks_store, p, ptr) :
+		     ks_store_unstash(&ks_store, p, ptr)))
+		return false;
+	this_cpu_inc(ks_hits[h]);
+	return true;
+}
+
+/* A slab free: of a pending allocation (above), else the table's way. */
+static __always_inline void ks_slab_free(unsigned long ptr, enum ks_hook h,
+					 enum ks_kind kind)
+{
+	if (!ks_free_pending(ptr, h, false))
 		ks_free(ptr, h, kind);
 }
 
@@ -763,21 +775,13 @@ static void ks_probe_page_free(void *data, struct page *page,
 			       unsigned int order)
 {
 	unsigned long flags;
-	struct ks_pend *p;
 
 	if (!page)
 		return;
-	/*
-	 * A pending page of this CPU's (ks_stash_do()): a single page, with
-	 * a caller from the entry callbacks.
-	 */
-	p = !KS_COMPAT_PAGE_FTRACE || order ? NULL :
-	    ks_store_pending(&ks_store, (unsigned long)page);
-	if (p && likely(!READ_ONCE(ks_sw.paused)) &&
-	    ks_store_unstash_page(&ks_store, p, (unsigned long)page)) {
-		this_cpu_inc(ks_hits[KS_HOOK_PAGE_FREE]);
+	/* Only a single page with a caller from the entry callbacks pends. */
+	if (KS_COMPAT_PAGE_FTRACE && !order &&
+	    ks_free_pending((unsigned long)page, KS_HOOK_PAGE_FREE, true))
 		return;
-	}
 	if (!ks_enter(&flags, KS_HOOK_PAGE_FREE))
 		return;
 	ks_store_free_part(&ks_store, (unsigned long)page, PAGE_SIZE << order,
