@@ -44,21 +44,18 @@ not_ok() {
 }
 
 expect_eq() {
-	if [ "$2" = "$3" ]; then
-		ok "$1 = $3"
-	else
-		not_ok "$1" "got:  '$2'" "want: '$3'"
-	fi
+	expect_eq_note "$1" "$2" "$3" ""
 }
 
-# expect_eq_note DESC GOT WANT NOTE: expect_eq, with NOTE (the figures
-# that would explain a failure) on the not ok line itself, the line a
-# check's summary repeats.
+# expect_eq_note DESC GOT WANT EXPLAIN: expect_eq; when GOT is not WANT,
+# the output of the command EXPLAIN (the figures that would explain it)
+# on the not ok line itself, the line a check's summary repeats.  It
+# runs only then: reading kmemscope's files records what is pending.
 expect_eq_note() {
 	if [ "$2" = "$3" ]; then
 		ok "$1 = $3"
 	else
-		not_ok "$1 ($4)" "got:  '$2'" "want: '$3'"
+		not_ok "$1${4:+ ($($4))}" "got:  '$2'" "want: '$3'"
 	fi
 }
 
