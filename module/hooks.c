@@ -1096,7 +1096,15 @@ static bool ks_vfree_ring_take(unsigned long addr)
 	bool found = false;
 	unsigned int i;
 
-	if (!READ_ONCE(ks_vfree_ring_used) || !ks_vfree_ring_lock_get())
+	/*
+	 * The second call comes from the deferred work, in a workqueue
+	 * worker: any other vfree() skips the ring and its lock.  Where
+	 * that call is not seen (above), addresses stay in the ring until
+	 * newer ones push them out, and every vfree() would otherwise take
+	 * the lock and look through all of it.
+	 */
+	if (!READ_ONCE(ks_vfree_ring_used) || !in_task() ||
+	    !(current->flags & PF_WQ_WORKER) || !ks_vfree_ring_lock_get())
 		return false;
 	for (i = 0; i < KS_VFREE_RING; i++) {
 		if (ks_vfree_ring[i] == addr) {
