@@ -677,6 +677,16 @@ void ks_attrib_set_module_filter(const char *name)
 	raw_spin_unlock_irqrestore(&ks_filter_lock, flags);
 }
 
+/*
+ * A module filter is set: a page site's class then depends on its owner,
+ * not only on its function's name.  Context: any; a hint (a set racing
+ * with it is seen on the next call).
+ */
+bool ks_attrib_filtering(void)
+{
+	return READ_ONCE(ks_filter[0]) != '\0';
+}
+
 /* Context: process.  Valid until the next set; for display only. */
 const char *ks_attrib_module_filter(void)
 {

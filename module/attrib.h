@@ -102,6 +102,7 @@ u8 ks_attrib_class_of_name(const char *func);
 u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint, bool *stacks);
 void ks_attrib_set_module_filter(const char *name);
 const char *ks_attrib_module_filter(void);
+bool ks_attrib_filtering(void);
 void ks_attrib_set_stacks_module(const char *name);
 void ks_attrib_stacks_module(char *buf);
 

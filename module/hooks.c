@@ -1376,7 +1376,7 @@ ks_bulk_each_new(const struct ks_pages_bulk_data *d,
 		 void (*fn)(struct page *, void *), void *arg,
 		 unsigned long *unseen)
 {
-	unsigned int i, seen = min_t(unsigned int, d->nr, KS_BULK_SLOTS);
+	unsigned int i, w, seen = min_t(unsigned int, d->nr, KS_BULK_SLOTS);
 	unsigned long n = 0, left;
 	struct list_head *p;
 	struct page *page;
@@ -1391,13 +1391,24 @@ ks_bulk_each_new(const struct ks_pages_bulk_data *d,
 		}
 		return n;
 	}
-	for_each_set_bit(i, d->empty, seen) {
-		page = READ_ONCE(d->array[i]);
-		if (!page)
-			continue;
-		n++;
-		if (fn)
-			fn(page, arg);
+	/*
+	 * The slots that were empty, a word of the bitmap at a time, inline
+	 * (for_each_set_bit() calls out for each bit): only bits below
+	 * @seen were set.
+	 */
+	for (w = 0; w < BITS_TO_LONGS(seen); w++) {
+		unsigned long bits = d->empty[w];
+
+		while (bits) {
+			i = w * BITS_PER_LONG + __ffs(bits);
+			bits &= bits - 1;
+			page = READ_ONCE(d->array[i]);
+			if (!page)
+				continue;
+			n++;
+			if (fn)
+				fn(page, arg);
+		}
 	}
 	/* Filled past KS_BULK_SLOTS: empty before, less empty now. */
 	left = d->beyond_empty;
@@ -1408,6 +1419,40 @@ ks_bulk_each_new(const struct ks_pages_bulk_data *d,
 	return n + left;
 }
 
+/*
+ * Return addresses of the bulk allocator's calls whose site is classed
+ * vmalloc_backing by its function's name (while no module filter is
+ * set): vmalloc's calls for its areas' pages, made from one or two places
+ * (vm_area_alloc_pages(), or the mempolicy wrapper).  Learnt from the
+ * first such call; a later call from one of them, while no filter is set,
+ * counts its pages as the site's way would, with two atomic adds: no
+ * site lookup, no caller search, interrupts left on.  Slots are claimed
+ * with cmpxchg() and never given back: core kernel text does not move.
+ */
+#define KS_BULK_VMALLOC_RAS	4
+
+static unsigned long ks_bulk_vmalloc_ra[KS_BULK_VMALLOC_RAS];
+
+static __always_inline bool ks_bulk_vmalloc_known(unsigned long ra)
+{
+	unsigned int i;
+
+	for (i = 0; i < KS_BULK_VMALLOC_RAS; i++)
+		if (READ_ONCE(ks_bulk_vmalloc_ra[i]) == ra)
+			return true;
+	return false;
+}
+
+static void ks_bulk_vmalloc_learn(unsigned long ra)
+{
+	unsigned int i;
+
+	for (i = 0; i < KS_BULK_VMALLOC_RAS; i++)
+		if (READ_ONCE(ks_bulk_vmalloc_ra[i]) == ra ||
+		    !cmpxchg(&ks_bulk_vmalloc_ra[i], 0, ra))
+			return;
+}
+
 static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
 {
@@ -1415,7 +1460,15 @@ static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
 	struct ks_bulk_rec r = { .gfp = d->gfp };
 	unsigned long flags, n, unseen;
 	u8 hint = d->gfp & __GFP_MOVABLE ? KS_HINT_MOVABLE : 0;
+	u8 class;
 
+	if (ks_bulk_vmalloc_known(d->ra) && READ_ONCE(ks_min_size) <= PAGE_SIZE &&
+	    !READ_ONCE(ks_sw.paused) && !ks_attrib_filtering()) {
+		n = ks_bulk_each_new(d, NULL, NULL, &unseen);
+		ks_store_count_class(&ks_store, KS_CLASS_VMALLOC, n);
+		atomic_long_add(n, &ks_bulk_pages);
+		return 0;
+	}
 	/* The call's hit was counted at its entry. */
 	if (!ks_enter_hit(&flags, KS_HOOK_PAGES_BULK, false))
 		return 0;
@@ -1426,8 +1479,14 @@ static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
 	 */
 	if (READ_ONCE(ks_min_size) <= PAGE_SIZE) {
 		n = ks_bulk_each_new(d, NULL, NULL, &unseen);
-		if (n && ks_store_count_unrecorded(&ks_store, r.site, KS_PAGE,
-						   hint, n) != KS_CLASS_OBJECT) {
+		class = n ? ks_store_count_unrecorded(&ks_store, r.site,
+						      KS_PAGE, hint, n) :
+			    KS_CLASS_OBJECT;
+		if (class != KS_CLASS_OBJECT) {
+			/* Classed by name alone: the fast way above. */
+			if (class == KS_CLASS_VMALLOC && r.site == d->ra &&
+			    !ks_attrib_filtering())
+				ks_bulk_vmalloc_learn(d->ra);
 			atomic_long_add(n, &ks_bulk_pages);
 			goto out;
 		}

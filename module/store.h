@@ -537,6 +537,18 @@ int ks_store_alloc_obj(struct ks_store *st, unsigned long ptr,
 		       gfp_t gfp, u8 kind, u8 hint);
 u8 ks_store_count_unrecorded(struct ks_store *st, unsigned long key, u8 kind,
 			     u8 hint, unsigned long n);
+
+/*
+ * ks_store_count_unrecorded() for a caller that knows the site's class
+ * (by its function's name: no module filter set): @n allocations counted
+ * without the site's lookup.  Context: any.
+ */
+static inline void ks_store_count_class(struct ks_store *st, u8 class,
+					unsigned long n)
+{
+	atomic_long_add(n, &st->not_recorded[class]);
+}
+
 int ks_store_alloc_stack(struct ks_store *st, struct ks_alloc *a,
 			 ks_stack_fn stack, void *arg);
 

@@ -75,6 +75,23 @@ expect_eq "vmalloc(8 pages): its pages are not also page objects of the driver" 
 	"$(module_sum ks_pagecases live_bytes page)" "$p0"
 expect_eq "vmalloc(8 pages): nor of the bulk allocator" "$(bulk_page_rows)" 0
 
+# With a module filter set, a page site's class depends on its owner:
+# vmalloc's backing pages (the core kernel's) count as filtered_module,
+# not as pages_vmalloc_backing, also once the bulk allocator's calls for
+# vmalloc are counted without the site's lookup (hooks.c).
+run_checked "filter module ks_pagecases" sh -c "echo 'filter module ks_pagecases' >$KS/control"
+v0=$(summary_field pages_vmalloc_backing)
+f0=$(summary_field filtered_module)
+echo vmalloc_free >$RUN
+v1=$(summary_field pages_vmalloc_backing)
+f1=$(summary_field filtered_module)
+run_checked "filter off" sh -c "echo 'filter off' >$KS/control"
+expect_eq "vmalloc(8 pages) under a module filter: its area recorded and freed" \
+	"$(caller_row ks_pc_vmalloc_free)" "0 0 0 1 1 vmalloc [ks_pagecases]"
+expect_eq "vmalloc(8 pages) under a module filter: pages_vmalloc_backing unchanged" "$v1" "$v0"
+if [ $((f1 - f0)) -ge $vwant ]; then ok "vmalloc(8 pages) under a module filter: filtered_module counts its $vwant allocation(s) ($f0 -> $f1)"
+else not_ok "vmalloc(8 pages) under a module filter: filtered_module counts its $vwant allocation(s)" "$f0 -> $f1"; fi
+
 # In a memory cgroup, an accounted vmalloc takes every page one by one.
 if mkdir -p /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null &&
    echo +memory >/sys/fs/cgroup/cgroup.subtree_control && mkdir /sys/fs/cgroup/kstest; then
