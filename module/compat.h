@@ -607,6 +607,17 @@ ks_compat_fregs_sp(struct ftrace_regs *fregs)
 #endif
 }
 
+/* A traced function's argument @n, in an ftrace entry callback. */
+static __always_inline unsigned long
+ks_compat_fregs_arg(struct ftrace_regs *fregs, unsigned int n)
+{
+#ifdef ftrace_regs_get_argument
+	return ftrace_regs_get_argument(fregs, n);
+#else
+	return regs_get_kernel_argument(&fregs->regs, n);
+#endif
+}
+
 /*
  * The exported page entry points whose caller a page is charged to, hooked
  * by an ftrace entry callback (pagecaller.c): the chain that starts at one

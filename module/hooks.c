@@ -10,7 +10,8 @@
  *   __vmalloc_node_range                                 kretprobe (caller: 9th arg)
  *   vmalloc, vzalloc, __vmalloc_node, ... (5.10 only:     kretprobes
  *     the above is inlined in them; compat.h)
- *   vfree, vfree_atomic (6.1)                            kprobes
+ *   vfree (x86_64 from 6.1: an ftrace entry callback),   kprobes
+ *     vfree_atomic (6.1)
  *   kmem_cache_alloc_bulk                                kretprobe
  *   kmem_cache_free_bulk (and kfree_bulk, inline)        kprobe
  *   __alloc_pages_bulk (none on 5.10)                    kretprobe: one record
@@ -1118,15 +1119,14 @@ static bool ks_vfree_ring_take(unsigned long addr)
 	return found;
 }
 
-static int ks_vfree_pre(struct kprobe *p, struct pt_regs *regs)
+static __always_inline void ks_vfree_do(unsigned long addr)
 {
-	unsigned long addr = regs_get_kernel_argument(regs, 0);
 	bool deferred = KS_COMPAT_VFREE_IRQ_COMES_BACK &&
 			ks_compat_probed_in_interrupt();
 	unsigned long flags;
 
 	if (!addr || !ks_enter(&flags, KS_HOOK_VFREE))
-		return 0;
+		return;
 	if (deferred) {
 		atomic_long_inc(&ks_vfree_deferred);
 		ks_store_free(&ks_store, addr, KS_VMALLOC);
@@ -1139,6 +1139,11 @@ static int ks_vfree_pre(struct kprobe *p, struct pt_regs *regs)
 		ks_store_free(&ks_store, addr, KS_VMALLOC);
 	}
 	ks_exit(flags);
+}
+
+static int ks_vfree_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	ks_vfree_do(regs_get_kernel_argument(regs, 0));
 	return 0;
 }
 
@@ -1160,6 +1165,57 @@ static struct kprobe ks_vfree_atomic_kp = {
 	.symbol_name	= "vfree_atomic",
 	.pre_handler	= ks_vfree_atomic_pre,
 };
+
+/*
+ * Where ftrace entry callbacks read arguments (x86_64 from 6.1, compat.h),
+ * vfree() is hooked by one instead of a kprobe: the kprobe core's
+ * ftrace handler and pt_regs cost about 300 instructions a call over the
+ * callback's (make bench, the vmalloc-16k pair).  The callback runs with
+ * preemption as the caller had it; ks_vfree_do() disables interrupts
+ * before it touches per-CPU data, and calls nothing that vfree()s.
+ */
+#if KS_COMPAT_PAGE_FTRACE
+static void notrace ks_vfree_callback(unsigned long ip,
+				      unsigned long parent_ip,
+				      struct ftrace_ops *op,
+				      struct ftrace_regs *fregs)
+{
+	ks_vfree_do(ks_compat_fregs_arg(fregs, 0));
+}
+
+static struct ftrace_ops ks_vfree_ops = {
+	.func = ks_vfree_callback,
+	.flags = KS_COMPAT_FTRACE_FLAGS,
+};
+
+static int ks_vfree_attach(void)
+{
+	int err = ftrace_set_filter_ip(&ks_vfree_ops, KS_FN(vfree), 0, 0);
+
+	if (!err)
+		err = register_ftrace_function(&ks_vfree_ops);
+	if (err)
+		ftrace_free_filter(&ks_vfree_ops);
+	return err;
+}
+
+/* unregister_ftrace_function() waits for running callbacks. */
+static void ks_vfree_detach(void)
+{
+	unregister_ftrace_function(&ks_vfree_ops);
+	ftrace_free_filter(&ks_vfree_ops);
+}
+#else
+static int ks_vfree_attach(void)
+{
+	return register_kprobe(&ks_vfree_kp);
+}
+
+/* The kprobe goes with the others (ks_unregister_kprobes()). */
+static void ks_vfree_detach(void)
+{
+}
+#endif
 
 /* ---- bulk slab paths --------------------------------------------------- */
 
@@ -2091,7 +2147,7 @@ int ks_hooks_register(void)
 	 * only asks in trace_kprobe): when locked down, those hooks fail.
 	 */
 	kp_err = security_locked_down(LOCKDOWN_KPROBES);
-	ks_set(KS_HOOK_VFREE, kp_err ?: register_kprobe(&ks_vfree_kp));
+	ks_set(KS_HOOK_VFREE, kp_err ?: ks_vfree_attach());
 	if (KS_COMPAT_HOOK_VFREE_ATOMIC)
 		ks_set(KS_HOOK_VFREE_ATOMIC,
 		       kp_err ?: register_kprobe(&ks_vfree_atomic_kp));
@@ -2187,10 +2243,13 @@ static void ks_unregister_kprobes(void)
 	/* The page probe records the bulk fallback's page again. */
 	WRITE_ONCE(ks_pages_bulk_on, false);
 
-	/* krealloc is one or the other (compat.h). */
+	if (KS_COMPAT_PAGE_FTRACE && ks_attached(KS_HOOK_VFREE))
+		ks_vfree_detach();
+	/* krealloc is one or the other (compat.h); vfree, above. */
 	for (i = 0; i < ARRAY_SIZE(kps); i++)
 		if (ks_attached(kps[i].hook) &&
-		    (kps[i].kp != &ks_krealloc_kp || KS_COMPAT_KREALLOC_KPROBE))
+		    (kps[i].kp != &ks_krealloc_kp || KS_COMPAT_KREALLOC_KPROBE) &&
+		    (kps[i].kp != &ks_vfree_kp || !KS_COMPAT_PAGE_FTRACE))
 			kp[n++] = kps[i].kp;
 	for (i = 0; i < ARRAY_SIZE(krps); i++)
 		if (ks_attached(krps[i].hook) &&
