@@ -305,7 +305,6 @@ cat /proc/vmstat >/tmp/v1
 expect_eq "managed.direct.ks_fixture before" "$(line managed.direct.ks_fixture /tmp/a0)" ""
 expect_eq "managed.direct.ks_fixture after alloc_page() x $N" \
 	"$(line managed.direct.ks_fixture /tmp/a1)" $N
-moved=$(( $(free_now /tmp/a0) - $(free_now /tmp/a1) ))
 # Free memory falls by the pages taken less what the rest of the guest gave
 # back meanwhile: the lines other than free, the fixture's and unexplained
 # (a shell that exited between the two reads gives back its page tables,
@@ -313,26 +312,48 @@ moved=$(( $(free_now /tmp/a0) - $(free_now /tmp/a1) ))
 # slab_unreclaimable fell by 128, page_tables by 10, anon by 4, ...).
 # What must not move is unexplained: the pages taken are on the fixture's
 # line, not lost from the account and not counted twice.
-others=$(awk 'NR == FNR { a[$1] = $2; next }
-	$1 ~ /^managed\./ && $1 != "managed.free" && $1 != "managed.free_pcp" &&
-	$1 != "managed.direct.ks_fixture" && $1 != "managed.unexplained" { d += a[$1] - $2; delete a[$1]; next }
-	{ delete a[$1] }
-	END { for (k in a) if (k ~ /^managed\./ && k != "managed.free" && k != "managed.free_pcp" && k != "managed.unexplained") d += a[k]; print d + 0 }' /tmp/a0 /tmp/a1)
-unexpl=$(( $(line managed.unexplained /tmp/a1) - $(line managed.unexplained /tmp/a0) ))
-if [ $((moved + others)) -ge $((N - 64)) ] && [ $((moved + others)) -le $((N + 64)) ] &&
-	[ $unexpl -ge -64 ] && [ $unexpl -le 64 ]; then
+# acct_moved FILE: sets moved, others and unexpl from /tmp/a0 to FILE;
+# true when they are within 64 pages of that.
+acct_moved() {
+	moved=$(( $(free_now /tmp/a0) - $(free_now "$1") ))
+	others=$(awk 'NR == FNR { a[$1] = $2; next }
+		$1 ~ /^managed\./ && $1 != "managed.free" && $1 != "managed.free_pcp" &&
+		$1 != "managed.direct.ks_fixture" && $1 != "managed.unexplained" { d += a[$1] - $2; delete a[$1]; next }
+		{ delete a[$1] }
+		END { for (k in a) if (k ~ /^managed\./ && k != "managed.free" && k != "managed.free_pcp" && k != "managed.unexplained") d += a[k]; print d + 0 }' /tmp/a0 "$1")
+	unexpl=$(( $(line managed.unexplained "$1") - $(line managed.unexplained /tmp/a0) ))
+	[ $((moved + others)) -ge $((N - 64)) ] && [ $((moved + others)) -le $((N + 64)) ] &&
+		[ $unexpl -ge -64 ] && [ $unexpl -le 64 ]
+}
+# The account reads each kernel counter in turn, not all at one instant:
+# pages that change hands between two of its reads (slab pages an RCU
+# callback frees, KASAN's quarantine draining in the debug kernel) are
+# then on two lines or on none, until the next read.  A read that misses
+# the bound is followed by one more, and the bound must hold there (the
+# fixture still holds its pages); both are on the line if it does not.
+# (The debug kernel once read unexplained 76 low, slab_unreclaimable
+# +20 where /proc/vmstat said -57, and 0 off in the read right after.)
+moved_of() {	# FILE: the managed lines that moved from /tmp/a0 to FILE
+	awk 'NR == FNR { a[$1] = $2; next }
+		$1 ~ /^managed/ && a[$1] != $2 { printf "%s %s -> %s; ", $1, a[$1], $2 }' /tmp/a0 "$1"
+}
+if acct_moved /tmp/a1; then
 	ok "free pages fell by $moved for $N taken, other lines by $others, unexplained moved $unexpl"
 else
-	# The figures and the lines that moved between the two accounts in
-	# the failure's own line: a check's summary repeats only that line.
-	not_ok "free pages fell by $N less what other lines gave back, unexplained still (within 64): free fell by $moved, other lines by $others, unexplained moved by $unexpl; moved: $(awk 'NR == FNR { a[$1] = $2; next }
-		$1 ~ /^managed/ && a[$1] != $2 { printf "%s %s -> %s; ", $1, a[$1], $2 }' /tmp/a0 /tmp/a1)"
-	# What else the kernel did meanwhile (compaction, reclaim, RCU-freed
-	# pages show in /proc/vmstat), and whether a read right after still
-	# finds the pages unexplained (in flight) or not.
+	first="free fell by $moved, other lines by $others, unexplained moved by $unexpl; moved: $(moved_of /tmp/a1)"
+	cat /proc/vmstat >/tmp/v1b
 	cat $KS/account >/tmp/a1b
-	echo "# a read right after: unexplained $(line managed.unexplained /tmp/a1b) (was $(line managed.unexplained /tmp/a1)), free $(free_now /tmp/a1b) (was $(free_now /tmp/a1))"
-	echo "# /proc/vmstat moved around the two reads: $(vmstat_moved /tmp/v0 /tmp/v1)"
+	if acct_moved /tmp/a1b; then
+		ok "free pages fell by $moved for $N taken, other lines by $others, unexplained moved $unexpl (a second read; the first read: $first)"
+	else
+		# The figures and the lines that moved, in the failure's own
+		# line: a check's summary repeats only that line.
+		not_ok "free pages fell by $N less what other lines gave back, unexplained still (within 64), in one of two reads: first $first; second: free fell by $moved, other lines by $others, unexplained moved by $unexpl; moved: $(moved_of /tmp/a1b)"
+	fi
+	# What else the kernel did meanwhile (compaction, reclaim, RCU-freed
+	# pages show in /proc/vmstat).
+	echo "# /proc/vmstat moved around the first two reads: $(vmstat_moved /tmp/v0 /tmp/v1)"
+	echo "# /proc/vmstat moved up to the third read: $(vmstat_moved /tmp/v0 /tmp/v1b)"
 fi
 compaction_release
 echo 0 >$P
