@@ -66,7 +66,14 @@
  * pair (ks_slab_free(), ks_probe_page_free()), both with interrupts on and
  * without the nesting guard: they take no lock, an interrupt uses the slot
  * of its own context, and a slot is taken with cmpxchg() (store.c).  They
- * check ks_sw.paused themselves.
+ * check ks_sw.paused themselves.  So does the bulk page allocator's
+ * return handler for vmalloc's calls (ks_bulk_vmalloc_known()), which
+ * only adds to two atomic counters.
+ *
+ * vfree()'s ftrace entry callback (x86_64 from 6.1) runs with preemption
+ * on, as its caller had it: it does all its work inside ks_enter(), with
+ * interrupts off, so a reset's synchronize_rcu() waits for it as for the
+ * probes; unregister_ftrace_function() waits for it at unload.
  *
  * Task slots (ks_task_slot_claim()) are claimed with cmpxchg() and given
  * back with a release store; only their task touches their value.
@@ -1169,10 +1176,11 @@ static struct kprobe ks_vfree_atomic_kp = {
 /*
  * Where ftrace entry callbacks read arguments (x86_64 from 6.1, compat.h),
  * vfree() is hooked by one instead of a kprobe: the kprobe core's
- * ftrace handler and pt_regs cost about 300 instructions a call over the
- * callback's (make bench, the vmalloc-16k pair).  The callback runs with
- * preemption as the caller had it; ks_vfree_do() disables interrupts
- * before it touches per-CPU data, and calls nothing that vfree()s.
+ * ftrace handler and pt_regs cost about 80 instructions a call over the
+ * callback's (make bench's quick run, the vmalloc-16k pair).  The
+ * callback runs with preemption as the caller had it; ks_vfree_do()
+ * disables interrupts before it touches per-CPU data or reads
+ * ks_sw.paused, and calls nothing that vfree()s.
  */
 #if KS_COMPAT_PAGE_FTRACE
 static void notrace ks_vfree_callback(unsigned long ip,
