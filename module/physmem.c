@@ -37,7 +37,11 @@
  *                 missed or counted twice.
  *   counters      vm_node_stat (slab, stacks, page tables, user pages),
  *                 with the CPUs' pending deltas too
- *                 (ks_node_page_state_snapshot()), like free pages;
+ *                 (ks_node_page_state_snapshot()), like free pages,
+ *                 and read with them, again and again until two reads
+ *                 in a row have one sum (ks_ram_moment()): a page that
+ *                 changes hands between two counters' reads would be
+ *                 on two lines or none;
  *                 /proc/meminfo (procfs.c) for VmallocUsed, Percpu
  *                 and Hugetlb, whose counters are not exported.
  *   kmemscope     live page-allocator pages per module (tally.c).
@@ -487,7 +491,6 @@ static void ks_gather_zones(struct ks_physmem *pm)
 			zi->spanned = zone->spanned_pages;
 			zi->present = zone->present_pages;
 			zi->managed = zone_managed_pages(zone);
-			ks_zone_free(zone, zi);
 			zi->cma = ks_compat_zone_cma_pages(zone);
 			first = min(first, zone->zone_start_pfn);
 			last = max(last, zone_end_pfn(zone));
@@ -533,16 +536,21 @@ static void ks_node_counters(struct ks_ram_counters *c)
 	c->file = ks_node_pages(NR_FILE_PAGES);
 }
 
-/**
- * ks_physmem_counters - the counters that need no allocation to read
- * @c: output
- *
- * Zones' managed, free and per-CPU free pages (ks_zone_free()) and the
- * node counters, as the account reads them.  Context: process; neither
- * allocates nor sleeps (the OOM report calls it).
- */
-void ks_physmem_counters(struct ks_ram_counters *c)
+/* What the account's managed lines sum, of the counters read together. */
+static unsigned long ks_ram_sum(const struct ks_ram_counters *c)
 {
+	return c->free + c->pcp + c->slab_reclaimable + c->slab_unreclaimable +
+	       c->kernel_stack + c->page_tables + c->anon + c->file;
+}
+
+/*
+ * One read of the zones' free and per-CPU pages (into @zi[0..@n_zi), in
+ * ks_gather_zones()'s order, when @zi is given) and of the node counters.
+ */
+static void ks_ram_read(struct ks_ram_counters *c, struct ks_zone_info *zi,
+			unsigned int n_zi)
+{
+	unsigned int k = 0;
 	int nid, z;
 
 	memset(c, 0, sizeof(*c));
@@ -551,31 +559,74 @@ void ks_physmem_counters(struct ks_ram_counters *c)
 
 		for (z = 0; z < MAX_NR_ZONES; z++) {
 			struct zone *zone = &pgdat->node_zones[z];
-			struct ks_zone_info zi;
+			struct ks_zone_info one, *out = &one;
 
 			if (!zone->spanned_pages)
 				continue;
-			ks_zone_free(zone, &zi);
+			if (zi && k < n_zi)
+				out = &zi[k];
+			k++;
+			ks_zone_free(zone, out);
 			c->managed += zone_managed_pages(zone);
-			c->free += zi.free;
-			c->pcp += zi.pcp;
+			c->free += out->free;
+			c->pcp += out->pcp;
 		}
 	}
 	ks_node_counters(c);
 }
 
+/*
+ * The zones' free pages and the node counters as at one moment: read
+ * together, and again until two reads in a row have the same sum.  A
+ * page that changes hands between two of the counters while they are
+ * read (a slab page freed after the slab counter was read and before
+ * the free pages were) is otherwise on two lines or on none, and the
+ * account's unexplained remainder moves by it: the debug kernel's
+ * KASAN quarantine frees a few hundred slab pages at once.  Pages that
+ * move within the sum (a slab page allocated) leave it unchanged; pages
+ * that leave it (vmalloc, a driver's alloc_pages()) change it, so on a
+ * board that allocates without pause the last read stands.  Bounded:
+ * KS_FREE_READS reads at most.  Context: any; neither allocates nor
+ * sleeps.
+ */
+static void ks_ram_moment(struct ks_ram_counters *c, struct ks_zone_info *zi,
+			  unsigned int n_zi)
+{
+	unsigned long sum;
+	int i;
+
+	ks_ram_read(c, zi, n_zi);
+	for (i = 1; i < KS_FREE_READS; i++) {
+		sum = ks_ram_sum(c);
+		ks_ram_read(c, zi, n_zi);
+		if (ks_ram_sum(c) == sum)
+			return;
+	}
+}
+
+/**
+ * ks_physmem_counters - the counters that need no allocation to read
+ * @c: output
+ *
+ * Zones' managed, free and per-CPU free pages (ks_zone_free()) and the
+ * node counters, as at one moment (ks_ram_moment()), as the account
+ * reads them.  Context: process; neither allocates nor sleeps (the OOM
+ * report calls it).
+ */
+void ks_physmem_counters(struct ks_ram_counters *c)
+{
+	ks_ram_moment(c, NULL, 0);
+}
+
+/*
+ * The counters read once: /proc/meminfo's (a file read, which allocates
+ * and sleeps, so before ks_gather_moment()) and the parts of the file
+ * pages' counter.
+ */
 static void ks_gather_counters(struct ks_physmem *pm)
 {
-	struct ks_ram_counters c;
 	struct ks_meminfo mi;
 
-	ks_node_counters(&c);
-	pm->slab_reclaimable = c.slab_reclaimable;
-	pm->slab_unreclaimable = c.slab_unreclaimable;
-	pm->kernel_stack = c.kernel_stack;
-	pm->page_tables = c.page_tables;
-	pm->anon = c.anon;
-	pm->file = c.file;
 	pm->shmem = ks_node_pages(NR_SHMEM);
 	ks_read_meminfo(&mi);
 #if KS_COMPAT_HAS_NR_SWAPCACHE
@@ -587,6 +638,20 @@ static void ks_gather_counters(struct ks_physmem *pm)
 	pm->vmalloc_kb = mi.ok ? mi.vmalloc_used : -1;
 	pm->percpu_kb = mi.ok ? mi.percpu : -1;
 	pm->hugetlb_kb = mi.ok ? mi.hugetlb : -1;
+}
+
+/* The counters the managed lines sum, as at one moment (ks_ram_moment()). */
+static void ks_gather_moment(struct ks_physmem *pm)
+{
+	struct ks_ram_counters c;
+
+	ks_ram_moment(&c, pm->zones, pm->n_zones);
+	pm->slab_reclaimable = c.slab_reclaimable;
+	pm->slab_unreclaimable = c.slab_unreclaimable;
+	pm->kernel_stack = c.kernel_stack;
+	pm->page_tables = c.page_tables;
+	pm->anon = c.anon;
+	pm->file = c.file;
 }
 
 static void ks_gather_percpu(struct ks_physmem *pm)
@@ -871,8 +936,9 @@ struct ks_physmem *ks_physmem_snapshot(void)
 	ks_gather_direct(pm);
 	ks_gather_pools(pm);
 	ks_gather_counters(pm);
-	/* Zones last: closest in time to the counters read just before. */
 	ks_gather_zones(pm);
+	/* Last, with nothing between its reads: see ks_ram_moment(). */
+	ks_gather_moment(pm);
 	pm->since_load_s = div_u64(local_clock() - ks_loaded_ns, NSEC_PER_SEC);
 	return pm;
 }
