@@ -27,11 +27,25 @@ BSRC=$SRC
 if [ -n "${CHROOT:-}" ]; then
 	BSRC="/tmp/kmemscope-$(echo "$ROOT" | sha256sum | cut -c1-8)-$t"
 	SRC="$CACHE/chroot/$CHROOT$BSRC"
+	# A tree in the chroot stays after its build (layers.sh reads its
+	# objects), one per clone and target, named by the clone's path,
+	# which it keeps in .root: the trees of clones that are gone are
+	# removed here, so that fresh clones do not pile them up in the
+	# cache (a tree without .root, once it is a day old).
+	for d in "$CACHE/chroot/$CHROOT"/tmp/kmemscope-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]-*/; do
+		[ -d "$d" ] || continue
+		if [ -f "$d.root" ]; then
+			[ -d "$(cat "$d.root")" ] || rm -rf "$d"
+		elif [ -n "$(find "$d" -maxdepth 0 -mtime +0)" ]; then
+			rm -rf "$d"
+		fi
+	done
 fi
 # A fresh copy every time: an incremental build would compile nothing and
 # so hide the warnings of objects built before.
 rm -rf "$SRC"
 mkdir -p "$SRC" "$OUT/ko"
+[ -z "${CHROOT:-}" ] || echo "$ROOT" >"$SRC/.root"
 for d in Kbuild module tests kunit-tests; do
 	[ -e "$ROOT/$d" ] && cp -r "$ROOT/$d" "$SRC/"
 done
