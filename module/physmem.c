@@ -471,30 +471,44 @@ static void ks_zone_free(struct zone *zone, struct ks_zone_info *zi)
 	zi->pcp = pcp;
 }
 
+/*
+ * The zone the account lists after @zone (NULL: its first), or NULL:
+ * each online node's zones that span pages, in order.  ks_gather_zones()
+ * fills pm->zones[] in this order, and ks_ram_read() reads their free
+ * pages into it in the same order.
+ */
+static struct zone *ks_next_listed_zone(struct zone *zone)
+{
+	int nid = zone ? zone_to_nid(zone) : first_online_node;
+	int z = zone ? zone_idx(zone) + 1 : 0;
+
+	for (; nid < MAX_NUMNODES; nid = next_online_node(nid), z = 0)
+		for (; z < MAX_NR_ZONES; z++)
+			if (NODE_DATA(nid)->node_zones[z].spanned_pages)
+				return &NODE_DATA(nid)->node_zones[z];
+	return NULL;
+}
+
 static void ks_gather_zones(struct ks_physmem *pm)
 {
 	unsigned long first = ULONG_MAX, last = 0, nr __maybe_unused;
-	int nid, z;
+	struct zone *zone;
 
-	for_each_online_node(nid) {
-		pg_data_t *pgdat = NODE_DATA(nid);
+	for (zone = ks_next_listed_zone(NULL); zone;
+	     zone = ks_next_listed_zone(zone)) {
+		struct ks_zone_info *zi;
 
-		for (z = 0; z < MAX_NR_ZONES; z++) {
-			struct zone *zone = &pgdat->node_zones[z];
-			struct ks_zone_info *zi;
-
-			if (!zone->spanned_pages || pm->n_zones == KS_MAX_ZONES)
-				continue;
-			zi = &pm->zones[pm->n_zones++];
-			strscpy(zi->name, zone->name, sizeof(zi->name));
-			zi->nid = nid;
-			zi->spanned = zone->spanned_pages;
-			zi->present = zone->present_pages;
-			zi->managed = zone_managed_pages(zone);
-			zi->cma = ks_compat_zone_cma_pages(zone);
-			first = min(first, zone->zone_start_pfn);
-			last = max(last, zone_end_pfn(zone));
-		}
+		if (pm->n_zones == KS_MAX_ZONES)
+			continue;
+		zi = &pm->zones[pm->n_zones++];
+		strscpy(zi->name, zone->name, sizeof(zi->name));
+		zi->nid = zone_to_nid(zone);
+		zi->spanned = zone->spanned_pages;
+		zi->present = zone->present_pages;
+		zi->managed = zone_managed_pages(zone);
+		zi->cma = ks_compat_zone_cma_pages(zone);
+		first = min(first, zone->zone_start_pfn);
+		last = max(last, zone_end_pfn(zone));
 	}
 
 #ifdef CONFIG_SPARSEMEM_VMEMMAP
@@ -534,6 +548,10 @@ static void ks_node_counters(struct ks_ram_counters *c)
 	c->page_tables = v > 0 ? v : 0;
 	c->anon = ks_node_pages(NR_ANON_MAPPED);
 	c->file = ks_node_pages(NR_FILE_PAGES);
+	c->shmem = ks_node_pages(NR_SHMEM);
+#if KS_COMPAT_HAS_NR_SWAPCACHE
+	c->swapcache = ks_node_pages(NR_SWAPCACHE);
+#endif
 }
 
 /* What the account's managed lines sum, of the counters read together. */
@@ -550,27 +568,19 @@ static unsigned long ks_ram_sum(const struct ks_ram_counters *c)
 static void ks_ram_read(struct ks_ram_counters *c, struct ks_zone_info *zi,
 			unsigned int n_zi)
 {
+	struct ks_zone_info one, *out;
+	struct zone *zone;
 	unsigned int k = 0;
-	int nid, z;
 
 	memset(c, 0, sizeof(*c));
-	for_each_online_node(nid) {
-		pg_data_t *pgdat = NODE_DATA(nid);
-
-		for (z = 0; z < MAX_NR_ZONES; z++) {
-			struct zone *zone = &pgdat->node_zones[z];
-			struct ks_zone_info one, *out = &one;
-
-			if (!zone->spanned_pages)
-				continue;
-			if (zi && k < n_zi)
-				out = &zi[k];
-			k++;
-			ks_zone_free(zone, out);
-			c->managed += zone_managed_pages(zone);
-			c->free += out->free;
-			c->pcp += out->pcp;
-		}
+	for (zone = ks_next_listed_zone(NULL); zone;
+	     zone = ks_next_listed_zone(zone)) {
+		out = zi && k < n_zi ? &zi[k] : &one;
+		k++;
+		ks_zone_free(zone, out);
+		c->managed += zone_managed_pages(zone);
+		c->free += out->free;
+		c->pcp += out->pcp;
 	}
 	ks_node_counters(c);
 }
@@ -620,18 +630,15 @@ void ks_physmem_counters(struct ks_ram_counters *c)
 
 /*
  * The counters read once: /proc/meminfo's (a file read, which allocates
- * and sleeps, so before ks_gather_moment()) and the parts of the file
- * pages' counter.
+ * and sleeps, so before ks_gather_moment()), and the swap cache's where
+ * the kernel has no counter of its own for it (5.10).
  */
 static void ks_gather_counters(struct ks_physmem *pm)
 {
 	struct ks_meminfo mi;
 
-	pm->shmem = ks_node_pages(NR_SHMEM);
 	ks_read_meminfo(&mi);
-#if KS_COMPAT_HAS_NR_SWAPCACHE
-	pm->swapcache = ks_node_pages(NR_SWAPCACHE);
-#else
+#if !KS_COMPAT_HAS_NR_SWAPCACHE
 	pm->swapcache = mi.ok && mi.swap_cached > 0 ?
 			mi.swap_cached >> (PAGE_SHIFT - 10) : 0;
 #endif
@@ -652,6 +659,11 @@ static void ks_gather_moment(struct ks_physmem *pm)
 	pm->page_tables = c.page_tables;
 	pm->anon = c.anon;
 	pm->file = c.file;
+	/* Parts of file, read with it: file_cache is what is left. */
+	pm->shmem = c.shmem;
+#if KS_COMPAT_HAS_NR_SWAPCACHE
+	pm->swapcache = c.swapcache;
+#endif
 }
 
 static void ks_gather_percpu(struct ks_physmem *pm)

@@ -161,6 +161,8 @@ struct ks_ram_counters {
 	unsigned long managed, free, pcp;
 	unsigned long slab_reclaimable, slab_unreclaimable, kernel_stack,
 		      page_tables, anon, file;
+	/* parts of file (swapcache: 0 where the kernel has no such counter) */
+	unsigned long shmem, swapcache;
 };
 
 struct ks_physmem *ks_physmem_snapshot(void);
