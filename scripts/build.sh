@@ -29,17 +29,9 @@ if [ -n "${CHROOT:-}" ]; then
 	SRC="$CACHE/chroot/$CHROOT$BSRC"
 	# A tree in the chroot stays after its build (layers.sh reads its
 	# objects), one per clone and target, named by the clone's path,
-	# which it keeps in .root: the trees of clones that are gone are
-	# removed here, so that fresh clones do not pile them up in the
-	# cache (a tree without .root, once it is a day old).
-	for d in "$CACHE/chroot/$CHROOT"/tmp/kmemscope-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]-*/; do
-		[ -d "$d" ] || continue
-		if [ -f "$d.root" ]; then
-			[ -d "$(cat "$d.root")" ] || rm -rf "$d"
-		elif [ -n "$(find "$d" -maxdepth 0 -mtime +0)" ]; then
-			rm -rf "$d"
-		fi
-	done
+	# which it keeps in .root: the trees of clones that are gone go
+	# (lib.sh; test-prune.sh checks it).
+	prune_build_trees "$CACHE/chroot/$CHROOT/tmp"
 fi
 # A fresh copy every time: an incremental build would compile nothing and
 # so hide the warnings of objects built before.

@@ -10,9 +10,11 @@
 #      cycle (layers.sh); each debugfs-docs page states the format version
 #      the module prints (docs-versions.sh); the user-space tools' own
 #      checks (test-snap.sh, test-bar.sh; test-report.sh renders kmemscope-snap
-#      report's page in headless Chromium); Buildroot's check-package on
-#      packaging/buildroot (lint-packaging.sh); the Debian packages built,
-#      linted, installed in a Debian 12 chroot and booted (deb-test.sh)
+#      report's page in headless Chromium); the removal of build trees
+#      whose clone is gone from the chroots (test-prune.sh); Buildroot's
+#      check-package on packaging/buildroot (lint-packaging.sh); the
+#      Debian packages built, linted, installed in a Debian 12 chroot and
+#      booted (deb-test.sh)
 #   4. each target's tests in QEMU (test.sh): the whole suite on lib.sh's
 #      FULL_TARGETS, the core suite on the others; with TARGETs named,
 #      the whole suite on each.  KUnit and the debug kernel (lockdep,
@@ -95,6 +97,7 @@ run_step "kmemscope-snap (host)" "$HERE/test-snap.sh"
 run_step "kmemscope-bar (host)" "$HERE/test-bar.sh"
 run_step "kmemscope-snap report in Chromium (host)" "$HERE/test-report.sh"
 run_step "console scan (host)" "$HERE/test-console.sh"
+run_step "build trees in the chroots (host)" "$HERE/test-prune.sh"
 run_step "packaging (Buildroot, Yocto)" "$HERE/lint-packaging.sh"
 run_step "Debian packages (make deb)" "$HERE/deb-test.sh"
 # Two lanes, run side by side, each taking the next unit no lane has

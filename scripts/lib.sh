@@ -61,6 +61,23 @@ in_chroot() {
 			HOME=/root LC_ALL=C DEBIAN_FRONTEND=noninteractive "$@"' "$d" "$@"
 }
 
+# prune_build_trees DIR: remove the build trees build.sh left in DIR (a
+# chroot's /tmp: kmemscope-<8 hex digits>-<target>/, one per clone path
+# and target) whose clone is gone, by the path each keeps in .root, and
+# those without .root once they are a day old; anything else in DIR
+# stays.  Fresh clones would otherwise pile them up in the cache.
+prune_build_trees() {
+	local d
+	for d in "$1"/kmemscope-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]-*/; do
+		[ -d "$d" ] || continue
+		if [ -f "$d.root" ]; then
+			[ -d "$(cat "$d.root")" ] || rm -rf "$d"
+		elif [ -n "$(find "$d" -maxdepth 0 -mtime +0)" ]; then
+			rm -rf "$d"
+		fi
+	done
+}
+
 # add_results CMD...: run CMD, a test script whose output is TAP ending
 # in "RESULT passed=N failed=N"; its output passes through without that
 # line and its counts add up in the caller's $passed and $failed.  A CMD
