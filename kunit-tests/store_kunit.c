@@ -1616,6 +1616,81 @@ static void store_split(struct kunit *test)
 }
 
 /*
+ * The page map: a page's byte is set while a record or a pending slot
+ * holds its struct page, so that a free of any other page is untracked
+ * without a look at the table.  Real struct pages (four pages of the
+ * test's own), as the page probe passes them: set by a record, a split,
+ * a move past a partial free, a stash; cleared by the page's free and by
+ * a reset; an address outside the map is never unheld.
+ */
+static void store_page_map(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct page *pages = alloc_pages(GFP_KERNEL, 2);
+	unsigned long p0, p1, p2, p3, sz = sizeof(struct page);
+	unsigned long flags;
+
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	p0 = (unsigned long)pages;
+	p1 = p0 + sz;
+	p2 = p0 + 2 * sz;
+	p3 = p0 + 3 * sz;
+	/* The KUnit kernel (x86_64) has SPARSEMEM_VMEMMAP: a map. */
+	KUNIT_ASSERT_GT(test, st->page_span, 0UL);
+	KUNIT_EXPECT_TRUE(test, ks_store_page_unheld(st, p0));
+	KUNIT_EXPECT_FALSE(test, ks_store_page_unheld(st, 0x1000));
+	KUNIT_EXPECT_FALSE(test, ks_store_page_unheld(st, (unsigned long)st));
+
+	/* A record holds it; its free gives it back. */
+	KUNIT_ASSERT_EQ(test, al(st, p0, SITE_A, PAGE_SIZE, PAGE_SIZE, KS_PAGE), 0);
+	KUNIT_EXPECT_FALSE(test, ks_store_page_unheld(st, p0));
+	KUNIT_EXPECT_TRUE(test, ks_store_page_unheld(st, p1));
+	KUNIT_EXPECT_TRUE(test, fr_part(st, p0, PAGE_SIZE, p1));
+	KUNIT_EXPECT_TRUE(test, ks_store_page_unheld(st, p0));
+
+	/* Freed in part: the record moves on, and so does the mark. */
+	KUNIT_ASSERT_EQ(test, al(st, p0, SITE_A, 4 * PAGE_SIZE,
+				 4 * PAGE_SIZE, KS_PAGE), 0);
+	KUNIT_EXPECT_TRUE(test, fr_part(st, p0, PAGE_SIZE, p1));
+	KUNIT_EXPECT_TRUE(test, ks_store_page_unheld(st, p0));
+	KUNIT_EXPECT_FALSE(test, ks_store_page_unheld(st, p1));
+	KUNIT_EXPECT_TRUE(test, ks_store_page_unheld(st, p2));
+
+	/* Split: every page kept is held; the last one's free is found. */
+	KUNIT_EXPECT_TRUE(test, fr_part(st, p1, 3 * PAGE_SIZE, p0 + 4 * sz));
+	KUNIT_ASSERT_EQ(test, al(st, p0, SITE_A, 4 * PAGE_SIZE,
+				 4 * PAGE_SIZE, KS_PAGE), 0);
+	local_irq_save(flags);
+	KUNIT_EXPECT_EQ(test, ks_store_split(st, p0, 4, 4, PAGE_SIZE, sz), 4U);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_FALSE(test, ks_store_page_unheld(st, p2));
+	KUNIT_EXPECT_FALSE(test, ks_store_page_unheld(st, p3));
+	KUNIT_EXPECT_TRUE(test, fr_part(st, p3, PAGE_SIZE, p0 + 4 * sz));
+	KUNIT_EXPECT_TRUE(test, ks_store_page_unheld(st, p3));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees[KS_PAGE]), 0L);
+
+	/* Pending: held before any free can look, found by the table's way. */
+	KUNIT_EXPECT_TRUE(test, fr_part(st, p0, PAGE_SIZE, p1));
+	KUNIT_ASSERT_EQ(test, st_stash_page(st, p0, SITE_B, 0), 1);
+	KUNIT_EXPECT_FALSE(test, ks_store_page_unheld(st, p0));
+	KUNIT_EXPECT_TRUE(test, fr_part(st, p0, PAGE_SIZE, p1));
+	KUNIT_EXPECT_TRUE(test, ks_store_page_unheld(st, p0));
+
+	/* A free that finds nothing clears a stale mark; a reset, all. */
+	ks_page_mark(st, p3, 1);
+	KUNIT_EXPECT_FALSE(test, fr_part(st, p3, PAGE_SIZE, p0 + 4 * sz));
+	KUNIT_EXPECT_TRUE(test, ks_store_page_unheld(st, p3));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->untracked_frees[KS_PAGE]), 1L);
+	KUNIT_EXPECT_FALSE(test, ks_store_page_unheld(st, p1));
+	ks_store_reset(st);
+	KUNIT_EXPECT_TRUE(test, ks_store_page_unheld(st, p1));
+	KUNIT_EXPECT_TRUE(test, ks_store_page_unheld(st, p2));
+
+	__free_pages(pages, 2);
+	ks_store_destroy(st);
+}
+
+/*
  * The store is given the page size and assumes none: with 16 KiB pages
  * (arm64-6.12-16k) an order-2 block is 64 KiB, free_pages(p, 0) leaves
  * 48 KiB, and split_page() / alloc_pages_exact() records are 16 KiB each.
@@ -1884,6 +1959,7 @@ static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE(store_split),
 	KUNIT_CASE(store_split_pool_full),
 	KUNIT_CASE(store_pages_16k),
+	KUNIT_CASE(store_page_map),
 	KUNIT_CASE(store_reset_with_readers),
 	KUNIT_CASE(store_resize),
 	KUNIT_CASE(store_fold_many),

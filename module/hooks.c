@@ -790,6 +790,17 @@ static void ks_probe_page_free(void *data, struct page *page,
 	if (KS_COMPAT_PAGE_FTRACE && !order &&
 	    ks_free_pending((unsigned long)page, KS_HOOK_PAGE_FREE, true))
 		return;
+	/*
+	 * Most pages freed were never recorded (user and file pages, slab
+	 * and vmalloc backing, memory from before the load): the page map
+	 * says so without the table's lock, and interrupts stay on.
+	 */
+	if (ks_store_page_unheld(&ks_store, (unsigned long)page)) {
+		this_cpu_inc(ks_hits[KS_HOOK_PAGE_FREE]);
+		if (!READ_ONCE(ks_sw.paused))
+			ks_store_count_untracked(&ks_store, KS_PAGE);
+		return;
+	}
 	if (!ks_enter(&flags, KS_HOOK_PAGE_FREE))
 		return;
 	ks_store_free_part(&ks_store, (unsigned long)page, PAGE_SIZE << order,

@@ -11,6 +11,7 @@
 
 #include <linux/bits.h>
 #include <linux/gfp.h>
+#include <linux/mm_types.h>
 #include <linux/hash.h>
 #include <linux/hardirq.h>
 #include <linux/smp.h>
@@ -244,6 +245,16 @@ struct ks_store {
 	/* pending pages, by bucket % KS_PEND_FILTER (ks_pend_free()) */
 	atomic_t pend_pages[KS_PEND_FILTER];
 
+	/*
+	 * The page map: a byte per page frame of the RAM there was at
+	 * init (page_span of them, from the struct page at page_first),
+	 * set while a record or a pending slot may hold that struct page
+	 * (ks_store_page_unheld()).  page_span 0: no map.
+	 */
+	u8 *page_map;
+	unsigned long page_first;
+	unsigned long page_span;
+
 	/* call sites: open addressing; given back only by a fold or reset */
 	struct ks_site *sites;
 	ks_classify_fn classify;		/* may be NULL: all objects */
@@ -352,6 +363,56 @@ static __always_inline unsigned int ks_pend_ctx(void)
  * seen: the table's path retires it, ks_record_at()).  Return: true when
  * pending.
  */
+/* The page map's index of struct page address @ptr (any value: see below). */
+static __always_inline unsigned long ks_page_index(const struct ks_store *st,
+						   unsigned long ptr)
+{
+	return (ptr - st->page_first) / sizeof(struct page);
+}
+
+/*
+ * Mark struct page address @ptr as held by a record or a pending slot.
+ * Any other address (a slab object's, a page outside the map) is outside
+ * the map and changes nothing.  A plain byte store: no other CPU writes
+ * that byte meanwhile (the page is not free while it is recorded).
+ */
+static __always_inline void ks_page_mark(struct ks_store *st,
+					 unsigned long ptr, u8 held)
+{
+	unsigned long i = ks_page_index(st, ptr);
+
+	if (i < st->page_span)
+		WRITE_ONCE(st->page_map[i], held);
+}
+
+/**
+ * ks_store_page_unheld - whether a free of a page can find nothing
+ * @st: the store
+ * @ptr: its struct page
+ *
+ * The page map's byte for @ptr is set before any record or pending slot
+ * holds @ptr (so before the page is handed out, and so before any free of
+ * it), and cleared when a free of it is done: a page whose byte is clear
+ * has neither, and its free is an untracked one, without a look at the
+ * table or the slots.  A page outside the map (memory added since init,
+ * or a kernel whose struct pages are not one array) is looked up.
+ * Context: any.
+ */
+static __always_inline bool ks_store_page_unheld(const struct ks_store *st,
+						 unsigned long ptr)
+{
+	unsigned long i = ks_page_index(st, ptr);
+
+	return i < st->page_span && !READ_ONCE(st->page_map[i]);
+}
+
+/* An untracked free of allocator @kind (counted in untracked_frees[]). */
+static __always_inline void ks_store_count_untracked(struct ks_store *st,
+						     u8 kind)
+{
+	atomic_long_inc(&st->untracked_frees[kind]);
+}
+
 static __always_inline bool ks_pend_fill(struct ks_store *st,
 					 struct ks_pend *p, unsigned int ctx,
 					 unsigned long ptr,
@@ -376,6 +437,7 @@ static __always_inline bool ks_pend_fill(struct ks_store *st,
 		 */
 		p->filter = b % KS_PEND_FILTER;
 		atomic_inc(&st->pend_pages[p->filter]);
+		ks_page_mark(st, ptr, 1);
 	}
 	/* Empty: only this context writes the slot until it publishes. */
 	p->call_site = call_site;

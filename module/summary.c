@@ -102,7 +102,7 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		   (sizeof(struct ks_site) << st->site_bits) +
 		   (size_t)nr_cpu_ids * sizeof(struct ks_mag) +
 		   (size_t)nr_cpu_ids * sizeof(struct ks_pend_cpu) +
-		   sizeof(st->pend_pages) +
+		   sizeof(st->pend_pages) + st->page_span +
 		   (size_t)ks_stacks.max * ks_stacks_bytes_each() +
 		   ks_dmabuf_table_bytes());
 
