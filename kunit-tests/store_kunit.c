@@ -1691,6 +1691,40 @@ static void store_page_map(struct kunit *test)
 }
 
 /*
+ * A page free that gives up on a pending slot a reader keeps busy (three
+ * waits of KS_PEND_SPINS) leaves the page's byte set, so that what the
+ * reader records is found by the page's next free, not hidden by the map.
+ */
+static void store_page_map_busy(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned long p0, next;
+	struct ks_pend *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	p0 = (unsigned long)page;
+	next = p0 + sizeof(struct page);
+	KUNIT_ASSERT_EQ(test, st_stash_page(st, p0, SITE_A, 0), 1);
+	preempt_disable();
+	p = ks_store_pending(st, p0);
+	preempt_enable();
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	/* A reader took the slot (ks_pend_claim()) and is not done. */
+	WRITE_ONCE(p->ptr, p0 | KS_PEND_BUSY);
+	KUNIT_EXPECT_FALSE(test, fr_part(st, p0, PAGE_SIZE, next));
+	KUNIT_EXPECT_FALSE(test, ks_store_page_unheld(st, p0));
+	/* It gives the slot back: the page's next free finds it. */
+	smp_store_release(&p->ptr, p0);
+	KUNIT_EXPECT_TRUE(test, fr_part(st, p0, PAGE_SIZE, next));
+	KUNIT_EXPECT_TRUE(test, ks_store_page_unheld(st, p0));
+	expect_site(test, st, SITE_A, 1, 1, 0, 0);
+
+	__free_page(page);
+	ks_store_destroy(st);
+}
+
+/*
  * The store is given the page size and assumes none: with 16 KiB pages
  * (arm64-6.12-16k) an order-2 block is 64 KiB, free_pages(p, 0) leaves
  * 48 KiB, and split_page() / alloc_pages_exact() records are 16 KiB each.
@@ -1960,6 +1994,7 @@ static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE(store_split_pool_full),
 	KUNIT_CASE(store_pages_16k),
 	KUNIT_CASE(store_page_map),
+	KUNIT_CASE(store_page_map_busy),
 	KUNIT_CASE(store_reset_with_readers),
 	KUNIT_CASE(store_resize),
 	KUNIT_CASE(store_fold_many),

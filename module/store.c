@@ -70,17 +70,19 @@
  *   instructions, 64 held 371 -> 402; an order-0 page 590 -> 338 (with
  *   the entry callbacks' changes, pagecaller.c), a page free without a
  *   record about 20 more.
- * - page_map: a byte per page frame of the RAM the online nodes span at
- *   init (where struct pages are one array: SPARSEMEM_VMEMMAP, FLATMEM),
+ * - page_map: a byte per page frame the online nodes span at init (where
+ *   struct pages are one array: SPARSEMEM_VMEMMAP, FLATMEM; not when the
+ *   span is more than KS_PAGE_MAP_HOLES times the RAM),
  *   set when a record at that struct page is made or moved there, or the
  *   page is stashed (ks_page_mark()), before the page is handed out; the
  *   page free probe asks it first (ks_store_page_unheld()), and a free
  *   of a page whose byte is clear is untracked without the table, its
  *   lock or the slots.  A free of the page through the table clears it
- *   (ks_store_free_part()), whatever it found; a pair freed from this
+ *   (ks_store_free_do()) when it took the record or found none, not when
+ *   it gave up on a busy lock or a busy reader; a pair freed from this
  *   CPU's slot leaves it set, for the page's next free to clear (a byte
- *   set too often only costs a lookup).  A page is never recorded while
- *   it is free, so no two CPUs write one byte at once: plain stores.
+ *   set too often only costs a lookup).  Plain byte stores (see
+ *   ks_page_mark()).
  *   Pages outside the map (memory added later) are looked up.  Per pair
  *   (make bench): vmalloc-16k 8,420 -> 8,001-8,048 instructions (its
  *   four page frees), an order-0 page 961 -> 970.
@@ -266,11 +268,16 @@ static __always_inline bool ks_lock_free_path(raw_spinlock_t *lock)
 	return ks_lock_nmi(lock);
 }
 
+/* The page map may span at most this many times the RAM. */
+#define KS_PAGE_MAP_HOLES	4
+
 /*
- * The page map covers the page frames of the online nodes' spans at init,
+ * The page map covers the page frames the online nodes span at init,
  * where the struct pages of those frames are one array (a virtual one
  * with SPARSEMEM_VMEMMAP), so that a struct page's address gives its
- * index.  Elsewhere there is no map, and every page free is looked up.
+ * index.  Elsewhere there is no map, and every page free is looked up;
+ * so too when the span is mostly holes, or the map cannot be allocated
+ * (the store works without it, only slower).
  */
 static void ks_page_map_alloc(struct ks_store *st)
 {
@@ -284,11 +291,17 @@ static void ks_page_map_alloc(struct ks_store *st)
 		lo = min(lo, node_start_pfn(nid));
 		hi = max(hi, node_end_pfn(nid));
 	}
-	if (hi <= lo)
+	/*
+	 * Nodes far apart in the physical address space (a hole of TiBs
+	 * between two) would make the map mostly holes: none then.
+	 */
+	if (hi <= lo || hi - lo > KS_PAGE_MAP_HOLES * totalram_pages())
+		return;
+	st->page_map = ks_table_zalloc(hi - lo);
+	if (!st->page_map)
 		return;
 	st->page_first = (unsigned long)pfn_to_page(lo);
 	st->page_span = hi - lo;
-	st->page_map = ks_table_zalloc(st->page_span);
 #endif
 }
 
@@ -327,7 +340,7 @@ int ks_store_init(struct ks_store *st, unsigned int nr_records,
 	st->pend = kcalloc(nr_cpu_ids, sizeof(*st->pend), GFP_KERNEL);
 	ks_page_map_alloc(st);
 	if (!st->mags || !st->records || !st->buckets || !st->sites ||
-	    !st->pend || (st->page_span && !st->page_map)) {
+	    !st->pend) {
 		ks_store_destroy(st);
 		return -ENOMEM;
 	}
@@ -1518,17 +1531,8 @@ static void ks_record_move(struct ks_store *st, struct ks_record *r)
 bool ks_store_free_part(struct ks_store *st, unsigned long ptr,
 			size_t bytes, unsigned long rest)
 {
-	bool found = ks_store_free_do(st, ptr, KS_PAGE, bytes, rest, true,
-				      KS_FREE_PEND_PAGE);
-
-	/*
-	 * Nothing holds @ptr now: its record went, or moved on to @rest
-	 * (marked there), or there was none; one a free in NMI context
-	 * could not take is stale from here on, and replaced as any
-	 * record of a free kmemscope missed is.
-	 */
-	ks_page_mark(st, ptr, 0);
-	return found;
+	return ks_store_free_do(st, ptr, KS_PAGE, bytes, rest, true,
+				KS_FREE_PEND_PAGE);
 }
 
 /**
@@ -1597,6 +1601,14 @@ static __always_inline bool ks_store_free_do(struct ks_store *st,
 			break;
 	if (!r) {
 		ks_hot_unlock(lock);
+		/*
+		 * A page's byte goes before the slots are looked at: a
+		 * reader recording it meanwhile marks it again, and the look
+		 * again finds that record; ks_pend_free() sets it back when
+		 * it gives up.
+		 */
+		if (pend == KS_FREE_PEND_PAGE)
+			ks_page_mark(st, ptr, 0);
 		/* Only slab objects and pages are kept pending. */
 		if (((pend == KS_FREE_PEND && kind <= KS_KMEM_CACHE) ||
 		     (pend == KS_FREE_PEND_PAGE &&
@@ -1620,7 +1632,9 @@ static __always_inline bool ks_store_free_do(struct ks_store *st,
 		r->ptr = rest;
 		ks_hot_unlock(lock);
 		atomic_long_inc(&st->part_frees);
+		/* Marked at @rest first: the page map never loses it. */
 		ks_record_move(st, r);
+		ks_page_mark(st, ptr, 0);
 		return true;
 	}
 	/* Read before the record goes back to the pool. */
@@ -1631,6 +1645,10 @@ static __always_inline bool ks_store_free_do(struct ks_store *st,
 		goto busy;
 	}
 	ks_hot_unlock(lock);
+	/* @pend is a constant: no test on a slab free's path. */
+	if (pend == KS_FREE_PEND_PAGE ||
+	    (pend == KS_FREE_NO_PEND && kind == KS_PAGE))
+		ks_page_mark(st, ptr, 0);
 	if (bytes > held)
 		atomic_long_inc(&st->over_frees);
 	else if (bytes && bytes < held)
@@ -1686,6 +1704,9 @@ static noinline bool ks_pend_free(struct ks_store *st, unsigned long ptr,
 			break;
 		}
 	}
+	/* A reader still at it: what it records keeps its page's byte. */
+	if (kind == KS_PAGE)
+		ks_page_mark(st, ptr, 1);
 	return false;
 }
 

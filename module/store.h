@@ -357,12 +357,6 @@ static __always_inline unsigned int ks_pend_ctx(void)
 	return hardirq_count() ? 2 : in_serving_softirq() ? 1 : 0;
 }
 
-/*
- * Fill empty slot @p (this context's, @ctx) with an allocation and
- * publish it, unless the table holds a record of its address (a free not
- * seen: the table's path retires it, ks_record_at()).  Return: true when
- * pending.
- */
 /* The page map's index of struct page address @ptr (any value: see below). */
 static __always_inline unsigned long ks_page_index(const struct ks_store *st,
 						   unsigned long ptr)
@@ -371,10 +365,13 @@ static __always_inline unsigned long ks_page_index(const struct ks_store *st,
 }
 
 /*
- * Mark struct page address @ptr as held by a record or a pending slot.
+ * Set (@held) or clear the page map's byte of struct page address @ptr.
  * Any other address (a slab object's, a page outside the map) is outside
- * the map and changes nothing.  A plain byte store: no other CPU writes
- * that byte meanwhile (the page is not free while it is recorded).
+ * the map and changes nothing.  A plain byte store: a page is recorded
+ * before it is handed out and its byte cleared by its free, so two CPUs
+ * write one byte at once only when a free races with a free of the same
+ * block (a partial free moving a record to a page another CPU frees),
+ * which leaves a stale record with or without the map.
  */
 static __always_inline void ks_page_mark(struct ks_store *st,
 					 unsigned long ptr, u8 held)
@@ -413,6 +410,12 @@ static __always_inline void ks_store_count_untracked(struct ks_store *st,
 	atomic_long_inc(&st->untracked_frees[kind]);
 }
 
+/*
+ * Fill empty slot @p (this context's, @ctx) with an allocation and
+ * publish it, unless the table holds a record of its address (a free not
+ * seen: the table's path retires it, ks_record_at()).  Return: true when
+ * pending.
+ */
 static __always_inline bool ks_pend_fill(struct ks_store *st,
 					 struct ks_pend *p, unsigned int ctx,
 					 unsigned long ptr,
