@@ -7,6 +7,7 @@
 
 #include <kunit/test.h>
 #include <linux/hardirq.h>
+#include <linux/kprobes.h>
 
 static const struct ks_text_range test_ranges[] = {
 	{ 0x1000, 0x1100, KS_RANGE_PAGE_CORE },
@@ -121,11 +122,11 @@ static void attrib_func_size(struct kunit *test)
 {
 	unsigned long a = (unsigned long)&kstrtouint;
 
-	KUNIT_EXPECT_GT(test, ks_func_size(a), 0UL);
+	KUNIT_EXPECT_GT(test, ks_attrib_func_size(a), 0UL);
 	/* Any address inside gives the whole function's size. */
-	KUNIT_EXPECT_EQ(test, ks_func_size(a + 1), ks_func_size(a));
+	KUNIT_EXPECT_EQ(test, ks_attrib_func_size(a + 1), ks_attrib_func_size(a));
 	/* No symbol: no size. */
-	KUNIT_EXPECT_EQ(test, ks_func_size(0), 0UL);
+	KUNIT_EXPECT_EQ(test, ks_attrib_func_size(0), 0UL);
 }
 
 /* The wrapper skipping, against the ranges of the running kernel. */
@@ -341,6 +342,62 @@ static void attrib_classify_filter(struct kunit *test)
 }
 
 /*
+ * vmalloc's page sites keep their class under a module filter that leaves
+ * the core kernel out (the vmalloc hook counts their pages per area, as
+ * filtered: ks_attrib_core_filtered()), where other core page sites are
+ * filtered out.
+ */
+static void attrib_classify_filter_vmalloc(struct kunit *test)
+{
+	static const char *const names[] = {
+		"__vmalloc_node_range_noprof", "__vmalloc_node_range",
+	};
+	/* filter, whether it leaves the core out, vmalloc's class, core's */
+	static const struct {
+		const char *filter;
+		bool core_out;
+		u8 vmalloc, core;
+	} cases[] = {
+		{ "", false, KS_CLASS_VMALLOC, KS_CLASS_OBJECT },
+		{ "null_blk", true, KS_CLASS_VMALLOC, KS_CLASS_EXCLUDED },
+		{ "kernel", false, KS_CLASS_VMALLOC, KS_CLASS_OBJECT },
+	};
+	unsigned long core_site = (unsigned long)&kstrtouint + 4;
+	unsigned long vsite = 0, flags;
+	struct kprobe kp = {};
+	unsigned int i;
+	u8 c[2];
+
+	/* The range function is not exported: its address from kprobes. */
+	for (i = 0; i < ARRAY_SIZE(names) && !vsite; i++) {
+		memset(&kp, 0, sizeof(kp));
+		kp.symbol_name = names[i];
+		if (!register_kprobe(&kp)) {
+			vsite = (unsigned long)kp.addr + 16;
+			unregister_kprobe(&kp);
+		}
+	}
+	KUNIT_ASSERT_NE(test, vsite, 0UL);
+
+	ks_attrib_init();
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		ks_attrib_set_module_filter(cases[i].filter);
+		KUNIT_EXPECT_EQ(test, ks_attrib_core_filtered(),
+				cases[i].core_out);
+		local_irq_save(flags);
+		c[0] = ks_attrib_classify(vsite, KS_PAGE, 0, NULL);
+		c[1] = ks_attrib_classify(core_site, KS_PAGE, 0, NULL);
+		local_irq_restore(flags);
+		KUNIT_EXPECT_EQ_MSG(test, c[0], cases[i].vmalloc, "filter '%s'",
+				    cases[i].filter);
+		KUNIT_EXPECT_EQ_MSG(test, c[1], cases[i].core, "filter '%s'",
+				    cases[i].filter);
+	}
+	ks_attrib_set_module_filter("");
+	KUNIT_EXPECT_FALSE(test, ks_attrib_core_filtered());
+}
+
+/*
  * "stacks on module=NAME": a site gets backtraces when NAME owns it; the
  * module filter still decides first, and a caller that asks nothing
  * (NULL) is not told.
@@ -464,6 +521,7 @@ static struct kunit_case ks_attrib_cases[] = {
 	KUNIT_CASE(attrib_own_text),
 	KUNIT_CASE(attrib_learn_page_path),
 	KUNIT_CASE(attrib_classify_filter),
+	KUNIT_CASE(attrib_classify_filter_vmalloc),
 	KUNIT_CASE(attrib_classify_stacks),
 	KUNIT_CASE(attrib_calib_context),
 	KUNIT_CASE(attrib_classify_movable),

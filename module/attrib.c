@@ -134,6 +134,7 @@ unsigned long ks_page_core_fn;
 
 static DEFINE_RAW_SPINLOCK(ks_filter_lock);
 static char ks_filter[MODULE_NAME_LEN];		/* "" when off */
+static bool ks_filter_core_out;		/* set, and not "kernel" */
 static char ks_stacks_mod[MODULE_NAME_LEN];	/* "" when off */
 
 static DEFINE_PER_CPU(char [KSYM_SYMBOL_LEN], ks_symbuf);
@@ -250,8 +251,14 @@ static int ks_text_range_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* The size of the function at addr, from "name+0x0/0x1a0 [mod]". */
-static unsigned long ks_func_size(unsigned long addr)
+/**
+ * ks_attrib_func_size - the size of the function holding @addr
+ * @addr: a text address
+ *
+ * From "name+0x0/0x1a0 [mod]".  Context: process.
+ * Return: the size, or 0 when kallsyms does not know.
+ */
+unsigned long ks_attrib_func_size(unsigned long addr)
 {
 	char buf[KSYM_SYMBOL_LEN];
 	unsigned long size;
@@ -287,7 +294,7 @@ static void ks_add_range(struct ks_text_range_set *set, unsigned long addr, u8 t
 		return;
 	sprint_symbol(buf, addr);
 	plus = strchr(buf, '+');
-	size = ks_func_size(addr);
+	size = ks_attrib_func_size(addr);
 	if (!plus || !size || set->n >= KS_MAX_RANGES ||
 	    sscanf(plus + 1, "0x%lx", &off) != 1) {
 		pr_warn("cannot size function %ps: not skipped in attribution\n",
@@ -644,8 +651,6 @@ u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint, bool *stacks)
 	sprint_symbol(sym, key);
 	if (filter[0] || smod[0])
 		ks_owner_of(sym, mod, sizeof(mod));
-	if (filter[0] && strcmp(mod, filter))
-		return KS_CLASS_EXCLUDED;
 	if (kind == KS_PAGE) {
 		/* No "[module]": core kernel, or built in; bare hex: unknown. */
 		bool core = !strchr(sym, '[') && strchr(sym, '+');
@@ -656,6 +661,14 @@ u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint, bool *stacks)
 			class = core && (hint & KS_HINT_MOVABLE) ?
 				KS_CLASS_USER : KS_CLASS_OBJECT;
 	}
+	/*
+	 * vmalloc's pages keep their class under any filter where the
+	 * vmalloc hook counts them per area, as filtered or not (hooks.c:
+	 * from 5.13), and no page event counts them (store.h).
+	 */
+	if (filter[0] && strcmp(mod, filter) &&
+	    (class != KS_CLASS_VMALLOC || KS_COMPAT_NR_VMALLOC_ENTRIES))
+		return KS_CLASS_EXCLUDED;
 	/* Only recorded allocations keep a backtrace. */
 	if (smod[0])
 		*stacks = class == KS_CLASS_OBJECT && !strcmp(mod, smod);
@@ -674,17 +687,19 @@ void ks_attrib_set_module_filter(const char *name)
 
 	raw_spin_lock_irqsave(&ks_filter_lock, flags);
 	strscpy(ks_filter, name, sizeof(ks_filter));
+	WRITE_ONCE(ks_filter_core_out,
+		   name[0] && strcmp(name, KS_OWNER_KERNEL));
 	raw_spin_unlock_irqrestore(&ks_filter_lock, flags);
 }
 
 /*
- * A module filter is set: a page site's class then depends on its owner,
- * not only on its function's name.  Context: any; a hint (a set racing
- * with it is seen on the next call).
+ * A module filter is set that leaves the core kernel out: the core
+ * kernel's allocations are counted as filtered.  Context: any; a hint (a
+ * set racing with it is seen on the next call).
  */
-bool ks_attrib_filtering(void)
+bool ks_attrib_core_filtered(void)
 {
-	return READ_ONCE(ks_filter[0]) != '\0';
+	return READ_ONCE(ks_filter_core_out);
 }
 
 /* Context: process.  Valid until the next set; for display only. */

@@ -88,6 +88,7 @@ const struct ks_text_range *ks_text_range_find(const struct ks_text_range *r,
 					       unsigned long addr);
 bool ks_attrib_in_any(unsigned long addr);
 unsigned long ks_attrib_func_start(unsigned long addr);
+unsigned long ks_attrib_func_size(unsigned long addr);
 unsigned int __ks_attrib_skip(const unsigned long *entries, unsigned int n,
 			      unsigned long call_site, bool page, bool *bulk);
 
@@ -102,7 +103,7 @@ u8 ks_attrib_class_of_name(const char *func);
 u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint, bool *stacks);
 void ks_attrib_set_module_filter(const char *name);
 const char *ks_attrib_module_filter(void);
-bool ks_attrib_filtering(void);
+bool ks_attrib_core_filtered(void);
 void ks_attrib_set_stacks_module(const char *name);
 void ks_attrib_stacks_module(char *buf);
 

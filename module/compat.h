@@ -607,6 +607,15 @@ ks_compat_fregs_sp(struct ftrace_regs *fregs)
 #endif
 }
 
+/* Where the traced function returns to, from an ftrace entry callback. */
+#ifdef ftrace_regs_set_instruction_pointer
+#define ks_compat_fregs_set_ip(fregs, ip)	\
+	ftrace_regs_set_instruction_pointer(fregs, ip)
+#else
+#define ks_compat_fregs_set_ip(fregs, ip)	\
+	ftrace_instruction_pointer_set(fregs, ip)
+#endif
+
 /* A traced function's argument @n, in an ftrace entry callback. */
 static __always_inline unsigned long
 ks_compat_fregs_arg(struct ftrace_regs *fregs, unsigned int n)
@@ -748,6 +757,30 @@ static inline bool ks_compat_probed_in_interrupt(void)
 #define KS_COMPAT_PAGES_BULK_ARRAY_ARG	5
 #endif
 
+/*
+ * The same as C parameters, and a call of the allocator with them (hooks.c:
+ * ks_bulk_redirect(), x86_64 from 6.1).
+ */
+#if KS_KERNEL_AT_LEAST(6, 14)
+#define KS_COMPAT_PAGES_BULK_PARAMS	gfp_t gfp, int nid, nodemask_t *nodemask, \
+					int nr, struct page **array
+#define KS_COMPAT_PAGES_BULK_LIST	NULL
+#define KS_COMPAT_PAGES_BULK_CALL	\
+	alloc_pages_bulk_noprof(gfp, nid, nodemask, nr, array)
+#else
+#define KS_COMPAT_PAGES_BULK_PARAMS	gfp_t gfp, int nid, nodemask_t *nodemask, \
+					int nr, struct list_head *list, \
+					struct page **array
+#define KS_COMPAT_PAGES_BULK_LIST	list
+#if KS_KERNEL_AT_LEAST(6, 10)
+#define KS_COMPAT_PAGES_BULK_CALL	\
+	alloc_pages_bulk_noprof(gfp, nid, nodemask, nr, list, array)
+#else
+#define KS_COMPAT_PAGES_BULK_CALL	\
+	__alloc_pages_bulk(gfp, nid, nodemask, nr, list, array)
+#endif
+#endif
+
 #if defined(CONFIG_X86_64)
 /*
  * Word @n of the stack at a probed function's entry (0: its return
@@ -774,6 +807,33 @@ static inline unsigned long ks_compat_entry_stack(struct pt_regs *regs,
  * The 9th argument of __vmalloc_node_range(), its caller, read at the
  * function's entry (a kprobe): on the stack on both architectures.
  */
+/*
+ * __vmalloc_node_range()'s 7th argument, vm_flags, at its entry, and the
+ * flag that lets it map the area with huge blocks (5.13 on).
+ */
+#ifdef VM_ALLOW_HUGE_VMAP
+#define KS_COMPAT_VM_HUGE	VM_ALLOW_HUGE_VMAP
+#else
+#define KS_COMPAT_VM_HUGE	0UL
+#endif
+/* The smallest area vmalloc may map with blocks larger than a page. */
+#ifdef arch_vmap_pte_supported_shift
+#define KS_COMPAT_VM_HUGE_MIN	(2 * PAGE_SIZE)
+#else
+#define KS_COMPAT_VM_HUGE_MIN	PMD_SIZE
+#endif
+static inline unsigned long ks_compat_vmalloc_flags(struct pt_regs *regs)
+{
+	if (!KS_COMPAT_VM_HUGE)
+		return 0;
+#if defined(CONFIG_X86_64)
+	/* Six in registers, then the 7th above the return address. */
+	return ks_compat_entry_stack(regs, 1);
+#else
+	return regs_get_kernel_argument(regs, 6);
+#endif
+}
+
 static inline unsigned long ks_compat_vmalloc_caller(struct pt_regs *regs)
 {
 #if defined(CONFIG_X86_64)

@@ -22,6 +22,7 @@
 #include "versions.h"
 #include "state.h"
 #include "attrib.h"
+#include "hooks.h"
 #include "parse.h"
 #include "reset.h"
 #include "marks.h"
@@ -71,12 +72,12 @@ static int ks_apply(const struct ks_cmd *c)
 		ks_store_reclassify(&ks_store);
 		break;
 	case KS_CMD_FILTER_MIN_SIZE:
-		WRITE_ONCE(ks_min_size, c->value);
+		ks_hooks_set_min_size(c->value);
 		break;
 	case KS_CMD_FILTER_OFF:
 		ks_attrib_set_module_filter("");
 		ks_store_reclassify(&ks_store);
-		WRITE_ONCE(ks_min_size, 0);
+		ks_hooks_set_min_size(0);
 		break;
 	case KS_CMD_MARK:
 		ks_mark();

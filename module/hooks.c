@@ -15,7 +15,8 @@
  *   kmem_cache_alloc_bulk                                kretprobe
  *   kmem_cache_free_bulk (and kfree_bulk, inline)        kprobe
  *   __alloc_pages_bulk (none on 5.10)                    kretprobe: one record
- *                                                          a page
+ *     (x86_64 from 6.1: an ftrace entry callback that     a page
+ *     sends the call through ks_bulk_redirect())
  *   split_page                                           kprobe: one record a page
  *   alloc_pages_exact                                    kretprobe: the same
  *   krealloc (in place: no tracepoint)                   kretprobe
@@ -66,14 +67,16 @@
  * pair (ks_slab_free(), ks_probe_page_free()), both with interrupts on and
  * without the nesting guard: they take no lock, an interrupt uses the slot
  * of its own context, and a slot is taken with cmpxchg() (store.c).  They
- * check ks_sw.paused themselves.  So does the bulk page allocator's
- * return handler for vmalloc's calls (ks_bulk_vmalloc_known()), which
- * only adds to two atomic counters.
+ * check ks_sw.paused themselves.
  *
  * vfree()'s ftrace entry callback (x86_64 from 6.1) runs with preemption
  * on, as its caller had it: it does all its work inside ks_enter(), with
  * interrupts off, so a reset's synchronize_rcu() waits for it as for the
- * probes; unregister_ftrace_function() waits for it at unload.
+ * probes; unregister_ftrace_function() waits for it at unload.  So does
+ * the bulk allocator's (x86_64 from 6.1), which only reads and counts;
+ * ks_bulk_redirect(), where it sends a call, works as the kretprobe's
+ * handlers would, and is waited for at unload by a count of the tasks in
+ * it (ks_pages_bulk_detach()).
  *
  * Task slots (ks_task_slot_claim()) are claimed with cmpxchg() and given
  * back with a release store; only their task touches their value.
@@ -82,6 +85,7 @@
 
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/device.h>
@@ -167,6 +171,8 @@ atomic_long_t ks_bulk_pages;
 atomic_long_t ks_bulk_unseen;
 /* The bulk page allocator's hook is attached: its pages are recorded. */
 static bool ks_pages_bulk_on;
+/* That hook is an ftrace callback, not the kretprobe (ks_bulk_redirect()). */
+static bool ks_bulk_by_ftrace;
 atomic_long_t ks_unknown_callers;
 atomic_long_t ks_page_rewalks;
 atomic_long_t ks_user_pages;
@@ -939,7 +945,43 @@ struct ks_vmalloc_data {
 	unsigned long size;
 	unsigned long caller;
 	gfp_t gfp;
+	bool huge;	/* VM_ALLOW_HUGE_VMAP, and large enough for it */
 };
+
+/*
+ * vmalloc's pages are counted per area when it returns, where the bulk
+ * allocator serves it (5.13 on: 5.10's vmalloc has nested entry points,
+ * which would count an area twice when it is not recorded) and while the
+ * size filter lets single pages through; else from the page events, as
+ * other pages are.  Context: process (control file, load).
+ */
+void ks_hooks_set_min_size(unsigned long size)
+{
+	WRITE_ONCE(ks_min_size, size);
+	WRITE_ONCE(ks_store.vmalloc_by_area,
+		   KS_COMPAT_NR_VMALLOC_ENTRIES == 0 && size <= PAGE_SIZE);
+}
+
+/*
+ * The pages of an area of @size, as vmalloc sizes it: a huge-mapped
+ * area (@huge) in blocks of PMD_SIZE, or, where the architecture maps
+ * smaller blocks (arm64's contiguous PTEs, 7.x), of those.  An area that
+ * falls back to single pages (no free block) or a boot with
+ * nohugevmalloc takes fewer: counted as huge all the same.
+ */
+static unsigned long ks_vmalloc_pages(unsigned long size, bool huge)
+{
+#ifdef CONFIG_HAVE_ARCH_HUGE_VMALLOC
+	if (huge && size >= PMD_SIZE)
+		return ALIGN(size, PMD_SIZE) >> PAGE_SHIFT;
+#ifdef arch_vmap_pte_supported_shift
+	if (huge)
+		return ALIGN(size, 1UL << arch_vmap_pte_supported_shift(size)) >>
+		       PAGE_SHIFT;
+#endif
+#endif
+	return PAGE_ALIGN(size) >> PAGE_SHIFT;
+}
 
 static int ks_vmalloc_entry(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
@@ -949,6 +991,8 @@ static int ks_vmalloc_entry(struct kretprobe_instance *ri,
 	d->size = regs_get_kernel_argument(regs, 0);
 	d->gfp = (__force gfp_t)regs_get_kernel_argument(regs, 4);
 	d->caller = ks_compat_vmalloc_caller(regs);
+	d->huge = d->size >= KS_COMPAT_VM_HUGE_MIN &&
+		  (ks_compat_vmalloc_flags(regs) & KS_COMPAT_VM_HUGE);
 	return 0;
 }
 
@@ -964,6 +1008,15 @@ static int ks_vmalloc_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		return 0;
 	ks_record(addr, d->caller, d->size, PAGE_ALIGN(d->size), d->gfp,
 		  KS_VMALLOC);
+	/*
+	 * The area's pages, which no page event counts (store.h); as
+	 * filtered when a module filter leaves the core kernel out, as
+	 * their sites would be.
+	 */
+	if (READ_ONCE(ks_store.vmalloc_by_area))
+		ks_store_count_class(&ks_store, ks_attrib_core_filtered() ?
+				     KS_CLASS_EXCLUDED : KS_CLASS_VMALLOC,
+				     ks_vmalloc_pages(d->size, d->huge));
 	ks_exit(flags);
 	return 0;
 }
@@ -1006,6 +1059,7 @@ static int ks_vmalloc_entry_entry(struct kretprobe_instance *ri,
 		 (__force gfp_t)regs_get_kernel_argument(regs, e->gfp_arg);
 	d->caller = e->caller_arg < 0 ? ks_compat_entry_ret_addr(regs) :
 		    regs_get_kernel_argument(regs, e->caller_arg);
+	d->huge = false;	/* 5.10: no huge vmalloc */
 	return 0;
 }
 
@@ -1331,8 +1385,10 @@ static struct kprobe ks_bulk_free_kp = {
  * recorded once, by one of the two, and a record left at its address by
  * a free kmemscope missed is replaced and counted as any other
  * (missed_frees).  When the caller's class is not
- * recorded (vmalloc's backing pages), the call's pages are counted at
- * once instead (ks_store_count_unrecorded()).  Pages put past
+ * recorded, the call's pages are counted at once instead
+ * (ks_store_count_unrecorded()); vmalloc's are counted by its own hook,
+ * per area, and its calls, once learnt, get no return handler
+ * (ks_bulk_vmalloc_known()).  Pages put past
  * KS_BULK_SLOTS cannot be told from those that were there: they are
  * counted in ks_bulk_unseen (summary: pages_bulk_unseen), and their frees
  * as untracked.
@@ -1382,33 +1438,74 @@ static unsigned long ks_ret_site(unsigned long ra)
 	return i < n ? e[i] : ra;
 }
 
-static int ks_pages_bulk_entry(struct kretprobe_instance *ri,
-			       struct pt_regs *regs)
-{
-	struct ks_pages_bulk_data *d = (void *)ri->data;
-	unsigned int i;
-	int nr;
+/*
+ * Return addresses of the bulk allocator's calls whose site is classed
+ * vmalloc_backing by its function's name: vmalloc's calls for its areas'
+ * pages, made from one or two places (vm_area_alloc_pages(), or the
+ * mempolicy wrapper).  Learnt from the first such call's return; a later
+ * call from one of them gets no return handler (the entry handler
+ * returns 1): vmalloc's hook counts the area's pages when vmalloc
+ * returns (ks_vmalloc_ret()), so nothing is left to do.  Slots are
+ * claimed with cmpxchg() and never given back: core kernel text does not
+ * move.
+ */
+#define KS_BULK_VMALLOC_RAS	4
 
-	d->array = NULL;
-	d->list = NULL;
-	nr = regs_get_kernel_argument(regs, 3);
+static unsigned long ks_bulk_vmalloc_ra[KS_BULK_VMALLOC_RAS];
+
+static __always_inline bool ks_bulk_vmalloc_known(unsigned long ra)
+{
+	unsigned int i;
+
+	for (i = 0; i < KS_BULK_VMALLOC_RAS; i++)
+		if (READ_ONCE(ks_bulk_vmalloc_ra[i]) == ra)
+			return true;
+	return false;
+}
+
+static void ks_bulk_vmalloc_learn(unsigned long ra)
+{
+	unsigned int i;
+
+	for (i = 0; i < KS_BULK_VMALLOC_RAS; i++)
+		if (READ_ONCE(ks_bulk_vmalloc_ra[i]) == ra ||
+		    !cmpxchg(&ks_bulk_vmalloc_ra[i], 0, ra))
+			return;
+}
+
+/*
+ * The call's entry: fills @d (@gfp, @nr, @list, @array: its arguments;
+ * @ra: its return address).  Return: whether its return has work to do
+ * (ks_pages_bulk_done()).
+ */
+static bool ks_pages_bulk_start(struct ks_pages_bulk_data *d, gfp_t gfp,
+				int nr, struct list_head *list,
+				struct page **array, unsigned long ra)
+{
+	unsigned int i;
+
 	if (nr <= 0 || !READ_ONCE(ks_sw.enabled))
-		return 1;	/* no return handler for this call */
+		return false;
+	/* vmalloc's: its hook counts the area's pages (ks_bulk_vmalloc_ra[]) */
+	if (ks_bulk_vmalloc_known(ra) && READ_ONCE(ks_store.vmalloc_by_area)) {
+		this_cpu_inc(ks_hits[KS_HOOK_PAGES_BULK]);
+		return false;
+	}
+	d->ra = ra;
 	d->nr = nr;
-	d->gfp = (__force gfp_t)regs_get_kernel_argument(regs, 0);
-	d->array = (struct page **)regs_get_kernel_argument(regs,
-					KS_COMPAT_PAGES_BULK_ARRAY_ARG);
-	if (KS_COMPAT_PAGES_BULK_LIST_ARG >= 0 && !d->array) {
-		d->list = (struct list_head *)regs_get_kernel_argument(regs,
-					KS_COMPAT_PAGES_BULK_LIST_ARG);
-		if (!d->list)
-			return 1;
-		d->first = READ_ONCE(d->list->next);
-	} else if (d->array) {
+	d->gfp = gfp;
+	d->array = array;
+	d->list = NULL;
+	if (KS_COMPAT_PAGES_BULK_LIST_ARG >= 0 && !array) {
+		if (!list)
+			return false;
+		d->list = list;
+		d->first = READ_ONCE(list->next);
+	} else if (array) {
 		bitmap_zero(d->empty, KS_BULK_SLOTS);
 		d->beyond_empty = 0;
 		for (i = 0; i < d->nr; i++) {
-			if (READ_ONCE(d->array[i]))
+			if (READ_ONCE(array[i]))
 				continue;
 			if (i < KS_BULK_SLOTS)
 				__set_bit(i, d->empty);
@@ -1416,11 +1513,28 @@ static int ks_pages_bulk_entry(struct kretprobe_instance *ri,
 				d->beyond_empty++;
 		}
 	} else {
-		return 1;
+		return false;
 	}
-	d->ra = ks_compat_entry_ret_addr(regs);
 	this_cpu_inc(ks_hits[KS_HOOK_PAGES_BULK]);
-	return 0;
+	return true;
+}
+
+static int ks_pages_bulk_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct ks_pages_bulk_data *d = (void *)ri->data;
+	struct list_head *list = NULL;
+
+	if (KS_COMPAT_PAGES_BULK_LIST_ARG >= 0)
+		list = (struct list_head *)regs_get_kernel_argument(regs,
+					KS_COMPAT_PAGES_BULK_LIST_ARG);
+	/* Non-zero: no return handler for this call. */
+	return !ks_pages_bulk_start(d,
+			(__force gfp_t)regs_get_kernel_argument(regs, 0),
+			regs_get_kernel_argument(regs, 3), list,
+			(struct page **)regs_get_kernel_argument(regs,
+					KS_COMPAT_PAGES_BULK_ARRAY_ARG),
+			ks_compat_entry_ret_addr(regs));
 }
 
 /* What ks_bulk_record() (ks_bulk_each_new()'s @fn) gets as @arg. */
@@ -1494,59 +1608,17 @@ ks_bulk_each_new(const struct ks_pages_bulk_data *d,
 	return n + left;
 }
 
-/*
- * Return addresses of the bulk allocator's calls whose site is classed
- * vmalloc_backing by its function's name (while no module filter is
- * set): vmalloc's calls for its areas' pages, made from one or two places
- * (vm_area_alloc_pages(), or the mempolicy wrapper).  Learnt from the
- * first such call; a later call from one of them, while no filter is set,
- * counts its pages as the site's way would, with two atomic adds: no
- * site lookup, no caller search, interrupts left on.  Slots are claimed
- * with cmpxchg() and never given back: core kernel text does not move.
- */
-#define KS_BULK_VMALLOC_RAS	4
-
-static unsigned long ks_bulk_vmalloc_ra[KS_BULK_VMALLOC_RAS];
-
-static __always_inline bool ks_bulk_vmalloc_known(unsigned long ra)
+/* The call's return, when ks_pages_bulk_start() said it has work. */
+static void ks_pages_bulk_done(struct ks_pages_bulk_data *d)
 {
-	unsigned int i;
-
-	for (i = 0; i < KS_BULK_VMALLOC_RAS; i++)
-		if (READ_ONCE(ks_bulk_vmalloc_ra[i]) == ra)
-			return true;
-	return false;
-}
-
-static void ks_bulk_vmalloc_learn(unsigned long ra)
-{
-	unsigned int i;
-
-	for (i = 0; i < KS_BULK_VMALLOC_RAS; i++)
-		if (READ_ONCE(ks_bulk_vmalloc_ra[i]) == ra ||
-		    !cmpxchg(&ks_bulk_vmalloc_ra[i], 0, ra))
-			return;
-}
-
-static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
-			     struct pt_regs *regs)
-{
-	struct ks_pages_bulk_data *d = (void *)ri->data;
 	struct ks_bulk_rec r = { .gfp = d->gfp };
 	unsigned long flags, n, unseen;
 	u8 hint = d->gfp & __GFP_MOVABLE ? KS_HINT_MOVABLE : 0;
 	u8 class;
 
-	if (ks_bulk_vmalloc_known(d->ra) && READ_ONCE(ks_min_size) <= PAGE_SIZE &&
-	    !READ_ONCE(ks_sw.paused) && !ks_attrib_filtering()) {
-		n = ks_bulk_each_new(d, NULL, NULL, &unseen);
-		ks_store_count_class(&ks_store, KS_CLASS_VMALLOC, n);
-		atomic_long_add(n, &ks_bulk_pages);
-		return 0;
-	}
 	/* The call's hit was counted at its entry. */
 	if (!ks_enter_hit(&flags, KS_HOOK_PAGES_BULK, false))
-		return 0;
+		return;
 	r.site = ks_ret_site(d->ra);
 	/*
 	 * Pages of a class not recorded (vmalloc's): counted at once, with
@@ -1557,11 +1629,17 @@ static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
 		class = n ? ks_store_count_unrecorded(&ks_store, r.site,
 						      KS_PAGE, hint, n) :
 			    KS_CLASS_OBJECT;
-		if (class != KS_CLASS_OBJECT) {
-			/* Classed by name alone: the fast way above. */
-			if (class == KS_CLASS_VMALLOC && r.site == d->ra &&
-			    !ks_attrib_filtering())
+		if (class == KS_CLASS_VMALLOC) {
+			/*
+			 * Counted by vmalloc's hook, or by the store
+			 * (vmalloc_by_area); the call's next ones get no
+			 * return handler while the former.
+			 */
+			if (r.site == d->ra)
 				ks_bulk_vmalloc_learn(d->ra);
+			goto out;
+		}
+		if (class != KS_CLASS_OBJECT) {
 			atomic_long_add(n, &ks_bulk_pages);
 			goto out;
 		}
@@ -1575,6 +1653,12 @@ static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
 	atomic_long_add(unseen, &ks_bulk_unseen);
 out:
 	ks_exit(flags);
+}
+
+static int ks_pages_bulk_ret(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	ks_pages_bulk_done((void *)ri->data);
 	return 0;
 }
 
@@ -1584,6 +1668,106 @@ static struct kretprobe ks_pages_bulk_krp = {
 	.handler	= ks_pages_bulk_ret,
 	.data_size	= sizeof(struct ks_pages_bulk_data),
 };
+
+/*
+ * Where ftrace entry callbacks can set the instruction pointer (x86_64
+ * from 6.1, KS_COMPAT_PAGE_FTRACE: ftrace_caller takes back the RIP of
+ * ftrace_regs, as livepatch relies on), the bulk allocator is hooked by
+ * one instead of the kretprobe: a call from vmalloc
+ * (ks_bulk_vmalloc_known()) costs the callback alone, where the kprobe
+ * core's handler, pt_regs and rethook cost about 290 instructions a call
+ * (make bench's quick run, the vmalloc-16k pair); any other call is sent
+ * to ks_bulk_redirect() (FTRACE_OPS_FL_IPMODIFY), which takes the
+ * kretprobe's entry and return work around a call of the allocator,
+ * whose entry callback lets that call through (its caller is
+ * ks_bulk_redirect()).  Another IPMODIFY user of the allocator
+ * (livepatch) makes the attach fail, and the kretprobe is used.
+ *
+ * Unload: ks_bulk_inflight counts the tasks inside ks_bulk_redirect(),
+ * which may sleep in the allocator.  ks_pages_bulk_detach() unregisters
+ * the callback (no new entries), waits for the count to reach 0, then
+ * for an RCU-tasks grace period: a task preempted on the instructions
+ * after its decrement is not in a voluntary context switch.
+ */
+#if KS_COMPAT_PAGE_FTRACE
+static atomic_t ks_bulk_inflight;
+static unsigned long ks_bulk_redirect_size;
+
+static noinline notrace unsigned long
+ks_bulk_redirect(KS_COMPAT_PAGES_BULK_PARAMS)
+{
+	struct ks_pages_bulk_data d;
+	unsigned long ret;
+	bool done;
+
+	atomic_inc(&ks_bulk_inflight);
+	done = ks_pages_bulk_start(&d, gfp, nr, KS_COMPAT_PAGES_BULK_LIST,
+				   array, _RET_IP_);
+	ret = KS_COMPAT_PAGES_BULK_CALL;
+	if (done)
+		ks_pages_bulk_done(&d);
+	atomic_dec(&ks_bulk_inflight);
+	return ret;
+}
+
+static void notrace ks_bulk_callback(unsigned long ip,
+				     unsigned long parent_ip,
+				     struct ftrace_ops *op,
+				     struct ftrace_regs *fregs)
+{
+	if (ks_bulk_vmalloc_known(parent_ip) &&
+	    READ_ONCE(ks_store.vmalloc_by_area)) {
+		if (READ_ONCE(ks_sw.enabled))
+			this_cpu_inc(ks_hits[KS_HOOK_PAGES_BULK]);
+		return;
+	}
+	/* ks_bulk_redirect()'s own call of the allocator. */
+	if (parent_ip - (unsigned long)ks_bulk_redirect < ks_bulk_redirect_size)
+		return;
+	ks_compat_fregs_set_ip(fregs, (unsigned long)ks_bulk_redirect);
+}
+
+static struct ftrace_ops ks_bulk_ops = {
+	.func = ks_bulk_callback,
+	.flags = KS_COMPAT_FTRACE_FLAGS | FTRACE_OPS_FL_IPMODIFY,
+};
+
+/* Attach: the callback, or failing that the kretprobe; detach: the former. */
+static int ks_pages_bulk_attach(void)
+{
+	int err = -ENOENT;
+
+	ks_bulk_redirect_size =
+		ks_attrib_func_size((unsigned long)ks_bulk_redirect);
+	if (ks_bulk_redirect_size)
+		err = ftrace_set_filter_ip(&ks_bulk_ops,
+					   KS_COMPAT_PAGES_BULK_FN, 0, 0);
+	if (!err)
+		err = register_ftrace_function(&ks_bulk_ops);
+	if (err)
+		ftrace_free_filter(&ks_bulk_ops);
+	ks_bulk_by_ftrace = !err;
+	return err ? register_kretprobe(&ks_pages_bulk_krp) : 0;
+}
+
+static void ks_pages_bulk_detach(void)
+{
+	unregister_ftrace_function(&ks_bulk_ops);
+	ftrace_free_filter(&ks_bulk_ops);
+	while (atomic_read(&ks_bulk_inflight))
+		msleep(20);
+	synchronize_rcu_tasks();
+}
+#else
+static int ks_pages_bulk_attach(void)
+{
+	return register_kretprobe(&ks_pages_bulk_krp);
+}
+
+static void ks_pages_bulk_detach(void)
+{
+}
+#endif
 
 /* ---- krealloc in place ------------------------------------------------- */
 
@@ -2125,6 +2309,7 @@ int ks_hooks_register(void)
 	unsigned int i;
 	int kp_err, err __maybe_unused;
 
+	ks_hooks_set_min_size(READ_ONCE(ks_min_size));
 	ks_set(KS_HOOK_KFREE, register_trace_kfree(ks_probe_kfree, NULL));
 	ks_set(KS_HOOK_KMEM_CACHE_FREE,
 	       register_trace_kmem_cache_free(ks_probe_cache_free, NULL));
@@ -2189,7 +2374,7 @@ int ks_hooks_register(void)
 		ks_pages_bulk_krp.maxactive = max_t(int, 16,
 						    4 * num_possible_cpus());
 		ks_set(KS_HOOK_PAGES_BULK,
-		       kp_err ?: register_kretprobe(&ks_pages_bulk_krp));
+		       kp_err ?: ks_pages_bulk_attach());
 		WRITE_ONCE(ks_pages_bulk_on, ks_attached(KS_HOOK_PAGES_BULK));
 	}
 	ks_set(KS_HOOK_SPLIT_PAGE, kp_err ?: register_kprobe(&ks_split_page_kp));
@@ -2261,6 +2446,8 @@ static void ks_unregister_kprobes(void)
 
 	/* The page probe records the bulk fallback's page again. */
 	WRITE_ONCE(ks_pages_bulk_on, false);
+	if (ks_attached(KS_HOOK_PAGES_BULK) && ks_bulk_by_ftrace)
+		ks_pages_bulk_detach();
 
 	if (KS_COMPAT_PAGE_FTRACE && ks_attached(KS_HOOK_VFREE))
 		ks_vfree_detach();
@@ -2272,7 +2459,8 @@ static void ks_unregister_kprobes(void)
 			kp[n++] = kps[i].kp;
 	for (i = 0; i < ARRAY_SIZE(krps); i++)
 		if (ks_attached(krps[i].hook) &&
-		    (krps[i].krp != &ks_krealloc_krp || !KS_COMPAT_KREALLOC_KPROBE))
+		    (krps[i].krp != &ks_krealloc_krp || !KS_COMPAT_KREALLOC_KPROBE) &&
+		    (krps[i].krp != &ks_pages_bulk_krp || !ks_bulk_by_ftrace))
 			krp[m++] = krps[i].krp;
 	for (i = 0; i < ARRAY_SIZE(ks_dma_entries); i++) {
 		struct ks_dma_entry *ep = &ks_dma_entries[i];
@@ -2352,6 +2540,14 @@ unsigned long ks_hooks_missed(void)
 	       ks_exact_krp.kp.nmissed + ks_krealloc_krp.nmissed +
 	       ks_krealloc_krp.kp.nmissed + ks_krealloc_kp.nmissed +
 	       ks_dma_missed(false);
+}
+
+/* How the bulk page allocator is hooked: "callback", "kretprobe", "none". */
+const char *ks_hooks_bulk_way(void)
+{
+	if (!ks_attached(KS_HOOK_PAGES_BULK))
+		return "none";
+	return ks_bulk_by_ftrace ? "callback" : "kretprobe";
 }
 
 /* Free calls skipped so: their records stay until the address comes back. */

@@ -88,5 +88,7 @@ unsigned long ks_hooks_recursion_drops(void);
 unsigned long ks_hooks_hits(enum ks_hook h);
 unsigned long ks_hooks_missed(void);
 unsigned long ks_hooks_frees_missed(void);
+const char *ks_hooks_bulk_way(void);
+void ks_hooks_set_min_size(unsigned long size);
 
 #endif /* _KMEMSCOPE_HOOKS_H */

@@ -25,7 +25,12 @@
  *   counters are atomic_long_t.
  *   When a slot is claimed, st->classify() decides its class: only
  *   KS_CLASS_OBJECT sites get records; allocations from the others are
- *   counted on the site and in not_recorded[class].  Records name their site
+ *   counted in not_recorded[class] (ks_count_unrecorded()), but for
+ *   KS_CLASS_VMALLOC's while vmalloc_by_area is set: the vmalloc hook
+ *   then counts those pages per area (ks_store_count_class()), so that a
+ *   page vmalloc took on its own, after the bulk allocator gave fewer
+ *   than asked, is not counted twice, and the bulk allocator's calls for
+ *   vmalloc need no return handler (hooks.c).  Records name their site
  *   by index, so a free updates the site of the allocation.  When the code
  *   of a site goes away (module unload), the slot is retired: it keeps its
  *   counters and its name, and lookups skip it, so that new code loaded at
@@ -935,6 +940,17 @@ static __always_inline void ks_pend_pair(struct ks_store *st,
 }
 
 /*
+ * Count @n allocations of a site of @class, which records none: not
+ * vmalloc's pages while the vmalloc hook counts them per area (above).
+ */
+static __always_inline void ks_count_unrecorded(struct ks_store *st,
+						u8 class, unsigned long n)
+{
+	if (class != KS_CLASS_VMALLOC || !READ_ONCE(st->vmalloc_by_area))
+		atomic_long_add(n, &st->not_recorded[class]);
+}
+
+/*
  * Record @a at its site @s (index @idx): made now, or, for a pending
  * allocation (@from), when and by whom @from says.  Inlined in
  * ks_store_alloc_do().
@@ -949,7 +965,7 @@ static __always_inline int ks_record_at(struct ks_store *st,
 	struct ks_record *r;
 
 	if (READ_ONCE(s->class) != KS_CLASS_OBJECT) {
-		atomic_long_inc(&st->not_recorded[READ_ONCE(s->class)]);
+		ks_count_unrecorded(st, READ_ONCE(s->class), 1);
 		return -EAGAIN;
 	}
 
@@ -1120,9 +1136,9 @@ int ks_store_alloc_stack(struct ks_store *st, struct ks_alloc *a,
  * @n: how many allocations were made there
  *
  * Finds or claims (and so classifies) the site.  When its class is not
- * recorded (the bulk allocator's pages for vmalloc), the @n allocations
- * are counted in not_recorded[] at once, as @n calls of ks_store_alloc()
- * would count them.
+ * recorded, the @n allocations are counted in not_recorded[] at once, as
+ * @n calls of ks_store_alloc() would count them (vmalloc's pages are not:
+ * ks_count_unrecorded()).
  * Context: as ks_store_alloc().
  * Return: the site's class; KS_CLASS_OBJECT (nothing counted: record each
  * allocation) also when the site table is full.
@@ -1140,7 +1156,7 @@ u8 ks_store_count_unrecorded(struct ks_store *st, unsigned long key, u8 kind,
 		return KS_CLASS_OBJECT;
 	class = READ_ONCE(s->class);
 	if (class != KS_CLASS_OBJECT)
-		atomic_long_add(n, &st->not_recorded[class]);
+		ks_count_unrecorded(st, class, n);
 	return class;
 }
 
@@ -1438,7 +1454,7 @@ static noinline enum ks_pend_found ks_pend_take(struct ks_store *st,
 			if (!s) {
 				atomic_long_inc(&st->drop_sites_full);
 			} else if (READ_ONCE(s->class) != KS_CLASS_OBJECT) {
-				atomic_long_inc(&st->not_recorded[READ_ONCE(s->class)]);
+				ks_count_unrecorded(st, READ_ONCE(s->class), 1);
 			} else {
 				found = KS_PEND_TAKEN;
 				ks_pend_pair(st, s, p);

@@ -50,7 +50,7 @@ enum ks_dma_source {
 enum ks_class {
 	KS_CLASS_OBJECT,	/* memory handed to a caller: recorded */
 	KS_CLASS_SLAB,		/* pages backing slab caches and large kmallocs */
-	KS_CLASS_VMALLOC,	/* pages backing vmalloc areas */
+	KS_CLASS_VMALLOC,	/* pages backing vmalloc areas (per area) */
 	KS_CLASS_PERCPU,	/* pages backing percpu chunks */
 	KS_CLASS_PAGETABLE,	/* page tables */
 	KS_CLASS_USER,		/* anonymous, file cache and shmem pages */
@@ -236,6 +236,13 @@ struct ks_store {
 	struct ks_mag *mags;		/* nr_cpu_ids of them */
 	struct ks_record *free_list;
 	raw_spinlock_t free_lock;
+
+	/*
+	 * vmalloc's pages are counted per area by the vmalloc hook, and
+	 * not from page events (ks_count_unrecorded()); set by the hooks
+	 * (ks_hooks_set_min_size()), false until then
+	 */
+	bool vmalloc_by_area;
 
 	/* per CPU and context: one allocation not yet in the table */
 	struct ks_pend_cpu *pend;	/* nr_cpu_ids of them */
@@ -604,9 +611,10 @@ u8 ks_store_count_unrecorded(struct ks_store *st, unsigned long key, u8 kind,
 			     u8 hint, unsigned long n);
 
 /*
- * ks_store_count_unrecorded() for a caller that knows the site's class
- * (by its function's name: no module filter set): @n allocations counted
- * without the site's lookup.  Context: any.
+ * Count @n allocations of @class, which records none, without a site:
+ * the vmalloc hook's count of an area's pages (KS_CLASS_VMALLOC, or
+ * KS_CLASS_EXCLUDED under a module filter that leaves the core kernel
+ * out).  Context: any.
  */
 static inline void ks_store_count_class(struct ks_store *st, u8 class,
 					unsigned long n)

@@ -172,6 +172,7 @@ static int ks_summary_show(struct seq_file *m, void *v)
 	seq_printf(m, "pages_bulk: %ld\n", atomic_long_read(&ks_bulk_pages));
 	seq_printf(m, "pages_bulk_unseen: %ld\n",
 		   atomic_long_read(&ks_bulk_unseen));
+	seq_printf(m, "pages_bulk_hook: %s\n", ks_hooks_bulk_way());
 
 	seq_puts(m, "\n# DMA API buffers recorded since load or reset, by what served them\n");
 	for (k = 0; k < KS_DMA_NR_SOURCES; k++)

@@ -20,7 +20,12 @@
  *   percpu SIZE N        N x __alloc_percpu(SIZE, 8) + free_percpu
  *
  * Each run is preceded by an untimed warm-up of N / 8 + 1 pairs (to fill
- * the per-CPU caches the timed loop then reuses), and timed with
+ * the per-CPU caches the timed loop then reuses) and, for vmalloc, by
+ * vm_unmap_aliases(), which purges the areas vfree() left to be unmapped
+ * lazily: each timed run then starts with none, and meets the lazy purges
+ * at the same points (before, one boot's run could start at any point of
+ * that cycle, and the vmalloc-16k figure moved by up to 160 instructions
+ * a pair from boot to boot, whatever was tracking), and timed with
  * ktime_get_ns() around the whole loop.  The loop runs in the writer's
  * process context, with GFP_KERNEL, and calls cond_resched() every
  * KB_CHUNK pairs.  One byte of every allocation is written, so that no
@@ -301,6 +306,8 @@ static int kb_run(const struct kb_case *c, unsigned int arg, unsigned int n)
 	ret = c->run(arg, n / 8 + 1);
 	if (ret)
 		goto fail;
+	if (c->run == kb_vmalloc_run)
+		vm_unmap_aliases();
 	t0 = ktime_get_ns();
 	ret = c->run(arg, n);
 	ns = ktime_get_ns() - t0;
