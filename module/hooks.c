@@ -1686,8 +1686,16 @@ static struct kretprobe ks_pages_bulk_krp = {
  * Unload: ks_bulk_inflight counts the tasks inside ks_bulk_redirect(),
  * which may sleep in the allocator.  ks_pages_bulk_detach() unregisters
  * the callback (no new entries), waits for the count to reach 0, then
- * for an RCU-tasks grace period: a task preempted on the instructions
- * after its decrement is not in a voluntary context switch.
+ * for an RCU-tasks grace period (a task preempted on the instructions
+ * after its decrement is not in a voluntary context switch) and an RCU
+ * one (a softirq on an idle CPU, which RCU tasks counts as quiescent).
+ *
+ * While kmemscope holds the function with IPMODIFY, a livepatch of it
+ * (or a kprobe with a post_handler there) cannot attach (-EBUSY).  A
+ * function-graph tracer or another kretprobe on the allocator registered
+ * after kmemscope puts its trampoline in the return address
+ * ks_bulk_redirect() reads: its calls are then charged to that address,
+ * as the kretprobe's were.
  */
 #if KS_COMPAT_PAGE_FTRACE
 static atomic_t ks_bulk_inflight;
@@ -1757,6 +1765,8 @@ static void ks_pages_bulk_detach(void)
 	while (atomic_read(&ks_bulk_inflight))
 		msleep(20);
 	synchronize_rcu_tasks();
+	/* A softirq (page_pool's refill) on an idle CPU, past its decrement. */
+	synchronize_rcu();
 }
 #else
 static int ks_pages_bulk_attach(void)

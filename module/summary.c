@@ -161,7 +161,7 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		   atomic_long_read(&ks_vfree_deferred));
 	seq_printf(m, "vfree_seen_twice: %ld\n",
 		   atomic_long_read(&ks_vfree_twice));
-	seq_puts(m, "\n# page allocations counted, not recorded (their bytes are counted elsewhere)\n");
+	seq_puts(m, "\n# page allocations counted, not recorded (their bytes are counted elsewhere; vmalloc_backing in pages)\n");
 	for (k = KS_CLASS_SLAB; k < KS_NR_CLASSES; k++) {
 		if (k == KS_CLASS_EXCLUDED)
 			continue;
