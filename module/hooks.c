@@ -1474,6 +1474,19 @@ static void ks_bulk_vmalloc_learn(unsigned long ra)
 }
 
 /*
+ * A call of vmalloc's (ks_bulk_vmalloc_ra[]) while its hook counts the
+ * area's pages: nothing to do but count the hit.
+ */
+static __always_inline bool ks_bulk_vmalloc_call(unsigned long ra)
+{
+	if (!ks_bulk_vmalloc_known(ra) || !READ_ONCE(ks_store.vmalloc_by_area))
+		return false;
+	if (READ_ONCE(ks_sw.enabled))
+		this_cpu_inc(ks_hits[KS_HOOK_PAGES_BULK]);
+	return true;
+}
+
+/*
  * The call's entry: fills @d (@gfp, @nr, @list, @array: its arguments;
  * @ra: its return address).  Return: whether its return has work to do
  * (ks_pages_bulk_done()).
@@ -1484,13 +1497,8 @@ static bool ks_pages_bulk_start(struct ks_pages_bulk_data *d, gfp_t gfp,
 {
 	unsigned int i;
 
-	if (nr <= 0 || !READ_ONCE(ks_sw.enabled))
+	if (nr <= 0 || !READ_ONCE(ks_sw.enabled) || ks_bulk_vmalloc_call(ra))
 		return false;
-	/* vmalloc's: its hook counts the area's pages (ks_bulk_vmalloc_ra[]) */
-	if (ks_bulk_vmalloc_known(ra) && READ_ONCE(ks_store.vmalloc_by_area)) {
-		this_cpu_inc(ks_hits[KS_HOOK_PAGES_BULK]);
-		return false;
-	}
 	d->ra = ra;
 	d->nr = nr;
 	d->gfp = gfp;
@@ -1621,8 +1629,8 @@ static void ks_pages_bulk_done(struct ks_pages_bulk_data *d)
 		return;
 	r.site = ks_ret_site(d->ra);
 	/*
-	 * Pages of a class not recorded (vmalloc's): counted at once, with
-	 * one site lookup for the call, not one a page.
+	 * Pages of a class not recorded: counted at once, with one site
+	 * lookup for the call, not one a page (vmalloc's: by its hook).
 	 */
 	if (READ_ONCE(ks_min_size) <= PAGE_SIZE) {
 		n = ks_bulk_each_new(d, NULL, NULL, &unseen);
@@ -1723,14 +1731,9 @@ static void notrace ks_bulk_callback(unsigned long ip,
 				     struct ftrace_ops *op,
 				     struct ftrace_regs *fregs)
 {
-	if (ks_bulk_vmalloc_known(parent_ip) &&
-	    READ_ONCE(ks_store.vmalloc_by_area)) {
-		if (READ_ONCE(ks_sw.enabled))
-			this_cpu_inc(ks_hits[KS_HOOK_PAGES_BULK]);
-		return;
-	}
-	/* ks_bulk_redirect()'s own call of the allocator. */
-	if (parent_ip - (unsigned long)ks_bulk_redirect < ks_bulk_redirect_size)
+	/* vmalloc's, or ks_bulk_redirect()'s own call of the allocator. */
+	if (ks_bulk_vmalloc_call(parent_ip) ||
+	    parent_ip - (unsigned long)ks_bulk_redirect < ks_bulk_redirect_size)
 		return;
 	ks_compat_fregs_set_ip(fregs, (unsigned long)ks_bulk_redirect);
 }

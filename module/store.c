@@ -89,8 +89,8 @@
  *   set too often only costs a lookup).  Plain byte stores (see
  *   ks_page_mark()).
  *   Pages outside the map (memory added later) are looked up.  Per pair
- *   (make bench): vmalloc-16k 8,420 -> 8,001-8,048 instructions (its
- *   four page frees), an order-0 page 961 -> 970.
+ *   (quick runs of the bench kernel): vmalloc-16k 8,420 -> 8,001-8,048
+ *   instructions (its four page frees), an order-0 page 961 -> 970.
  *
  * Notes on locking
  * ----------------
@@ -1632,7 +1632,7 @@ static __always_inline bool ks_store_free_do(struct ks_store *st,
 		    ks_pend_free(st, ptr, kind, bytes, rest, recorded))
 			return true;
 		if (count_miss)
-			atomic_long_inc(&st->untracked_frees[kind]);
+			ks_store_count_untracked(st, kind);
 		return false;
 	}
 	if (bytes && bytes < r->bytes_alloc && rest && !in_nmi()) {
@@ -1798,12 +1798,11 @@ unsigned int ks_store_split(struct ks_store *st, unsigned long ptr,
 		} else {
 			r = ks_record_take(st, b, p, true);
 		}
-		if (r)
-			ks_page_mark(st, p, 1);
 		if (!r) {
 			ks_hot_unlock(lock);
 			break;
 		}
+		ks_page_mark(st, p, 1);
 		r->site = t.site;
 		r->bytes_alloc = unit;
 		r->bytes_req = min(req_left, unit);

@@ -253,8 +253,9 @@ struct ks_store {
 	atomic_t pend_pages[KS_PEND_FILTER];
 
 	/*
-	 * The page map: a byte per page frame of the RAM there was at
-	 * init (page_span of them, from the struct page at page_first),
+	 * The page map: a byte per page frame the online nodes spanned at
+	 * init (page_span of them, from the struct page at page_first;
+	 * none where that is over KS_PAGE_MAP_HOLES times the RAM),
 	 * set while a record or a pending slot may hold that struct page
 	 * (ks_store_page_unheld()).  page_span 0: no map.
 	 */
