@@ -1285,6 +1285,39 @@ static void store_fold_tombstone(struct kunit *test)
 	ks_store_destroy(st);
 }
 
+/*
+ * A pending allocation's pair counts on its site also when that site is
+ * not in its first slot (another key's first slot there): the free finds
+ * it past that slot, and does not take the table's way (make bench: a
+ * kmem_cache pair whose site was behind kmemscope's own self-test site
+ * cost 662.6 instructions instead of 410.6).
+ */
+static void store_pend_pair_displaced(struct kunit *test)
+{
+	struct ks_store *st = new_store(test, 64, 16);
+	unsigned long k[2];
+	bool unstashed;
+
+	for (k[0] = SITE_A; ks_site_hash(st, k[0], KS_KMALLOC) >
+	     (1U << st->site_bits) - 4; k[0] += 0x10)
+		;
+	KUNIT_ASSERT_EQ(test, colliding(st, k[0], &k[1], 1), 1U);
+	/* k[0] takes the first slot; k[1] the next, on its first record. */
+	KUNIT_ASSERT_EQ(test, al(st, 0x100, k[0], 8, 8, KS_KMALLOC), 0);
+	KUNIT_ASSERT_EQ(test, al(st, 0x200, k[1], 8, 8, KS_KMALLOC), 0);
+	KUNIT_EXPECT_TRUE(test, fr(st, 0x200, KS_KMALLOC));
+	KUNIT_ASSERT_EQ(test, st_stash(st, 0x300, k[1], 40, 64), 1);
+	preempt_disable();
+	unstashed = st_unstash(st, 0x300);
+	preempt_enable();
+	KUNIT_EXPECT_TRUE(test, unstashed);
+	expect_site(test, st, k[1], 2, 2, 0, 0);
+	/* 0x100's record only: the pair took none. */
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 1L);
+	KUNIT_EXPECT_TRUE(test, fr(st, 0x100, KS_KMALLOC));
+	ks_store_destroy(st);
+}
+
 /* A bucket longer than the room given is copied in pieces, none twice. */
 static void store_copy_one_at_a_time(struct kunit *test)
 {
@@ -1965,6 +1998,7 @@ static struct kunit_case ks_store_cases[] = {
 	KUNIT_CASE(store_classify),
 	KUNIT_CASE(store_alloc_obj),
 	KUNIT_CASE(store_pend_pair),
+	KUNIT_CASE(store_pend_pair_displaced),
 	KUNIT_CASE(store_pend_settle),
 	KUNIT_CASE(store_pend_swap),
 	KUNIT_CASE(store_pend_refused),

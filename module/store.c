@@ -555,18 +555,19 @@ static int ks_site_claim(struct ks_store *st, struct ks_site *s,
 }
 
 /*
- * Find or claim the site slot for (key, kind).  Lock-free; may fail when
- * full.  A slot is published in two steps: the key (cmpxchg), then the
- * kind (release); lookups wait for neither: a slot whose kind is not yet
- * set does not match, and the probe goes on (at worst a duplicate slot).
- * A given-back slot (KS_SITE_TOMB) is taken only once the probe reached
- * the end of the key's sequence (an empty slot, or the last probe)
- * without finding the key.  The record path calls it only when the
- * key's first slot is not the key's (ks_site_get()).
+ * Find or, if @claim, claim the site slot for (key, kind).  Lock-free; may
+ * fail when full.  A slot is published in two steps: the key (cmpxchg),
+ * then the kind (release); lookups wait for neither: a slot whose kind is
+ * not yet set does not match, and the probe goes on (at worst a duplicate
+ * slot).  A given-back slot (KS_SITE_TOMB) is taken only once the probe
+ * reached the end of the key's sequence (an empty slot, or the last probe)
+ * without finding the key.  The record path calls it only when the key's
+ * first slot is not the key's (ks_site_get()); so does a pending
+ * allocation's free (ks_unstash()), which claims nothing.
  */
-static noinline struct ks_site *ks_site_get_slow(struct ks_store *st,
-						 unsigned long key, u8 kind,
-						 u8 hint)
+static noinline struct ks_site *ks_site_probe(struct ks_store *st,
+					      unsigned long key, u8 kind,
+					      u8 hint, bool claim)
 {
 	unsigned int mask = (1U << st->site_bits) - 1;
 	unsigned int i = ks_site_hash(st, key, kind);
@@ -583,6 +584,8 @@ static noinline struct ks_site *ks_site_get_slow(struct ks_store *st,
 			continue;
 		}
 		if (k == 0) {
+			if (!claim)
+				return NULL;
 			ret = -EBUSY;
 			if (tomb != UINT_MAX)
 				ret = ks_site_claim(st, &st->sites[tomb],
@@ -617,7 +620,7 @@ static noinline struct ks_site *ks_site_get_slow(struct ks_store *st,
 			continue;
 		return s;
 	}
-	if (tomb != UINT_MAX &&
+	if (claim && tomb != UINT_MAX &&
 	    !ks_site_claim(st, &st->sites[tomb], KS_SITE_TOMB, key, kind,
 			   hint))
 		return &st->sites[tomb];
@@ -629,33 +632,35 @@ static noinline struct ks_site *ks_site_get_slow(struct ks_store *st,
  * first slot holds it (ks_site_first(), which finds only that, and claims
  * nothing).  Anything else (a probe, a claim) is the loop's.
  */
-static __always_inline struct ks_site *ks_site_first(struct ks_store *st,
-						     unsigned long key, u8 kind)
+static __always_inline bool ks_site_first(struct ks_store *st,
+					  unsigned long key, u8 kind,
+					  struct ks_site **site)
 {
 	unsigned int i = ks_site_hash(st, key, kind);
 	struct ks_site *s = &st->sites[i];
 
 	/* The loop's checks, in its order (see there). */
 	if (READ_ONCE(s->key) != key)
-		return NULL;
+		return false;
 	/* Acquire: the class is set before the kind (ks_site_claim()). */
 	if (smp_load_acquire(&s->kind) != kind + 1)
-		return NULL;
+		return false;
 	/* Acquire: pairs with the release in ks_store_retire_sites(). */
 	if (smp_load_acquire(&s->retired))
-		return NULL;
-	if (likely(READ_ONCE(s->key) == key))
-		return s;
-	return NULL;
+		return false;
+	*site = s;
+	return likely(READ_ONCE(s->key) == key);
 }
 
 static __always_inline struct ks_site *ks_site_get(struct ks_store *st,
 						   unsigned long key, u8 kind,
 						   u8 hint)
 {
-	struct ks_site *s = ks_site_first(st, key, kind);
+	struct ks_site *s;
 
-	return likely(s) ? s : ks_site_get_slow(st, key, kind, hint);
+	if (likely(ks_site_first(st, key, kind, &s)))
+		return s;
+	return ks_site_probe(st, key, kind, hint, true);
 }
 
 static inline u8 ks_site_kind(const struct ks_site *s)
@@ -1198,15 +1203,15 @@ static __always_inline void ks_pend_done(struct ks_store *st,
  * which; the slot of a page free holds a page (a struct page is never a
  * slab object's address), and a slab free's a slab object.
  */
-static __always_inline bool ks_unstash(struct ks_store *st, struct ks_pend *p,
-				       unsigned long ptr, bool page)
+/*
+ * Count taken slot @p's pair on site @s (may be NULL), @ptr its address,
+ * and empty the slot; or, without a site that records objects, give the
+ * slot back for the table's way.  Return: true when counted.
+ */
+static __always_inline bool ks_unstash_at(struct ks_store *st,
+					  struct ks_pend *p, unsigned long ptr,
+					  struct ks_site *s, bool page)
 {
-	struct ks_site *s;
-
-	/* A reader or the slot's context took it first: the table's way. */
-	if (cmpxchg(&p->ptr, ptr, ptr | KS_PEND_BUSY) != ptr)
-		return false;
-	s = ks_site_first(st, p->call_site, page ? KS_PAGE : p->kind);
 	if (unlikely(!s || READ_ONCE(s->class) != KS_CLASS_OBJECT)) {
 		/* A site to claim, or not recorded: the table's way. */
 		smp_store_release(&p->ptr, ptr);
@@ -1220,14 +1225,42 @@ static __always_inline bool ks_unstash(struct ks_store *st, struct ks_pend *p,
 	return true;
 }
 
+/*
+ * ks_unstash() for a site past its first slot (another key's first is
+ * there): out of line, so that the common case calls nothing and saves no
+ * registers (5 instructions of a kmalloc pair, make bench's quick run).
+ */
+static noinline bool ks_unstash_probe(struct ks_store *st, struct ks_pend *p,
+				      unsigned long ptr, u8 kind, bool page)
+{
+	return ks_unstash_at(st, p, ptr,
+			     ks_site_probe(st, p->call_site, kind, 0, false),
+			     page);
+}
+
+static __always_inline bool ks_unstash(struct ks_store *st, struct ks_pend *p,
+				       unsigned long ptr, bool page)
+{
+	struct ks_site *s;
+	u8 kind;
+
+	/* A reader or the slot's context took it first: the table's way. */
+	if (cmpxchg(&p->ptr, ptr, ptr | KS_PEND_BUSY) != ptr)
+		return false;
+	kind = page ? KS_PAGE : p->kind;
+	if (unlikely(!ks_site_first(st, p->call_site, kind, &s)))
+		return ks_unstash_probe(st, p, ptr, kind, page);
+	return ks_unstash_at(st, p, ptr, s, page);
+}
+
 /**
  * ks_store_unstash - a slab free of a pending allocation of this CPU's
  * @st: the store
  * @p: the slot that holds it (ks_store_pending())
  * @ptr: address being freed
  *
- * When @p's site is the first of its probe sequence and records objects,
- * the pair is counted (ks_pend_pair()) and the slot emptied.  Otherwise
+ * When @p's site is in the table and records objects, the pair is
+ * counted (ks_pend_pair()) and the slot emptied.  Otherwise
  * nothing changes, and the free goes the table's way (ks_store_free(),
  * which also finds a pending allocation of another CPU).  The slot may be
  * another context's of this CPU: it is taken busy, so that its context,
