@@ -662,6 +662,22 @@ static inline const unsigned long *ks_compat_page_outer(unsigned int *n)
 #endif
 
 /*
+ * vmalloc hooked by an ftrace entry callback and alloc_vmap_area's event
+ * (hooks.c) where both exist: the event came with 6.2 (found by name at
+ * load: where it is missing, the kretprobe is used).  Not with
+ * CONFIG_KASAN_VMALLOC, whose shadow population fails after the event and
+ * frees the area by a path no hook sees; there, and elsewhere, the
+ * kretprobe.  The range function's 7th to 9th arguments lie above the
+ * return address at the entry stack pointer (x86_64's calling convention).
+ */
+#if KS_COMPAT_PAGE_FTRACE && KS_KERNEL_AT_LEAST(6, 2) && \
+	!defined(CONFIG_KASAN_VMALLOC)
+#define KS_COMPAT_VMALLOC_FTRACE	1
+#else
+#define KS_COMPAT_VMALLOC_FTRACE	0
+#endif
+
+/*
  * kmalloc entry points that report a large allocation (above
  * KMALLOC_MAX_CACHE_SIZE) twice.  On 6.12 __do_kmalloc_node(), inlined
  * into these, hands it to the exported __kmalloc_large_node_noprof(),

@@ -8,6 +8,8 @@
  *   percpu_alloc_percpu, percpu_free_percpu              tracepoints, by name
  *   (5.10: no call site in the event: found in the backtrace)
  *   __vmalloc_node_range                                 kretprobe (caller: 9th arg)
+ *     (x86_64 from 6.2: an ftrace entry callback, and the
+ *     alloc_vmap_area and free_vmap_area_noflush events)
  *   vmalloc, vzalloc, __vmalloc_node, ... (5.10 only:     kretprobes
  *     the above is inlined in them; compat.h)
  *   vfree (x86_64 from 6.1: an ftrace entry callback),   kprobes
@@ -77,6 +79,11 @@
  * ks_bulk_redirect(), where it sends a call, works as the kretprobe's
  * handlers would, and is waited for at unload by a count of the tasks in
  * it (ks_pages_bulk_detach()).
+ *
+ * vmalloc's entry callback (x86_64 from 6.2) only notes the call in a
+ * slot of its own table, without a lock (its locking notes are above
+ * ks_vm_slots); the area is recorded by the probe on vmap's event, as
+ * the probes above do.
  *
  * Task slots (ks_task_slot_claim()) are claimed with cmpxchg() and given
  * back with a release store; only their task touches their value.
@@ -996,16 +1003,13 @@ static int ks_vmalloc_entry(struct kretprobe_instance *ri,
 	return 0;
 }
 
-static int ks_vmalloc_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+/* Record the area at @addr vmalloc made for @d. */
+static void ks_vmalloc_area(unsigned long addr, const struct ks_vmalloc_data *d)
 {
-	struct ks_vmalloc_data *d = (void *)ri->data;
-	unsigned long addr = regs_return_value(regs);
 	unsigned long flags;
 
-	if (!addr || !READ_ONCE(ks_sw.enabled))
-		return 0;
-	if (!ks_enter(&flags, KS_HOOK_VMALLOC))
-		return 0;
+	if (!READ_ONCE(ks_sw.enabled) || !ks_enter(&flags, KS_HOOK_VMALLOC))
+		return;
 	ks_record(addr, d->caller, d->size, PAGE_ALIGN(d->size), d->gfp,
 		  KS_VMALLOC);
 	/*
@@ -1018,6 +1022,14 @@ static int ks_vmalloc_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 				     KS_CLASS_EXCLUDED : KS_CLASS_VMALLOC,
 				     ks_vmalloc_pages(d->size, d->huge));
 	ks_exit(flags);
+}
+
+static int ks_vmalloc_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	unsigned long addr = regs_return_value(regs);
+
+	if (addr)
+		ks_vmalloc_area(addr, (void *)ri->data);
 	return 0;
 }
 
@@ -1027,6 +1039,320 @@ static struct kretprobe ks_vmalloc_krp = {
 	.handler	= ks_vmalloc_ret,
 	.data_size	= sizeof(struct ks_vmalloc_data),
 };
+
+/*
+ * vmalloc by an ftrace entry callback and alloc_vmap_area's event, where
+ * both exist (KS_COMPAT_VMALLOC_FTRACE: x86_64 from 6.2), instead of the
+ * kretprobe above, whose kprobe core, two pt_regs and rethook pool and
+ * trampoline cost: with the kretprobe, the vmalloc hook cost a vmalloc-16k
+ * pair 931 instructions over no vmalloc hook at all; this way, 591 (make
+ * bench's quick run, the three in one boot; before the free event's probe
+ * below, a per-CPU compare on that path).
+ *
+ * - The callback on the range function notes the call in a slot of
+ *   ks_vm_slots: its task, its frame (entry stack pointer and the return
+ *   address there) and what the kretprobe's entry takes (ks_vmalloc_data).
+ * - alloc_vmap_area's event fires inside the call once the area's address
+ *   is chosen.  Its probe takes the task's slot of the innermost call
+ *   still running (its return address still at its stack pointer, above
+ *   the probe's: ks_pc_live()) for the same address range and a size that
+ *   fits, and records the area there.  The slot is given back, but for a
+ *   call that may map huge blocks: vmalloc frees such an area (vfree(),
+ *   hooked) when it cannot fill it with blocks, and reserves one of single
+ *   pages, within the same call.  The task's slots of calls that are gone
+ *   are given back on the way.
+ * - An area vmalloc then cannot fill is freed inside the call (or by a
+ *   worker soon after, on newer kernels), by vfree() or, when the page
+ *   array cannot be allocated, by free_vm_area(), which the kernel may
+ *   inline: vmap's free_vmap_area_noflush event drops a record of any
+ *   area freed so (ks_probe_vmap_free()).  Its pages were counted
+ *   (pages_vmalloc_backing, summary.md).
+ * - A slot whose call returned without its area seen (vmalloc failed
+ *   before the event, or a path kmemscope does not know) is counted as
+ *   unmatched when it is given back or taken over, or read
+ *   (ks_hooks_vmalloc_unmatched()).  Such slots, and those of huge calls,
+ *   stay until their task's next area, or until a call finds no slot
+ *   free: then the first whose frame is gone (its return address no
+ *   longer at its stack pointer) is taken over.  When every slot belongs
+ *   to a call still running, the call is not recorded: counted
+ *   (ks_vmalloc_no_slot).
+ *
+ * Notes on locking and context
+ * ----------------------------
+ * No lock.  A call claims a free slot by setting its bit in ks_vm_busy
+ * (test_and_set_bit_lock()), or takes over a READY one whose frame is gone
+ * with cmpxchg() of its state; either way the state becomes FILLING with
+ * the next sequence number (the state word is the number times 4 plus
+ * KS_VM_FREE, KS_VM_FILLING or KS_VM_READY).  The call writes the fields,
+ * then publishes them with a release store of READY.  A take-over reads a
+ * READY slot's fields after an acquire load of its state and succeeds only
+ * if the state is unchanged, so it cannot take a slot its owner gave back
+ * and claimed again meanwhile.  A slot is given back with cmpxchg() of
+ * the state it was read in to FREE (it fails if the slot was taken over),
+ * then clear_bit_unlock().  Only READY slots are read, and only their
+ * owner (the probe) uses their fields.  The callback runs preemptible,
+ * the probes with preemption off (the tracepoints'), the area probe in
+ * task context only (vmalloc may sleep); a task that moves CPUs in
+ * between finds its slot all the same.  unregister_ftrace_function()
+ * waits for callbacks at unload, and the tracepoints' synchronization for
+ * the probes (ks_hooks_unregister()).
+ */
+#if KS_COMPAT_VMALLOC_FTRACE
+#define KS_VM_SLOTS	16
+#define KS_VM_FREE	0UL
+#define KS_VM_FILLING	1UL
+#define KS_VM_READY	2UL
+#define KS_VM_STATE	3UL
+#define KS_VM_SEQ	4UL
+
+struct ks_vm_slot {
+	unsigned long state;
+	struct task_struct *task;
+	unsigned long sp, ret;		/* the call's frame */
+	unsigned long start, end;	/* the range it reserves in */
+	struct ks_vmalloc_data d;
+	bool matched;			/* its area was seen */
+};
+
+static struct ks_vm_slot ks_vm_slots[KS_VM_SLOTS];
+static unsigned long ks_vm_busy;		/* a bit per slot not free */
+static DEFINE_PER_CPU(unsigned long, ks_vfree_last);	/* vfree()'s address */
+static bool ks_vmalloc_by_ftrace;
+atomic_long_t ks_vmalloc_no_slot;
+static atomic_long_t ks_vmalloc_unmatched;
+
+/* The state a slot claimed from @old moves to: FILLING, the next number. */
+static __always_inline unsigned long ks_vm_next(unsigned long old)
+{
+	return ((old & ~KS_VM_STATE) + KS_VM_SEQ) | KS_VM_FILLING;
+}
+
+/* A call gone without its area seen: a failed vmalloc, or unknown. */
+static __always_inline void ks_vm_gone(struct ks_vm_slot *s)
+{
+	if (!READ_ONCE(s->matched))
+		atomic_long_inc(&ks_vmalloc_unmatched);
+}
+
+/* A slot for the calling task's call: FILLING, or NULL (counted). */
+static struct ks_vm_slot *ks_vm_slot_get(void)
+{
+	unsigned long st, sp, ret;
+	struct ks_vm_slot *s;
+	unsigned int i;
+
+	for (i = 0; i < KS_VM_SLOTS; i++) {
+		if (test_bit(i, &ks_vm_busy) ||
+		    test_and_set_bit_lock(i, &ks_vm_busy))
+			continue;
+		/* Free: no take-over can succeed from here on. */
+		s = &ks_vm_slots[i];
+		WRITE_ONCE(s->state, ks_vm_next(READ_ONCE(s->state)));
+		return s;
+	}
+	/* None free: take over one whose call is gone. */
+	for (i = 0; i < KS_VM_SLOTS; i++) {
+		s = &ks_vm_slots[i];
+		/* Pairs with the owner's release of READY: its fields. */
+		st = smp_load_acquire(&s->state);
+		if ((st & KS_VM_STATE) != KS_VM_READY)
+			continue;
+		sp = READ_ONCE(s->sp);
+		ret = READ_ONCE(s->ret);
+		if (!ks_pc_live_nofault(sp, ret) &&
+		    try_cmpxchg(&s->state, &st, ks_vm_next(st))) {
+			ks_vm_gone(s);
+			return s;
+		}
+	}
+	atomic_long_inc(&ks_vmalloc_no_slot);
+	return NULL;
+}
+
+/*
+ * Give back slot @i, READY in state @st, unless it was taken over.
+ * Return: true if given back.
+ */
+static bool ks_vm_slot_put(unsigned int i, unsigned long st)
+{
+	if (!try_cmpxchg(&ks_vm_slots[i].state, &st, st & ~KS_VM_STATE))
+		return false;
+	clear_bit_unlock(i, &ks_vm_busy);
+	return true;
+}
+
+static void ks_vmalloc_call(struct ftrace_regs *fregs)
+{
+	unsigned long *sp = (unsigned long *)ks_compat_fregs_sp(fregs);
+	unsigned long size = ks_compat_fregs_arg(fregs, 0);
+	struct ks_vm_slot *s;
+
+	if (!size || !READ_ONCE(ks_sw.enabled) || !in_task())
+		return;
+	s = ks_vm_slot_get();
+	if (!s)
+		return;
+	WRITE_ONCE(s->task, current);
+	WRITE_ONCE(s->sp, (unsigned long)sp);
+	WRITE_ONCE(s->ret, sp[0]);
+	s->start = ks_compat_fregs_arg(fregs, 2);
+	s->end = ks_compat_fregs_arg(fregs, 3);
+	s->d.size = size;
+	s->d.gfp = (__force gfp_t)ks_compat_fregs_arg(fregs, 4);
+	/* The 7th to 9th arguments: vm_flags, node, caller. */
+	s->d.huge = size >= KS_COMPAT_VM_HUGE_MIN &&
+		    (sp[1] & KS_COMPAT_VM_HUGE);
+	s->d.caller = sp[3];
+	WRITE_ONCE(s->matched, false);
+	/* The fields, for the probe and a take-over (acquire loads). */
+	smp_store_release(&s->state,
+			  (READ_ONCE(s->state) & ~KS_VM_STATE) | KS_VM_READY);
+}
+
+static void notrace ks_vmalloc_callback(unsigned long ip,
+					unsigned long parent_ip,
+					struct ftrace_ops *op,
+					struct ftrace_regs *fregs)
+{
+	ks_vmalloc_call(fregs);
+}
+
+static struct ftrace_ops ks_vmalloc_ops = {
+	.func = ks_vmalloc_callback,
+	.flags = KS_COMPAT_FTRACE_FLAGS,
+};
+
+/*
+ * A vmap area freed (vmap's free_vmap_area_noflush event): a record of a
+ * vmalloc area there is dropped, when vfree() did not (the free of an
+ * area vmalloc reserved and then could not fill: by free_vm_area(), which
+ * the kernel may inline; or a vunmap() of a vmalloc area).  vfree()'s own
+ * areas, the common case, are told by the address its callback left on
+ * this CPU (a task that moved CPUs in between just looks in vain).
+ */
+static void ks_probe_vmap_free(void *data, unsigned long va_start,
+			       unsigned long nr_lazy, unsigned long nr_lazy_max)
+{
+	unsigned long flags;
+
+	if (va_start == this_cpu_read(ks_vfree_last) ||
+	    !ks_enter(&flags, KS_HOOK_VFREE))
+		return;
+	ks_store_free_known(&ks_store, va_start, KS_VMALLOC);
+	ks_exit(flags);
+}
+
+/*
+ * The area vmalloc reserved at [@addr, @addr + @size) in [@vstart, @vend):
+ * recorded when the calling task's call noted in a slot asked for it.
+ * The task's slots of calls that are gone are given back on the way.
+ */
+static void ks_probe_vmap_area(void *data, unsigned long addr,
+			       unsigned long size, unsigned long align,
+			       unsigned long vstart, unsigned long vend,
+			       int failed)
+{
+	unsigned long here = current_stack_pointer, busy, st, best_st = 0;
+	struct ks_vm_slot *s, *best = NULL;
+	unsigned int i, best_i = 0;
+	struct ks_vmalloc_data d;
+
+	busy = READ_ONCE(ks_vm_busy);
+	if (failed || !busy || !in_task())
+		return;
+	for_each_set_bit(i, &busy, KS_VM_SLOTS) {
+		s = &ks_vm_slots[i];
+		if (READ_ONCE(s->task) != current)
+			continue;
+		/* Pairs with the callback's release of READY. */
+		st = smp_load_acquire(&s->state);
+		if ((st & KS_VM_STATE) != KS_VM_READY ||
+		    READ_ONCE(s->task) != current)
+			continue;
+		if (s->sp <= here || !ks_pc_live(s->sp, s->ret)) {
+			if (ks_vm_slot_put(i, st))
+				ks_vm_gone(s);
+			continue;
+		}
+		if (s->start != vstart || s->end != vend ||
+		    size < PAGE_ALIGN(s->d.size) ||
+		    size > (ks_vmalloc_pages(s->d.size, s->d.huge) + 1) <<
+			   PAGE_SHIFT)
+			continue;
+		/* The innermost call's; of two at one frame, the later's. */
+		if (best && (s->sp > best->sp ||
+			     (s->sp == best->sp && (long)(st - best_st) < 0)))
+			continue;
+		best = s;
+		best_st = st;
+		best_i = i;
+	}
+	if (!best)
+		return;
+	d = best->d;
+	WRITE_ONCE(best->matched, true);
+	if (!d.huge)
+		ks_vm_slot_put(best_i, best_st);
+	ks_vmalloc_area(addr, &d);
+}
+
+static struct tracepoint *ks_vmap_area_tp, *ks_vmap_free_tp;
+
+/* The free event first: an area recorded is never missed. */
+static int ks_vmalloc_attach(void)
+{
+	char name[] = KS_COMPAT_VMALLOC_SYMBOL;
+	int err;
+
+	if (!ks_vmap_area_tp || !ks_vmap_free_tp)
+		return -ENOENT;
+	memset(ks_vm_slots, 0, sizeof(ks_vm_slots));
+	ks_vm_busy = 0;
+	err = tracepoint_probe_register(ks_vmap_free_tp, ks_probe_vmap_free,
+					NULL);
+	if (err)
+		return err;
+	err = tracepoint_probe_register(ks_vmap_area_tp, ks_probe_vmap_area,
+					NULL);
+	if (err)
+		goto out_free;
+	err = ftrace_set_filter(&ks_vmalloc_ops, name, strlen(name), 0);
+	if (!err)
+		err = register_ftrace_function(&ks_vmalloc_ops);
+	if (!err)
+		return 0;
+	ftrace_free_filter(&ks_vmalloc_ops);
+	tracepoint_probe_unregister(ks_vmap_area_tp, ks_probe_vmap_area, NULL);
+out_free:
+	tracepoint_probe_unregister(ks_vmap_free_tp, ks_probe_vmap_free, NULL);
+	return err;
+}
+
+/*
+ * unregister_ftrace_function() waits for running callbacks; the probes
+ * are waited for with the others (ks_hooks_unregister()).
+ */
+static void ks_vmalloc_detach(void)
+{
+	unregister_ftrace_function(&ks_vmalloc_ops);
+	ftrace_free_filter(&ks_vmalloc_ops);
+	tracepoint_probe_unregister(ks_vmap_area_tp, ks_probe_vmap_area, NULL);
+	tracepoint_probe_unregister(ks_vmap_free_tp, ks_probe_vmap_free, NULL);
+}
+#else
+static bool ks_vmalloc_by_ftrace;
+atomic_long_t ks_vmalloc_no_slot;
+static atomic_long_t ks_vmalloc_unmatched;
+
+static int ks_vmalloc_attach(void)
+{
+	return -EOPNOTSUPP;
+}
+
+static void ks_vmalloc_detach(void)
+{
+}
+#endif
 
 /*
  * Exported vmalloc entry points that have __vmalloc_node_range() inlined
@@ -1253,7 +1579,13 @@ static void notrace ks_vfree_callback(unsigned long ip,
 				      struct ftrace_ops *op,
 				      struct ftrace_regs *fregs)
 {
-	ks_vfree_do(ks_compat_fregs_arg(fregs, 0));
+	unsigned long addr = ks_compat_fregs_arg(fregs, 0);
+
+#if KS_COMPAT_VMALLOC_FTRACE
+	/* For ks_probe_vmap_free(): preemption may be on, hence this_cpu. */
+	this_cpu_write(ks_vfree_last, addr);
+#endif
+	ks_vfree_do(addr);
 }
 
 static struct ftrace_ops ks_vfree_ops = {
@@ -2246,6 +2578,12 @@ static void ks_find_tp(struct tracepoint *tp, void *priv)
 		ks_cma_tp = tp;
 	if (!strcmp(tp->name, "cma_release"))
 		ks_cma_release_tp = tp;
+#if KS_COMPAT_VMALLOC_FTRACE
+	if (!strcmp(tp->name, "alloc_vmap_area"))
+		ks_vmap_area_tp = tp;
+	if (!strcmp(tp->name, "free_vmap_area_noflush"))
+		ks_vmap_free_tp = tp;
+#endif
 	for (i = 0; i < ARRAY_SIZE(ks_tps); i++)
 		if (!strcmp(tp->name, ks_tps[i].name))
 			ks_tps[i].tp = tp;
@@ -2353,6 +2691,10 @@ int ks_hooks_register(void)
 	/* The page, percpu and CMA tracepoints are not exported: find them. */
 	ks_cma_tp = NULL;
 	ks_cma_release_tp = NULL;
+#if KS_COMPAT_VMALLOC_FTRACE
+	ks_vmap_area_tp = NULL;
+	ks_vmap_free_tp = NULL;
+#endif
 	for_each_kernel_tracepoint(ks_find_tp, NULL);
 	for (i = 0; i < ARRAY_SIZE(ks_tps); i++)
 		ks_set(ks_tps[i].hook, ks_tps[i].tp ?
@@ -2369,8 +2711,10 @@ int ks_hooks_register(void)
 		ks_set(KS_HOOK_VFREE_ATOMIC,
 		       kp_err ?: register_kprobe(&ks_vfree_atomic_kp));
 	ks_vmalloc_krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
-	err = kp_err ?: register_kretprobe(&ks_vmalloc_krp);
-	if (!err) {
+	ks_vmalloc_by_ftrace = !kp_err && !ks_vmalloc_attach();
+	err = kp_err ?: ks_vmalloc_by_ftrace ? 0 :
+	      register_kretprobe(&ks_vmalloc_krp);
+	if (!err && !ks_vmalloc_by_ftrace) {
 		err = ks_vmalloc_entries_register(ks_vmalloc_krp.maxactive);
 		if (err)
 			ks_vmalloc_entries_unregister();
@@ -2464,6 +2808,8 @@ static void ks_unregister_kprobes(void)
 
 	if (KS_COMPAT_PAGE_FTRACE && ks_attached(KS_HOOK_VFREE))
 		ks_vfree_detach();
+	if (ks_attached(KS_HOOK_VMALLOC) && ks_vmalloc_by_ftrace)
+		ks_vmalloc_detach();
 	/* krealloc is one or the other (compat.h); vfree, above. */
 	for (i = 0; i < ARRAY_SIZE(kps); i++)
 		if (ks_attached(kps[i].hook) &&
@@ -2473,7 +2819,8 @@ static void ks_unregister_kprobes(void)
 	for (i = 0; i < ARRAY_SIZE(krps); i++)
 		if (ks_attached(krps[i].hook) &&
 		    (krps[i].krp != &ks_krealloc_krp || !KS_COMPAT_KREALLOC_KPROBE) &&
-		    (krps[i].krp != &ks_pages_bulk_krp || !ks_bulk_by_ftrace))
+		    (krps[i].krp != &ks_pages_bulk_krp || !ks_bulk_by_ftrace) &&
+		    (krps[i].krp != &ks_vmalloc_krp || !ks_vmalloc_by_ftrace))
 			krp[m++] = krps[i].krp;
 	for (i = 0; i < ARRAY_SIZE(ks_dma_entries); i++) {
 		struct ks_dma_entry *ep = &ks_dma_entries[i];
@@ -2561,6 +2908,40 @@ const char *ks_hooks_bulk_way(void)
 	if (!ks_attached(KS_HOOK_PAGES_BULK))
 		return "none";
 	return ks_bulk_by_ftrace ? "callback" : "kretprobe";
+}
+
+/*
+ * vmalloc calls whose area was not seen: those counted when their slots
+ * were given back or taken over, and those whose slots still wait, their
+ * calls gone.  Context: process.
+ */
+unsigned long ks_hooks_vmalloc_unmatched(void)
+{
+	unsigned long n = atomic_long_read(&ks_vmalloc_unmatched);
+#if KS_COMPAT_VMALLOC_FTRACE
+	unsigned long st;
+	unsigned int i;
+
+	for (i = 0; i < KS_VM_SLOTS; i++) {
+		struct ks_vm_slot *s = &ks_vm_slots[i];
+
+		/* Pairs with the callback's release of READY. */
+		st = smp_load_acquire(&s->state);
+		if ((st & KS_VM_STATE) == KS_VM_READY &&
+		    !READ_ONCE(s->matched) &&
+		    !ks_pc_live_nofault(READ_ONCE(s->sp), READ_ONCE(s->ret)))
+			n++;
+	}
+#endif
+	return n;
+}
+
+/* How vmalloc is hooked: "callback", "kretprobe", "none". */
+const char *ks_hooks_vmalloc_way(void)
+{
+	if (!ks_attached(KS_HOOK_VMALLOC))
+		return "none";
+	return ks_vmalloc_by_ftrace ? "callback" : "kretprobe";
 }
 
 /* Free calls skipped so: their records stay until the address comes back. */

@@ -78,6 +78,7 @@ extern atomic_long_t ks_unknown_callers;
 extern atomic_long_t ks_page_rewalks;
 extern atomic_long_t ks_user_pages;
 extern atomic_long_t ks_vfree_deferred;
+extern atomic_long_t ks_vmalloc_no_slot;
 extern atomic_long_t ks_vfree_twice;
 extern atomic_long_t ks_dma_source[KS_DMA_NR_SOURCES];
 extern atomic_long_t ks_dma_unsized;
@@ -89,6 +90,8 @@ unsigned long ks_hooks_hits(enum ks_hook h);
 unsigned long ks_hooks_missed(void);
 unsigned long ks_hooks_frees_missed(void);
 const char *ks_hooks_bulk_way(void);
+const char *ks_hooks_vmalloc_way(void);
+unsigned long ks_hooks_vmalloc_unmatched(void);
 void ks_hooks_set_min_size(unsigned long size);
 
 #endif /* _KMEMSCOPE_HOOKS_H */

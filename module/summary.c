@@ -161,6 +161,10 @@ static int ks_summary_show(struct seq_file *m, void *v)
 		   atomic_long_read(&ks_vfree_deferred));
 	seq_printf(m, "vfree_seen_twice: %ld\n",
 		   atomic_long_read(&ks_vfree_twice));
+	seq_printf(m, "vmalloc_hook: %s\n", ks_hooks_vmalloc_way());
+	seq_printf(m, "vmalloc_no_slot: %ld\n",
+		   atomic_long_read(&ks_vmalloc_no_slot));
+	seq_printf(m, "vmalloc_unmatched: %lu\n", ks_hooks_vmalloc_unmatched());
 	seq_puts(m, "\n# page allocations counted, not recorded (their bytes are counted elsewhere; vmalloc_backing in pages)\n");
 	for (k = KS_CLASS_SLAB; k < KS_NR_CLASSES; k++) {
 		if (k == KS_CLASS_EXCLUDED)
