@@ -1071,7 +1071,9 @@ static struct kretprobe ks_vmalloc_krp = {
  *   before the event, or a path kmemscope does not know) is counted as
  *   unmatched when it is given back or taken over, or read
  *   (ks_hooks_vmalloc_unmatched()).  Such slots, and those of huge calls,
- *   stay until their task's next area, or until a call finds no slot
+ *   stay until their task calls vmalloc again from that frame or one above
+ *   it (the callback gives them back first: a new call there would look
+ *   like theirs), or reserves its next area, or until a call finds no slot
  *   free: then the first whose frame is gone (its return address no
  *   longer at its stack pointer) is taken over.  When every slot belongs
  *   to a call still running, the call is not recorded: counted
@@ -1089,13 +1091,15 @@ static struct kretprobe ks_vmalloc_krp = {
  * if the state is unchanged, so it cannot take a slot its owner gave back
  * and claimed again meanwhile.  A slot is given back with cmpxchg() of
  * the state it was read in to FREE (it fails if the slot was taken over),
- * then clear_bit_unlock().  Only READY slots are read, and only their
- * owner (the probe) uses their fields.  The callback runs preemptible,
- * the probes with preemption off (the tracepoints'), the area probe in
- * task context only (vmalloc may sleep); a task that moves CPUs in
- * between finds its slot all the same.  unregister_ftrace_function()
- * waits for callbacks at unload, and the tracepoints' synchronization for
- * the probes (ks_hooks_unregister()).
+ * then clear_bit_unlock().  Only READY slots are read.  Their owner may
+ * read a slot of a call of its that is gone while another task takes it
+ * over: the probe uses what it read only if the state is still the one
+ * it read after (smp_rmb()); a live call's slot is never taken over.
+ * The callback runs preemptible, the probes with preemption off (the
+ * tracepoints'), the area probe in task context only (vmalloc may
+ * sleep); a task that moves CPUs in between finds its slot all the same.
+ * unregister_ftrace_function() waits for callbacks at unload, and the
+ * tracepoints' synchronization for the probes (ks_hooks_unregister()).
  */
 #if KS_COMPAT_VMALLOC_FTRACE
 #define KS_VM_SLOTS	16
@@ -1127,7 +1131,10 @@ static __always_inline unsigned long ks_vm_next(unsigned long old)
 	return ((old & ~KS_VM_STATE) + KS_VM_SEQ) | KS_VM_FILLING;
 }
 
-/* A call gone without its area seen: a failed vmalloc, or unknown. */
+/*
+ * A slot just taken over, its call gone: counted if its area was not seen
+ * (a failed vmalloc, or a path kmemscope does not know).
+ */
 static __always_inline void ks_vm_gone(struct ks_vm_slot *s)
 {
 	if (!READ_ONCE(s->matched))
@@ -1181,14 +1188,61 @@ static bool ks_vm_slot_put(unsigned int i, unsigned long st)
 	return true;
 }
 
+/*
+ * Give back slot @i, READY in state @st, whose call is gone; counted if
+ * its area was not seen.  matched is read first: once the slot is back, a
+ * new owner writes it.
+ */
+static void ks_vm_slot_gone(unsigned int i, unsigned long st)
+{
+	bool matched = READ_ONCE(ks_vm_slots[i].matched);
+
+	if (ks_vm_slot_put(i, st) && !matched)
+		atomic_long_inc(&ks_vmalloc_unmatched);
+}
+
+/*
+ * Slot @i if it is READY and the calling task's (its state in *@st), else
+ * NULL.  Its other fields may still change (a take-over of a slot whose
+ * call is gone): a user checks the state again after reading them.
+ */
+static __always_inline struct ks_vm_slot *ks_vm_mine(unsigned int i,
+						     unsigned long *st)
+{
+	struct ks_vm_slot *s = &ks_vm_slots[i];
+
+	if (READ_ONCE(s->task) != current)
+		return NULL;
+	/* Pairs with the callback's release of READY. */
+	*st = smp_load_acquire(&s->state);
+	if ((*st & KS_VM_STATE) != KS_VM_READY || READ_ONCE(s->task) != current)
+		return NULL;
+	return s;
+}
+
 static void ks_vmalloc_call(struct ftrace_regs *fregs)
 {
 	unsigned long *sp = (unsigned long *)ks_compat_fregs_sp(fregs);
 	unsigned long size = ks_compat_fregs_arg(fregs, 0);
 	struct ks_vm_slot *s;
 
+	unsigned long busy, st;
+	unsigned int i;
+
 	if (!size || !READ_ONCE(ks_sw.enabled) || !in_task())
 		return;
+	/*
+	 * The task's calls at this frame or below have returned (a huge
+	 * call's slot, one that failed early): given back, so that no slot
+	 * of a call gone looks like this one's (the same frame and return
+	 * address, when the task calls again the same way).
+	 */
+	busy = READ_ONCE(ks_vm_busy);
+	for_each_set_bit(i, &busy, KS_VM_SLOTS) {
+		s = ks_vm_mine(i, &st);
+		if (s && READ_ONCE(s->sp) <= (unsigned long)sp)
+			ks_vm_slot_gone(i, st);
+	}
 	s = ks_vm_slot_get();
 	if (!s)
 		return;
@@ -1228,17 +1282,28 @@ static struct ftrace_ops ks_vmalloc_ops = {
  * area vmalloc reserved and then could not fill: by free_vm_area(), which
  * the kernel may inline; or a vunmap() of a vmalloc area).  vfree()'s own
  * areas, the common case, are told by the address its callback left on
- * this CPU (a task that moved CPUs in between just looks in vain).
+ * this CPU (a task that moved CPUs in between just looks in vain).  Not
+ * guarded: the kernel puts the area on its lazy list a few instructions
+ * before the event, preemptible; a purge of that list and a new vmalloc
+ * area at the same address in between would lose the new area's record
+ * (it would count as an untracked free).
  */
 static void ks_probe_vmap_free(void *data, unsigned long va_start,
 			       unsigned long nr_lazy, unsigned long nr_lazy_max)
 {
+	struct ks_record_info info;
 	unsigned long flags;
 
-	if (va_start == this_cpu_read(ks_vfree_last) ||
-	    !ks_enter(&flags, KS_HOOK_VFREE))
+	if (va_start == this_cpu_read(ks_vfree_last)) {
+		/* Once: a later area at that address is another's. */
+		this_cpu_write(ks_vfree_last, 0);
 		return;
-	ks_store_free_known(&ks_store, va_start, KS_VMALLOC);
+	}
+	if (!ks_enter(&flags, KS_HOOK_VFREE))
+		return;
+	if (ks_store_lookup(&ks_store, va_start, &info) &&
+	    info.kind == KS_VMALLOC)
+		ks_store_free_known(&ks_store, va_start, KS_VMALLOC);
 	ks_exit(flags);
 }
 
@@ -1253,44 +1318,43 @@ static void ks_probe_vmap_area(void *data, unsigned long addr,
 			       int failed)
 {
 	unsigned long here = current_stack_pointer, busy, st, best_st = 0;
-	struct ks_vm_slot *s, *best = NULL;
-	unsigned int i, best_i = 0;
-	struct ks_vmalloc_data d;
+	unsigned long best_sp = ULONG_MAX;
+	struct ks_vmalloc_data d, cand;
+	struct ks_vm_slot *s;
+	unsigned int i, best_i = KS_VM_SLOTS;
 
 	busy = READ_ONCE(ks_vm_busy);
 	if (failed || !busy || !in_task())
 		return;
 	for_each_set_bit(i, &busy, KS_VM_SLOTS) {
-		s = &ks_vm_slots[i];
-		if (READ_ONCE(s->task) != current)
-			continue;
-		/* Pairs with the callback's release of READY. */
-		st = smp_load_acquire(&s->state);
-		if ((st & KS_VM_STATE) != KS_VM_READY ||
-		    READ_ONCE(s->task) != current)
+		s = ks_vm_mine(i, &st);
+		if (!s)
 			continue;
 		if (s->sp <= here || !ks_pc_live(s->sp, s->ret)) {
-			if (ks_vm_slot_put(i, st))
-				ks_vm_gone(s);
+			ks_vm_slot_gone(i, st);
 			continue;
 		}
-		if (s->start != vstart || s->end != vend ||
-		    size < PAGE_ALIGN(s->d.size) ||
-		    size > (ks_vmalloc_pages(s->d.size, s->d.huge) + 1) <<
+		/* The innermost call's (the lowest frame), for this area. */
+		if (s->sp >= best_sp || s->start != vstart || s->end != vend)
+			continue;
+		cand = s->d;
+		if (size < PAGE_ALIGN(cand.size) ||
+		    size > (ks_vmalloc_pages(cand.size, cand.huge) + 1) <<
 			   PAGE_SHIFT)
 			continue;
-		/* The innermost call's; of two at one frame, the later's. */
-		if (best && (s->sp > best->sp ||
-			     (s->sp == best->sp && (long)(st - best_st) < 0)))
+		/* What was read is the slot's at @st: no take-over since. */
+		smp_rmb();
+		if (READ_ONCE(s->state) != st)
 			continue;
-		best = s;
+		d = cand;
+		best_sp = s->sp;
 		best_st = st;
 		best_i = i;
 	}
-	if (!best)
+	if (best_i == KS_VM_SLOTS)
 		return;
-	d = best->d;
-	WRITE_ONCE(best->matched, true);
+	/* A live call's slot: nobody takes it over. */
+	WRITE_ONCE(ks_vm_slots[best_i].matched, true);
 	if (!d.huge)
 		ks_vm_slot_put(best_i, best_st);
 	ks_vmalloc_area(addr, &d);
@@ -2934,6 +2998,22 @@ unsigned long ks_hooks_vmalloc_unmatched(void)
 	}
 #endif
 	return n;
+}
+
+/*
+ * reset: the vmalloc counters start again; calls noted before it that
+ * are still waiting do not count.  Context: process, probes paused.
+ */
+void ks_hooks_vmalloc_reset(void)
+{
+#if KS_COMPAT_VMALLOC_FTRACE
+	unsigned int i;
+
+	for (i = 0; i < KS_VM_SLOTS; i++)
+		WRITE_ONCE(ks_vm_slots[i].matched, true);
+#endif
+	atomic_long_set(&ks_vmalloc_no_slot, 0);
+	atomic_long_set(&ks_vmalloc_unmatched, 0);
 }
 
 /* How vmalloc is hooked: "callback", "kretprobe", "none". */

@@ -92,6 +92,7 @@ unsigned long ks_hooks_frees_missed(void);
 const char *ks_hooks_bulk_way(void);
 const char *ks_hooks_vmalloc_way(void);
 unsigned long ks_hooks_vmalloc_unmatched(void);
+void ks_hooks_vmalloc_reset(void);
 void ks_hooks_set_min_size(unsigned long size);
 
 #endif /* _KMEMSCOPE_HOOKS_H */

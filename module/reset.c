@@ -50,6 +50,7 @@ void ks_reset(void)
 	atomic_long_set(&ks_bulk_unseen, 0);
 	atomic_long_set(&ks_vfree_deferred, 0);
 	atomic_long_set(&ks_vfree_twice, 0);
+	ks_hooks_vmalloc_reset();
 	ks_loaded_ns = local_clock();
 	ks_marks_reset();
 	WRITE_ONCE(ks_sw.paused, false);
