@@ -1297,6 +1297,7 @@ static void store_pend_pair_displaced(struct kunit *test)
 	struct ks_store *st = new_store(test, 64, 16);
 	unsigned long k[2];
 	bool unstashed;
+	int stashed;
 
 	for (k[0] = SITE_A; ks_site_hash(st, k[0], KS_KMALLOC) >
 	     (1U << st->site_bits) - 4; k[0] += 0x10)
@@ -1306,14 +1307,25 @@ static void store_pend_pair_displaced(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, al(st, 0x100, k[0], 8, 8, KS_KMALLOC), 0);
 	KUNIT_ASSERT_EQ(test, al(st, 0x200, k[1], 8, 8, KS_KMALLOC), 0);
 	KUNIT_EXPECT_TRUE(test, fr(st, 0x200, KS_KMALLOC));
-	KUNIT_ASSERT_EQ(test, st_stash(st, 0x300, k[1], 40, 64), 1);
+	/* One CPU's slot: no migration in between. */
 	preempt_disable();
+	stashed = ks_store_stash(st, 0x300, k[1], 40, 64, 0, KS_KMALLOC);
 	unstashed = st_unstash(st, 0x300);
 	preempt_enable();
+	KUNIT_EXPECT_EQ(test, stashed, 1);
 	KUNIT_EXPECT_TRUE(test, unstashed);
 	expect_site(test, st, k[1], 2, 2, 0, 0);
 	/* 0x100's record only: the pair took none. */
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&st->records_used), 1L);
+	/* The slot keeps k[1]'s site: a pair of k[0]'s is not counted there. */
+	preempt_disable();
+	stashed = ks_store_stash(st, 0x400, k[0], 8, 8, 0, KS_KMALLOC);
+	unstashed = st_unstash(st, 0x400);
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, stashed, 1);
+	KUNIT_EXPECT_TRUE(test, unstashed);
+	expect_site(test, st, k[0], 2, 1, 8, 8);
+	expect_site(test, st, k[1], 2, 2, 0, 0);
 	KUNIT_EXPECT_TRUE(test, fr(st, 0x100, KS_KMALLOC));
 	ks_store_destroy(st);
 }

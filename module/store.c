@@ -632,13 +632,9 @@ static noinline struct ks_site *ks_site_probe(struct ks_store *st,
  * first slot holds it (ks_site_first(), which finds only that, and claims
  * nothing).  Anything else (a probe, a claim) is the loop's.
  */
-static __always_inline bool ks_site_first(struct ks_store *st,
-					  unsigned long key, u8 kind,
-					  struct ks_site **site)
+static __always_inline bool ks_site_is(struct ks_site *s, unsigned long key,
+				       u8 kind)
 {
-	unsigned int i = ks_site_hash(st, key, kind);
-	struct ks_site *s = &st->sites[i];
-
 	/* The loop's checks, in its order (see there). */
 	if (READ_ONCE(s->key) != key)
 		return false;
@@ -648,8 +644,15 @@ static __always_inline bool ks_site_first(struct ks_store *st,
 	/* Acquire: pairs with the release in ks_store_retire_sites(). */
 	if (smp_load_acquire(&s->retired))
 		return false;
-	*site = s;
 	return likely(READ_ONCE(s->key) == key);
+}
+
+static __always_inline bool ks_site_first(struct ks_store *st,
+					  unsigned long key, u8 kind,
+					  struct ks_site **site)
+{
+	*site = &st->sites[ks_site_hash(st, key, kind)];
+	return ks_site_is(*site, key, kind);
 }
 
 static __always_inline struct ks_site *ks_site_get(struct ks_store *st,
@@ -1199,11 +1202,6 @@ static __always_inline void ks_pend_done(struct ks_store *st,
 }
 
 /*
- * ks_store_unstash() and ks_store_unstash_page(): @page, a constant, says
- * which; the slot of a page free holds a page (a struct page is never a
- * slab object's address), and a slab free's a slab object.
- */
-/*
  * Count taken slot @p's pair on site @s (may be NULL), @ptr its address,
  * and empty the slot; or, without a site that records objects, give the
  * slot back for the table's way.  Return: true when counted.
@@ -1233,11 +1231,15 @@ static __always_inline bool ks_unstash_at(struct ks_store *st,
 static noinline bool ks_unstash_probe(struct ks_store *st, struct ks_pend *p,
 				      unsigned long ptr, u8 kind, bool page)
 {
-	return ks_unstash_at(st, p, ptr,
-			     ks_site_probe(st, p->call_site, kind, 0, false),
-			     page);
+	p->site = ks_site_probe(st, p->call_site, kind, 0, false);
+	return ks_unstash_at(st, p, ptr, p->site, page);
 }
 
+/*
+ * ks_store_unstash() and ks_store_unstash_page(): @page, a constant, says
+ * which; the slot of a page free holds a page (a struct page is never a
+ * slab object's address), and a slab free's a slab object.
+ */
 static __always_inline bool ks_unstash(struct ks_store *st, struct ks_pend *p,
 				       unsigned long ptr, bool page)
 {
@@ -1248,8 +1250,18 @@ static __always_inline bool ks_unstash(struct ks_store *st, struct ks_pend *p,
 	if (cmpxchg(&p->ptr, ptr, ptr | KS_PEND_BUSY) != ptr)
 		return false;
 	kind = page ? KS_PAGE : p->kind;
+	/*
+	 * The slot's last site first (the slot is taken: only this runs on
+	 * it): a loop's pairs skip the hash, and a site past its first slot
+	 * the probe.  A pointer into the table stays valid; the checks say
+	 * whether it is still that site.
+	 */
+	s = p->site;
+	if (likely(s && ks_site_is(s, p->call_site, kind)))
+		return ks_unstash_at(st, p, ptr, s, page);
 	if (unlikely(!ks_site_first(st, p->call_site, kind, &s)))
 		return ks_unstash_probe(st, p, ptr, kind, page);
+	p->site = s;
 	return ks_unstash_at(st, p, ptr, s, page);
 }
 

@@ -165,6 +165,8 @@ struct ks_pend {
 	u8 misses;			/* allocations recorded past it */
 	u16 filter;			/* a page's pend_pages[] counter */
 	char comm[TASK_COMM_LEN];
+	/* The site of the last pair counted from the slot: checked first. */
+	struct ks_site *site;
 };
 
 /*
