@@ -279,6 +279,19 @@ while IFS= read -r l; do
 	[ "$quiet" = 1 ] || printf '%s\n' "$l" | sed "s/^\(not ok\|ok\) - /\1 - $t: /"
 done < <(guest_tap)
 
+# A script a shell error stopped (an arithmetic or a syntax error ends
+# the shell) left its remaining checks unrun: the harness's init prints
+# "ran all of" after each script's last line, and lib.sh's stop_script
+# "stopped on purpose".  A guest that did not finish is counted below.
+while IFS= read -r s; do
+	failed=$((failed + 1))
+	echo "not ok - $t: $s stopped before its last line (a shell error?): its checks after that did not run"
+	tr -d '\r' <"$tap" | awk -v s="$s" '$0 == "# harness: run " s { p = 1; next } p && /^# harness: end / { p = 0 }
+		p && !/^(ok|not ok) / && !/^#/' | tail -n 5 | sed 's/^/#   /'
+done < <(tr -d '\r' <"$tap" | awk '/^# harness: run / { s = $4 }
+	/^# harness: (ran all of|stopped on purpose)/ { s = "" }
+	/^# harness: end / { if (s != "") print s; s = "" }')
+
 if grep -q '^# harness: done' "$tap"; then
 	passed=$((passed + 1))
 	[ "$quiet" = 1 ] || echo "ok - $t: guest '$name' ran to the end (${secs}s)"

@@ -44,12 +44,12 @@ point() {
 }
 
 section scale
-run_checked "insmod ks_bench" insmod /ko/ks_bench.ko || exit 0
-run_checked "insmod ks_bench_sites" insmod /ko/ks_bench_sites.ko || exit 0
+run_checked "insmod ks_bench" insmod /ko/ks_bench.ko || stop_script
+run_checked "insmod ks_bench_sites" insmod /ko/ks_bench_sites.ko || stop_script
 echo "scale: baseline - - $(pairs)"
 # Room for a million allocations live and a hundred thousand sites.
 run_checked "insmod kmemscope max_records=1200000 max_sites=262144" \
-	insmod /ko/kmemscope.ko max_records=1200000 max_sites=262144 || exit 0
+	insmod /ko/kmemscope.ko max_records=1200000 max_sites=262144 || stop_script
 for n in 0 1000 10000 100000 1000000; do
 	point $n 64
 done

@@ -35,8 +35,8 @@ runs() {
 
 section smp
 echo "# online cpus: $(cat /sys/devices/system/cpu/online)"
-run_checked "insmod ks_bench" insmod /ko/ks_bench.ko || exit 0
+run_checked "insmod ks_bench" insmod /ko/ks_bench.ko || stop_script
 runs baseline
-run_checked "insmod kmemscope" insmod /ko/kmemscope.ko || exit 0
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko || stop_script
 runs kmemscope
 grep -E '^(records|dropped_pool_full|dropped_recursion):' "$KS/summary"

@@ -91,7 +91,7 @@ if insmod /ko/ks_bench.ko; then
 	ok "insmod ks_bench"
 else
 	not_ok "insmod ks_bench"
-	exit 0
+	stop_script
 fi
 
 if grep -qw 'kmemleak=on' /proc/cmdline; then
@@ -103,7 +103,7 @@ if grep -qw 'kmemleak=on' /proc/cmdline; then
 		not_ok "kmemleak on" "no /sys/kernel/debug/kmemleak, or it refused scan=off"
 	fi
 	rmmod ks_bench
-	exit 0
+	stop_script
 fi
 
 if [ -e "$MAP" ]; then

@@ -16,7 +16,7 @@
 
 CYCLES=${CYCLES:-90}	# stress.sh: chaos and exact phases plus 60 loads
 T=/sys/kernel/tracing
-[ -d $T/events ] || mount -t tracefs nodev $T || { not_ok "mount tracefs"; exit 0; }
+[ -d $T/events ] || mount -t tracefs nodev $T || { not_ok "mount tracefs"; stop_script; }
 
 # The probed functions, by the names each kernel version gives them:
 # "r" a return probe (kmemscope's kretprobes), "p" an entry probe.
@@ -65,7 +65,7 @@ switcher() {	# NAME N
 }
 
 section study
-run_checked "insmod ks_stress" insmod /ko/ks_stress.ko || exit 0
+run_checked "insmod ks_stress" insmod /ko/ks_stress.ko || stop_script
 stress "pause 200"
 stress start
 rm -f /tmp/stop.fixture /tmp/stop.switcher

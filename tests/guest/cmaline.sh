@@ -13,8 +13,8 @@
 . /tests/lib.sh
 
 section cmaline
-run_checked "insmod kmemscope" insmod /ko/kmemscope.ko || exit 0
-run_checked "insmod ks_dma" insmod /ko/ks_dma.ko || { rmmod kmemscope; exit 0; }
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko || stop_script
+run_checked "insmod ks_dma" insmod /ko/ks_dma.ko || { rmmod kmemscope; stop_script; }
 cma_kb=$(awk '$1 == "CmaTotal:" { print $2 }' /proc/meminfo)
 expect_eq "CmaTotal is the boot line's 32 MiB (kB)" "$cma_kb" 32768
 # Up to 6.12 the kernel keeps the region's entry, not set up; 7.x drops

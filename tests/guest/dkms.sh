@@ -13,7 +13,7 @@ hooks() { sed -n 's/^hook: \([a-z_]*\)  *\([a-z]*\) .*/\1=\2/p' $KS/summary | tr
 
 if [ ! -f /ko/kmemscope-dkms.ko ]; then
 	not_ok "the module dkms built is in the guest"
-	exit 0
+	stop_script
 fi
 run_checked "insmod kmemscope (harness build)" insmod /ko/kmemscope.ko
 hooks >/tmp/hooks.harness

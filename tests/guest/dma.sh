@@ -12,8 +12,8 @@
 . /tests/lib.sh
 
 section dma
-run_checked "insmod kmemscope" insmod /ko/kmemscope.ko unload_delay_ms=300 || exit 0
-run_checked "insmod ks_dma" insmod /ko/ks_dma.ko || { rmmod kmemscope; exit 0; }
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko unload_delay_ms=300 || stop_script
+run_checked "insmod ks_dma" insmod /ko/ks_dma.ko || { rmmod kmemscope; stop_script; }
 D=/sys/kernel/debug/ks_dma
 
 # CmaFree in kB (0 when the kernel has no CMA).

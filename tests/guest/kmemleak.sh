@@ -129,7 +129,7 @@ if ! insmod /ko/kmemleak-test.ko; then
 	not_ok "insmod kmemleak-test" \
 		"is /ko/kmemleak-test.ko built? (tests/samples/ in the top-level Kbuild)"
 	run_checked "rmmod kmemscope" rmmod kmemscope
-	exit 0
+	stop_script
 fi
 ok "insmod kmemleak-test"
 

@@ -7,7 +7,7 @@
 . /tests/lib.sh
 
 section leaks
-run_checked "insmod kmemscope" insmod /ko/kmemscope.ko unload_delay_ms=300 || exit 0
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko unload_delay_ms=300 || stop_script
 L=$KS/leaks
 expect_eq "leaks: version line" "$(head -n1 $L)" "kmemscope leaks - version: 1.4"
 expect_eq "leaks: nothing left out past the rows' cap" \

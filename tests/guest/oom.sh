@@ -15,7 +15,7 @@
 section oom
 echo -1000 >/proc/$$/oom_score_adj
 # A record for each page the fixture takes (the default pool has 32768).
-run_checked "insmod kmemscope" insmod /ko/kmemscope.ko max_records=131072 || exit 0
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko max_records=131072 || stop_script
 expect_eq "oom: version line" "$(head -n1 $KS/oom)" "kmemscope oom - version: 1.1"
 expect_eq "oom: no OOM yet" "$(sed -n 2p $KS/oom)" "ooms: 0"
 run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
@@ -43,7 +43,7 @@ else
 		' /proc/zoneinfo)$(grep -E '^(allocstall|pageoutrun)' /proc/vmstat | tr '\n' ' ')"
 	rmmod ks_fixture
 	rmmod kmemscope
-	exit 0
+	stop_script
 fi
 dmesg -c >/dev/null
 # The hog writes nearly all of RAM (MemTotal less 1 MB: what the kernel's

@@ -20,7 +20,7 @@ mkdir -p $S
 if ! command -v kmemscope-snap >/dev/null 2>&1; then
 	not_ok "kmemscope-snap in the guest's /bin" \
 		"scripts/run-guest.sh should copy tools/kmemscope-snap to the initramfs's /bin"
-	exit 0
+	stop_script
 fi
 ok "kmemscope-snap in the guest's /bin"
 

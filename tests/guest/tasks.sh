@@ -14,7 +14,7 @@
 . /tests/lib.sh
 
 section tasks
-run_checked "insmod kmemscope" insmod /ko/kmemscope.ko || exit 0
+run_checked "insmod kmemscope" insmod /ko/kmemscope.ko || stop_script
 expect_eq "tasks: version line" "$(head -n1 $KS/tasks)" "kmemscope tasks - version: 2.0"
 expect_eq "task_sites: version line" "$(head -n1 $KS/task_sites)" "kmemscope task_sites - version: 1.1"
 run_checked "insmod ks_fixture" insmod /ko/ks_fixture.ko
