@@ -309,19 +309,55 @@ fi
 # pages between the slab and free reads put them on both lines: 6 of 80
 # reads came out 60 to 220 pages low, and this check failed in 1 of 2
 # runs (spread 250).
-READS=100
+# The reads are the shell's own (read, no process started): a process
+# per read (awk) leaves pages between reads that no counter holds yet
+# (its anonymous pages in the CPUs' LRU batches, its page tables waiting
+# for an RCU grace period), and 100 reads that way spread by 25 to 79
+# pages on arm64 6.1 and 6.12: the guest was not left alone.  The first
+# read is left out: it comes out up to 26 pages above the next ones
+# (pages the commands before it left in flight).
+# And the account's reads do not raise the figure themselves: at most 8
+# of the 150 come out above the one before.  Each read once vmalloc()ed
+# 256 KiB for /proc/iomem, at a fresh address until vmalloc purged its
+# freed areas, and kernel page tables on no counter mapped each new
+# 2 MiB: 17 of 150 reads rose, by a page (arm64 6.12).  Read as now, 45
+# runs of 150 reads (arm64 5.10 to 7.2, 16 KiB pages, x86_64, the debug
+# and RT kernels) rose once in all, by 16 pages at once (7.2, 1 GB).
+READS=150
+MOST=64
+RISES=8
+unexplained_now() {
+	while read -r name pages rest; do
+		if [ "$name" = managed.unexplained ]; then
+			u=$pages
+			return
+		fi
+	done <$KS/account
+}
+unexplained_now
 i=0
-: >/tmp/unexpl
+all=
 while [ $i -lt $READS ]; do
-	line managed.unexplained $KS/account >>/tmp/unexpl
+	u=
+	unexplained_now
+	all="$all $u"
 	i=$((i + 1))
 done
-spread=$(awk 'NR == 1 { lo = hi = $1 } { if ($1 < lo) lo = $1; if ($1 > hi) hi = $1 } END { print hi - lo }' /tmp/unexpl)
-if [ "$spread" -le 64 ]; then
-	ok "$READS reads in a row: managed.unexplained within $spread pages (at most 64)"
+# "SPREAD RISES", or "missing" when a read found no line.
+moves=$(echo "$all" | awk -v n=$READS '{ lo = hi = $1; r = 0
+	for (i = 1; i <= NF; i++) { if ($i < lo) lo = $i; if ($i > hi) hi = $i; if (i > 1 && $i > $(i - 1)) r++ }
+	print NF == n ? hi - lo " " r : "missing" }')
+spread=${moves% *}
+rises=${moves#* }
+if [ "$moves" != missing ] && [ "$spread" -le $MOST ]; then
+	ok "$READS reads in a row: managed.unexplained within $spread pages (at most $MOST)"
 else
-	not_ok "$READS reads in a row: managed.unexplained within $spread pages (more than 64)" \
-		"$(tr '\n' ' ' </tmp/unexpl)"
+	not_ok "$READS reads in a row: managed.unexplained within $spread pages (more than $MOST)" "$all"
+fi
+if [ "$moves" != missing ] && [ "$rises" -le $RISES ]; then
+	ok "$READS reads in a row: $rises came out above the read before (at most $RISES)"
+else
+	not_ok "$READS reads in a row: $rises came out above the read before (more than $RISES)" "$all"
 fi
 
 # ---- a driver's pages land on its own line -----------------------------
