@@ -59,6 +59,8 @@ static const struct class_case class_cases[] = {
 	{ "dma_direct_alloc", KS_CLASS_DMA },
 	{ "__iommu_dma_alloc_pages", KS_CLASS_DMA },
 	{ "dma_common_alloc_pages", KS_CLASS_DMA },
+	{ "__do_fault", KS_CLASS_PAGETABLE },
+	{ "copy_process", KS_CLASS_STACK },
 	{ "dma_alloc_coherent", KS_CLASS_OBJECT },	/* a driver's call */
 	/* near misses: names are whole and case matters */
 	{ "allocate_sla", KS_CLASS_OBJECT },

@@ -198,6 +198,33 @@ static const struct {
 	{ "__pgd_pgtable_alloc", KS_CLASS_PAGETABLE },
 	{ "pgd_pgtable_alloc", KS_CLASS_PAGETABLE },
 	/*
+	 * Where pte_alloc_one() and pmd_alloc_one() are inline
+	 * (asm-generic's, arm64), their callers call the page allocator
+	 * themselves: a fault's page table taken ahead (vmf->prealloc_pte),
+	 * a huge page's deposited one.  These call it for nothing else.
+	 * 30 sleeping processes put 60 page tables on __do_fault
+	 * (arm64 5.10 to 7.2).
+	 */
+	{ "__do_fault", KS_CLASS_PAGETABLE },
+	{ "do_fault_around", KS_CLASS_PAGETABLE },
+	{ "do_set_pmd", KS_CLASS_PAGETABLE },
+	{ "__do_huge_pmd_anonymous_page", KS_CLASS_PAGETABLE },
+	{ "do_huge_pmd_anonymous_page", KS_CLASS_PAGETABLE },
+	{ "vmf_insert_pfn_pmd", KS_CLASS_PAGETABLE },
+	{ "vmf_insert_pfn_pmd_prot", KS_CLASS_PAGETABLE },
+	{ "copy_huge_pmd", KS_CLASS_PAGETABLE },
+	{ "dax_pmd_load_hole", KS_CLASS_PAGETABLE },
+	{ "vmemmap_split_pmd", KS_CLASS_PAGETABLE },
+	/*
+	 * Kernel stacks, where they are not vmapped (CONFIG_VMAP_STACK off:
+	 * KASAN without KASAN_VMALLOC) and so come from the page allocator
+	 * (meminfo: KernelStack), inlined as far as copy_process(): 30
+	 * processes put 240 pages on copy_process (x86_64 6.12, KASAN).
+	 */
+	{ "alloc_thread_stack_node", KS_CLASS_STACK },
+	{ "dup_task_struct", KS_CLASS_STACK },
+	{ "copy_process", KS_CLASS_STACK },
+	/*
 	 * DMA API buffers the page allocator serves (hooks.c records the
 	 * buffer, charged to the driver): dma-direct, the IOMMU's, and the
 	 * generic dma_alloc_pages() path

@@ -46,5 +46,6 @@ const char * const ks_class_names[KS_NR_CLASSES] = {
 	[KS_CLASS_PAGETABLE]	= "page_tables",
 	[KS_CLASS_USER]		= "user_and_file",
 	[KS_CLASS_DMA]		= "dma_backing",
+	[KS_CLASS_STACK]	= "kernel_stacks",
 	[KS_CLASS_EXCLUDED]	= "filtered_out",
 };

@@ -55,6 +55,7 @@ enum ks_class {
 	KS_CLASS_PAGETABLE,	/* page tables */
 	KS_CLASS_USER,		/* anonymous, file cache and shmem pages */
 	KS_CLASS_DMA,		/* pages backing DMA API buffers */
+	KS_CLASS_STACK,		/* kernel stacks (not vmapped) */
 	KS_CLASS_EXCLUDED,	/* filtered out by the control file */
 	KS_NR_CLASSES,
 };

@@ -13,7 +13,7 @@
 
 #define KS_VERSION		"0.2"
 
-#define KS_SUMMARY_VERSION	"2.13"	/* summary.c */
+#define KS_SUMMARY_VERSION	"2.14"	/* summary.c */
 #define KS_CALLERS_VERSION	"2.1"	/* callers.c */
 #define KS_MODULES_VERSION	"2.0"	/* modules.c */
 #define KS_ALLOCATIONS_VERSION	"1.2"	/* allocations.c */

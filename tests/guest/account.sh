@@ -360,6 +360,37 @@ else
 	not_ok "$READS reads in a row: $rises came out above the read before (more than $RISES)" "$all"
 fi
 
+# ---- page tables and stacks are on their own lines alone ---------------
+# 30 sleeping processes: their page tables raise managed.page_tables (and
+# their stacks managed.kernel_stacks), and not managed.direct.kernel too.
+# Where pte_alloc_one() is inline (arm64), a fault's page table taken
+# ahead came from __do_fault() itself, which no list named: the 30 put 60
+# pages on both lines (5.10 to 7.2).  Where stacks are not vmapped (the
+# debug kernel: KASAN), their pages came from copy_process(): 240 pages.
+num_line() { awk -v n="$1" '$1 == n { print $2 + 0; f = 1 } END { if (!f) print 0 }' "$2"; }
+N=30
+cat $KS/account >/tmp/pt0
+pids=
+i=0
+while [ $i -lt $N ]; do
+	sleep 1000 &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+sleep 2
+cat $KS/account >/tmp/pt1
+kill $pids
+wait 2>/dev/null
+pt=$(( $(num_line managed.page_tables /tmp/pt1) - $(num_line managed.page_tables /tmp/pt0) ))
+dk=$(( $(num_line managed.direct.kernel /tmp/pt1) - $(num_line managed.direct.kernel /tmp/pt0) ))
+what="$N processes: page_tables moved $pt pages (at least +$N), direct.kernel $dk (less than +$((N / 2)))"
+if [ $pt -ge $N ] && [ $dk -lt $((N / 2)) ]; then
+	ok "$what"
+else
+	not_ok "$what" \
+		"$(awk '$7 == "page" && $8 == "kernel" && $1 > 0' $KS/callers)"
+fi
+
 # ---- a driver's pages land on its own line -----------------------------
 P=/sys/kernel/debug/ks_fixture/pages
 N=1000
