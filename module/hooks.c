@@ -1225,7 +1225,6 @@ static void ks_vmalloc_call(struct ftrace_regs *fregs)
 	unsigned long *sp = (unsigned long *)ks_compat_fregs_sp(fregs);
 	unsigned long size = ks_compat_fregs_arg(fregs, 0);
 	struct ks_vm_slot *s;
-
 	unsigned long busy, st;
 	unsigned int i;
 
