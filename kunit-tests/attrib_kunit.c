@@ -299,6 +299,26 @@ static void attrib_classify_movable(struct kunit *test)
 			(u8)KS_CLASS_OBJECT);
 	KUNIT_EXPECT_EQ(test, ks_attrib_class_of_name("alloc_migration_target"),
 			(u8)KS_CLASS_USER);
+	/*
+	 * A function listed for page tables that takes a movable page too
+	 * (without NUMA, do_huge_pmd_anonymous_page() takes the huge page
+	 * itself): that page is a user page, not a page table.
+	 */
+	KUNIT_EXPECT_EQ(test, ks_attrib_page_class("do_huge_pmd_anonymous_page",
+						   true, 0),
+			(u8)KS_CLASS_PAGETABLE);
+	KUNIT_EXPECT_EQ(test, ks_attrib_page_class("do_huge_pmd_anonymous_page",
+						   true, KS_HINT_MOVABLE),
+			(u8)KS_CLASS_USER);
+	KUNIT_EXPECT_EQ(test, ks_attrib_page_class("copy_process", true,
+						   KS_HINT_MOVABLE),
+			(u8)KS_CLASS_USER);
+	KUNIT_EXPECT_EQ(test, ks_attrib_page_class("copy_process", true, 0),
+			(u8)KS_CLASS_STACK);
+	/* A module's movable page stays its own. */
+	KUNIT_EXPECT_EQ(test, ks_attrib_page_class("my_driver_probe", false,
+						   KS_HINT_MOVABLE),
+			(u8)KS_CLASS_OBJECT);
 }
 
 /* The module filter, as the classifier applies it. */

@@ -18,9 +18,9 @@
  * attributed like the others.
  *
  * Pages are also classified once per site by the name of the function
- * that asked for them (ks_attrib_class_of_name): pages that back slab,
- * vmalloc or percpu, page tables and user pages are not recorded as
- * objects, so each byte is counted once.
+ * that asked for them (ks_attrib_page_class()): pages that back slab,
+ * vmalloc or percpu, page tables, kernel stacks and user pages are not
+ * recorded as objects, so each byte is counted once.
  *
  * Notes on locking
  * ----------------
@@ -198,28 +198,25 @@ static const struct {
 	{ "__pgd_pgtable_alloc", KS_CLASS_PAGETABLE },
 	{ "pgd_pgtable_alloc", KS_CLASS_PAGETABLE },
 	/*
-	 * Where pte_alloc_one() and pmd_alloc_one() are inline
-	 * (asm-generic's, arm64), their callers call the page allocator
-	 * themselves: a fault's page table taken ahead (vmf->prealloc_pte),
-	 * a huge page's deposited one.  These call it for nothing else.
-	 * 30 sleeping processes put 60 page tables on __do_fault
-	 * (arm64 5.10 to 7.2).
+	 * Where pte_alloc_one() is inline (asm-generic's, arm64), its
+	 * callers call the page allocator themselves: a fault's page table
+	 * taken ahead (vmf->prealloc_pte), a huge page's deposited one.
+	 * 30 sleeping processes put 60 page tables on __do_fault (arm64
+	 * 5.10 to 7.2).  Without NUMA do_huge_pmd_anonymous_page() also
+	 * takes the huge page itself (folio_alloc() inline): a movable page,
+	 * which ks_attrib_classify() takes for a user page.
 	 */
 	{ "__do_fault", KS_CLASS_PAGETABLE },
 	{ "do_fault_around", KS_CLASS_PAGETABLE },
-	{ "do_set_pmd", KS_CLASS_PAGETABLE },
 	{ "__do_huge_pmd_anonymous_page", KS_CLASS_PAGETABLE },
 	{ "do_huge_pmd_anonymous_page", KS_CLASS_PAGETABLE },
-	{ "vmf_insert_pfn_pmd", KS_CLASS_PAGETABLE },
-	{ "vmf_insert_pfn_pmd_prot", KS_CLASS_PAGETABLE },
 	{ "copy_huge_pmd", KS_CLASS_PAGETABLE },
-	{ "dax_pmd_load_hole", KS_CLASS_PAGETABLE },
-	{ "vmemmap_split_pmd", KS_CLASS_PAGETABLE },
 	/*
 	 * Kernel stacks, where they are not vmapped (CONFIG_VMAP_STACK off:
 	 * KASAN without KASAN_VMALLOC) and so come from the page allocator
 	 * (meminfo: KernelStack), inlined as far as copy_process(): 30
-	 * processes put 240 pages on copy_process (x86_64 6.12, KASAN).
+	 * processes put 240 pages on copy_process (the debug kernel: x86_64
+	 * 6.1, KASAN).
 	 */
 	{ "alloc_thread_stack_node", KS_CLASS_STACK },
 	{ "dup_task_struct", KS_CLASS_STACK },
@@ -629,11 +626,36 @@ static u8 ks_listed_class(const char *func)
 	return KS_NR_CLASSES;
 }
 
-u8 ks_attrib_class_of_name(const char *func)
+/**
+ * ks_attrib_page_class - class of a site of the page allocator
+ * @func: the function that called the page allocator
+ * @core: @func is core-kernel code (no module's, not unknown)
+ * @hint: KS_HINT_MOVABLE when the site was made by a movable page
+ *
+ * The listed class of @func (ks_page_classes[]), else a user page for a
+ * movable page of core code, else a recorded object.
+ */
+u8 ks_attrib_page_class(const char *func, bool core, u8 hint)
 {
 	u8 class = ks_listed_class(func);
 
-	return class == KS_NR_CLASSES ? KS_CLASS_OBJECT : class;
+	/*
+	 * Page tables and stacks are never movable: a movable page of a
+	 * function listed for them is one it takes for something else,
+	 * inlined (a huge page).
+	 */
+	if ((class == KS_CLASS_PAGETABLE || class == KS_CLASS_STACK) &&
+	    (hint & KS_HINT_MOVABLE))
+		class = KS_NR_CLASSES;
+	if (class == KS_NR_CLASSES)
+		class = core && (hint & KS_HINT_MOVABLE) ?
+			KS_CLASS_USER : KS_CLASS_OBJECT;
+	return class;
+}
+
+u8 ks_attrib_class_of_name(const char *func)
+{
+	return ks_attrib_page_class(func, false, 0);
 }
 
 /**
@@ -683,10 +705,7 @@ u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint, bool *stacks)
 		bool core = !strchr(sym, '[') && strchr(sym, '+');
 
 		ks_func_name(sym);
-		class = ks_listed_class(sym);
-		if (class == KS_NR_CLASSES)
-			class = core && (hint & KS_HINT_MOVABLE) ?
-				KS_CLASS_USER : KS_CLASS_OBJECT;
+		class = ks_attrib_page_class(sym, core, hint);
 	}
 	/*
 	 * vmalloc's pages keep their class under any filter where the

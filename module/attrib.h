@@ -99,6 +99,7 @@ static inline unsigned int ks_attrib_skip(const unsigned long *entries,
 	return __ks_attrib_skip(entries, n, call_site, page, NULL);
 }
 
+u8 ks_attrib_page_class(const char *func, bool core, u8 hint);
 u8 ks_attrib_class_of_name(const char *func);
 u8 ks_attrib_classify(unsigned long key, u8 kind, u8 hint, bool *stacks);
 void ks_attrib_set_module_filter(const char *name);
