@@ -352,12 +352,12 @@ rises=${moves#* }
 if [ "$moves" != missing ] && [ "$spread" -le $MOST ]; then
 	ok "$READS reads in a row: managed.unexplained within $spread pages (at most $MOST)"
 else
-	not_ok "$READS reads in a row: managed.unexplained within $spread pages (more than $MOST)" "$all"
+	not_ok "$READS reads in a row: managed.unexplained within $MOST pages (spread: $spread)" "$all"
 fi
 if [ "$moves" != missing ] && [ "$rises" -le $RISES ]; then
 	ok "$READS reads in a row: $rises came out above the read before (at most $RISES)"
 else
-	not_ok "$READS reads in a row: $rises came out above the read before (more than $RISES)" "$all"
+	not_ok "$READS reads in a row: at most $RISES came out above the read before (rises: $rises)" "$all"
 fi
 
 # ---- page tables and stacks are on their own lines alone ---------------
@@ -366,7 +366,8 @@ fi
 # Where pte_alloc_one() is inline (arm64), a fault's page table taken
 # ahead came from __do_fault() itself, which no list named: the 30 put 60
 # pages on both lines (5.10 to 7.2).  Where stacks are not vmapped (the
-# debug kernel: KASAN), their pages came from copy_process(): 240 pages.
+# debug kernel: 6.1, KASAN), their pages came from copy_process(): 240
+# pages.
 num_line() { awk -v n="$1" '$1 == n { print $2 + 0; f = 1 } END { if (!f) print 0 }' "$2"; }
 N=30
 cat $KS/account >/tmp/pt0
