@@ -154,6 +154,14 @@ FIX_KZALLOC=$((2 * $(kmalloc_bytes 4096)))
 FIX_LARGE=$(kmalloc_large_bytes 20000)
 FIX_TOTAL=$((FIX_KMALLOC + FIX_KZALLOC + 1000 + FIX_LARGE))
 
+# acct_line NAME [FILE]: the pages of the account line NAME in FILE
+# (default: a read of the account now), 0 when the account has no such
+# line (a module's direct and dma lines are printed only when it holds
+# pages).
+acct_line() {
+	awk -v n="$1" '$1 == n { print $2 + 0; f = 1 } END { if (!f) print 0 }' "${2:-$KS/account}"
+}
+
 # stop_script: end the script here, on purpose (after a failure that
 # leaves nothing more to check, or when the rest does not apply).  The
 # harness takes a script that ends before its last line otherwise for one

@@ -368,7 +368,6 @@ fi
 # pages on both lines (5.10 to 7.2).  Where stacks are not vmapped (the
 # debug kernel: 6.1, KASAN), their pages came from copy_process(): 240
 # pages.
-num_line() { awk -v n="$1" '$1 == n { print $2 + 0; f = 1 } END { if (!f) print 0 }' "$2"; }
 N=30
 cat $KS/account >/tmp/pt0
 pids=
@@ -382,8 +381,8 @@ sleep 2
 cat $KS/account >/tmp/pt1
 kill $pids
 wait 2>/dev/null
-pt=$(( $(num_line managed.page_tables /tmp/pt1) - $(num_line managed.page_tables /tmp/pt0) ))
-dk=$(( $(num_line managed.direct.kernel /tmp/pt1) - $(num_line managed.direct.kernel /tmp/pt0) ))
+pt=$(( $(acct_line managed.page_tables /tmp/pt1) - $(acct_line managed.page_tables /tmp/pt0) ))
+dk=$(( $(acct_line managed.direct.kernel /tmp/pt1) - $(acct_line managed.direct.kernel /tmp/pt0) ))
 what="$N processes: page_tables moved $pt pages (at least +$N), direct.kernel $dk (less than +$((N / 2)))"
 if [ $pt -ge $N ] && [ $dk -lt $((N / 2)) ]; then
 	ok "$what"

@@ -186,7 +186,6 @@ expect_eq "allocations: ks_dma's dma records" \
 # The account: a buffer of 1 MiB moves managed.dma.ks_dma by its pages,
 # and not managed.unexplained (it moves by at most 64 pages of counter
 # drift and in-flight memory, account.sh).
-acct_line() { awk -v n="$1" '$1 == n { print $2 + 0; f = 1 } END { if (!f) print 0 }' "$2"; }
 compaction_hold
 cat /proc/vmstat >/tmp/v0
 cat $KS/account >/tmp/a0

@@ -181,7 +181,6 @@ esac
 # to its caller; a page_pool's pages (taken through the bulk allocator) are
 # charged to the driver that takes pages from it, its cache too, until the
 # pool gives them back.  The account puts them on the driver's line.
-acct_line() { awk -v n="managed.direct.ks_pagecases" '$1 == n { print $2 + 0; f = 1 } END { if (!f) print 0 }' $KS/account; }
 case $(uname -r) in 5.10.*) bulk_state=off ;; *) bulk_state=ok ;; esac
 expect_eq "hook alloc_pages_bulk" \
 	"$(sed -n 's/^hook: alloc_pages_bulk  *\([a-z]*\) .*/\1/p' $KS/summary)" $bulk_state
@@ -206,7 +205,7 @@ if [ $bulk_state = ok ]; then
 		"$(caller_row ks_pc_bulk_one)" "$PS $PS 1 1 0 page [ks_pagecases]"
 
 	m0=$(module_sum ks_pagecases live_bytes page)
-	a0=$(acct_line)
+	a0=$(acct_line managed.direct.ks_pagecases)
 	if echo pool >$RUN 2>/tmp/pool.err; then
 		n=$(cat /sys/kernel/debug/ks_pagecases/pool_pages)
 		if [ "$n" -ge 4 ]; then ok "page_pool: 4 pages taken, $n from the page allocator"
@@ -216,14 +215,14 @@ if [ $bulk_state = ok ]; then
 		expect_eq "page_pool: the driver's page bytes in modules grew by the pool's" \
 			"$(( $(module_sum ks_pagecases live_bytes page) - m0 ))" $((n * PS))
 		expect_eq "page_pool: the driver's account line grew by the pool's pages" \
-			"$(( $(acct_line) - a0 ))" "$n"
+			"$(( $(acct_line managed.direct.ks_pagecases) - a0 ))" "$n"
 		echo pool_put >$RUN
 		expect_eq "page_pool: pages given back to the pool stay charged (it keeps them)" \
 			"$(caller_row ks_pc_pool_take)" "$((n * PS)) $((n * PS)) $n $n 0 page [ks_pagecases]"
 		echo pool_destroy >$RUN
 		expect_eq "page_pool destroyed: its pages went back" \
 			"$(caller_row ks_pc_pool_take)" "0 0 0 $n $n page [ks_pagecases]"
-		expect_eq "page_pool destroyed: the driver's account line is back" "$(acct_line)" "$a0"
+		expect_eq "page_pool destroyed: the driver's account line is back" "$(acct_line managed.direct.ks_pagecases)" "$a0"
 	elif grep -q "not supported" /tmp/pool.err; then
 		echo "# no page_pool in this kernel (CONFIG_PAGE_POOL off): the pool case is not run"
 	else
